@@ -1,0 +1,5 @@
+"""`python -m policykit`."""
+
+from policykit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The library entry point: `scan(paths, options) -> ScanResult`. Never prints, never exits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykit.errors import InputError
+from policykit.findings import ScanError, ScanResult
+from policykit.model.cloudfront import Model
+from policykit.policy import engine
+from policykit.policy.loader import load_policies
+from policykit.policy.model import Policy
+from policykit.source.detect import is_cfn_candidate
+
+# Directories no one wants scanned: VCS data, dependencies, tool caches.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "venv", "__pycache__",
+                       ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out", ".aws-sam"})
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    params: dict[str, str] = field(default_factory=dict)  # CloudFormation --param K=V
+    tf_vars: dict[str, str] = field(default_factory=dict)  # Terraform --var K=V
+    tf_var_files: tuple[Path, ...] = ()
+    policy_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Input:
+    """One unit to scan: a file, or a Terraform module directory with its .tf files."""
+
+    path: Path
+    kind: str  # "cfn" | "terraform" (a module dir) | "tf-json" | "tf-plan-or-cfn-json"
+    files: tuple[Path, ...] = ()
+
+
+Reader = Callable[[Input, ScanOptions], list[Model] | None]
+
+
+def _read_cfn(item: Input, options: ScanOptions) -> list[Model] | None:
+    from policykit.cfn.load import load_cfn
+
+    model = load_cfn(item.path, options.params)
+    return None if model is None else [model]
+
+
+def _read_terraform(item: Input, options: ScanOptions) -> list[Model] | None:
+    try:
+        from policykit.terraform import read_input
+    except ImportError:  # Terraform support not installed in this build
+        return None
+    return read_input(item, options)
+
+
+READERS: dict[str, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform}
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError]:
+    """Inputs under `paths` in a stable order; a path that does not exist is an error."""
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.is_file():
+            yield from _classify([path], explicit=True)
+        else:
+            yield ScanError(str(path), "no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[Input]:
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError:
+            continue
+        files = [e for e in entries if e.is_file()]
+        yield from _classify(files, explicit=False)
+        stack.extend(reversed([e for e in entries if e.is_dir() and e.name not in SKIP_DIRS
+                               and not (e.name.startswith(".") and e != root)]))
+
+
+def _classify(files: list[Path], explicit: bool) -> Iterator[Input]:
+    tf_files = [f for f in files if f.name.endswith(".tf")]
+    for file in files:
+        name = file.name.lower()
+        if name.endswith(".tf.json"):
+            yield Input(file, "tf-json")
+        elif is_cfn_candidate(file) or (explicit and not name.endswith(".tf")):
+            yield Input(file, "cfn")
+    if tf_files:
+        yield Input(tf_files[0].parent, "terraform", tuple(tf_files))
+
+
+def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
+         policies: list[Policy] | None = None) -> ScanResult:
+    """Scan files and directories; bad inputs are recorded in `errors` and the rest still scanned."""
+    policies = load_policies(options.policy_dirs) if policies is None else policies
+    result = ScanResult(policies=[p.info() for p in policies])
+    for item in discover(paths):
+        if isinstance(item, ScanError):
+            result.errors.append(item)
+            continue
+        scan_input(item, options, policies, result)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult) -> None:
+    try:
+        models = READERS[item.kind](item, options)
+        if models is None and item.kind == "cfn" and item.path.name.lower().endswith(".json"):
+            models = READERS["tf-json"](item, options)  # plan JSON or JSON Terraform
+    except InputError as exc:
+        result.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+        return
+    if models is None:
+        result.skipped.append(str(item.path))
+        return
+    result.files.append(str(item.path))
+    for model in models:
+        result.distributions[model.file] = (result.distributions.get(model.file, 0)
+                                            + len({d.resource for d in model.distributions}))
+        findings, failures = engine.run(policies, model)
+        result.findings.extend(findings)
+        result.errors.extend(ScanError(model.file, failure) for failure in failures)

@@ -1,0 +1,1 @@
+"""CloudFormation: intrinsic functions, conditions, and mapping to the model."""

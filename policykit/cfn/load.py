@@ -1,0 +1,64 @@
+"""Read one CloudFormation file: parse with positions, recognise it, check its top-level shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from policykit.cfn.template import Template
+from policykit.cfn.to_model import template_to_model
+from policykit.errors import InputError
+from policykit.model.cloudfront import Model
+from policykit.source.detect import is_cfn_document, looks_like_cfn_text
+from policykit.source.files import read_text
+from policykit.source.json_loader import load_json
+from policykit.source.nodes import MDict
+from policykit.source.yaml_loader import load_yaml
+
+_MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
+
+
+def parse(text: str, file: str) -> Any:
+    """JSON when it starts like JSON, else YAML (CloudFormation's own rule of thumb)."""
+    if text.lstrip().startswith("{"):
+        return load_json(text, file)
+    return load_yaml(text, file)
+
+
+def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
+    """The model of a template; None when the file is not a template (skipped silently)."""
+    file = str(path)
+    text = read_text(path, b"AWS::")
+    if text is None:
+        return None
+    try:
+        root = parse(text, file)
+    except InputError:
+        if looks_like_cfn_text(text):
+            raise
+        return None
+    if not is_cfn_document(root):
+        if "AWSTemplateFormatVersion" in text and not isinstance(root, dict):
+            raise InputError(file, "a template must be a mapping at the top", 1, 1)
+        return None
+    check_shape(root, file)
+    return template_to_model(Template(file, root, params))
+
+
+def check_shape(root: MDict, file: str) -> None:
+    """The sections that must be mappings are mappings, and each resource has a Type."""
+    for section in _MAPPING_SECTIONS:
+        if section in root and root[section] is not None and not isinstance(root[section], dict):
+            mark = root.mark_of(section)
+            raise InputError(file, f"{section} must be a mapping", mark.line, mark.column)
+    resources = root.get("Resources") or {}
+    for logical_id, resource in resources.items():
+        mark = resources.mark_of(logical_id)
+        if not isinstance(resource, dict):
+            raise InputError(file, f"resource {logical_id} must be a mapping", mark.line, mark.column)
+        if not isinstance(resource.get("Type"), str):
+            raise InputError(file, f"resource {logical_id} has no Type", mark.line, mark.column)
+        props = resource.get("Properties")
+        if props is not None and not isinstance(props, (dict)):
+            pmark = resource.mark_of("Properties")
+            raise InputError(file, f"Properties of {logical_id} must be a mapping", pmark.line, pmark.column)

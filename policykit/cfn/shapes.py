@@ -1,0 +1,46 @@
+"""What AWS-generated attribute values look like, so `!GetAtt Alb.DNSName` is known to be an ELB name.
+
+Each entry maps (resource type, attribute) to the shape of its value: known text with
+unknown pieces. The unknown pieces carry the reference, which is how the model links an
+origin to the load balancer, bucket or function behind it.
+"""
+
+from __future__ import annotations
+
+from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+
+_U = None  # placeholder for "the unknown piece that names the resource"
+_R = "region"
+
+_SHAPES: dict[tuple[str, str], tuple[str | None, ...]] = {
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName"): (_U, ".elb.amazonaws.com"),
+    ("AWS::ElasticLoadBalancing::LoadBalancer", "DNSName"): (_U, ".elb.amazonaws.com"),
+    ("AWS::S3::Bucket", "DomainName"): (_U, ".s3.amazonaws.com"),
+    ("AWS::S3::Bucket", "RegionalDomainName"): (_U, ".s3.", _R, ".amazonaws.com"),
+    ("AWS::S3::Bucket", "DualStackDomainName"): (_U, ".s3.dualstack.", _R, ".amazonaws.com"),
+    ("AWS::S3::Bucket", "WebsiteURL"): ("http://", _U, ".s3-website", _R, ".amazonaws.com"),
+    ("AWS::EC2::Instance", "PublicDnsName"): ("ec2-", _U, ".amazonaws.com"),
+    ("AWS::Lambda::Url", "FunctionUrl"): ("https://", _U, ".lambda-url.", _R, ".on.aws/"),
+    ("AWS::ApiGatewayV2::Api", "ApiEndpoint"): ("https://", _U, ".execute-api.", _R, ".amazonaws.com"),
+    ("AWS::MediaStore::Container", "Endpoint"): ("https://", _U, ".data.mediastore.", _R, ".amazonaws.com"),
+    ("AWS::CloudFront::Distribution", "DomainName"): (_U, ".cloudfront.net"),
+    ("AWS::ElasticBeanstalk::Environment", "EndpointURL"): (_U,),
+}
+
+
+def attribute_value(resource_type: str, ref: ResourceAttr) -> Unknown | Partial:
+    """The value of `ref` as far as it is known before deployment."""
+    unknown = Unknown(f"{ref} is only known after deployment", ref)
+    shape = _SHAPES.get((resource_type, ref.attribute))
+    if shape is None:
+        return unknown
+    parts: list[str | Unknown] = []
+    for piece in shape:
+        if piece is _U:
+            parts.append(unknown)
+        elif piece is _R:
+            parts.append(Unknown("the Region is only known at deployment", ref))
+        else:
+            parts.append(str(piece))
+    value = make_string(parts)
+    return value if isinstance(value, Partial) else unknown

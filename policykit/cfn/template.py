@@ -1,0 +1,46 @@
+"""A parsed CloudFormation template: its sections, indexed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.location import Location
+from policykit.source.nodes import MDict, Mark
+
+
+@dataclass
+class Template:
+    file: str
+    root: MDict
+    params: dict[str, str] = field(default_factory=dict)  # from --param K=V
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return _section(self.root, "Parameters")
+
+    @property
+    def mappings(self) -> dict[str, Any]:
+        return _section(self.root, "Mappings")
+
+    @property
+    def conditions(self) -> dict[str, Any]:
+        return _section(self.root, "Conditions")
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return _section(self.root, "Resources")
+
+    def resource_type(self, logical_id: str) -> str:
+        resource = self.resources.get(logical_id)
+        if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
+            return str(resource["Type"])
+        return ""
+
+    def location(self, mark: Mark) -> Location:
+        return Location(self.file, mark.line, mark.column)
+
+
+def _section(root: MDict, name: str) -> dict[str, Any]:
+    value = root.get(name)
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,65 @@
+"""The `policykit` command: a thin Typer shell over `policykit.api`.
+
+Only this package prints or exits. Exit codes: 0 clean, 1 findings at or above the
+threshold, 2 usage, input or policy errors, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from policykit import __version__
+from policykit.cli import policies, scan
+from policykit.errors import PolicykitError
+
+app = typer.Typer(
+    name="policykit",
+    help="Stop CloudFront 502 Bad Gateway before it ships.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("scan", no_args_is_help=True)(scan.scan)
+app.add_typer(policies.app, name="policies")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policykit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Stop CloudFront 502 Bad Gateway before it ships."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        app(args=argv, prog_name="policykit", standalone_mode=False)
+    except PolicykitError as exc:
+        typer.echo(f"policykit: {exc}", err=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("policykit: aborted", err=True)
+        return 2
+    except Exception as exc:  # the crash handler: one line, never a traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        typer.echo(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""`policykit policies list|show|facts`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from policykit.errors import UsageError
+from policykit.policy.loader import load_policies
+
+app = typer.Typer(help="List and explain the policies.", no_args_is_help=True)
+
+PolicyDirs = Annotated[Optional[list[Path]], typer.Option("--policies", help="Your own policy directory.")]
+
+
+@app.command("list")
+def list_policies(policies: PolicyDirs = None) -> None:
+    """One line per policy: id, severity, title."""
+    for policy in load_policies(tuple(policies or ())):
+        typer.echo(f"{policy.id}  {policy.severity.value:<7}  {policy.title}")
+
+
+@app.command("show")
+def show(policy_id: str, policies: PolicyDirs = None) -> None:
+    """A policy's explanation, the 502 it prevents, the fix, and bad/good snippets."""
+    by_id = {p.id: p for p in load_policies(tuple(policies or ()))}
+    policy = by_id.get(policy_id.upper())
+    if policy is None:
+        raise UsageError(f"no policy {policy_id}; `policykit policies list` shows them")
+    sections = [
+        f"{policy.id}: {policy.title}",
+        f"severity: {policy.severity.value}    applies to: {policy.applies_to}",
+        ("why:\n" + _indent(policy.why)) if policy.why else "",
+        ("symptom:\n" + _indent(policy.symptom)) if policy.symptom else "",
+        ("fix:\n" + _indent(policy.fix)) if policy.fix else "",
+        ("bad:\n" + _indent(policy.examples["bad"])) if "bad" in policy.examples else "",
+        ("good:\n" + _indent(policy.examples["good"])) if "good" in policy.examples else "",
+        ("references:\n" + "\n".join(f"  {r}" for r in policy.references)) if policy.references else "",
+        f"source: {policy.source}",
+    ]
+    typer.echo("\n\n".join(s for s in sections if s))
+
+
+@app.command("facts")
+def facts() -> None:
+    """The computed facts any policy (yours too) can test, by object kind."""
+    from policykit.facts import describe
+
+    for kind, table in describe().items():
+        typer.echo(f"{kind}:")
+        for name, doc in table.items():
+            typer.echo(f"  {name:<32} {doc}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.strip().splitlines())

@@ -1,0 +1,34 @@
+"""The errors policykit reports to people: one line, a file, a position, exit code 2."""
+
+from __future__ import annotations
+
+
+class PolicykitError(Exception):
+    """Base class; `str(error)` is the one line shown to the user."""
+
+    exit_code = 2
+
+
+class InputError(PolicykitError):
+    """A file that looks like an input but cannot be read."""
+
+    def __init__(self, file: str, message: str, line: int = 0, column: int = 0) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class PolicyError(PolicykitError):
+    """A policy file that is malformed."""
+
+
+class UsageError(PolicykitError):
+    """A command line that cannot be carried out."""

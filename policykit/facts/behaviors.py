@@ -1,0 +1,121 @@
+"""Cache behavior facts: which origin it targets, which viewer headers reach that origin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.data import load
+from policykit.facts.logic import Truth, any_true
+from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
+from policykit.model.related import HeadersConfig
+from policykit.model.values import Unknown
+
+_ALL = ("allviewer", "allviewerandwhitelistcloudfront")
+
+
+def _policy_headers(policy_id: Any, linked: Any, table: str) -> HeadersConfig | Unknown | None:
+    """The headers config of a policy given by id: managed (by ID), or declared in the template."""
+    if policy_id is None:
+        return None
+    if linked is not None:
+        return linked.headers  # type: ignore[no-any-return]
+    if isinstance(policy_id, str):
+        managed = load("managed_policies.json")[table].get(policy_id.strip().lower())
+        if managed:
+            return HeadersConfig(managed["behavior"], list(managed["headers"]))
+        return Unknown(f"policy {policy_id} is not a managed policy nor declared here")
+    return Unknown(getattr(policy_id, "reason", "the policy id is not known"))
+
+
+def _config_forwards(config: HeadersConfig | Unknown | None, header: str) -> Truth:
+    if config is None:
+        return False
+    if isinstance(config, Unknown):
+        return config
+    behavior = config.behavior
+    if not isinstance(behavior, str):
+        return Unknown("the header behavior is not known")
+    names = {h.lower() for h in config.headers if isinstance(h, str)}
+    unknown_names = any(not isinstance(h, str) for h in config.headers)
+    behavior = behavior.lower()
+    if behavior in _ALL:
+        return True
+    if behavior == "allexcept":
+        return Unknown("a header list is not known") if unknown_names and header not in names else header not in names
+    if behavior == "whitelist":
+        return True if header in names else (Unknown("a header name is not known") if unknown_names else False)
+    return False
+
+
+def forwards_header(behavior: CacheBehavior, header: str) -> Truth:
+    """Does the behavior send the viewer's `header` to the origin (by any policy, or legacy)?"""
+    header = header.lower()
+    sources: list[Truth] = [
+        _config_forwards(_policy_headers(behavior.origin_request_policy_id, behavior.origin_request_policy,
+                                         "origin_request"), header),
+        _config_forwards(_policy_headers(behavior.cache_policy_id, behavior.cache_policy, "cache"), header),
+    ]
+    legacy = behavior.forwarded_values
+    if legacy is not None:
+        if isinstance(legacy.headers, Unknown):
+            sources.append(legacy.headers)
+        else:
+            names = [h for h in legacy.headers]
+            known = {h.lower() for h in names if isinstance(h, str)}
+            if "*" in known or header in known:
+                sources.append(True)
+            elif any(not isinstance(h, str) for h in names):
+                sources.append(Unknown("a forwarded header name is not known"))
+    return any_true(sources)
+
+
+def forwards_host(behavior: CacheBehavior) -> Truth:
+    """Does the behavior forward the viewer's Host header (managed/custom policy, legacy `*`/`Host`)?"""
+    return forwards_header(behavior, "host")
+
+
+def forwarded_headers(behavior: CacheBehavior) -> list[str] | Unknown:
+    """Viewer headers named as forwarded (`*` when all are): for messages and user policies."""
+    names: list[str] = []
+    for header in ("host", "sec-websocket-key", "sec-websocket-version", "authorization", "origin"):
+        value = forwards_header(behavior, header)
+        if isinstance(value, Unknown):
+            return value
+        if value:
+            names.append(header)
+    return names
+
+
+def target(behavior: CacheBehavior) -> Origin | OriginGroup | None:
+    """The origin or origin group named by TargetOriginId, when it exists."""
+    dist = behavior.distribution
+    if dist is None or not isinstance(behavior.target_origin_id, str):
+        return None
+    for candidate in [*dist.origins, *dist.origin_groups]:
+        if candidate.id == behavior.target_origin_id:
+            return candidate
+    return None
+
+
+def target_ids(behavior: CacheBehavior) -> list[Any]:
+    """Ids of every origin and origin group of the distribution."""
+    dist = behavior.distribution
+    return [o.id for o in [*dist.origins, *dist.origin_groups]] if dist else []
+
+
+def target_exists(behavior: CacheBehavior) -> Truth:
+    """Does TargetOriginId name an origin or origin group of the distribution?"""
+    wanted = behavior.target_origin_id
+    if wanted is None:  # a missing required property: the schema linters' job, not a 502 cause
+        return Unknown("TargetOriginId is not set")
+    if not isinstance(wanted, str):
+        return Unknown(getattr(wanted, "reason", "TargetOriginId is not known"))
+    ids = target_ids(behavior)
+    if wanted in ids:
+        return True
+    if any(not isinstance(i, str) for i in ids):
+        return Unknown("an origin id is not known")
+    dist = behavior.distribution
+    if dist is not None and "origins" in dist.unknowns:
+        return dist.unknowns["origins"]  # type: ignore[no-any-return]
+    return False

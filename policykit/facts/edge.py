@@ -1,0 +1,40 @@
+"""Lambda@Edge facts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policykit.model.cloudfront import EdgeAssociation
+from policykit.model.values import Partial, Unknown
+
+_QUALIFIER = re.compile(r":function:[^:]+:(?P<qualifier>[^:]+)$")
+_UNQUALIFIED = re.compile(r":function:[^:]+$")
+
+
+def arn_kind(association: EdgeAssociation) -> str | Unknown:
+    """What the function ARN names: version, latest, alias, unqualified, function-name (or Unknown)."""
+    if association.arn_source:
+        return association.arn_source
+    return classify_arn(association.lambda_arn)
+
+
+def classify_arn(arn: Any) -> str | Unknown:
+    if isinstance(arn, Partial):
+        last = arn.parts[-1]
+        if isinstance(last, str) and re.search(r":\d+$", last):
+            return "version"
+        if isinstance(last, str) and last.endswith(":$LATEST"):
+            return "latest"
+        return Unknown(arn.reason or "the function ARN is only partly known")
+    if not isinstance(arn, str):
+        return Unknown(getattr(arn, "reason", "the function ARN is not known"))
+    match = _QUALIFIER.search(arn)
+    if match:
+        qualifier = match.group("qualifier")
+        if qualifier.isdigit():
+            return "version"
+        return "latest" if qualifier == "$LATEST" else "alias"
+    if _UNQUALIFIED.search(arn):
+        return "unqualified"
+    return Unknown("the function ARN has an unexpected form") if arn.startswith("arn:") else "function-name"

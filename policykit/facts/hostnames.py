@@ -1,0 +1,88 @@
+"""Host names: what kind of endpoint a name is, and whether a certificate name covers it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from policykit.model.values import Partial, Unknown
+
+_HOLE = "\x00"  # stands for an unknown piece inside a partially known name
+_L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
+ENDPOINT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern)) for kind, pattern in (
+        ("s3-website", rf"^{_L}(\.{_L})*\.s3-website[.-]{_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
+        ("s3", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
+        ("s3", rf"^{_L}(\.{_L})*\.s3\.amazonaws\.com$"),
+        ("elb", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
+        ("ec2", rf"^{_L}(\.{_L})*\.compute(-1)?\.amazonaws\.com(\.cn)?$|^ec2-{_L}(\.{_L})*\.amazonaws\.com$"),
+        ("elastic-beanstalk", rf"^{_L}(\.{_L})*\.elasticbeanstalk\.com$"),
+        ("api-gateway", rf"^{_L}\.execute-api\.{_L}\.amazonaws\.com(\.cn)?$"),
+        ("lambda-url", rf"^{_L}\.lambda-url\.{_L}\.on\.aws$"),
+        ("mediastore", rf"^{_L}\.data\.mediastore\.{_L}\.amazonaws\.com$"),
+        ("mediapackage", rf"^{_L}(\.{_L})*\.mediapackage\.{_L}\.amazonaws\.com$"),
+        ("cloudfront", rf"^{_L}\.cloudfront\.net$"),
+    )
+)
+# Endpoints whose names AWS owns but whose certificate the customer supplies: no certificate
+# a customer can get covers `*.elb.amazonaws.com`, so CloudFront's name check must fail.
+AWS_GENERATED_CUSTOMER_TLS = frozenset({"elb", "ec2", "elastic-beanstalk"})
+
+
+def skeleton(value: Any) -> str | None:
+    """The name in lower case with unknown pieces as holes; None when nothing is known."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, Partial):
+        return "".join(p.lower() if isinstance(p, str) else _HOLE for p in value.parts)
+    return None
+
+
+def is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def endpoint_kind(domain: Any) -> str | Unknown:
+    """s3, s3-website, elb, ec2, api-gateway, lambda-url, mediastore, cloudfront, ip, custom."""
+    name = skeleton(domain)
+    if name is None:
+        return Unknown(getattr(domain, "reason", "the origin domain is not known"))
+    if _HOLE not in name and is_ip_address(name):
+        return "ip"
+    for kind, pattern in ENDPOINT_PATTERNS:
+        if pattern.match(name):
+            return kind
+    if name.endswith(_HOLE) or name == _HOLE or _HOLE in name.rsplit(".", 2)[-1]:
+        # the end of the name is unknown: it could be any kind of endpoint
+        return Unknown(getattr(domain, "reason", "the origin domain is only partly known"))
+    return "custom"
+
+
+def name_covers(certificate_name: str, host: str) -> bool:
+    """Does a certificate name (exact or `*.` one-label wildcard) cover `host`? (RFC 6125)"""
+    pattern, host = certificate_name.lower().rstrip("."), host.lower().rstrip(".")
+    if pattern == host:
+        return True
+    if pattern.startswith("*.") and "." in host:
+        label, rest = host.split(".", 1)
+        return bool(label) and rest == pattern[2:]
+    return False
+
+
+def covered(host: Any, certificate_names: list[Any]) -> bool | Unknown:
+    """True when a known certificate name covers the known host; Unknown when either side is unknown."""
+    if not isinstance(host, str):
+        return Unknown(getattr(host, "reason", "the name is not known"))
+    unknown: Unknown | None = None
+    for name in certificate_names:
+        if isinstance(name, str):
+            if name_covers(name, host):
+                return True
+        elif name is not None:
+            unknown = unknown or Unknown(getattr(name, "reason", "a certificate name is not known"))
+    return unknown if unknown is not None else False

@@ -1,0 +1,68 @@
+"""Origin facts: what the origin is, how CloudFront connects, which names its certificate must hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.facts import behaviors as behavior_facts
+from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
+from policykit.facts.hostnames import endpoint_kind as classify
+from policykit.facts.logic import Truth, any_true
+from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
+from policykit.model.values import Unknown
+
+
+def endpoint_kind(origin: Origin) -> str | Unknown:
+    """What the origin domain is: s3, s3-website, elb, ec2, api-gateway, lambda-url, mediastore, ip, custom..."""
+    return classify(origin.domain_name)
+
+
+def aws_generated_host(origin: Origin) -> Truth:
+    """Is the domain an AWS-generated name (ELB, EC2, Beanstalk) that no customer certificate can cover?"""
+    kind = endpoint_kind(origin)
+    return kind if isinstance(kind, Unknown) else kind in AWS_GENERATED_CUSTOMER_TLS
+
+
+def uses_https(origin: Origin) -> Truth:
+    """Does CloudFront connect to this custom origin with HTTPS (https-only, or match-viewer)?"""
+    if origin.config_type != "custom":
+        return False
+    policy = origin.protocol_policy
+    if isinstance(policy, str):
+        # With match-viewer, HTTPS viewers (allowed by every viewer protocol policy) mean HTTPS to the origin.
+        return policy in ("https-only", "match-viewer")
+    return Unknown(getattr(policy, "reason", "the origin protocol policy is not known"))
+
+
+def behaviors(origin: Origin) -> list[CacheBehavior]:
+    """The cache behaviors whose requests reach this origin (directly or through an origin group)."""
+    dist = origin.distribution
+    if dist is None:
+        return []
+    reached = []
+    for behavior in dist.behaviors:
+        target = behavior_facts.target(behavior)
+        if target is origin or (isinstance(target, OriginGroup) and origin.id in target.member_ids):
+            reached.append(behavior)
+    return reached
+
+
+def forwards_host(origin: Origin) -> Truth:
+    """Does any behavior reaching this origin forward the viewer's Host header?"""
+    dist = origin.distribution
+    unknown_targets = [
+        Unknown("a TargetOriginId is not known")
+        for b in (dist.behaviors if dist else []) if not isinstance(b.target_origin_id, str)
+    ]
+    return any_true([*(behavior_facts.forwards_host(b) for b in behaviors(origin)), *unknown_targets])
+
+
+def validated_names(origin: Origin) -> list[Any]:
+    """Names CloudFront checks the origin certificate against: the origin domain, or the aliases when Host is forwarded."""
+    names: list[Any] = []
+    forwarding = [b for b in behaviors(origin) if behavior_facts.forwards_host(b) is True]
+    if not forwarding or any(behavior_facts.forwards_host(b) is False for b in behaviors(origin)):
+        names.append(origin.domain_name)
+    if forwarding and origin.distribution is not None:
+        names.extend(alias.name for alias in origin.distribution.aliases)
+    return names

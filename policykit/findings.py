@@ -1,0 +1,96 @@
+"""What a scan produces: findings, input errors, and a summary. Reporters read only this."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+from policykit.location import Location
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+@dataclass(frozen=True)
+class Finding:
+    policy_id: str
+    title: str
+    severity: Severity
+    message: str
+    location: Location
+    resource: str = ""  # logical id or Terraform address
+    distribution: str = ""
+    subject: str = ""  # e.g. "origin 'api'", "alias 'ws.example.com'"
+    fix: str = ""
+    help_uri: str = ""
+    scenario: str = ""  # "when IsProd is true" where it holds only under some conditions
+    unknown: bool = False  # True: the policy could not be checked (info)
+    evidence: tuple[tuple[str, str], ...] = ()
+    suppressed: str = ""  # the reason, when a suppression matched
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.location.file, self.location.line, self.location.column, self.policy_id, self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: policy, file, resource, subject and message, not the line."""
+        text = "\x1f".join((self.policy_id, self.location.file, self.resource, self.subject, self.message))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """An input that could not be read (reported, exit code 2; other files still scanned)."""
+
+    file: str
+    message: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """What reporters need to describe a policy (SARIF rules, JUnit cases)."""
+
+    id: str
+    title: str
+    severity: Severity
+    description: str = ""
+    fix: str = ""
+    help_uri: str = ""
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # scanned inputs
+    skipped: list[str] = field(default_factory=list)  # files that are not templates
+    distributions: dict[str, int] = field(default_factory=dict)  # per file
+    policies: list[PolicyInfo] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            if not finding.suppressed:
+                out[finding.severity.value] += 1
+        return out
+
+    def worst_at_least(self, threshold: Severity) -> bool:
+        return any(f.severity.at_least(threshold) and not f.suppressed and not f.unknown for f in self.findings)

@@ -1,0 +1,1 @@
+"""The normalized CloudFront model, independent of the input format."""

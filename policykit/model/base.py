@@ -1,0 +1,33 @@
+"""What every model object has: a kind, a name, a source resource and field locations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from policykit.location import Location
+
+
+@dataclass(eq=False)
+class ModelObject:
+    """Base of every model object. `locs` maps a field name to where it is written."""
+
+    kind: ClassVar[str] = "object"
+    loc: Location = field(default=Location(""), kw_only=True)
+    locs: dict[str, Location] = field(default_factory=dict, kw_only=True, repr=False)
+    resource: str = field(default="", kw_only=True)  # logical id or Terraform address
+    # list fields whose content is only known at deployment, with the reason (e.g. `Origins: !Ref X`)
+    unknowns: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
+
+    def location_of(self, field_name: str | None) -> Location:
+        if field_name and field_name in self.locs:
+            return self.locs[field_name]
+        return self.loc
+
+    @property
+    def label(self) -> str:
+        """How a message names this object."""
+        return self.resource
+
+    def get(self, name: str) -> Any:
+        return getattr(self, name)

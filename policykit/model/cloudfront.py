@@ -1,0 +1,189 @@
+"""The CloudFront distribution, as every input format is normalized to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.model.base import ModelObject
+from policykit.model.related import (
+    Certificate,
+    LambdaFunction,
+    LoadBalancer,
+    RequestPolicy,
+)
+from policykit.model.values import ResourceAttr
+
+
+@dataclass(eq=False)
+class CustomHeader(ModelObject):
+    kind = "custom_header"
+    name: Any = None
+    value: Any = None
+
+
+@dataclass(eq=False)
+class Origin(ModelObject):
+    kind = "origin"
+    id: Any = None
+    domain_name: Any = None
+    origin_path: Any = None
+    # "custom" (CustomOriginConfig), "s3" (S3OriginConfig), "vpc" (VpcOriginConfig) or None
+    config_type: Any = None
+    protocol_policy: Any = None
+    http_port: Any = 80
+    https_port: Any = 443
+    ssl_protocols: Any = None  # None when not written (provider default applies)
+    read_timeout: Any = None
+    keepalive_timeout: Any = None
+    connection_attempts: Any = None
+    connection_timeout: Any = None
+    custom_headers: list[CustomHeader] = field(default_factory=list)
+    target_ref: ResourceAttr | None = None  # the resource the domain name comes from
+    target: Any = None  # the linked related resource, e.g. a LoadBalancer
+    distribution: Distribution | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"origin '{self.id}'"
+
+
+@dataclass(eq=False)
+class OriginGroup(ModelObject):
+    kind = "origin_group"
+    id: Any = None
+    member_ids: list[Any] = field(default_factory=list)
+    status_codes: list[Any] = field(default_factory=list)
+    distribution: Distribution | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"origin group '{self.id}'"
+
+
+@dataclass(eq=False)
+class EdgeAssociation(ModelObject):
+    """A Lambda@Edge function association on a cache behavior."""
+
+    kind = "lambda_association"
+    event_type: Any = None
+    lambda_arn: Any = None
+    include_body: Any = False
+    # what the ARN names when the builder knows it from the referenced resource:
+    # version | alias | unqualified | function-name | latest (None: read it from the ARN text)
+    arn_source: Any = None
+    function: LambdaFunction | None = None
+    behavior: CacheBehavior | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.event_type} function"
+
+
+@dataclass(eq=False)
+class FunctionAssociation(ModelObject):
+    """A CloudFront Functions association on a cache behavior."""
+
+    kind = "function_association"
+    event_type: Any = None
+    function_arn: Any = None
+    behavior: CacheBehavior | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class ForwardedValues:
+    """Legacy ForwardedValues of a cache behavior."""
+
+    headers: Any = field(default_factory=list)
+    cookies: Any = None
+    query_string: Any = None
+
+
+@dataclass(eq=False)
+class CacheBehavior(ModelObject):
+    kind = "behavior"
+    path_pattern: Any = None  # None for the default cache behavior
+    target_origin_id: Any = None
+    viewer_protocol_policy: Any = None
+    allowed_methods: Any = field(default_factory=lambda: ["GET", "HEAD"])
+    cache_policy_id: Any = None
+    origin_request_policy_id: Any = None
+    cache_policy: RequestPolicy | None = None
+    origin_request_policy: RequestPolicy | None = None
+    forwarded_values: ForwardedValues | None = None
+    lambda_associations: list[EdgeAssociation] = field(default_factory=list)
+    function_associations: list[FunctionAssociation] = field(default_factory=list)
+    distribution: Distribution | None = field(default=None, repr=False)
+
+    @property
+    def is_default(self) -> bool:
+        return self.path_pattern is None
+
+    @property
+    def label(self) -> str:
+        return "default cache behavior" if self.is_default else f"cache behavior '{self.path_pattern}'"
+
+
+@dataclass(eq=False)
+class ViewerCertificate(ModelObject):
+    kind = "viewer_certificate"
+    acm_certificate_arn: Any = None
+    iam_certificate_id: Any = None
+    cloudfront_default: Any = None
+    minimum_protocol_version: Any = None
+    ssl_support_method: Any = None
+    certificate: Certificate | None = None  # the ACM certificate resource, when declared
+
+
+@dataclass(eq=False)
+class Alias(ModelObject):
+    kind = "alias"
+    name: Any = None
+    distribution: Distribution | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"alias '{self.name}'"
+
+
+@dataclass(eq=False)
+class Distribution(ModelObject):
+    kind = "distribution"
+    enabled: Any = True
+    aliases: list[Alias] = field(default_factory=list)
+    viewer_certificate: ViewerCertificate | None = None
+    origins: list[Origin] = field(default_factory=list)
+    origin_groups: list[OriginGroup] = field(default_factory=list)
+    default_behavior: CacheBehavior | None = None
+    ordered_behaviors: list[CacheBehavior] = field(default_factory=list)
+    websocket_paths: list[Any] = field(default_factory=list)  # declared by the user (metadata/tags)
+    scenario: str = ""  # e.g. "when IsProd is true"; empty when no condition was assumed
+
+    @property
+    def behaviors(self) -> list[CacheBehavior]:
+        head = [self.default_behavior] if self.default_behavior else []
+        return [*self.ordered_behaviors, *head]
+
+    @property
+    def label(self) -> str:
+        return f"distribution {self.resource}"
+
+
+@dataclass(eq=False)
+class Model:
+    """Everything one input (a template, a Terraform module, a plan) declares."""
+
+    file: str
+    distributions: list[Distribution] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)  # related objects by logical id/address
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value of the wrong type where CloudFront needs another: reported as PK002."""
+
+    message: str
+    location: Any
+    resource: str = ""
+    distribution: str = ""

@@ -1,0 +1,145 @@
+"""Values that may not be known before deployment, and three-valued logic over them.
+
+A template value is either known (str, int, bool, list, dict, None), or `Unknown`
+(a parameter without default, an import, a resource attribute...), or `Partial`
+(a string some of whose pieces are known, e.g. `${Bucket}.s3-website-${AWS::Region}.amazonaws.com`).
+Policies never produce an error finding over an unknown value: see `Tri`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ResourceAttr:
+    """A reference to a resource in the same template or module, e.g. `Alb.DNSName`."""
+
+    resource: str
+    attribute: str = ""  # "" for `Ref`
+
+    def __str__(self) -> str:
+        return f"{self.resource}.{self.attribute}" if self.attribute else self.resource
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known from the template; `reason` says why, for the user."""
+
+    reason: str
+    ref: ResourceAttr | None = None
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.reason}>"
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A string made of known text and unknown pieces."""
+
+    parts: tuple[str | Unknown, ...]
+
+    @property
+    def refs(self) -> tuple[ResourceAttr, ...]:
+        return tuple(p.ref for p in self.parts if isinstance(p, Unknown) and p.ref)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(p.reason for p in self.parts if isinstance(p, Unknown))
+
+    def pattern(self) -> re.Pattern[str]:
+        """A regex matching every string this value could be (unknown pieces match anything)."""
+        return re.compile(
+            "".join(re.escape(p) if isinstance(p, str) else ".*" for p in self.parts), re.DOTALL
+        )
+
+    def __str__(self) -> str:
+        return "".join(p if isinstance(p, str) else "${?}" for p in self.parts)
+
+
+def make_string(parts: list[str | Unknown]) -> str | Partial:
+    """Join pieces; merge adjacent text; a string when every piece is known."""
+    merged: list[str | Unknown] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] = merged[-1] + part
+        elif part != "":
+            merged.append(part)
+    if all(isinstance(p, str) for p in merged):
+        return "".join(p for p in merged if isinstance(p, str))
+    return Partial(tuple(merged))
+
+
+def is_known(value: Any) -> bool:
+    """True when the value, and everything inside it, is known."""
+    if isinstance(value, (Unknown, Partial)):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def unknown_reason(value: Any) -> str:
+    """Why a value (or something inside it) is unknown."""
+    if isinstance(value, (Unknown, Partial)):
+        return value.reason
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if not is_known(item):
+                return unknown_reason(item)
+    return ""
+
+
+class Tri(enum.Enum):
+    """Kleene three-valued logic: TRUE, FALSE, UNKNOWN."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    @staticmethod
+    def of(value: bool | None) -> Tri:
+        if value is None:
+            return Tri.UNKNOWN
+        return Tri.TRUE if value else Tri.FALSE
+
+    def __invert__(self) -> Tri:
+        return {Tri.TRUE: Tri.FALSE, Tri.FALSE: Tri.TRUE, Tri.UNKNOWN: Tri.UNKNOWN}[self]
+
+    def __and__(self, other: Tri) -> Tri:
+        if Tri.FALSE in (self, other):
+            return Tri.FALSE
+        if Tri.UNKNOWN in (self, other):
+            return Tri.UNKNOWN
+        return Tri.TRUE
+
+    def __or__(self, other: Tri) -> Tri:
+        if Tri.TRUE in (self, other):
+            return Tri.TRUE
+        if Tri.UNKNOWN in (self, other):
+            return Tri.UNKNOWN
+        return Tri.FALSE
+
+    def __bool__(self) -> bool:  # pragma: no cover - guard against accidental truth tests
+        raise TypeError("Tri has no truth value; compare with Tri.TRUE")
+
+
+def all_of(values: list[Tri]) -> Tri:
+    result = Tri.TRUE
+    for value in values:
+        result = result & value
+    return result
+
+
+def any_of(values: list[Tri]) -> Tri:
+    result = Tri.FALSE
+    for value in values:
+        result = result | value
+    return result

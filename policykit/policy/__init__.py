@@ -1,0 +1,1 @@
+"""Declarative policies: load, validate, and evaluate them over the model."""

@@ -1,0 +1,216 @@
+"""Evaluate policies over the model: three-valued, so an unknown value never makes an error finding."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from policykit.facts import FACTS
+from policykit.findings import Finding, Severity
+from policykit.location import Location
+from policykit.model.cloudfront import Distribution, Model
+from policykit.model.values import Partial, Tri, Unknown
+from policykit.policy.model import Check, Policy
+from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
+
+# Which model objects a policy's `applies_to` walks, from each distribution.
+OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
+    "distribution": lambda d: [d],
+    "origin": lambda d: d.origins,
+    "origin_group": lambda d: d.origin_groups,
+    "behavior": lambda d: d.behaviors,
+    "alias": lambda d: d.aliases,
+    "viewer_certificate": lambda d: [d.viewer_certificate] if d.viewer_certificate else [],
+    "lambda_association": lambda d: [a for b in d.behaviors for a in b.lambda_associations],
+    "function_association": lambda d: [a for b in d.behaviors for a in b.function_associations],
+    "custom_header": lambda d: [h for o in d.origins for h in o.custom_headers],
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+class PolicyRuntimeError(Exception):
+    """A policy names a field no model object has."""
+
+
+def lookup(obj: Any, path: str) -> Any:
+    """Follow a dotted path of fields and facts from `obj`; None when something along it is absent."""
+    value = obj
+    for step in path.split("."):
+        if value is None or isinstance(value, (Unknown, Partial)):
+            return value
+        fact = FACTS.get(getattr(value, "kind", ""), {}).get(step)
+        if fact is not None:
+            value = fact(value)
+        elif isinstance(value, dict):
+            value = value.get(step)
+        elif hasattr(value, step):
+            value = getattr(value, step)
+        else:
+            raise PolicyRuntimeError(f"{getattr(value, 'kind', type(value).__name__)} has no field '{step}'")
+    return value
+
+
+def _reason(value: Any, path: str) -> str:
+    reason = getattr(value, "reason", "")
+    return f"{path}: {reason}" if reason else f"{path} is not known"
+
+
+def compile_condition(node: dict[str, Any]) -> Check:
+    """Turn a condition mapping (already schema-valid) into a closure, once."""
+    if "all" in node or "any" in node:
+        parts = [compile_condition(c) for c in node.get("all") or node["any"]]
+        combine = Tri.__and__ if "all" in node else Tri.__or__
+        return lambda obj: _combine(parts, combine, obj)
+    if "not" in node:
+        inner = compile_condition(node["not"])
+        return lambda obj: _negate(inner(obj))
+    for quantifier in ("any_item", "all_items"):
+        if quantifier in node:
+            return _compile_items(node[quantifier]["of"], compile_condition(node[quantifier]["where"]),
+                                  quantifier == "any_item")
+    path = node["fact"]
+    (op_name, argument), = ((k, v) for k, v in node.items() if k != "fact")
+    operator = OPERATORS[op_name]
+    tolerant = op_name in RUNS_ON_UNKNOWN
+
+    def check(obj: Any) -> tuple[Tri, str]:
+        value = lookup(obj, path)
+        if not tolerant and isinstance(value, (Unknown, Partial)):
+            return Tri.UNKNOWN, _reason(value, path)
+        result = operator(value, argument)
+        if result is None:
+            return Tri.UNKNOWN, _reason(value, path)
+        return Tri.of(result), ""
+
+    return check
+
+
+def _combine(parts: list[Check], combine: Callable[[Tri, Tri], Tri], obj: Any) -> tuple[Tri, str]:
+    result = Tri.TRUE if combine is Tri.__and__ else Tri.FALSE
+    reason = ""
+    for part in parts:
+        value, why = part(obj)
+        result = combine(result, value)
+        reason = reason or why
+        if result is not Tri.UNKNOWN and result is (Tri.FALSE if combine is Tri.__and__ else Tri.TRUE):
+            return result, ""
+    return result, reason if result is Tri.UNKNOWN else ""
+
+
+def _negate(outcome: tuple[Tri, str]) -> tuple[Tri, str]:
+    return ~outcome[0], outcome[1]
+
+
+def _compile_items(path: str, where: Check, any_item: bool) -> Check:
+    combine = Tri.__or__ if any_item else Tri.__and__
+
+    def check(obj: Any) -> tuple[Tri, str]:
+        items = lookup(obj, path)
+        if isinstance(items, (Unknown, Partial)):
+            return Tri.UNKNOWN, _reason(items, path)
+        return _combine([lambda _o, item=item: where(item) for item in items or []], combine, obj)
+
+    return check
+
+
+def display(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, Unknown):
+        return "(unknown)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(display(v) for v in value) or "(none)"
+    if hasattr(value, "label") and hasattr(value, "kind"):
+        return str(value.label)
+    return str(value)
+
+
+def render(template: str, obj: Any) -> str:
+    """Fill `{field.path}` placeholders from the object; unknown names are left as written."""
+    def fill(match: re.Match[str]) -> str:
+        try:
+            return display(lookup(obj, match.group(1)))
+        except PolicyRuntimeError:
+            return match.group(0)
+    return _PLACEHOLDER.sub(fill, template.strip())
+
+
+def locate(obj: Any, at: str) -> Location:
+    """The location of the field `at` (a dotted path) of `obj`, or of the nearest object that has one."""
+    if not at:
+        return obj.loc  # type: ignore[no-any-return]
+    *parents, last = at.split(".")
+    holder = lookup(obj, ".".join(parents)) if parents else obj
+    if not hasattr(holder, "location_of"):
+        return obj.loc  # type: ignore[no-any-return]
+    location = holder.location_of(last)
+    return location if location.line or not obj.loc.line else obj.loc  # type: ignore[no-any-return]
+
+
+def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
+    for obj in OBJECTS[policy.applies_to](dist):
+        truth, reason = policy.check(obj)
+        if truth is Tri.FALSE:
+            continue
+        base = dict(policy_id=policy.id, title=policy.title, location=locate(obj, policy.at),
+                    resource=obj.resource or dist.resource, distribution=dist.resource,
+                    subject=display(obj), help_uri=policy.help_uri)
+        if truth is Tri.UNKNOWN:
+            yield Finding(severity=Severity.INFO, unknown=True,
+                          message=f"{policy.title}: not checked for {display(obj)}: {reason}", **base)
+            continue
+        severity = next((s for s, c in policy.severity_when if c(obj)[0] is Tri.TRUE), policy.severity)
+        evidence = tuple((k, render(v, obj)) for k, v in policy.evidence.items())
+        yield Finding(severity=severity, message=render(policy.message, obj), fix=render(policy.fix, obj),
+                      evidence=evidence, **base)
+
+
+def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]:
+    """All findings of all policies over a model; a policy that fails is reported, the rest go on."""
+    findings: list[Finding] = []
+    failures: list[str] = []
+    by_resource: dict[str, list[Distribution]] = {}
+    for dist in model.distributions:
+        by_resource.setdefault(dist.resource, []).append(dist)
+    for policy in policies:
+        for variants in by_resource.values():
+            try:
+                findings.extend(_merge_scenarios(policy, variants))
+            except PolicyRuntimeError as exc:
+                failures.append(f"policy {policy.id} ({policy.source}): {exc}")
+                break
+    findings.extend(_problem_findings(model))
+    return findings, failures
+
+
+def _merge_scenarios(policy: Policy, variants: list[Distribution]) -> list[Finding]:
+    """One finding per place; a finding that holds only under some conditions says which."""
+    seen: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
+    for dist in variants:
+        for finding in evaluate(policy, dist):
+            key = (finding.location, finding.message, finding.severity, finding.unknown)
+            entry = seen.setdefault(key, (finding, []))
+            entry[1].append(dist.scenario)
+    out = []
+    for finding, scenarios in seen.values():
+        if len(variants) > 1 and len(set(scenarios)) < len(variants):
+            label = "; or ".join(s for s in scenarios if s)
+            finding = dataclasses.replace(finding, scenario=label, message=f"{finding.message} ({label})")
+        out.append(finding)
+    return out
+
+
+def _problem_findings(model: Model) -> list[Finding]:
+    unique = {(p.message, p.location): p for p in model.problems}
+    return [
+        Finding(policy_id="PK002", title="Property of the wrong type", severity=Severity.ERROR,
+                message=f"{p.message}: CloudFormation/Terraform cannot deploy this, and policykit cannot check it",
+                location=p.location, resource=p.resource, distribution=p.distribution,
+                fix="Write the property with the type the resource specification gives.")
+        for p in unique.values()
+    ]

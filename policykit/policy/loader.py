@@ -1,0 +1,101 @@
+"""Read policy files: the built-in catalog (trusted, fast path) and users' own (validated).
+
+Built-in policies are checked against the schema by the test suite, so a plain scan does
+not import jsonschema. Users' policy files are validated on load, and a bad one is an
+error naming the file, line and the schema's complaint.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policykit.errors import InputError, PolicyError
+from policykit.findings import Severity
+from policykit.policy.engine import OBJECTS, compile_condition
+from policykit.policy.model import Policy
+from policykit.source.nodes import path_mark
+from policykit.source.yaml_loader import load_yaml
+
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def builtin_dir() -> Path:
+    """The shipped catalog: package data in a wheel, the repository's `policies/` in a checkout."""
+    packaged = resources.files("policykit").joinpath("policies")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "policies"
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    return json.loads(resources.files("policykit.policy").joinpath("schema.json").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def policy_files(directory: Path) -> list[Path]:
+    """Policy files of a directory: `*.yaml` at its top (fixtures live in sub-directories)."""
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith(POLICY_SUFFIXES))
+
+
+def read_policy_file(path: Path, validate: bool) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot read policy file: {exc}") from None
+    try:
+        data = load_yaml(text, str(path))
+    except InputError as exc:
+        raise PolicyError(str(exc)) from None
+    if validate:
+        _validate(data, path)
+    return build_policy(data, str(path))
+
+
+def _validate(data: Any, path: Path) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    error = best_match(validator.iter_errors(data))
+    if error is not None:
+        mark = path_mark(data, tuple(error.absolute_path))
+        where = f"{path}:{mark.line}:{mark.column}" if mark.line else str(path)
+        field = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise PolicyError(f"{where}: invalid policy: {field}: {error.message}")
+
+
+def build_policy(data: dict[str, Any], source: str) -> Policy:
+    if data.get("applies_to") not in OBJECTS:
+        raise PolicyError(f"{source}: invalid policy: applies_to '{data.get('applies_to')}' is not one of "
+                          + ", ".join(sorted(OBJECTS)))
+    return Policy(
+        id=data["id"], title=data["title"], severity=Severity(data["severity"]),
+        applies_to=data["applies_to"], check=compile_condition(data["condition"]),
+        message=data["message"], at=data.get("at", ""), why=data.get("why", ""),
+        symptom=data.get("symptom", ""), fix=data.get("fix", ""),
+        references=tuple(data.get("references", ())), tags=tuple(data.get("tags", ())),
+        examples=dict(data.get("examples", {})), evidence=dict(data.get("evidence", {})),
+        severity_when=tuple((Severity(s["severity"]), compile_condition(s["condition"]))
+                            for s in data.get("severity_when", ())),
+        source=source, raw=data,
+    )
+
+
+def load_policies(extra_dirs: Iterable[Path] = (), validate_builtin: bool = False) -> list[Policy]:
+    """The built-in catalog plus users' directories; a later policy with the same id replaces an earlier one."""
+    by_id: dict[str, Policy] = {}
+    for path in policy_files(builtin_dir()):
+        policy = read_policy_file(path, validate_builtin)
+        by_id[policy.id] = policy
+    for directory in extra_dirs:
+        if not directory.is_dir():
+            raise PolicyError(f"{directory}: policy directory does not exist")
+        for path in policy_files(directory):
+            policy = read_policy_file(path, validate=True)
+            by_id[policy.id] = policy
+    return sorted(by_id.values(), key=lambda p: p.id)

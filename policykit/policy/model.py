@@ -1,0 +1,41 @@
+"""A loaded policy: its data, plus its condition compiled once into a tree of closures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.findings import PolicyInfo, Severity
+from policykit.model.values import Tri
+
+# A compiled condition: object -> (truth, reason it is unknown)
+Check = Callable[[Any], tuple[Tri, str]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    severity: Severity
+    applies_to: str
+    check: Check
+    message: str
+    at: str = ""
+    why: str = ""
+    symptom: str = ""
+    fix: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    examples: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    severity_when: tuple[tuple[Severity, Check], ...] = ()
+    source: str = ""  # the file it was read from
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def help_uri(self) -> str:
+        return self.references[0] if self.references else ""
+
+    def info(self) -> PolicyInfo:
+        return PolicyInfo(self.id, self.title, self.severity, self.why.strip(), self.fix.strip(), self.help_uri)

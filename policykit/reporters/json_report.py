@@ -1,0 +1,58 @@
+"""Machine output: findings, summary and input errors as one JSON object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from policykit import __version__
+from policykit.findings import Finding, ScanResult
+from policykit.reporters import ReportOptions
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "policy_id": finding.policy_id,
+        "title": finding.title,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "file": finding.location.file,
+        "line": finding.location.line,
+        "column": finding.location.column,
+        "resource": finding.resource,
+        "distribution": finding.distribution,
+        "subject": finding.subject,
+        "fix": finding.fix,
+        "help_uri": finding.help_uri,
+        "scenario": finding.scenario,
+        "unknown": finding.unknown,
+        "evidence": dict(finding.evidence),
+        "suppressed": bool(finding.suppressed),
+        "suppression_reason": finding.suppressed,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def document(result: ScanResult) -> dict[str, Any]:
+    counts = result.counts()
+    return {
+        "version": __version__,
+        "findings": [finding_dict(f) for f in result.findings],
+        "summary": {
+            "files": len(result.files),
+            "skipped": len(result.skipped),
+            "distributions": sum(result.distributions.values()),
+            "distributions_by_file": dict(result.distributions),
+            "findings": counts,
+            **counts,
+            "input_errors": len(result.errors),
+        },
+        "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message}
+                   for e in result.errors],
+        "skipped": list(result.skipped),
+    }
+
+
+def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
+    json.dump(document(result), stream, indent=2)
+    stream.write("\n")

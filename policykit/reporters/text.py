@@ -1,0 +1,49 @@
+"""Human output: `file:line:col: severity PKnnn message`, the fix, and a summary line."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from policykit.findings import Finding, ScanResult
+from policykit.reporters import ReportOptions
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _paint(text: str, code: str, options: ReportOptions) -> str:
+    return f"{code}{text}{_RESET}" if options.color else text
+
+
+def _finding(finding: Finding, options: ReportOptions) -> list[str]:
+    severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
+    head = f"{_paint(str(finding.location), _BOLD, options)}: {severity} {finding.policy_id} {finding.message}"
+    lines = [head]
+    if finding.suppressed:
+        lines.append(_paint(f"    suppressed: {finding.suppressed}", _DIM, options))
+    for key, value in finding.evidence:
+        lines.append(f"    {key}: {value}")
+    if finding.fix:
+        fix = finding.fix.replace("\n", "\n         ")
+        lines.append(_paint(f"    fix: {fix}", _DIM, options))
+    return lines
+
+
+def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
+    for error in result.errors:
+        stream.write(f"{_paint(str(error), _BOLD, options)} ({_paint('input error', _COLORS['error'], options)})\n")
+    shown = [f for f in result.findings if options.show_unknown or not f.unknown]
+    for finding in shown:
+        stream.write("\n".join(_finding(finding, options)) + "\n")
+    counts = result.counts()
+    hidden = sum(1 for f in result.findings if f.unknown) if not options.show_unknown else 0
+    parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['info'] - hidden} info"]
+    summary = (f"{', '.join(parts)} in {len(result.files)} file(s), "
+               f"{sum(result.distributions.values())} distribution(s)")
+    if result.skipped:
+        summary += f"; {len(result.skipped)} file(s) skipped (not templates)"
+    if hidden:
+        summary += f"; {hidden} check(s) not decidable from the template (--show-unknown lists them)"
+    if result.errors:
+        summary += f"; {len(result.errors)} input error(s)"
+    stream.write(summary + "\n")

@@ -1,0 +1,1 @@
+"""Load input files into nodes that remember where every value came from."""

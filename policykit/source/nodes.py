@@ -1,0 +1,89 @@
+"""Marked nodes: dicts and lists that know the source position of each child.
+
+Positions live beside the data (never as magic keys inside it): an `MDict` keeps the
+mark of each key and each value, an `MList` the mark of each item, so a scalar's
+position is found through its parent. Lines and columns are 1-based.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Mark(NamedTuple):
+    line: int
+    column: int
+
+
+NO_MARK = Mark(0, 0)
+
+# Bounds that keep a hostile or broken file from hanging or exhausting memory.
+MAX_DEPTH = 128
+MAX_NODES = 2_000_000
+
+
+class MDict(dict[str, Any]):
+    """A mapping with a mark for itself, for each key and for each value."""
+
+    __slots__ = ("key_marks", "mark", "value_marks")
+
+    def __init__(self, mark: Mark = NO_MARK) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+    def set(self, key: str, value: Any, key_mark: Mark, value_mark: Mark) -> None:
+        self[key] = value
+        self.key_marks[key] = key_mark
+        self.value_marks[key] = value_mark
+
+    def mark_of(self, key: str) -> Mark:
+        return self.value_marks.get(key, self.mark)
+
+
+class MList(list[Any]):
+    """A sequence with a mark for itself and for each item."""
+
+    __slots__ = ("mark", "marks")
+
+    def __init__(self, mark: Mark = NO_MARK) -> None:
+        super().__init__()
+        self.mark = mark
+        self.marks: list[Mark] = []
+
+    def add(self, value: Any, mark: Mark) -> None:
+        self.append(value)
+        self.marks.append(mark)
+
+    def mark_of(self, index: int) -> Mark:
+        return self.marks[index] if 0 <= index < len(self.marks) else self.mark
+
+
+def mark_of(node: Any) -> Mark:
+    """The mark of a container node, or NO_MARK for scalars."""
+    return getattr(node, "mark", NO_MARK)
+
+
+def child_mark(parent: Any, key: str | int) -> Mark:
+    """Where the child `key` of `parent` starts (falls back to the parent's mark)."""
+    if isinstance(parent, MDict) and isinstance(key, str):
+        return parent.mark_of(key)
+    if isinstance(parent, MList) and isinstance(key, int):
+        return parent.mark_of(key)
+    return mark_of(parent)
+
+
+def path_mark(root: Any, path: tuple[str | int, ...]) -> Mark:
+    """The mark of the deepest node reachable along `path`."""
+    node, mark = root, mark_of(root)
+    for key in path:
+        if isinstance(node, MDict) and isinstance(key, str) and key in node:
+            mark = node.mark_of(key)
+            node = node[key]
+        elif isinstance(node, MList) and isinstance(key, int) and 0 <= key < len(node):
+            mark = node.mark_of(key)
+            node = node[key]
+        else:
+            break
+    return mark

@@ -1,0 +1,171 @@
+"""YAML (and CloudFormation short-form tags) to marked nodes.
+
+Built from LibYAML's event stream rather than PyYAML's recursive composer, so depth,
+alias expansion and recursion are bounded here and every value keeps its mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from policykit.errors import InputError
+from policykit.source.nodes import MAX_DEPTH, MAX_NODES, Mark, MDict, MList
+
+try:  # LibYAML's C parser is several times faster; fall back when it is not built.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TYPES = {
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
+}
+# Short tags whose long form is not `Fn::<Name>`.
+_TAG_KEYS = {"!Ref": "Ref", "!Condition": "Condition"}
+
+
+def _mark(event: Any) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _scalar(event: Any) -> Any:
+    if event.tag not in (None, "!"):
+        return event.value
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    construct = _SCALAR_TYPES.get(tag)
+    if construct is None:  # strings, timestamps (AWSTemplateFormatVersion), binary...
+        return event.value
+    return construct(yaml.ScalarNode(tag, event.value))
+
+
+def _apply_tag(tag: str | None, value: Any, mark: Mark) -> Any:
+    """`!GetAtt A.B` becomes `{"Fn::GetAtt": ["A", "B"]}`, as CloudFormation reads it."""
+    if not tag or not tag.startswith("!") or tag == "!":
+        return value
+    key = _TAG_KEYS.get(tag, "Fn::" + tag[1:])
+    if tag == "!GetAtt" and isinstance(value, str):
+        inner = MList(mark)
+        for piece in value.split(".", 1):
+            inner.add(piece, mark)
+        value = inner
+    wrapped = MDict(mark)
+    wrapped.set(key, value, mark, mark)
+    return wrapped
+
+
+@dataclass
+class _Frame:
+    node: MDict | MList
+    tag: str | None
+    anchor: str | None
+    mark: Mark
+    size: int = 1
+    key: Any = None
+    key_mark: Mark = Mark(0, 0)
+    has_key: bool = False
+    anchors: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.total = 0
+        self.root: Any = None
+        self.done = False
+
+    def error(self, message: str, mark: Mark) -> InputError:
+        return InputError(self.file, message, mark.line, mark.column)
+
+    def add(self, value: Any, mark: Mark, size: int) -> None:
+        self.total += size
+        if self.total > MAX_NODES:
+            raise self.error(f"YAML aliases expand to more than {MAX_NODES} values", mark)
+        if not self.stack:
+            self.root, self.done = value, True
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.node, MList):
+            frame.node.add(value, mark)
+        elif not frame.has_key:
+            if isinstance(value, (MDict, MList)):
+                raise self.error("a mapping key must be a plain value, not a mapping or list", mark)
+            frame.key, frame.key_mark, frame.has_key = str(value), mark, True
+        else:
+            frame.node.set(frame.key, value, frame.key_mark, mark)
+            frame.has_key = False
+
+    def open(self, node: MDict | MList, event: Any) -> None:
+        mark = _mark(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.error(f"nested deeper than {MAX_DEPTH} levels", mark)
+        if event.anchor:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(_Frame(node, event.tag, event.anchor, mark))
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.node, frame.size)
+        self.add(_apply_tag(frame.tag, frame.node, frame.mark), frame.mark, frame.size)
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            mark = _mark(event)
+            value = _apply_tag(event.tag, _scalar(event), mark)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            self.add(value, mark, 1)
+        elif isinstance(event, yaml.MappingStartEvent):
+            self.open(MDict(_mark(event)), event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self.open(MList(_mark(event)), event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            if isinstance(self.stack[-1].node, MDict) and self.stack[-1].has_key:
+                frame = self.stack[-1]
+                frame.node.set(frame.key, None, frame.key_mark, frame.key_mark)
+            self.close()
+        elif isinstance(event, yaml.AliasEvent):
+            mark = _mark(event)
+            if event.anchor in self.open_anchors:
+                raise self.error(f"alias *{event.anchor} refers to itself", mark)
+            if event.anchor not in self.anchors:
+                raise self.error(f"alias *{event.anchor} has no anchor", mark)
+            value, size = self.anchors[event.anchor]
+            self.add(value, mark, size)
+
+
+def load_yaml(text: str, file: str) -> Any:
+    """Parse the first YAML document of `text` into marked nodes; raise InputError."""
+    loader = _Loader(text)
+    builder = _Builder(file)
+    try:
+        while not builder.done and loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(file, f"invalid YAML: {problem}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise InputError(file, f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a scalar SafeConstructor cannot convert
+        raise InputError(file, f"invalid YAML value: {exc}") from None
+    finally:
+        loader.dispose()
+    return builder.root
