@@ -8,6 +8,7 @@ resolved property still points at its line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from policykit.cfn.shapes import attribute_value
@@ -61,12 +62,12 @@ class Resolver:
             left, right = (self.resolve(v) for v in arg)
             if isinstance(left, (Unknown, Partial)) or isinstance(right, (Unknown, Partial)):
                 return None
-            return _scalar_text(left) == _scalar_text(right)
+            return bool(_scalar_text(left) == _scalar_text(right))
         if key in ("Fn::And", "Fn::Or") and isinstance(arg, list):
             values = [self._condition_expr(v, seen) for v in arg]
             decisive = key == "Fn::Or"
             if decisive in values:
-                return decisive
+                return bool(decisive)
             return None if None in values else not decisive
         if key == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
             inner = self._condition_expr(arg[0], seen)
@@ -79,7 +80,7 @@ class Resolver:
         if isinstance(node, dict):
             if len(node) == 1:
                 (key, arg), = node.items()
-                if key == "Ref" or key.startswith("Fn::") or key == "Condition" and not isinstance(arg, dict):
+                if key == "Ref" or key.startswith("Fn::") or (key == "Condition" and not isinstance(arg, dict)):
                     return self._intrinsic(key, arg)
             return self._resolve_mapping(node)
         if isinstance(node, list):
@@ -213,6 +214,7 @@ class Resolver:
         delimiter, source = arg[0], self.resolve(arg[1])
         if not isinstance(delimiter, str) or not delimiter:
             return Unknown("malformed Fn::Split")
+        pieces: list[Any]
         if isinstance(source, str):
             pieces = source.split(delimiter)
         elif isinstance(source, Partial) and all(isinstance(p, str) or p.ref for p in source.parts):
@@ -279,7 +281,7 @@ def _split_partial(source: Partial, delimiter: str) -> list[str | Partial]:
     return [make_string(piece) for piece in pieces]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Resolver, Any], Any]] = {
     "Ref": Resolver.ref,
     "Fn::GetAtt": Resolver.get_att,
     "Fn::Sub": Resolver.sub,

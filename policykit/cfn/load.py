@@ -12,7 +12,7 @@ from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.files import read_text
 from policykit.source.json_loader import load_json
-from policykit.source.nodes import MDict
+from policykit.source.nodes import MDict, child_mark
 from policykit.source.yaml_loader import load_yaml
 
 _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
@@ -51,7 +51,7 @@ def check_shape(root: MDict, file: str) -> None:
         if section in root and root[section] is not None and not isinstance(root[section], dict):
             mark = root.mark_of(section)
             raise InputError(file, f"{section} must be a mapping", mark.line, mark.column)
-    resources = root.get("Resources") or {}
+    resources = root.get("Resources") or MDict()
     for logical_id, resource in resources.items():
         mark = resources.mark_of(logical_id)
         if not isinstance(resource, dict):
@@ -59,6 +59,6 @@ def check_shape(root: MDict, file: str) -> None:
         if not isinstance(resource.get("Type"), str):
             raise InputError(file, f"resource {logical_id} has no Type", mark.line, mark.column)
         props = resource.get("Properties")
-        if props is not None and not isinstance(props, (dict)):
-            pmark = resource.mark_of("Properties")
+        if props is not None and not isinstance(props, dict):
+            pmark = child_mark(resource, "Properties")
             raise InputError(file, f"Properties of {logical_id} must be a mapping", pmark.line, pmark.column)

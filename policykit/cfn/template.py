@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.location import Location
-from policykit.source.nodes import MDict, Mark
+from policykit.source.nodes import Mark, MDict
 
 
 @dataclass

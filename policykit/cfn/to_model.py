@@ -44,7 +44,7 @@ def template_to_model(template: Template) -> Model:
             _add(model, template, base, logical_id, resource, "")
             continue
         for values in itertools.product((True, False), repeat=len(names)):
-            scenario = dict(zip(names, values))
+            scenario = dict(zip(names, values, strict=True))
             label = "when " + " and ".join(f"{n} is {str(v).lower()}" for n, v in scenario.items())
             _add(model, template, Resolver(template, scenario), logical_id, resource, label)
     return model
@@ -90,8 +90,9 @@ def _fill(dist: Distribution, read: Reader, config: dict[str, Any], resources: d
     for index, item in read.items(config, "Origins"):
         dist.origins.append(_origin(read, item, read.loc(config["Origins"], index), dist, resources))
     groups = read.mapping(config, "OriginGroups")
-    for index, item in read.items(groups, "Items") if groups else []:
-        dist.origin_groups.append(_origin_group(read, item, read.loc(groups["Items"], index), dist))
+    if groups is not None:
+        for index, item in read.items(groups, "Items"):
+            dist.origin_groups.append(_origin_group(read, item, read.loc(groups["Items"], index), dist))
     default = read.mapping(config, "DefaultCacheBehavior")
     if default is not None:
         dist.default_behavior = _behavior(read, default, read.loc(config, "DefaultCacheBehavior"), dist, resources,

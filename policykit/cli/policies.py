@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from policykit.policy.loader import load_policies
 
 app = typer.Typer(help="List and explain the policies.", no_args_is_help=True)
 
-PolicyDirs = Annotated[Optional[list[Path]], typer.Option("--policies", help="Your own policy directory.")]
+PolicyDirs = Annotated[list[Path] | None, typer.Option("--policies", help="Your own policy directory.")]
 
 
 @app.command("list")

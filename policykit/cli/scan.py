@@ -6,7 +6,7 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,14 +31,14 @@ class Threshold(str, enum.Enum):
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Templates, Terraform files or directories.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here.")] = None,
-    policies: Annotated[Optional[list[Path]], typer.Option(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    policies: Annotated[list[Path] | None, typer.Option(
         "--policies", help="A directory of your own policies (repeatable).")] = None,
-    param: Annotated[Optional[list[str]], typer.Option(
+    param: Annotated[list[str] | None, typer.Option(
         "--param", help="CloudFormation parameter KEY=VALUE (repeatable).")] = None,
-    var: Annotated[Optional[list[str]], typer.Option(
+    var: Annotated[list[str] | None, typer.Option(
         "--var", help="Terraform variable KEY=VALUE (repeatable).")] = None,
-    var_file: Annotated[Optional[list[Path]], typer.Option(
+    var_file: Annotated[list[Path] | None, typer.Option(
         "--var-file", help="Terraform .tfvars or .tfvars.json file (repeatable).")] = None,
     severity_threshold: Annotated[Threshold, typer.Option(
         "--severity-threshold", help="Exit 1 when a finding at or above this severity exists.")] = Threshold.error,

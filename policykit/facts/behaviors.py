@@ -91,16 +91,16 @@ def target(behavior: CacheBehavior) -> Origin | OriginGroup | None:
     dist = behavior.distribution
     if dist is None or not isinstance(behavior.target_origin_id, str):
         return None
-    for candidate in [*dist.origins, *dist.origin_groups]:
-        if candidate.id == behavior.target_origin_id:
-            return candidate
-    return None
+    candidates: list[Origin | OriginGroup] = [*dist.origins, *dist.origin_groups]
+    return next((c for c in candidates if c.id == behavior.target_origin_id), None)
 
 
 def target_ids(behavior: CacheBehavior) -> list[Any]:
     """Ids of every origin and origin group of the distribution."""
     dist = behavior.distribution
-    return [o.id for o in [*dist.origins, *dist.origin_groups]] if dist else []
+    if dist is None:
+        return []
+    return [o.id for o in dist.origins] + [g.id for g in dist.origin_groups]
 
 
 def target_exists(behavior: CacheBehavior) -> Truth:

@@ -15,7 +15,7 @@ _UNQUALIFIED = re.compile(r":function:[^:]+$")
 def arn_kind(association: EdgeAssociation) -> str | Unknown:
     """What the function ARN names: version, latest, alias, unqualified, function-name (or Unknown)."""
     if association.arn_source:
-        return association.arn_source
+        return str(association.arn_source)
     return classify_arn(association.lambda_arn)
 
 

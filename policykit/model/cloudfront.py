@@ -9,7 +9,6 @@ from policykit.model.base import ModelObject
 from policykit.model.related import (
     Certificate,
     LambdaFunction,
-    LoadBalancer,
     RequestPolicy,
 )
 from policykit.model.values import ResourceAttr

@@ -111,7 +111,12 @@ def _compile_items(path: str, where: Check, any_item: bool) -> Check:
         items = lookup(obj, path)
         if isinstance(items, (Unknown, Partial)):
             return Tri.UNKNOWN, _reason(items, path)
-        return _combine([lambda _o, item=item: where(item) for item in items or []], combine, obj)
+        result = Tri.TRUE if combine is Tri.__and__ else Tri.FALSE
+        reason = ""
+        for item in items or []:
+            value, why = where(item)
+            result, reason = combine(result, value), reason or why
+        return result, reason if result is Tri.UNKNOWN else ""
 
     return check
 
@@ -157,17 +162,17 @@ def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
         truth, reason = policy.check(obj)
         if truth is Tri.FALSE:
             continue
-        base = dict(policy_id=policy.id, title=policy.title, location=locate(obj, policy.at),
-                    resource=obj.resource or dist.resource, distribution=dist.resource,
-                    subject=display(obj), help_uri=policy.help_uri)
+        base = Finding(policy_id=policy.id, title=policy.title, severity=policy.severity, message="",
+                       location=locate(obj, policy.at), resource=obj.resource or dist.resource,
+                       distribution=dist.resource, subject=display(obj), help_uri=policy.help_uri)
         if truth is Tri.UNKNOWN:
-            yield Finding(severity=Severity.INFO, unknown=True,
-                          message=f"{policy.title}: not checked for {display(obj)}: {reason}", **base)
+            yield dataclasses.replace(base, severity=Severity.INFO, unknown=True,
+                                      message=f"{policy.title}: not checked for {display(obj)}: {reason}")
             continue
         severity = next((s for s, c in policy.severity_when if c(obj)[0] is Tri.TRUE), policy.severity)
         evidence = tuple((k, render(v, obj)) for k, v in policy.evidence.items())
-        yield Finding(severity=severity, message=render(policy.message, obj), fix=render(policy.fix, obj),
-                      evidence=evidence, **base)
+        yield dataclasses.replace(base, severity=severity, message=render(policy.message, obj),
+                                  fix=render(policy.fix, obj), evidence=evidence)
 
 
 def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]:

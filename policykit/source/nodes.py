@@ -78,12 +78,10 @@ def path_mark(root: Any, path: tuple[str | int, ...]) -> Mark:
     """The mark of the deepest node reachable along `path`."""
     node, mark = root, mark_of(root)
     for key in path:
-        if isinstance(node, MDict) and isinstance(key, str) and key in node:
-            mark = node.mark_of(key)
-            node = node[key]
-        elif isinstance(node, MList) and isinstance(key, int) and 0 <= key < len(node):
-            mark = node.mark_of(key)
-            node = node[key]
-        else:
+        found = (isinstance(node, MDict) and isinstance(key, str) and key in node) or (
+            isinstance(node, MList) and isinstance(key, int) and 0 <= key < len(node))
+        if not found:
             break
+        mark = child_mark(node, key)
+        node = node[key]
     return mark

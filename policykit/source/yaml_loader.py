@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from policykit.errors import InputError
-from policykit.source.nodes import MAX_DEPTH, MAX_NODES, Mark, MDict, MList
+from policykit.source.nodes import MAX_DEPTH, MAX_NODES, NO_MARK, Mark, MDict, MList
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
     from yaml import CSafeLoader as _Loader
@@ -39,7 +39,7 @@ def _mark(event: Any) -> Mark:
 def _scalar(event: Any) -> Any:
     if event.tag not in (None, "!"):
         return event.value
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     construct = _SCALAR_TYPES.get(tag)
     if construct is None:  # strings, timestamps (AWSTemplateFormatVersion), binary...
         return event.value
@@ -69,7 +69,7 @@ class _Frame:
     mark: Mark
     size: int = 1
     key: Any = None
-    key_mark: Mark = Mark(0, 0)
+    key_mark: Mark = NO_MARK
     has_key: bool = False
     anchors: list[str] = field(default_factory=list)
 
@@ -133,8 +133,8 @@ class _Builder:
         elif isinstance(event, yaml.SequenceStartEvent):
             self.open(MList(_mark(event)), event)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            if isinstance(self.stack[-1].node, MDict) and self.stack[-1].has_key:
-                frame = self.stack[-1]
+            frame = self.stack[-1]
+            if isinstance(frame.node, MDict) and frame.has_key:  # `key:` with no value
                 frame.node.set(frame.key, None, frame.key_mark, frame.key_mark)
             self.close()
         elif isinstance(event, yaml.AliasEvent):
