@@ -41,7 +41,8 @@ def root(
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, prog_name="policykit", standalone_mode=False)
+        # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
+        code = app(args=argv, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
         typer.echo(f"policykit: {exc}", err=True)
         return exc.exit_code
@@ -51,14 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("policykit: aborted", err=True)
         return 2
     except Exception as exc:  # the crash handler: one line, never a traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        # Usage errors of click, or of the copy of click that newer typer vendors: shown as click shows them.
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
+            show()
             return 2
         typer.echo(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
         return 3
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
