@@ -12,7 +12,8 @@ _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
 _L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
 ENDPOINT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern)) for kind, pattern in (
-        ("s3-website", rf"^{_L}(\.{_L})*\.s3-website[.-]{_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
+        # an unknown Region piece (GetAtt WebsiteURL) also stands for its `-` or `.` separator
+        ("s3-website", rf"^{_L}(\.{_L})*\.s3-website([.-]|(?=\x00)){_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
         ("s3", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
         ("s3", rf"^{_L}(\.{_L})*\.s3\.amazonaws\.com$"),
         ("elb", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
