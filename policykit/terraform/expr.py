@@ -1,0 +1,282 @@
+"""Terraform expressions: a small parser for what appears inside `${...}` and string templates.
+
+Only what matters for a static check is understood (references, literals, templates, simple
+functions, conditionals, comparisons); anything else parses to an `unknown` node so that its
+value stays Unknown rather than wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# AST nodes are tuples: ("lit", value) | ("tpl", parts) | ("ref", name) | ("get", base, name)
+# | ("index", base, node) | ("call", name, args) | ("cond", c, a, b) | ("bin", op, l, r)
+# | ("not", x) | ("neg", x) | ("tuple", items) | ("object", pairs) | ("unknown", reason)
+Node = tuple[Any, ...]
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<string>")
+  | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
+""", re.VERBOSE)
+
+_BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
+
+
+class ParseError(Exception):
+    pass
+
+
+def parse_template(text: str) -> Node:
+    """A string that may hold `${...}` interpolations; `%{` directives are not understood."""
+    parts: list[Any] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            literal.append(text[i + 1:i + 3])
+            i += 3
+        elif text.startswith("${", i) or text.startswith("%{", i):
+            end = _matching_brace(text, i + 2)
+            if end < 0:
+                literal.append(text[i:])
+                break
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            inner = text[i + 2:end].strip().strip("~").strip()
+            if text[i] == "%":
+                parts.append(("unknown", "a template directive %{...} is not evaluated"))
+            else:
+                parts.append(parse_expression(inner))
+            i = end + 1
+        else:
+            literal.append(text[i])
+            i += 1
+    if literal:
+        parts.append("".join(literal))
+    if len(parts) == 1 and isinstance(parts[0], tuple):
+        return parts[0]  # "${x}" is x itself, of any type
+    return ("tpl", parts) if any(isinstance(p, tuple) for p in parts) else ("lit", "".join(parts))
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth, i, quoted = 0, start, False
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
+
+
+def parse_expression(text: str) -> Node:
+    try:
+        parser = _Parser(text)
+        node = parser.expression()
+        if parser.peek() is not None:
+            return ("unknown", f"the expression '{_short(text)}' is not understood")
+        return node
+    except (ParseError, RecursionError, IndexError):
+        return ("unknown", f"the expression '{_short(text)}' is not understood")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        while pos < len(text):
+            match = _TOKEN.match(text, pos)
+            if match is None:
+                raise ParseError(text[pos:])
+            kind = match.lastgroup or ""
+            if kind == "string":
+                end = self._string_end(pos + 1)
+                self.tokens.append(("string", text[pos + 1:end]))
+                pos = end + 1
+                continue
+            if kind != "ws":
+                self.tokens.append((kind, match.group()))
+            pos = match.end()
+        self.pos = 0
+
+    def _string_end(self, start: int) -> int:
+        i = start
+        while i < len(self.text):
+            char = self.text[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char == '"':
+                return i
+            if self.text.startswith("${", i):
+                end = _matching_brace(self.text, i + 2)
+                if end < 0:
+                    raise ParseError("unterminated interpolation")
+                i = end + 1
+                continue
+            i += 1
+        raise ParseError("unterminated string")
+
+    def peek(self, offset: int = 0) -> tuple[str, str] | None:
+        index = self.pos + offset
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise ParseError("unexpected end")
+        self.pos += 1
+        return token
+
+    def accept(self, value: str) -> bool:
+        token = self.peek()
+        if token is not None and token[0] == "op" and token[1] == value:
+            self.pos += 1
+            return True
+        return False
+
+    def expect(self, value: str) -> None:
+        if not self.accept(value):
+            raise ParseError(f"expected {value}")
+
+    def expression(self) -> Node:
+        condition = self.binary(0)
+        if self.accept("?"):
+            then = self.expression()
+            self.expect(":")
+            return ("cond", condition, then, self.expression())
+        return condition
+
+    def binary(self, level: int) -> Node:
+        if level == len(_BINARY):
+            return self.unary()
+        left = self.binary(level + 1)
+        while True:
+            token = self.peek()
+            if token is None or token[0] != "op" or token[1] not in _BINARY[level]:
+                return left
+            self.pos += 1
+            left = ("bin", token[1], left, self.binary(level + 1))
+
+    def unary(self) -> Node:
+        if self.accept("!"):
+            return ("not", self.unary())
+        if self.accept("-"):
+            return ("neg", self.unary())
+        return self.postfix(self.primary())
+
+    def postfix(self, node: Node) -> Node:
+        while True:
+            if self.accept("."):
+                kind, value = self.take()
+                if kind == "op" and value == "*":
+                    node = ("unknown", "a splat expression is not evaluated")
+                elif kind in ("name", "number"):
+                    node = ("get", node, value) if kind == "name" else ("index", node, ("lit", int(value)))
+                else:
+                    raise ParseError("bad attribute")
+            elif self.accept("["):
+                if self.accept("*"):
+                    self.expect("]")
+                    node = ("unknown", "a splat expression is not evaluated")
+                else:
+                    index = self.expression()
+                    self.expect("]")
+                    node = ("index", node, index)
+            else:
+                return node
+
+    def primary(self) -> Node:
+        kind, value = self.take()
+        if kind == "number":
+            return ("lit", float(value) if any(c in value for c in ".eE") else int(value))
+        if kind == "string":
+            return parse_template(_unescape(value))
+        if kind == "name":
+            if value in ("true", "false"):
+                return ("lit", value == "true")
+            if value == "null":
+                return ("lit", None)
+            if self.accept("("):
+                return ("call", value, self.arguments())
+            return ("ref", value)
+        if value == "(":
+            node = self.expression()
+            self.expect(")")
+            return node
+        if value == "[":
+            return self.collection("]")
+        if value == "{":
+            return self.collection("}")
+        raise ParseError(f"unexpected {value}")
+
+    def arguments(self) -> list[Node]:
+        args: list[Node] = []
+        while not self.accept(")"):
+            args.append(self.expression())
+            self.accept("...")
+            if not self.accept(","):
+                self.expect(")")
+                break
+        return args
+
+    def collection(self, closer: str) -> Node:
+        token = self.peek()
+        if token == ("name", "for"):
+            self._skip_to(closer)
+            return ("unknown", "a for expression is not evaluated")
+        items: list[Node] = []
+        pairs: list[tuple[Node, Node]] = []
+        while not self.accept(closer):
+            item = self.expression()
+            if closer == "}":
+                if not (self.accept("=") or self.accept(":")):
+                    raise ParseError("expected = in object")
+                key = ("lit", item[1]) if item[0] == "ref" else item
+                pairs.append((key, self.expression()))
+            else:
+                items.append(item)
+            if not self.accept(","):
+                self.expect(closer)
+                break
+        return ("tuple", items) if closer == "]" else ("object", pairs)
+
+    def _skip_to(self, closer: str) -> None:
+        opener = "[" if closer == "]" else "{"
+        depth = 0
+        while True:
+            kind, value = self.take()
+            if kind == "op" and value == opener:
+                depth += 1
+            elif kind == "op" and value == closer:
+                if depth == 0:
+                    return
+                depth -= 1
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
