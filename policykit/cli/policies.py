@@ -1,4 +1,4 @@
-"""`policykit policies list|show|facts`"""
+"""`policykit policies list|show|facts|test`"""
 
 from __future__ import annotations
 
@@ -52,6 +52,21 @@ def facts() -> None:
         typer.echo(f"{kind}:")
         for name, doc in table.items():
             typer.echo(f"  {name:<32} {doc}")
+
+
+@app.command("test")
+def test(directories: Annotated[list[Path] | None, typer.Argument(
+        help="Policy directories (default: the built-in catalog).")] = None) -> None:
+    """Run each policy's fixtures: tests/fail/* must fire the policy, tests/pass/* must not."""
+    from policykit.policy.testing import run_dirs
+
+    passed = failed = 0
+    for result in run_dirs(directories or ()):
+        typer.echo(result.line())
+        passed, failed = (passed + 1, failed) if result.ok else (passed, failed + 1)
+    typer.echo(f"{passed + failed} fixture(s): {passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
 
 
 def _indent(text: str) -> str:
