@@ -55,7 +55,7 @@ def fixture_dir(policy_file: Path) -> Path:
 
 def fixtures_of(policy: Policy) -> list[Fixture]:
     tests = fixture_dir(Path(policy.source))
-    found = []
+    found: list[Fixture] = []
     for outcome in OUTCOMES:
         directory = tests / outcome
         if directory.is_dir():
@@ -79,7 +79,7 @@ def policies_in(directory: Path) -> list[Policy]:
 def expected_markers(fixture: Path) -> set[tuple[str, int, str]]:
     """(resolved file, line, policy id) of every `expect:` comment in the fixture's files."""
     files = sorted(p for p in fixture.rglob("*") if p.is_file()) if fixture.is_dir() else [fixture]
-    markers = set()
+    markers: set[tuple[str, int, str]] = set()
     for file in files:
         if not file.name.lower().endswith(_MARKED_SUFFIXES):
             continue
