@@ -102,10 +102,10 @@ def _lambda_function(read: Reader, props: dict[str, Any]) -> LambdaFunction:
         timeout=read.integer(props, "Timeout", 3),
         architectures=architectures if isinstance(architectures, list) else [architectures],
         package_type=read.scalar(props, "PackageType", "Zip"),
-        has_environment="Environment" in props,
-        has_vpc_config="VpcConfig" in props,
-        has_layers=bool(props.get("Layers")),
-        has_dead_letter_config="DeadLetterConfig" in props,
+        has_environment=_present(props, "Environment"),
+        has_vpc_config=_present(props, "VpcConfig"),
+        has_layers=_present(props, "Layers"),
+        has_dead_letter_config=_present(props, "DeadLetterConfig"),
         ephemeral_storage=read.integer(storage, "Size", 512) if storage else 512,
         locs=read.locs(props, {
             "runtime": "Runtime", "memory_size": "MemorySize", "timeout": "Timeout",
@@ -114,6 +114,21 @@ def _lambda_function(read: Reader, props: dict[str, Any]) -> LambdaFunction:
             "ephemeral_storage": "EphemeralStorage",
         }),
     )
+
+
+def _present(props: dict[str, Any], key: str) -> bool | Unknown:
+    """Is a (non-empty) property set? Unknown when it depends on a condition or a parameter."""
+    value = props.get(key)
+    if isinstance(value, (Unknown, Partial)):
+        return Unknown(f"{key} is only known at deployment" + (f" ({value.reason})" if value.reason else ""))
+    if isinstance(value, (dict, list, str)):
+        # an empty Environment/Variables or Layers list is no restriction at the edge
+        if key == "Environment" and isinstance(value, dict):
+            variables = value.get("Variables")
+            return bool(variables) if not isinstance(variables, (Unknown, Partial)) else Unknown(
+                "the environment variables are only known at deployment")
+        return bool(value)
+    return value is not None
 
 
 def _headers(read: Reader, config: dict[str, Any] | None) -> HeadersConfig:

@@ -164,7 +164,7 @@ def _origin(read: Reader, node: dict[str, Any], loc: Any, dist: Distribution,
     for index, header in read.items(node, "OriginCustomHeaders"):
         origin.custom_headers.append(CustomHeader(
             name=read.scalar(header, "HeaderName"), value=read.scalar(header, "HeaderValue"),
-            resource=dist.resource, loc=read.loc(node["OriginCustomHeaders"], index),
+            origin=origin, resource=dist.resource, loc=read.loc(node["OriginCustomHeaders"], index),
             locs=read.locs(header, {"name": "HeaderName", "value": "HeaderValue"})))
     return origin
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policykit.facts import aliases, behaviors, edge, origins
+from policykit.facts import (
+    aliases,
+    behaviors,
+    edge,
+    integrity,
+    lambda_edge,
+    load_balancers,
+    origins,
+    reachability,
+    tls,
+    viewer,
+)
 
 Fact = Callable[[Any], Any]
 
@@ -21,6 +32,56 @@ FACTS: dict[str, dict[str, Fact]] = {
         "behaviors": origins.behaviors,
         "forwards_host": origins.forwards_host,
         "validated_names": origins.validated_names,
+        "domain_name_problem": reachability.domain_name_problem,
+        "domain_name_valid": reachability.domain_name_valid,
+        "s3_config_mismatch": reachability.s3_config_mismatch,
+        "plaintext_to_origin": reachability.plaintext_to_origin,
+        "host_forwarded_to_aws_endpoint": reachability.host_forwarded_to_aws_endpoint,
+        "host_forwarding_behaviors": reachability.host_forwarding_behaviors,
+        "endpoint_name": reachability.endpoint_name,
+        "load_balancer": load_balancers.load_balancer,
+        "origin_protocols": load_balancers.origin_protocols,
+        "missing_listeners": load_balancers.missing_listeners,
+        "has_listener_for_origin": load_balancers.has_listener_for_origin,
+        "load_balancer_internal": load_balancers.load_balancer_internal,
+        "admits_cloudfront": load_balancers.admits_cloudfront,
+        "security_group_names": load_balancers.security_group_names,
+        "origin_certificate_names": tls.origin_certificate_names,
+        "elb_ssl_policy": tls.elb_ssl_policy,
+        "cloudfront_protocols": tls.cloudfront_protocols,
+        "common_protocols": tls.common_protocols,
+        "common_ciphers": tls.common_ciphers,
+        "tls_compatible": tls.tls_compatible,
+        "duplicate_id": integrity.duplicate_id,
+    },
+    "origin_name": {
+        "covered": tls.name_covered,
+        "certificate_ids": tls.certificate_ids,
+    },
+    "origin_setting": {
+        "is_port": reachability.is_port,
+        "in_range": reachability.in_range,
+        "allowed_range": reachability.allowed_range,
+    },
+    "origin_group": {
+        "group_problems": integrity.group_problems,
+        "group_valid": integrity.group_valid,
+    },
+    "custom_header": {
+        "refused_by_cloudfront": integrity.header_refused,
+    },
+    "distribution": {
+        "aliases_without_certificate": viewer.aliases_without_certificate,
+    },
+    "viewer_certificate": {
+        "certificate_region": viewer.viewer_certificate_region,
+        "certificate_in_us_east_1": viewer.certificate_in_us_east_1,
+        "old_security_policy": viewer.old_security_policy,
+    },
+    "function_setting": {
+        "rejected_at_edge": lambda_edge.rejected_at_edge,
+        "over_event_limit": lambda_edge.over_event_limit,
+        "event_limit": lambda_edge.event_limit,
     },
     "behavior": {
         "forwards_host": behaviors.forwards_host,
@@ -28,6 +89,9 @@ FACTS: dict[str, dict[str, Fact]] = {
         "target": behaviors.target,
         "target_exists": behaviors.target_exists,
         "target_ids": behaviors.target_ids,
+        "serves_websocket": viewer.serves_websocket,
+        "forwards_websocket_headers": viewer.forwards_websocket_headers,
+        "websocket_reason": viewer.websocket_reason,
     },
     "alias": {
         "viewer_certificate_names": aliases.viewer_certificate_names,
@@ -35,6 +99,11 @@ FACTS: dict[str, dict[str, Fact]] = {
     },
     "lambda_association": {
         "arn_kind": edge.arn_kind,
+        "function_region": lambda_edge.function_region,
+        "in_us_east_1": lambda_edge.in_us_east_1,
+        "body_on_response_event": lambda_edge.body_on_response_event,
+        "event_conflict": lambda_edge.event_conflict,
+        "conflict_kind": lambda_edge.conflict_kind,
     },
 }
 

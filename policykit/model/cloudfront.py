@@ -19,6 +19,7 @@ class CustomHeader(ModelObject):
     kind = "custom_header"
     name: Any = None
     value: Any = None
+    origin: Origin | None = field(default=None, repr=False)  # the origin that sends this header
 
 
 @dataclass(eq=False)

@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from policykit.facts import FACTS
+from policykit.facts.lambda_edge import function_settings
+from policykit.facts.reachability import origin_settings
+from policykit.facts.tls import origin_names
 from policykit.findings import Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model
@@ -26,6 +29,10 @@ OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
     "lambda_association": lambda d: [a for b in d.behaviors for a in b.lambda_associations],
     "function_association": lambda d: [a for b in d.behaviors for a in b.function_associations],
     "custom_header": lambda d: [h for o in d.origins for h in o.custom_headers],
+    # derived objects: one per place a finding can point at (policykit/model/derived.py)
+    "origin_name": lambda d: origin_names(d),
+    "origin_setting": lambda d: origin_settings(d),
+    "function_setting": lambda d: function_settings(d),
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")

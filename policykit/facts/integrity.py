@@ -1,0 +1,106 @@
+"""Distribution integrity facts: origin groups, duplicate origin ids, refused custom headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.facts.logic import Truth, any_true
+from policykit.model.cloudfront import CustomHeader, Origin, OriginGroup
+from policykit.model.values import Partial, Unknown
+
+FAILOVER_STATUS_CODES = frozenset({400, 403, 404, 416, 500, 502, 503, 504})
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Headers CloudFront refuses as origin custom headers (exact names, lower case), and refused prefixes
+REFUSED_HEADERS = frozenset({
+    "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
+    "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
+    "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via",
+    "x-real-ip",
+})
+REFUSED_PREFIXES = ("x-amz-", "x-edge-")
+
+
+def group_problems(group: OriginGroup) -> list[str] | Unknown:
+    """What is wrong with the origin group (member count, missing members, status codes, write methods)."""
+    problems: list[str] = []
+    unknown: Unknown | None = None
+    members = group.member_ids
+    if len(members) != 2:
+        problems.append(f"it has {len(members)} members instead of exactly two")
+    dist = group.distribution
+    origin_ids = [o.id for o in dist.origins] if dist else []
+    ids_known = all(isinstance(i, str) for i in origin_ids) and not (dist and "origins" in dist.unknowns)
+    for member in members:
+        if not isinstance(member, str):
+            unknown = unknown or Unknown(getattr(member, "reason", "a member id is not known"))
+        elif member not in origin_ids:
+            if ids_known:
+                problems.append(f"member '{member}' is not an origin of the distribution")
+            else:
+                unknown = unknown or Unknown("an origin id is not known")
+    for code in group.status_codes:
+        number = _int(code)
+        if isinstance(number, Unknown):
+            unknown = unknown or number
+        elif number not in FAILOVER_STATUS_CODES:
+            problems.append(f"failover status code {code} is not one of 400, 403, 404, 416, 500, 502, 503, 504")
+    writers = _write_behaviors(group)
+    if isinstance(writers, Unknown):
+        unknown = unknown or writers
+    else:
+        problems.extend(f"the {label} targets it and allows {methods}" for label, methods in writers)
+    if problems:
+        return problems
+    return unknown if unknown is not None else []
+
+
+def group_valid(group: OriginGroup) -> Truth:
+    """Does the origin group have exactly two existing members, valid failover codes and read-only behaviors?"""
+    problems = group_problems(group)
+    return problems if isinstance(problems, Unknown) else not problems
+
+
+def _int(code: Any) -> int | Unknown:
+    if isinstance(code, bool):
+        return Unknown("a status code is not a number")
+    if isinstance(code, int):
+        return code
+    if isinstance(code, str) and code.strip().isdigit():
+        return int(code.strip())
+    return Unknown(getattr(code, "reason", "a status code is not known"))
+
+
+def _write_behaviors(group: OriginGroup) -> list[tuple[str, str]] | Unknown:
+    dist = group.distribution
+    found: list[tuple[str, str]] = []
+    for behavior in (dist.behaviors if dist else []):
+        if behavior.target_origin_id != group.id or not isinstance(group.id, str):
+            continue
+        methods = behavior.allowed_methods
+        if isinstance(methods, (Unknown, Partial)):
+            return Unknown(methods.reason or "AllowedMethods is not known")
+        writes = sorted({m.upper() for m in methods if isinstance(m, str)} & _WRITE_METHODS)
+        if writes:
+            found.append((behavior.label, ", ".join(writes)))
+    return found
+
+
+def duplicate_id(origin: Origin) -> Truth:
+    """Does an earlier origin of the distribution have the same Id?"""
+    dist = origin.distribution
+    if dist is None:
+        return False
+    if not isinstance(origin.id, str):
+        return Unknown(getattr(origin.id, "reason", "the origin Id is not known"))
+    earlier = dist.origins[:dist.origins.index(origin)]
+    return any_true(o.id == origin.id if isinstance(o.id, str) else Unknown("an origin Id is not known")
+                    for o in earlier)
+
+
+def header_refused(header: CustomHeader) -> Truth:
+    """Is this an origin custom header CloudFront refuses to add (Host, Cookie, X-Amz-*, X-Edge-*...)?"""
+    name = header.name
+    if not isinstance(name, str):
+        return Unknown(getattr(name, "reason", "the header name is not known"))
+    folded = name.strip().lower()
+    return folded in REFUSED_HEADERS or folded.startswith(REFUSED_PREFIXES)

@@ -1,0 +1,164 @@
+"""Origin reachability facts: a usable domain name, ports and timeouts in range, the right
+origin config for the endpoint, HTTPS or not, and Host forwarding to endpoints that refuse it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policykit.facts import behaviors as behavior_facts
+from policykit.facts import origins as origin_facts
+from policykit.facts.hostnames import is_ip_address
+from policykit.facts.load_balancers import origin_protocols
+from policykit.facts.logic import Truth, any_true
+from policykit.model.cloudfront import Distribution, Origin
+from policykit.model.derived import OriginSetting
+from policykit.model.values import Partial, Unknown
+
+# Endpoints that route by their own Host name: the viewer's Host breaks them (403/404/502).
+HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore")
+
+# (model field, CloudFormation property, lowest, highest, why the bound)
+SETTINGS: tuple[tuple[str, str, int, int], ...] = (
+    ("http_port", "HTTPPort", 80, 65535),
+    ("https_port", "HTTPSPort", 80, 65535),
+    ("connection_attempts", "ConnectionAttempts", 1, 3),
+    ("connection_timeout", "ConnectionTimeout", 1, 10),
+    # 1-60 s by default; up to 180 s only after a Service Quotas increase (warning, not error)
+    ("read_timeout", "OriginReadTimeout", 1, 60),
+    ("keepalive_timeout", "OriginKeepaliveTimeout", 1, 60),
+)
+_RANGES = {name: (low, high) for name, _, low, high in SETTINGS}
+
+
+def domain_name_problem(origin: Origin) -> str | Unknown | None:
+    """What is wrong with the origin DomainName as a DNS name (IP, scheme, path, port, colon, empty), or None."""
+    domain = origin.domain_name
+    if domain is None:
+        return None  # a missing required property is the schema linters' job
+    if isinstance(domain, Unknown):
+        return domain
+    if isinstance(domain, Partial):
+        known = [p for p in domain.parts if isinstance(p, str)]
+        first = domain.parts[0]
+        if isinstance(first, str) and re.match(r"^[a-z][a-z0-9+.-]*://", first, re.I):
+            return "it starts with a URL scheme"
+        if any("/" in p for p in known):
+            return "it contains a path ('/')"
+        if any(":" in p for p in known):
+            return "it contains a colon (a port?)"
+        return Unknown(domain.reason or "the origin domain is only partly known")
+    if not isinstance(domain, str):
+        return None
+    text = domain.strip()
+    if not text:
+        return "it is empty"
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        return "it starts with a URL scheme"
+    if is_ip_address(text):
+        return "it is an IP address, not a DNS name"
+    if "/" in text:
+        return "it contains a path ('/')"
+    if re.search(r":\d+$", text):
+        return "it contains a port (':port')"
+    if ":" in text:
+        return "it contains a colon"
+    return None
+
+
+def domain_name_valid(origin: Origin) -> Truth:
+    """Is the origin DomainName a plain DNS name CloudFront accepts (no IP, scheme, path, port, colon)?"""
+    problem = domain_name_problem(origin)
+    return problem if isinstance(problem, Unknown) else problem is None
+
+
+def origin_settings(dist: Distribution) -> list[OriginSetting]:
+    """One object per numeric connection setting of each origin (ports, attempts, timeouts)."""
+    out: list[OriginSetting] = []
+    for origin in dist.origins:
+        for field_name, name, _, _ in SETTINGS:
+            if field_name not in origin.locs:
+                continue  # not written: the (valid) default applies
+            out.append(OriginSetting(origin=origin, field_name=field_name, name=name,
+                                     value=getattr(origin, field_name), resource=dist.resource,
+                                     loc=origin.location_of(field_name)))
+    return out
+
+
+def is_port(setting: OriginSetting) -> bool:
+    """Is this setting a port (HTTPPort/HTTPSPort)?"""
+    return setting.field_name in ("http_port", "https_port")
+
+
+def in_range(setting: OriginSetting) -> Truth:
+    """Is the value in CloudFront's valid range (ports: 80, 443, 1024-65535; timeouts: default quota)?"""
+    value = setting.value
+    if isinstance(value, (Unknown, Partial)):
+        return Unknown(value.reason or f"{setting.name} is not known")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return Unknown(f"{setting.name} is not a number")
+    if is_port(setting):
+        return value in (80, 443) or 1024 <= value <= 65535
+    low, high = _RANGES[setting.field_name]
+    return low <= value <= high
+
+
+def allowed_range(setting: OriginSetting) -> str:
+    """The valid values of this setting, for messages."""
+    if is_port(setting):
+        return "80, 443 or 1024-65535"
+    low, high = _RANGES[setting.field_name]
+    return f"{low}-{high}"
+
+
+def s3_config_mismatch(origin: Origin) -> Truth:
+    """Is the origin under S3OriginConfig while its domain is not an S3 REST endpoint (website, custom host)?"""
+    if origin.config_type != "s3":
+        return False
+    kind = origin_facts.endpoint_kind(origin)
+    if isinstance(kind, Unknown):
+        return kind
+    return kind != "s3"
+
+
+def plaintext_to_origin(origin: Origin) -> Truth:
+    """Does CloudFront send requests to this custom origin (not an S3 website) over plain HTTP?"""
+    if origin.config_type != "custom":
+        return False
+    kind = origin_facts.endpoint_kind(origin)
+    if kind == "s3-website":
+        return False  # website endpoints only speak HTTP: nothing better exists
+    pairs = origin_protocols(origin)
+    if isinstance(pairs, Unknown):
+        return pairs
+    if isinstance(kind, Unknown) and any(protocol == "HTTP" for protocol, _ in pairs):
+        return kind  # it could be an S3 website endpoint
+    return any(protocol == "HTTP" for protocol, _ in pairs)
+
+
+def host_forwarded_to_aws_endpoint(origin: Origin) -> Truth:
+    """Is the viewer Host forwarded to an S3, S3 website, API Gateway, Lambda URL or MediaStore origin?"""
+    kind = origin_facts.endpoint_kind(origin)
+    if isinstance(kind, Unknown):
+        return kind if origin.config_type != "s3" else _forwarding(origin)
+    if kind not in HOST_SENSITIVE:
+        return False
+    return _forwarding(origin)
+
+
+def _forwarding(origin: Origin) -> Truth:
+    return any_true(behavior_facts.forwards_host(b) for b in origin_facts.behaviors(origin))
+
+
+def host_forwarding_behaviors(origin: Origin) -> list[Any]:
+    """The behaviors that forward the viewer Host header to this origin (for messages)."""
+    return [b for b in origin_facts.behaviors(origin) if behavior_facts.forwards_host(b) is True]
+
+
+def endpoint_name(origin: Origin) -> str:
+    """The origin's endpoint kind in words (for messages)."""
+    kind = origin_facts.endpoint_kind(origin)
+    if isinstance(kind, Unknown):
+        return "S3 bucket" if origin.config_type == "s3" else "origin"
+    return {"s3": "S3 bucket (REST endpoint)", "s3-website": "S3 website endpoint", "api-gateway": "API Gateway",
+            "lambda-url": "Lambda function URL", "mediastore": "MediaStore container"}.get(kind, kind)

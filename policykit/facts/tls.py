@@ -1,0 +1,177 @@
+"""Origin TLS facts: which certificate names the origin presents, and whether CloudFront and the
+origin load balancer's security policy share a protocol and a cipher.
+
+Tables: `elb_tls_policies.json` (ELB security policies) and `cloudfront_origin_tls.json`
+(what CloudFront offers to origins), both package data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.data import load
+from policykit.facts import behaviors as behavior_facts
+from policykit.facts import origins as origin_facts
+from policykit.facts.hostnames import covered
+from policykit.facts.load_balancers import load_balancer
+from policykit.facts.logic import Truth
+from policykit.model.cloudfront import Distribution, Origin
+from policykit.model.derived import OriginName
+from policykit.model.related import Certificate, Listener
+from policykit.model.values import Unknown
+
+# What the ELB API, CloudFormation and Terraform use when SslPolicy is omitted.
+DEFAULT_ELB_POLICY = "ELBSecurityPolicy-2016-08"
+_TLS_LISTENER = {"HTTPS", "TLS", "SSL"}
+
+
+def https_listeners(origin: Origin) -> list[Listener] | Unknown:
+    """Listeners of the origin load balancer that terminate TLS on the origin's HTTPS port."""
+    balancer = load_balancer(origin)
+    if balancer is None:
+        return Unknown("the origin is not a load balancer declared here")
+    port = origin.https_port
+    if not isinstance(port, int) or isinstance(port, bool):
+        return Unknown(getattr(port, "reason", "the origin HTTPS port is not known"))
+    found: list[Listener] = []
+    for listener in balancer.listeners:
+        if not isinstance(listener.port, int) or not isinstance(listener.protocol, str):
+            return Unknown("a listener port or protocol is not known")
+        if listener.port == port and listener.protocol in _TLS_LISTENER:
+            found.append(listener)
+    if not found:
+        return Unknown(f"no TLS listener on port {port} of {balancer.resource} is declared here")
+    return found
+
+
+def origin_certificates(origin: Origin) -> list[Certificate] | Unknown:
+    """ACM certificates declared here that the origin load balancer's HTTPS listener presents."""
+    listeners = https_listeners(origin)
+    if isinstance(listeners, Unknown):
+        return listeners
+    certificates: list[Certificate] = []
+    for listener in listeners:
+        if not listener.certificate_arns or len(listener.certificates) != len(listener.certificate_arns):
+            return Unknown("a listener certificate is not declared here")
+        certificates.extend(listener.certificates)
+    return certificates
+
+
+def origin_certificate_names(origin: Origin) -> list[Any] | Unknown:
+    """Names (DomainName and SANs) of the certificates the origin load balancer presents, when declared here."""
+    certificates = origin_certificates(origin)
+    if isinstance(certificates, Unknown):
+        return certificates
+    return [n for c in certificates for n in c.names if n is not None]
+
+
+def _needed(values: list[Truth], want: bool) -> Truth:
+    """True if a behavior's Host forwarding is `want`; Unknown if one is undecided; else False."""
+    if any(v is want for v in values):
+        return True
+    return next((v for v in values if isinstance(v, Unknown)), False)
+
+
+def origin_names(dist: Distribution) -> list[OriginName]:
+    """One object per (HTTPS origin, name CloudFront validates its certificate against)."""
+    out: list[OriginName] = []
+    for origin in dist.origins:
+        if origin_facts.uses_https(origin) is not True:
+            continue
+        certificates = origin_certificates(origin)
+        names = origin_certificate_names(origin)
+        kept = [] if isinstance(certificates, Unknown) else certificates
+        forwarding = [behavior_facts.forwards_host(b) for b in origin_facts.behaviors(origin)]
+        # Host not forwarded by some behavior (or no behavior at all): the origin domain is checked
+        domain_needed = _needed(forwarding, False) if forwarding else True
+        if domain_needed is not False:
+            out.append(OriginName(origin=origin, name=origin.domain_name, source="origin domain",
+                                  needed=domain_needed, certificate_names=names, certificates=kept,
+                                  resource=dist.resource, loc=origin.location_of("domain_name")))
+        aliases_needed = _needed(forwarding, True)
+        if aliases_needed is not False:
+            out.extend(OriginName(origin=origin, name=alias.name, source="alias (Host forwarded)",
+                                  needed=aliases_needed, certificate_names=names, certificates=kept,
+                                  resource=dist.resource, loc=alias.loc) for alias in dist.aliases)
+    return out
+
+
+def name_covered(item: OriginName) -> Truth:
+    """Does a certificate of the origin (declared here) cover this name (exact or one-label wildcard)?"""
+    if isinstance(item.needed, Unknown):
+        return item.needed  # whether CloudFront checks this name depends on an unknown Host forwarding
+    if isinstance(item.certificate_names, Unknown):
+        return item.certificate_names
+    return covered(item.name, list(item.certificate_names or []))
+
+
+def certificate_ids(item: OriginName) -> list[str]:
+    """Logical ids (or addresses) of the origin certificates the name was checked against."""
+    return [c.resource for c in item.certificates]
+
+
+def elb_ssl_policy(origin: Origin) -> str | Unknown:
+    """The security policy of the origin load balancer's HTTPS listener (the API default when omitted)."""
+    listeners = https_listeners(origin)
+    if isinstance(listeners, Unknown):
+        return listeners
+    names = {_policy_name(listener) for listener in listeners}
+    if len(names) != 1:
+        return Unknown("several TLS listeners on the port")
+    name = names.pop()
+    return name if isinstance(name, str) else Unknown(getattr(name, "reason", "the SslPolicy is not known"))
+
+
+def _policy_name(listener: Listener) -> Any:
+    return DEFAULT_ELB_POLICY if listener.ssl_policy is None else listener.ssl_policy
+
+
+def cloudfront_protocols(origin: Origin) -> list[str] | Unknown:
+    """Protocols CloudFront offers this origin: OriginSSLProtocols, or all it supports when not written."""
+    offered = origin.ssl_protocols
+    if offered is None:
+        return list(load("cloudfront_origin_tls.json")["protocols"])
+    if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
+        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+    return [str(p) for p in offered]
+
+
+def _policy(origin: Origin) -> dict[str, Any] | Unknown:
+    name = elb_ssl_policy(origin)
+    if isinstance(name, Unknown):
+        return name
+    entry = load("elb_tls_policies.json")["policies"].get(name)
+    if entry is None:
+        return Unknown(f"security policy {name} is not in policykit's table")
+    return entry  # type: ignore[no-any-return]
+
+
+def common_protocols(origin: Origin) -> list[str] | Unknown:
+    """TLS versions both CloudFront (OriginSSLProtocols) and the origin listener's SslPolicy allow."""
+    entry, offered = _policy(origin), cloudfront_protocols(origin)
+    if isinstance(entry, Unknown):
+        return entry
+    if isinstance(offered, Unknown):
+        return offered
+    return [p for p in offered if p in entry["protocols"]]
+
+
+def common_ciphers(origin: Origin) -> list[str] | Unknown:
+    """TLS 1.2-and-older cipher suites both CloudFront and the origin listener's SslPolicy allow."""
+    entry = _policy(origin)
+    if isinstance(entry, Unknown):
+        return entry
+    offered = load("cloudfront_origin_tls.json")["ciphers"]
+    return [c for c in offered if c in entry["ciphers"]]
+
+
+def tls_compatible(origin: Origin) -> Truth:
+    """Can CloudFront and the origin load balancer (declared here) agree on a TLS version and a cipher?"""
+    if origin_facts.uses_https(origin) is not True:
+        return Unknown("CloudFront does not use HTTPS to this origin")
+    protocols, ciphers = common_protocols(origin), common_ciphers(origin)
+    if isinstance(protocols, Unknown):
+        return protocols
+    if isinstance(ciphers, Unknown):
+        return ciphers
+    return bool(protocols) and bool(ciphers)

@@ -1,0 +1,63 @@
+"""Objects derived from the model so a policy can report one finding per offending item.
+
+A policy's finding points at one object; when one origin or one function can be wrong in
+several places (two ports, several Lambda@Edge restrictions, several names its certificate
+must cover), each place is an object of its own here, built by the engine's `OBJECTS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.model.base import ModelObject
+from policykit.model.cloudfront import EdgeAssociation, Origin
+from policykit.model.related import LambdaFunction
+
+
+@dataclass(eq=False)
+class OriginName(ModelObject):
+    """A name CloudFront checks the origin certificate against (origin domain or forwarded alias)."""
+
+    kind = "origin_name"
+    origin: Origin | None = field(default=None, repr=False)
+    name: Any = None
+    source: str = "origin domain"  # "origin domain" or "alias (Host forwarded)"
+    needed: Any = True  # does CloudFront check this name? (Unknown when Host forwarding is unknown)
+    certificate_names: Any = None  # list of names, or Unknown when no certificate is declared here
+    certificates: list[Any] = field(default_factory=list)  # the Certificate objects the names come from
+
+    @property
+    def label(self) -> str:
+        return f"name '{self.name}'"
+
+
+@dataclass(eq=False)
+class OriginSetting(ModelObject):
+    """One numeric connection setting of an origin (a port, a timeout, the attempts)."""
+
+    kind = "origin_setting"
+    origin: Origin | None = field(default=None, repr=False)
+    field_name: str = ""  # the model field, e.g. "http_port"
+    name: str = ""  # the CloudFormation property, e.g. "HTTPPort"
+    value: Any = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} of origin '{self.origin.id if self.origin else '?'}'"
+
+
+@dataclass(eq=False)
+class FunctionSetting(ModelObject):
+    """One property of a Lambda@Edge function (reached through an association) that the edge may refuse."""
+
+    kind = "function_setting"
+    association: EdgeAssociation | None = field(default=None, repr=False)
+    function: LambdaFunction | None = field(default=None, repr=False)
+    field_name: str = ""  # the model field, e.g. "has_environment"
+    name: str = ""  # the CloudFormation property, e.g. "Environment"
+    value: Any = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} of function {self.function.resource if self.function else '?'}"
