@@ -218,7 +218,9 @@ def _behavior(read: Reader, node: dict[str, Any], loc: Any, dist: Distribution,
         ref = ref_target(arn)
         function = resources.get(ref.resource) if ref else None
         behavior.lambda_associations.append(EdgeAssociation(
-            event_type=read.scalar(item, "EventType"), lambda_arn=arn, arn_source=_arn_source(ref, types),
+            event_type=read.scalar(item, "EventType"), lambda_arn=arn,
+            # only a bare reference says what the ARN is: `${Fn.Arn}:7` is a version, not `Fn.Arn`
+            arn_source=_arn_source(ref if isinstance(arn, Unknown) else None, types),
             include_body=read.boolean(item, "IncludeBody", False),
             function=function if isinstance(function, LambdaFunction) else None,
             behavior=behavior, resource=dist.resource, loc=read.loc(node["LambdaFunctionAssociations"], index),
