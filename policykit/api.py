@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policykit.errors import InputError
-from policykit.findings import ScanError, ScanResult
+from policykit.findings import Finding, PolicyInfo, ScanError, ScanResult, Severity
 from policykit.model.cloudfront import Model
 from policykit.policy import engine
 from policykit.policy.loader import load_policies
 from policykit.policy.model import Policy
+from policykit.probes.options import LiveOptions
 from policykit.source.detect import is_cfn_candidate
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
@@ -25,6 +27,14 @@ class ScanOptions:
     tf_vars: dict[str, str] = field(default_factory=dict)  # Terraform --var K=V
     tf_var_files: tuple[Path, ...] = ()
     policy_dirs: tuple[Path, ...] = ()
+    live: LiveOptions | None = None  # scan --live: probe the declared origins (policykit/probes)
+    # From the command line or .policykit.yaml (policykit/config.py):
+    enabled: frozenset[str] = frozenset()  # empty: every policy
+    disabled: frozenset[str] = frozenset()
+    severity_overrides: dict[str, str] = field(default_factory=dict)  # policy id -> error|warning|info
+    # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
+    file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
+    suppressions: bool = True  # honour Metadata/comment suppressions (policykit/suppress.py)
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,17 @@ READERS: dict[str, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "t
 
 def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError]:
     """Inputs under `paths` in a stable order; a path that does not exist is an error."""
+    modules: set[Path] = set()
     for path in paths:
         if path.is_dir():
             yield from _walk(path)
+        elif path.is_file() and path.name.endswith(".tf"):
+            # A changed .tf file (pre-commit passes file names) means its whole module: once per directory.
+            module = path.parent
+            if module.resolve() not in modules:
+                modules.add(module.resolve())
+                yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir()
+                                                              if f.is_file() and f.name.endswith(".tf"))))
         elif path.is_file():
             yield from _classify([path], explicit=True)
         else:
@@ -98,14 +116,56 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
          policies: list[Policy] | None = None) -> ScanResult:
     """Scan files and directories; bad inputs are recorded in `errors` and the rest still scanned."""
     policies = load_policies(options.policy_dirs) if policies is None else policies
-    result = ScanResult(policies=[p.info() for p in policies])
+    policies = [p for p in policies if _selected(p.id, options)]
+    result = ScanResult(policies=[_override_info(p.info(), options) for p in policies])
     for item in discover(paths):
         if isinstance(item, ScanError):
             result.errors.append(item)
             continue
-        scan_input(item, options, policies, result)
+        scan_input(item, _options_for(item, options), policies, result)
+    result.findings[:] = [_override(f, options) for f in result.findings if _selected(f.policy_id, options)]
     result.findings.sort(key=lambda f: f.sort_key)
+    if options.suppressions:
+        from policykit.suppress import apply
+
+        apply(result)
     return result
+
+
+def _selected(policy_id: str, options: ScanOptions) -> bool:
+    if policy_id in options.disabled:
+        return False
+    return not options.enabled or policy_id in options.enabled or policy_id in _ALWAYS_ON
+
+
+# Input problems and suppression bookkeeping are not policies one opts into.
+_ALWAYS_ON = frozenset({"PK002", "PK003", "PK004"})
+
+
+def _override(finding: Finding, options: ScanOptions) -> Finding:
+    wanted = options.severity_overrides.get(finding.policy_id)
+    return replace(finding, severity=Severity(wanted)) if wanted else finding
+
+
+def _override_info(info: PolicyInfo, options: ScanOptions) -> PolicyInfo:
+    wanted = options.severity_overrides.get(info.id)
+    return replace(info, severity=Severity(wanted)) if wanted else info
+
+
+def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
+    """Per-file parameters/variables from the config; the command line's values win."""
+    if not options.file_options:
+        return options
+    path = item.path.as_posix()
+    params: dict[str, str] = {}
+    tf_vars: dict[str, str] = {}
+    for pattern, file_params, file_vars in options.file_options:
+        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(item.path.name, pattern):
+            params.update(file_params)
+            tf_vars.update(file_vars)
+    if not params and not tf_vars:
+        return options
+    return replace(options, params={**params, **options.params}, tf_vars={**tf_vars, **options.tf_vars})
 
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult) -> None:
@@ -123,6 +183,11 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
     for model in models:
         result.distributions[model.file] = (result.distributions.get(model.file, 0)
                                             + len({d.resource for d in model.distributions}))
+        if options.live is not None:
+            from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
+
+            probe_model(model, options.live)
         findings, failures = engine.run(policies, model)
         result.findings.extend(findings)
+        result.findings.extend(getattr(model, "notes", ()))  # e.g. Terraform modules not followed
         result.errors.extend(ScanError(model.file, failure) for failure in failures)

@@ -1,0 +1,57 @@
+"""Terraform input: HCL modules, JSON-syntax files and plan JSON, normalized to the same model as CloudFormation.
+
+`read_input` is the reader registered in policykit.api for the `terraform` and `tf-json` inputs;
+python-hcl2 is imported only when a `.tf` file is actually read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from policykit.model.cloudfront import Model
+
+if TYPE_CHECKING:
+    from policykit.api import Input, ScanOptions
+
+
+def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
+    """The models of a Terraform input; None when it is not Terraform (skipped silently)."""
+    from policykit.terraform.load import load_files, module_models, variable_values
+
+    if item.kind == "terraform":
+        files = list(item.files) or sorted(item.path.glob("*.tf"))
+        directory = item.path if item.path.is_dir() else item.path.parent
+        variables = variable_values(directory, options.tf_var_files, options.tf_vars)
+        return module_models(directory, load_files(files), variables, str(files[0] if files else item.path))
+    return _read_json(item, options)
+
+
+def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
+    from policykit.source.files import read_text
+    from policykit.source.json_loader import load_json
+    from policykit.source.nodes import MDict
+    from policykit.terraform.hcl import tf_json_blocks
+    from policykit.terraform.load import module_models, variable_values
+    from policykit.terraform.plan import is_plan, plan_models
+
+    path = item.path
+    text = read_text(path, b"")
+    if text is None or not text.lstrip().startswith("{"):
+        return None
+    from policykit.errors import InputError
+
+    try:
+        root = load_json(text, str(path))
+    except InputError:
+        if path.name.lower().endswith(".tf.json"):
+            raise
+        return None  # some other broken JSON file: not ours to judge
+    if not isinstance(root, MDict):
+        return None
+    if is_plan(root):
+        return plan_models(root, str(path))
+    if not path.name.lower().endswith(".tf.json") and not any(
+            key in root for key in ("resource", "module")):
+        return None
+    variables = variable_values(path.parent, options.tf_var_files, options.tf_vars)
+    return module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path))

@@ -1,0 +1,198 @@
+"""A Terraform module (HCL or JSON syntax) -> one Model per file that declares a distribution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policykit.cfn.reader import Reader
+from policykit.errors import InputError
+from policykit.findings import Finding, Severity
+from policykit.location import Location
+from policykit.model.cloudfront import Model, Problem
+from policykit.model.values import Partial, Unknown
+from policykit.source.json_loader import load_json
+from policykit.source.nodes import MDict
+from policykit.terraform.hcl import Block, load_hcl, load_tf_json
+from policykit.terraform.module import Module, Resource, Scope, parse_var_value
+from policykit.terraform.related import BUILDERS, LINKED, link
+from policykit.terraform.to_model import distribution
+
+DISTRIBUTION = "aws_cloudfront_distribution"
+MAX_MODULE_DEPTH = 5
+MAX_INSTANCES = 50
+_MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+@dataclass(eq=False)
+class TerraformModel(Model):
+    """A Model with notes: info findings about what was not followed (remote modules)."""
+
+    notes: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Build:
+    models: dict[str, TerraformModel] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    objects: dict[str, Any] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+    def model(self, file: str) -> TerraformModel:
+        return self.models.setdefault(file, TerraformModel(file))
+
+
+def load_files(files: list[Path]) -> list[Block]:
+    blocks: list[Block] = []
+    for path in files:
+        if path.name.lower().endswith(".tf.json"):
+            blocks.extend(load_tf_json(path) or [])
+        else:
+            blocks.extend(load_hcl(path))
+    return blocks
+
+
+def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str) -> list[Model]:
+    """Models of a root module; `anchor` names the input when no file declares a distribution."""
+    build = _Build()
+    _add_module(build, Module(directory, blocks, variables), 0)
+    for model in build.models.values():
+        model.resources = build.objects
+    models: list[Model] = list(build.models.values())
+    if not models:
+        models = [TerraformModel(anchor)]
+    first = models[0]
+    first.problems.extend(build.problems)  # problems carry their own file in their location
+    if isinstance(first, TerraformModel):
+        first.notes.extend(build.notes)
+    return models
+
+
+def _add_module(build: _Build, module: Module, depth: int) -> None:
+    scope = Scope(module)
+    resolved: list[tuple[Resource, MDict, Reader]] = []
+    for address, resource in module.resources.items():
+        full = f"{module.prefix}{address}"
+        build.types[full] = resource.type
+        if resource.type == "aws_lambda_function":
+            publish = scope.resolve(resource.body.get("publish", False))
+            build.types[f"{full}#publish"] = str(publish).lower() if isinstance(publish, bool) else "unknown"
+        if resource.type not in BUILDERS and resource.type not in LINKED:
+            continue
+        body = scope.resolve(resource.body)
+        read = Reader(resource.file, full, build.problems)
+        if resource.type in BUILDERS and isinstance(body, MDict):
+            obj = BUILDERS[resource.type](read, body)
+            obj.resource = full
+            obj.loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+            build.objects[full] = obj
+        if isinstance(body, MDict):
+            resolved.append((resource, body, read))
+    for resource, body, read in resolved:
+        link(build.objects, resource.type, f"{module.prefix}{resource.type}.{resource.name}", body, read)
+    for block in module.blocks:
+        if block.type == "module" and block.labels:
+            _call_module(build, module, scope, block, depth)
+    for resource in module.resources.values():
+        if resource.type == DISTRIBUTION:
+            _add_distributions(build, scope, resource)
+
+
+def _instances(scope: Scope, resource: Resource) -> list[tuple[str, dict[str, Any]]]:
+    """(address suffix, extra scope) per instance: count and for_each over known values expand."""
+    body = resource.body
+    if "count" in body:
+        count = scope.resolve(body["count"])
+        if isinstance(count, bool) or not isinstance(count, int):
+            return [("", {"count": {"index": Unknown("count is only known at plan time")}})]
+        return [(f"[{i}]" if count > 1 else "", {"count": {"index": i}}) for i in range(min(count, MAX_INSTANCES))]
+    if "for_each" in body:
+        each = scope.resolve(body["for_each"])
+        if isinstance(each, list) and all(isinstance(k, str) for k in each):
+            each = {k: k for k in each}
+        if not isinstance(each, dict):
+            return [("", {"each": {"key": Unknown("for_each is only known at plan time"),
+                                   "value": Unknown("for_each is only known at plan time")}})]
+        return [(f'["{k}"]' if len(each) > 1 else "", {"each": {"key": k, "value": v}})
+                for k, v in list(each.items())[:MAX_INSTANCES]]
+    return [("", {})]
+
+
+def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
+    for suffix, extra in _instances(scope, resource):
+        address = f"{resource.prefix}{resource.type}.{resource.name}{suffix}"
+        body = scope.child(extra).resolve(resource.body) if extra else scope.resolve(resource.body)
+        if not isinstance(body, MDict):
+            continue
+        read = Reader(resource.file, address, build.problems, address)
+        loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+        build.model(resource.file).distributions.append(
+            distribution(read, body, address, loc, build.objects, build.types))
+
+
+def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, depth: int) -> None:
+    name = block.labels[0]
+    source = scope.resolve(block.body.get("source"))
+    where = Location(block.file, block.mark.line, block.mark.column)
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        build.notes.append(_note(where, f"module.{name}",
+                                 f"module.{name} comes from '{source}', which is not followed: distributions it "
+                                 "declares are not checked (scan its source, or a plan JSON, to check them)"))
+        return
+    directory = (parent.directory / source).resolve()
+    if depth >= MAX_MODULE_DEPTH or not directory.is_dir():
+        build.notes.append(_note(where, f"module.{name}", f"module.{name}: {source} is not a directory here"
+                                 if depth < MAX_MODULE_DEPTH else f"module.{name} is nested too deep to follow"))
+        return
+    files = sorted(p for p in directory.iterdir() if p.name.endswith((".tf", ".tf.json")))
+    inputs = {key: scope.resolve(value) for key, value in block.body.items() if key not in _MODULE_META}
+    child = Module(directory, load_files(files), inputs, prefix=f"{parent.prefix}module.{name}.")
+    _add_module(build, child, depth + 1)
+
+
+def _note(where: Location, resource: str, message: str) -> Finding:
+    return Finding(policy_id="PK003", title="Terraform module not followed", severity=Severity.INFO,
+                   message=message, location=where, resource=resource, unknown=True)
+
+
+def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str]) -> dict[str, Any]:
+    """terraform.tfvars, *.auto.tfvars(.json), --var-file, --var: later ones win (Terraform's order)."""
+    found: list[Path] = []
+    for pattern in ("terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json"):
+        found.extend(sorted(directory.glob(pattern)))
+    values: dict[str, Any] = {}
+    for path in [*found, *var_files]:
+        values.update(read_var_file(path))
+    values.update({key: parse_var_value(value) for key, value in cli_vars.items()})
+    return values
+
+
+def read_var_file(path: Path) -> dict[str, Any]:
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(file, f"cannot read the variables file: {exc}") from None
+    if path.name.endswith(".json"):
+        data = load_json(text, file)
+        if not isinstance(data, dict):
+            raise InputError(file, "a .tfvars.json file must hold an object", 1, 1)
+        return dict(data)
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, preserve_heredocs=False)
+        data = hcl2.loads(text, serialization_options=options)
+    except UnexpectedInput as exc:
+        raise InputError(file, "invalid HCL in variables file", getattr(exc, "line", 0),
+                         getattr(exc, "column", 0)) from None
+    except (LarkError, ValueError) as exc:
+        raise InputError(file, f"invalid HCL in variables file: {str(exc)[:100]}") from None
+    return {k: v for k, v in data.items() if not k.startswith("__")}
+
+
+def known_or_partial(value: Any) -> bool:
+    return isinstance(value, (Unknown, Partial))

@@ -1,0 +1,147 @@
+"""`terraform show -json` plans -> the model.
+
+A plan's values are already resolved; `after_unknown` marks what is only known after apply,
+and `configuration` keeps the references that say which resource an unknown value comes from
+(so `aws_lb.app.dns_name` still makes the origin that load balancer). A plan carries no
+source lines: findings point at the resource's values in the plan JSON file itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.cfn.reader import Reader
+from policykit.location import Location
+from policykit.model.cloudfront import Model, Problem
+from policykit.model.values import ResourceAttr, Unknown
+from policykit.source.nodes import MDict, MList
+from policykit.terraform.related import BUILDERS, LINKED, link
+from policykit.terraform.shapes import attribute_value
+from policykit.terraform.to_model import distribution
+
+DISTRIBUTION = "aws_cloudfront_distribution"
+
+
+def is_plan(root: Any) -> bool:
+    return (isinstance(root, dict) and "format_version" in root and "terraform_version" in root
+            and ("planned_values" in root or "resource_changes" in root))
+
+
+def plan_models(root: MDict, file: str) -> list[Model]:
+    model = Model(file)
+    unknown_paths = _after_unknown(root)
+    expressions = _expressions(root)
+    types: dict[str, str] = {}
+    resources = list(_resources(root))
+    for resource in resources:
+        address = str(resource.get("address", ""))
+        types[address] = str(resource.get("type", ""))
+    values_by_address: dict[str, tuple[MDict, MDict]] = {}
+    for resource in resources:
+        values = resource.get("values")
+        if not isinstance(values, MDict) or resource.get("mode", "managed") != "managed":
+            continue
+        address = str(resource.get("address", ""))
+        filled = _mark_unknowns(values, unknown_paths.get(address), expressions.get(address), types, address)
+        values_by_address[address] = (resource, filled)
+        if types[address] == "aws_lambda_function":
+            publish = filled.get("publish")
+            types[f"{address}#publish"] = str(publish).lower() if isinstance(publish, bool) else "false"
+    problems: list[Problem] = model.problems
+    for address, (resource, values) in values_by_address.items():
+        rtype = types[address]
+        if rtype in BUILDERS:
+            obj = BUILDERS[rtype](Reader(file, address, problems), values)
+            obj.resource = address
+            obj.loc = Location(file, resource.mark.line, resource.mark.column)
+            model.resources[address] = obj
+    for address, (resource, values) in values_by_address.items():
+        if types[address] in LINKED:
+            link(model.resources, types[address], address, values, Reader(file, address, problems))
+    for address, (resource, values) in values_by_address.items():
+        if types[address] == DISTRIBUTION:
+            read = Reader(file, address, problems, address)
+            loc = Location(file, resource.mark.line, resource.mark.column)
+            model.distributions.append(distribution(read, values, address, loc, model.resources, types))
+    return [model]
+
+
+def _resources(root: MDict) -> list[MDict]:
+    """Resources of planned_values, through child modules."""
+    out: list[MDict] = []
+    planned = root.get("planned_values")
+    stack = [planned.get("root_module")] if isinstance(planned, dict) else []
+    while stack:
+        module = stack.pop()
+        if not isinstance(module, dict):
+            continue
+        out.extend(r for r in module.get("resources") or [] if isinstance(r, MDict))
+        stack.extend(reversed([m for m in module.get("child_modules") or [] if isinstance(m, dict)]))
+    return out
+
+
+def _after_unknown(root: MDict) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for change in root.get("resource_changes") or []:
+        if isinstance(change, dict) and isinstance(change.get("change"), dict):
+            out[str(change.get("address"))] = change["change"].get("after_unknown")
+    return out
+
+
+def _expressions(root: MDict) -> dict[str, Any]:
+    """configuration expressions by resource address (module calls prefix the addresses)."""
+    out: dict[str, Any] = {}
+    config = root.get("configuration")
+    stack: list[tuple[str, Any]] = [("", config.get("root_module"))] if isinstance(config, dict) else []
+    while stack:
+        prefix, module = stack.pop()
+        if not isinstance(module, dict):
+            continue
+        for resource in module.get("resources") or []:
+            if isinstance(resource, dict):
+                out[f"{prefix}{resource.get('address')}"] = resource.get("expressions")
+        calls = module.get("module_calls") or {}
+        for name, call in calls.items() if isinstance(calls, dict) else []:
+            if isinstance(call, dict):
+                stack.append((f"{prefix}module.{name}.", call.get("module")))
+    return out
+
+
+def _mark_unknowns(values: Any, unknown: Any, expressions: Any, types: dict[str, str], address: str) -> Any:
+    """Values with `after_unknown` parts replaced by Unknown (shaped by the reference, when there is one)."""
+    if unknown is True:
+        return _unknown_value(expressions, types, address)
+    if isinstance(values, MDict):
+        out = MDict(values.mark)
+        for key, value in values.items():
+            sub_unknown = unknown.get(key) if isinstance(unknown, dict) else None
+            sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
+            out.set(key, _mark_unknowns(value, sub_unknown, sub_expr, types, address),
+                    values.key_marks.get(key, values.mark), values.mark_of(key))
+        if isinstance(unknown, dict):  # unknown keys absent from the values
+            for key, flag in unknown.items():
+                if flag is True and values.get(key) is None:
+                    sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
+                    out.set(key, _unknown_value(sub_expr, types, address), values.mark, values.mark)
+        return out
+    if isinstance(values, MList):
+        items = MList(values.mark)
+        for index, value in enumerate(values):
+            sub_unknown = unknown[index] if isinstance(unknown, list) and index < len(unknown) else None
+            sub_expr = expressions[min(index, len(expressions) - 1)] if isinstance(expressions, list) and expressions \
+                else expressions
+            items.add(_mark_unknowns(value, sub_unknown, sub_expr, types, address), values.mark_of(index))
+        return items
+    return values
+
+
+def _unknown_value(expression: Any, types: dict[str, str], address: str) -> Any:
+    references = expression.get("references") if isinstance(expression, dict) else None
+    for reference in references or []:
+        parts = str(reference).split(".")
+        if parts[0] == "data" or len(parts) < 3:
+            continue
+        prefix = address[:address.rfind(".", 0, address.rfind(".")) + 1] if address.startswith("module.") else ""
+        resource = prefix + ".".join(parts[:2])
+        return attribute_value(types.get(resource, parts[0]), ResourceAttr(resource, parts[2]))
+    return Unknown(f"a value of {address} is only known after apply")
