@@ -1,0 +1,180 @@
+"""Configuration: `.policykit.yaml` (or `[tool.policykit]` in pyproject.toml), found upward from here.
+
+The command line wins over the file. The file is validated against config_schema.json; an
+unknown key or a wrong value is one line naming the file, line and column (exit code 2).
+jsonschema is imported only when there is a file to validate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policykit.errors import InputError
+
+NAMES = (".policykit.yaml", ".policykit.yml")
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    file: str = ""  # where it was read from; "" when there is none
+    policy_dirs: tuple[Path, ...] = ()
+    enabled: frozenset[str] = frozenset()
+    disabled: frozenset[str] = frozenset()
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+    severity_threshold: str | None = None
+    baseline: Path | None = None
+    file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
+    live: dict[str, Any] = field(default_factory=dict)
+
+
+def find(start: Path) -> Path | None:
+    """The nearest config file from `start` upward: .policykit.yaml first, then a pyproject.toml
+    that has a [tool.policykit] table (a pyproject.toml without one does not stop the search)."""
+    for directory in (start.resolve(), *start.resolve().parents):
+        for name in NAMES:
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and re.search(r"^\s*\[tool\.policykit[\].]", _read(pyproject), re.MULTILINE):
+            return pyproject
+    return None
+
+
+def load(path: Path) -> Config:
+    text = _read(path)
+    if path.name == PYPROJECT:
+        data, locate = _from_toml(text, str(path))
+    else:
+        data, locate = _from_yaml(text, str(path))
+    _validate(data, str(path), locate)
+    return _build(data, path)
+
+
+def discover(start: Path | None = None) -> Config:
+    path = find(start or Path.cwd())
+    return Config() if path is None else load(path)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the configuration: {exc}") from None
+
+
+Locate = Any  # (path in the data, key or None) -> (line, column)
+
+
+def _from_yaml(text: str, file: str) -> tuple[Any, Locate]:
+    from policykit.source.nodes import MDict, MList, child_mark
+    from policykit.source.yaml_loader import load_yaml
+
+    root = load_yaml(text, file)
+    if root is None:
+        root = MDict()
+
+    def locate(path: tuple[Any, ...], key: str | None) -> tuple[int, int]:
+        node, mark = root, getattr(root, "mark", None)
+        for step in path:
+            if isinstance(node, (MDict, MList)):
+                mark = child_mark(node, step)
+                node = node[step]
+        if key is not None and isinstance(node, MDict) and key in node.key_marks:
+            mark = node.key_marks[key]
+        return (mark.line, mark.column) if mark else (1, 1)
+
+    return root, locate
+
+
+def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10: the same parser, from PyPI
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            raise InputError(file, "reading pyproject.toml needs Python 3.11+ or the tomli package") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(file, f"not valid TOML: {exc}") from None
+    section = data.get("tool", {}).get("policykit", {})
+    lines = text.splitlines()
+    header = next((n for n, line in enumerate(lines) if line.strip().startswith("[tool.policykit")), 0)
+
+    def locate(path: tuple[Any, ...], key: str | None) -> tuple[int, int]:
+        # TOML parsers keep no positions: the first line after the header that names the key.
+        names = [str(p) for p in path if isinstance(p, str)] + ([key] if key else [])
+        for name in reversed(names):
+            pattern = re.compile(rf"^\s*(\[tool\.policykit\.)?\"?{re.escape(name)}\"?\s*(=|\])")
+            for number in range(header, len(lines)):
+                match = pattern.search(lines[number])
+                if match:
+                    return number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1
+        return header + 1, 1
+
+    return section, locate
+
+
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(resources.files("policykit").joinpath("config_schema.json")
+                                        .read_text(encoding="utf-8"))
+    return schema
+
+
+def _validate(data: Any, file: str, locate: Locate) -> None:
+    if not isinstance(data, dict):
+        raise InputError(file, "the configuration must be a mapping", 1, 1)
+    import jsonschema
+
+    schema = _schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if not errors:
+        return
+    error = errors[0]
+    path = tuple(error.absolute_path)
+    where = ".".join(str(p) for p in path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        unknown = sorted(k for k in error.instance if k not in allowed)[0]
+        line, column = locate(path, unknown)
+        known = ", ".join(sorted(allowed))
+        key = f"{where}.{unknown}" if where else unknown
+        raise InputError(file, f"unknown key '{key}' in the configuration (known here: {known})", line, column)
+    line, column = locate(path, None)
+    raise InputError(file, f"{where or 'configuration'}: {error.message}", line, column)
+
+
+def _strings(mapping: dict[str, Any] | None) -> dict[str, str]:
+    out = {}
+    for key, value in (mapping or {}).items():
+        out[str(key)] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
+
+
+def _build(data: dict[str, Any], path: Path) -> Config:
+    base = path.parent
+
+    def ids(key: str) -> frozenset[str]:
+        return frozenset(str(i).upper() for i in data.get(key, []))
+
+    return Config(
+        file=str(path),
+        policy_dirs=tuple(base / p for p in data.get("policies", [])),
+        enabled=ids("enable"),
+        disabled=ids("disable"),
+        severity_overrides={str(k).upper(): str(v) for k, v in (data.get("severity") or {}).items()},
+        severity_threshold=data.get("severity_threshold"),
+        baseline=base / data["baseline"] if data.get("baseline") else None,
+        file_options=tuple((str(e["pattern"]), _strings(e.get("params")), _strings(e.get("vars")))
+                           for e in data.get("files", [])),
+        live=dict(data.get("live") or {}),
+    )

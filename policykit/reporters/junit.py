@@ -1,0 +1,105 @@
+"""JUnit XML (the Ant/Jenkins dialect every CI server reads): one test case per policy x resource.
+
+A suite per scanned input. A case fails when the policy found something on that resource
+(one <failure> per finding, with message and location); suppressed and baselined findings and
+"not checked" results are <skipped> with the reason; a policy with no finding in a file that
+declares distributions is one passing case; in a file without distributions every policy is
+skipped, because it did not apply.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from policykit.findings import Finding, ScanResult
+from policykit.reporters import ReportOptions
+
+
+def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
+
+
+def _failure_text(finding: Finding) -> str:
+    lines = [f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}"]
+    if finding.scenario:
+        lines.append(f"scenario: {finding.scenario}")
+    lines.extend(f"{key}: {value}" for key, value in finding.evidence)
+    if finding.fix:
+        lines.append(f"fix: {finding.fix}")
+    return "\n".join(lines)
+
+
+def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
+    """Adds failures or a skip reason; returns (failures, skipped) for the suite counts."""
+    active = [f for f in findings if not f.suppressed and not f.unknown]
+    if active:
+        for finding in active:
+            failure = ET.SubElement(case, "failure", message=f"{finding.policy_id} {finding.message}",
+                                    type=finding.severity.value)
+            failure.text = _failure_text(finding)
+        return 1, 0
+    first = findings[0]
+    reason = f"suppressed: {first.suppressed}" if first.suppressed else f"not checked: {first.message}"
+    ET.SubElement(case, "skipped", message=reason)
+    return 0, 1
+
+
+def _files(result: ScanResult) -> list[str]:
+    files = list(result.files)
+    for finding in result.findings:
+        if finding.location.file not in files:
+            files.append(finding.location.file)
+    return files
+
+
+def document(result: ScanResult, options: ReportOptions) -> ET.Element:
+    root = ET.Element("testsuites", name="policykit")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    policy_ids = [p.id for p in result.policies]
+    for file in _files(result):
+        suite = ET.SubElement(root, "testsuite", name=file)
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        grouped: dict[tuple[str, str], list[Finding]] = {}
+        for finding in result.findings:
+            if finding.location.file == file:
+                grouped.setdefault((finding.policy_id, finding.resource), []).append(finding)
+        applies = result.distributions.get(file, 0) > 0 or bool(grouped)
+        for (policy_id, resource), findings in grouped.items():
+            failed, skipped = _fill_case(_case(suite, f"{policy_id} {resource}".strip(), file), findings)
+            counts["tests"] += 1
+            counts["failures"] += failed
+            counts["skipped"] += skipped
+        fired = {policy_id for policy_id, _ in grouped}
+        for policy_id in policy_ids:
+            if policy_id in fired:
+                continue
+            case = _case(suite, policy_id, file)
+            counts["tests"] += 1
+            if not applies:
+                ET.SubElement(case, "skipped", message="no CloudFront distribution in this input")
+                counts["skipped"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", "0")
+    for error in result.errors:
+        suite = ET.SubElement(root, "testsuite", name=error.file, tests="1", failures="0", errors="1",
+                              skipped="0", time="0")
+        case = _case(suite, "input", error.file)
+        failure = ET.SubElement(case, "error", message=error.message, type="input error")
+        failure.text = str(error)
+        totals["tests"] += 1
+        totals["errors"] += 1
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
+    root.set("time", "0")
+    return root
+
+
+def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
+    root = document(result, options)
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")
