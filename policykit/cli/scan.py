@@ -13,6 +13,7 @@ import typer
 from policykit import api
 from policykit.cli.options import key_values
 from policykit.findings import Severity
+from policykit.probes import options as live_options
 from policykit.reporters import ReportOptions, get
 
 
@@ -44,11 +45,25 @@ def scan(
         "--severity-threshold", help="Exit 1 when a finding at or above this severity exists.")] = Threshold.error,
     show_unknown: Annotated[bool, typer.Option(
         "--show-unknown", help="List the checks that the template leaves undecidable.")] = False,
+    live: Annotated[bool, typer.Option(
+        "--live", help="Also probe each declared origin over the network as CloudFront would.")] = False,
+    nameserver: Annotated[list[str] | None, typer.Option(
+        "--nameserver", help="With --live: resolve with this DNS server, HOST[:PORT] (repeatable).")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="With --live: also probe loopback, private and link-local addresses.")] = False,
+    trust_store: Annotated[Path | None, typer.Option(
+        "--trust-store", help="With --live: PEM file of root CAs instead of the Mozilla bundle.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="With --live: seconds per probe step.")] = 5.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="With --live: probes at once.")] = 16,
+    expiry_warning_days: Annotated[int, typer.Option(
+        "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon.")] = 30,
 ) -> None:
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
     options = api.ScanOptions(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()),
+        live=live_options.build(live, nameserver, allow_private, trust_store, timeout, concurrency,
+                                expiry_warning_days, progress=True),
     )
     result = api.scan(paths, options)
     report = get(format.value)

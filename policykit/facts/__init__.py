@@ -15,6 +15,7 @@ from policykit.facts import (
     edge,
     integrity,
     lambda_edge,
+    live,
     load_balancers,
     origins,
     reachability,
@@ -106,6 +107,9 @@ FACTS: dict[str, dict[str, Fact]] = {
         "conflict_kind": lambda_edge.conflict_kind,
     },
 }
+# objects only `scan --live` creates (policykit/probes)
+FACTS["live_origin"] = live.LIVE_ORIGIN_FACTS
+FACTS["live_name"] = live.LIVE_NAME_FACTS
 
 
 def describe() -> dict[str, dict[str, str]]:

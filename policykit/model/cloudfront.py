@@ -158,6 +158,8 @@ class Distribution(ModelObject):
     ordered_behaviors: list[CacheBehavior] = field(default_factory=list)
     websocket_paths: list[Any] = field(default_factory=list)  # declared by the user (metadata/tags)
     scenario: str = ""  # e.g. "when IsProd is true"; empty when no condition was assumed
+    # origin endpoints as probed by `scan --live` (policykit.probes.live_model.LiveOrigin); empty otherwise
+    live_origins: list[Any] = field(default_factory=list)
 
     @property
     def behaviors(self) -> list[CacheBehavior]:

@@ -29,6 +29,9 @@ OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
     "lambda_association": lambda d: [a for b in d.behaviors for a in b.lambda_associations],
     "function_association": lambda d: [a for b in d.behaviors for a in b.function_associations],
     "custom_header": lambda d: [h for o in d.origins for h in o.custom_headers],
+    # only `scan --live` creates these (policykit.probes): without it live policies never fire
+    "live_origin": lambda d: d.live_origins,
+    "live_name": lambda d: [n for o in d.live_origins for n in o.names],
     # derived objects: one per place a finding can point at (policykit/model/derived.py)
     "origin_name": lambda d: origin_names(d),
     "origin_setting": lambda d: origin_settings(d),

@@ -1,0 +1,5 @@
+"""`policykit scan --live`: probe each declared origin the way CloudFront would.
+
+Probes only gather (typed, frozen results); policies in policies/PK6xx-*.yaml judge them through
+the facts in policykit/facts/live.py. Nothing here is imported on the static scan path.
+"""

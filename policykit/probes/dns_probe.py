@@ -1,0 +1,74 @@
+"""DNS: A/AAAA and the CNAME chain of an origin domain, with dnspython."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policykit.probes.addresses import is_ip_literal, special_range
+from policykit.probes.options import Nameserver
+
+
+@dataclass(frozen=True)
+class DnsResult:
+    host: str
+    # ok | nxdomain | servfail | no-answer | timeout | error | ip-literal
+    status: str
+    addresses: tuple[str, ...] = ()
+    cnames: tuple[str, ...] = ()  # the CNAME chain, in order
+    detail: str = ""
+
+    @property
+    def private_only(self) -> bool:
+        """Every answer is loopback, private, link-local or otherwise not publicly routable."""
+        return bool(self.addresses) and all(special_range(a) for a in self.addresses)
+
+    @property
+    def resolved(self) -> bool:
+        return self.status in ("ok", "ip-literal")
+
+
+def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> DnsResult:
+    if is_ip_literal(host):
+        return DnsResult(host, "ip-literal", (host,))
+    import dns.exception
+    import dns.nameserver
+    import dns.rdatatype
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver(configure=not nameservers)
+    if nameservers:
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in nameservers]
+    resolver.lifetime = timeout
+    resolver.timeout = timeout
+    addresses: list[str] = []
+    cnames: list[str] = []
+    statuses: list[tuple[str, str]] = []
+    for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        try:
+            answer = resolver.resolve(host, rdtype, search=False)
+        except dns.resolver.NXDOMAIN:
+            return DnsResult(host, "nxdomain", detail=f"{host}: NXDOMAIN (the name does not exist)")
+        except dns.resolver.NoAnswer:
+            statuses.append(("no-answer", f"no {dns.rdatatype.to_text(rdtype)} record"))
+            continue
+        except dns.resolver.NoNameservers as exc:
+            statuses.append(("servfail", f"SERVFAIL: {exc}"))
+            continue
+        except dns.exception.Timeout:
+            statuses.append(("timeout", f"no answer from the resolver within {timeout:g} s"))
+            continue
+        except dns.exception.DNSException as exc:
+            statuses.append(("error", str(exc)))
+            continue
+        chain = answer.response.resolve_chaining()
+        for rrset in chain.cnames:
+            cnames.extend(str(r.target).rstrip(".") for r in rrset if str(r.target).rstrip(".") not in cnames)
+        addresses.extend(r.to_text() for r in answer if r.rdtype == rdtype)
+    if addresses:
+        return DnsResult(host, "ok", tuple(addresses), tuple(cnames))
+    # Nothing answered: SERVFAIL or a timeout says more than "no AAAA record"
+    for wanted in ("servfail", "timeout", "error", "no-answer"):
+        for status, detail in statuses:
+            if status == wanted:
+                return DnsResult(host, status, (), tuple(cnames), detail)
+    return DnsResult(host, "no-answer", (), tuple(cnames), "no A or AAAA record")

@@ -1,0 +1,61 @@
+"""The model objects a live scan adds: one per origin endpoint, one per origin x name CloudFront sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.model.base import ModelObject
+from policykit.probes.certs import ChainResult
+from policykit.probes.dns_probe import DnsResult
+from policykit.probes.http_probe import HttpResult
+from policykit.probes.tcp_probe import TcpResult
+from policykit.probes.tls_probe import TlsResult
+
+
+@dataclass(eq=False)
+class LiveName(ModelObject):
+    """One name CloudFront sends to an origin endpoint: SNI and Host for HTTPS, Host for HTTP."""
+
+    kind = "live_name"
+    name: str = ""
+    endpoint: LiveOrigin | None = field(default=None, repr=False)
+    tls: TlsResult | None = None
+    chain: ChainResult | None = None
+    head: HttpResult | None = None
+    websocket: HttpResult | None = None  # None: no behavior serves WebSocket for this name
+    not_probed: str = ""  # why nothing was sent, when nothing was
+
+    @property
+    def label(self) -> str:
+        where = f"{self.endpoint.host}:{self.endpoint.port}" if self.endpoint else "?"
+        return f"'{self.name}' at {where}"
+
+    @property
+    def origin(self) -> Any:
+        return self.endpoint.origin if self.endpoint else None
+
+
+@dataclass(eq=False)
+class LiveOrigin(ModelObject):
+    """An origin endpoint as CloudFront connects to it: domain, port, protocol."""
+
+    kind = "live_origin"
+    origin: Any = field(default=None, repr=False)
+    host: str = ""
+    port: int = 0
+    scheme: str = ""  # https | http
+    dns: DnsResult | None = None
+    tcp: TcpResult | None = None
+    names: list[LiveName] = field(default_factory=list)
+    not_probed: str = ""
+    nameservers: tuple[str, ...] = ()  # for the dig command
+
+    @property
+    def label(self) -> str:
+        origin_id = getattr(self.origin, "id", "?")
+        return f"origin '{origin_id}' ({self.scheme}://{self.host}:{self.port})"
+
+    @property
+    def address(self) -> str:
+        return self.tcp.address if self.tcp else (self.dns.addresses[0] if self.dns and self.dns.addresses else "")

@@ -1,0 +1,106 @@
+"""What a live scan may reach: only the endpoints and names the model declares."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.facts import FACTS
+from policykit.facts import origins as origin_facts
+from policykit.location import Location
+from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
+
+# Until every model has the `serves_websocket` behavior fact: names and paths that say WebSocket.
+_WS_PATH = re.compile(r"(^|/)(ws|wss|websocket|websockets|socket\.io)(/|\*|$)", re.IGNORECASE)
+_WS_NAME = re.compile(r"^wss?\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamePlan:
+    name: str
+    loc: Location
+    websocket_path: str | None  # the path to send an upgrade to, when a behavior serves WebSocket
+
+
+@dataclass(frozen=True)
+class EndpointPlan:
+    origin: Origin
+    host: str
+    port: int
+    scheme: str
+    ssl_protocols: tuple[str, ...] | None
+    names: tuple[NamePlan, ...]
+    not_probed: str = ""  # set when the endpoint is not known before deployment
+
+
+def plan(dist: Distribution) -> list[EndpointPlan]:
+    return [p for o in dist.origins if (p := _plan_origin(o)) is not None]
+
+
+def _plan_origin(origin: Origin) -> EndpointPlan | None:
+    host = origin.domain_name
+    if origin.config_type == "vpc":
+        return None  # reached inside the VPC, never over the internet: nothing to probe from here
+    if not isinstance(host, str) or not host:
+        return EndpointPlan(origin, str(host or ""), 0, "", None, (),
+                            "the origin domain name is only known at deployment")
+    uses_https = origin_facts.uses_https(origin)
+    protocols: tuple[str, ...] | None
+    if origin.config_type == "s3":
+        scheme, port, protocols = "https", 443, ("TLSv1.2",)  # CloudFront always uses TLSv1.2 for S3 REST
+    elif uses_https is True:
+        scheme, port = "https", origin.https_port
+        raw = origin.ssl_protocols
+        protocols = tuple(raw) if isinstance(raw, list) and all(isinstance(p, str) for p in raw) else None
+    elif origin.protocol_policy == "http-only":
+        scheme, port, protocols = "http", origin.http_port, None
+    else:
+        return EndpointPlan(origin, host, 0, "", None, (), "the origin protocol policy is only known at deployment")
+    if isinstance(port, str) and port.isdigit():
+        port = int(port)
+    if not isinstance(port, int) or isinstance(port, bool):
+        return EndpointPlan(origin, host, 0, scheme, None, (), "the origin port is only known at deployment")
+    return EndpointPlan(origin, host.rstrip(".").lower(), port, scheme, protocols, _names(origin))
+
+
+def _names(origin: Origin) -> tuple[NamePlan, ...]:
+    dist = origin.distribution
+    aliases = {a.name: a.loc for a in (dist.aliases if dist else []) if isinstance(a.name, str)}
+    reaching = origin_facts.behaviors(origin)
+    ws_paths = _websocket_paths(reaching, dist)
+    out: list[NamePlan] = []
+    for name in origin_facts.validated_names(origin):
+        # a name only known at deployment, or a wildcard alias, is not a name anyone can send
+        if not isinstance(name, str) or "*" in name or name in {p.name for p in out}:
+            continue
+        loc = aliases.get(name) if name != origin.domain_name else None
+        path = ws_paths[0] if ws_paths else ("/" if _WS_NAME.match(name) and reaching else None)
+        out.append(NamePlan(name.rstrip(".").lower(), loc or origin.location_of("domain_name"), path))
+    return tuple(out)
+
+
+def _websocket_paths(reaching: list[CacheBehavior], dist: Distribution | None) -> list[str]:
+    fact = FACTS.get("behavior", {}).get("serves_websocket")
+    declared = [p for p in (dist.websocket_paths if dist else []) if isinstance(p, str)]
+    paths = []
+    for behavior in reaching:
+        pattern = behavior.path_pattern if isinstance(behavior.path_pattern, str) else None
+        serves = fact(behavior) is True if fact else False
+        if serves or (pattern and (_WS_PATH.search(pattern) or pattern in declared)):
+            paths.append(request_path(pattern))
+    return paths
+
+
+def request_path(pattern: str | None) -> str:
+    """A concrete path a path pattern matches: `/ws/*` -> `/ws/`, `*.io` -> `/`."""
+    if not pattern:
+        return "/"
+    path = pattern.split("*", 1)[0].split("?", 1)[0]
+    path = path if path.startswith("/") else "/" + path
+    return path
+
+
+def origin_path(origin: Origin) -> str:
+    value: Any = origin.origin_path
+    return value.rstrip("/") if isinstance(value, str) else ""
