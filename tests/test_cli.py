@@ -1,0 +1,177 @@
+"""The command line: exit codes, thresholds, parameters, policy commands, user policies."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import EXAMPLES, ROOT, RunCli
+
+from policykit import __version__
+
+Write = Callable[[str, str], Path]
+BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
+CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
+
+CUSTOM_ORIGIN = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Origins:
+          - Id: web
+            DomainName: origin.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: redirect-to-https}
+"""
+WARNING_POLICY = """\
+id: PK950
+title: Custom origins are reviewed by the platform team
+severity: warning
+applies_to: origin
+condition:
+  fact: endpoint_kind
+  equals: custom
+at: domain_name
+message: "{label} of {distribution.label} is a custom origin ({domain_name})."
+"""
+
+
+def test_version(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("--version")
+    assert (code, out.strip()) == (0, f"policykit {__version__}")
+
+
+def test_exit_0_clean_1_findings_2_input_error(run_cli: RunCli, write: Write) -> None:
+    assert run_cli("scan", str(CORRECT))[0] == 0
+    assert run_cli("scan", str(BROKEN))[0] == 1
+    bad = write("bad.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: {a: [\n")
+    assert run_cli("scan", str(bad))[0] == 2
+    # an input error wins over findings: the run is incomplete
+    assert run_cli("scan", str(BROKEN), str(bad))[0] == 2
+
+
+def test_no_such_path_and_bad_usage_are_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
+    code, out, _ = run_cli("scan", str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert "missing.yaml: no such file or directory" in out
+    code, _, err = run_cli("scan", "--format", "yaml", str(CORRECT))
+    assert code == 2
+    assert "Traceback" not in err
+    code, _, err = run_cli("scan", "--param", "novalue", str(CORRECT))
+    assert (code, "--param takes KEY=VALUE" in err) == (2, True)
+
+
+def test_severity_threshold(run_cli: RunCli, write: Write) -> None:
+    template = write("t/custom.yaml", CUSTOM_ORIGIN)
+    policy_dir = write("p/PK950-custom.yaml", WARNING_POLICY).parent
+    code, out, _ = run_cli("scan", "--policies", str(policy_dir), str(template))
+    assert code == 0  # a warning is below the default threshold (error)
+    assert "warning PK950 origin 'web' of distribution Distribution is a custom origin" in out
+    assert run_cli("scan", "--policies", str(policy_dir), "--severity-threshold", "warning", str(template))[0] == 1
+    assert run_cli("scan", "--policies", str(policy_dir), "--severity-threshold", "info", str(template))[0] == 1
+    assert run_cli("scan", "--severity-threshold", "info", str(template))[0] == 0  # unknowns never fail a run
+
+
+def test_user_policy_location(run_cli: RunCli, write: Write) -> None:
+    template = write("t/custom.yaml", CUSTOM_ORIGIN)
+    policy_dir = write("p/PK950-custom.yaml", WARNING_POLICY).parent
+    _, out, _ = run_cli("scan", "--format", "json", "--policies", str(policy_dir), str(template))
+    finding = next(f for f in json.loads(out)["findings"] if f["policy_id"] == "PK950")
+    assert (finding["line"], finding["column"]) == (9, 25)
+
+
+def test_malformed_user_policy_names_file_line_and_schema_error(run_cli: RunCli, write: Write) -> None:
+    policy = write("p/PK951-bad.yaml", WARNING_POLICY.replace("id: PK950", "id: PK951")
+                   .replace("severity: warning", "severity: fatal"))
+    code, _, err = run_cli("scan", "--policies", str(policy.parent), str(CORRECT))
+    assert code == 2
+    assert f"{policy}:3:11: invalid policy: severity: 'fatal' is not one of" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_missing_policy_dir_is_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
+    code, _, err = run_cli("scan", "--policies", str(tmp_path / "nope"), str(CORRECT))
+    assert code == 2
+    assert "policy directory does not exist" in err
+
+
+def test_param_changes_a_result(run_cli: RunCli, write: Write) -> None:
+    template = write("param.yaml", CUSTOM_ORIGIN.replace("DomainName: origin.example.com", "DomainName: !Ref Origin")
+                     .replace("Resources:", "Parameters:\n  Origin: {Type: String}\nResources:"))
+
+    def pk201(*args: str) -> list[dict[str, object]]:
+        _, out, _ = run_cli("scan", "--format", "json", *args, str(template))
+        return [f for f in json.loads(out)["findings"] if f["policy_id"] == "PK201" and not f["unknown"]]
+
+    assert pk201() == []  # no default: unknown, so no finding
+    fired = pk201("--param", "Origin=my-alb-1.us-east-1.elb.amazonaws.com")
+    assert len(fired) == 1
+    assert "my-alb-1.us-east-1.elb.amazonaws.com" in str(fired[0]["message"])
+    assert pk201("--param", "Origin=origin.example.com") == []
+
+
+def test_policies_list(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("policies", "list")
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert {"PK101", "PK201", "PK301", "PK401", "PK501"} <= set(ids)
+    assert "PK101  error    S3 website endpoint reached over HTTPS" in out
+
+
+def test_policies_list_includes_user_policies(run_cli: RunCli, write: Write) -> None:
+    policy_dir = write("p/PK950-custom.yaml", WARNING_POLICY).parent
+    code, out, _ = run_cli("policies", "list", "--policies", str(policy_dir))
+    assert code == 0
+    assert "PK950  warning  Custom origins are reviewed by the platform team" in out
+
+
+def test_policies_show(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("policies", "show", "pk401")
+    assert code == 0
+    assert out.startswith("PK401: Lambda@Edge association does not name a numbered version")
+    for section in ("why:", "symptom:", "fix:", "bad:", "good:", "references:", "source:"):
+        assert section in out
+
+
+def test_policies_show_unknown_id_is_exit_2(run_cli: RunCli) -> None:
+    code, out, err = run_cli("policies", "show", "PK999")
+    assert code == 2
+    assert out == ""
+    assert err.strip() == "policykit: no policy PK999; `policykit policies list` shows them"
+
+
+def test_text_output_has_no_colour_when_not_a_tty(run_cli: RunCli) -> None:
+    _, out, _ = run_cli("scan", str(BROKEN))
+    assert "PK101" in out
+    assert "\033[" not in out
+
+
+def test_subprocess_output_has_no_colour_and_exit_code() -> None:
+    """The real entry point, stdout a pipe: no escape codes, and the exit code reaches the shell."""
+    proc = subprocess.run([sys.executable, "-m", "policykit", "scan", str(BROKEN)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "PK201" in proc.stdout
+    assert "\033[" not in proc.stdout + proc.stderr
+
+
+def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    code, out, _ = run_cli("scan", "--format", "json", "--output", str(report), str(BROKEN))
+    assert code == 1
+    assert out == ""
+    assert {f["policy_id"] for f in json.loads(report.read_text())["findings"]} >= {"PK101", "PK201"}
+
+
+def test_no_arguments_shows_usage_not_a_crash(run_cli: RunCli) -> None:
+    code, out, err = run_cli()
+    assert code == 2
+    assert "Usage:" in out + err
+    assert "internal error" not in out + err
