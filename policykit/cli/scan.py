@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import io
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from policykit import api
 from policykit.cli.options import key_values
+from policykit.config import Config
+from policykit.config import discover as discover_config
+from policykit.config import load as config_file
+from policykit.errors import UsageError
 from policykit.findings import Severity
 from policykit.probes import options as live_options
-from policykit.reporters import ReportOptions, get
+from policykit.reporters import REPORTERS, ReportOptions, get, write_atomic
 
 
 class Format(str, enum.Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    junit = "junit"
+    github = "github"
 
 
 class Threshold(str, enum.Enum):
@@ -32,7 +40,8 @@ class Threshold(str, enum.Enum):
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Templates, Terraform files or directories.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    output: Annotated[list[str] | None, typer.Option(
+        "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")] = None,
     policies: Annotated[list[Path] | None, typer.Option(
         "--policies", help="A directory of your own policies (repeatable).")] = None,
     param: Annotated[list[str] | None, typer.Option(
@@ -41,8 +50,9 @@ def scan(
         "--var", help="Terraform variable KEY=VALUE (repeatable).")] = None,
     var_file: Annotated[list[Path] | None, typer.Option(
         "--var-file", help="Terraform .tfvars or .tfvars.json file (repeatable).")] = None,
-    severity_threshold: Annotated[Threshold, typer.Option(
-        "--severity-threshold", help="Exit 1 when a finding at or above this severity exists.")] = Threshold.error,
+    severity_threshold: Annotated[Threshold | None, typer.Option(
+        "--severity-threshold", help="Exit 1 when a finding at or above this severity exists "
+        "(default: error).")] = None,
     show_unknown: Annotated[bool, typer.Option(
         "--show-unknown", help="List the checks that the template leaves undecidable.")] = False,
     live: Annotated[bool, typer.Option(
@@ -57,26 +67,94 @@ def scan(
     concurrency: Annotated[int, typer.Option("--concurrency", help="With --live: probes at once.")] = 16,
     expiry_warning_days: Annotated[int, typer.Option(
         "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon.")] = 30,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Read this configuration instead of the nearest .policykit.yaml.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Report only findings that are not in this baseline file.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(
+        "--write-baseline", help="Record the current findings as the accepted baseline.")] = None,
 ) -> None:
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
+    settings = load_config(config, no_config)
+    outputs = parse_outputs(output, format.value)
     options = api.ScanOptions(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
-        tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()),
+        tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()) or settings.policy_dirs,
         live=live_options.build(live, nameserver, allow_private, trust_store, timeout, concurrency,
                                 expiry_warning_days, progress=True),
+        enabled=settings.enabled, disabled=settings.disabled, severity_overrides=settings.severity_overrides,
+        file_options=settings.file_options,
     )
+    options = with_live_config(options, settings)
     result = api.scan(paths, options)
-    report = get(format.value)
-    if output is None or str(output) == "-":
-        color = format is Format.text and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        report(result, sys.stdout, ReportOptions(color=color, show_unknown=show_unknown))
-    else:
-        with output.open("w", encoding="utf-8") as stream:
-            report(result, stream, ReportOptions(show_unknown=show_unknown))
-    if format is not Format.text or output is not None:
+    baseline = baseline or settings.baseline
+    if baseline is not None and write_baseline is None:
+        from policykit import baseline as baselines
+
+        baselines.apply(result, baselines.load(baseline), baseline.name)
+    for name, target in outputs:
+        report = get(name)
+        if target == "-":
+            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            report(result, sys.stdout, ReportOptions(color=color, show_unknown=show_unknown))
+        else:
+            buffer = io.StringIO()
+            report(result, buffer, ReportOptions(show_unknown=show_unknown))
+            write_atomic(Path(target), buffer.getvalue())
+    if ("text", "-") not in outputs:
         for error in result.errors:
             typer.echo(f"policykit: {error}", err=True)
+    if write_baseline is not None:
+        from policykit import baseline as baselines
+
+        count = baselines.write(write_baseline, result)
+        typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
     if result.errors:
         raise typer.Exit(2)
-    if result.worst_at_least(Severity(severity_threshold.value)):
+    if write_baseline is not None:
+        return  # recording a baseline accepts what is there
+    threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
+    if result.worst_at_least(Severity(threshold)):
         raise typer.Exit(1)
+
+
+def parse_outputs(items: list[str] | None, default_format: str) -> list[tuple[str, str]]:
+    """`--output FILE` (the --format report) or `--output FORMAT=FILE`, repeatable; stdout when none."""
+    outputs: list[tuple[str, str]] = []
+    for item in items or []:
+        name, sep, target = item.partition("=")
+        if sep and name in REPORTERS:
+            outputs.append((name, target or "-"))
+        else:
+            outputs.append((default_format, item))
+    if sum(1 for _, target in outputs if target == "-") > 1:
+        raise UsageError("only one --output can go to stdout (-)")
+    return outputs or [(default_format, "-")]
+
+
+def load_config(path: Path | None, disabled: bool) -> Config:
+    if disabled:
+        return Config()
+    if path is not None:
+        if not path.is_file():
+            raise UsageError(f"--config {path}: no such file")
+        return config_file(path)
+    return discover_config()
+
+
+def with_live_config(options: api.ScanOptions, settings: Config) -> api.ScanOptions:
+    """The file's live settings fill in what the command line left at its default (flags win)."""
+    if not settings.live or options.live is None:
+        return options
+    defaults = live_options.LiveOptions()
+    values: dict[str, Any] = {}
+    for key, value in settings.live.items():
+        if getattr(options.live, key) != getattr(defaults, key):
+            continue  # given on the command line
+        if key == "nameservers":
+            value = tuple(live_options.parse_nameserver(n) for n in value)
+        elif key == "trust_store":
+            value = Path(settings.file).parent / value
+        values[key] = value
+    return dataclasses.replace(options, live=dataclasses.replace(options.live, **values))
