@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from policykit.location import Location
 
@@ -45,9 +47,22 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line moves: policy, file, resource, subject and message, not the line."""
-        text = "\x1f".join((self.policy_id, self.location.file, self.resource, self.subject, self.message))
+        """Stable across line moves: policy, file, resource, subject and message, not the line.
+
+        The file is taken relative to the working directory, so a baseline written in one clone
+        (or with absolute paths) matches in another."""
+        text = "\x1f".join((self.policy_id, portable_path(self.location.file), self.resource, self.subject,
+                             self.message))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def portable_path(file: str) -> str:
+    """`file` relative to the working directory with / separators; absolute outside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # another drive on Windows
+        return Path(file).as_posix()
+    return Path(file if relative.startswith("..") else relative).as_posix()
 
 
 @dataclass(frozen=True)
