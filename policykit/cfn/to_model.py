@@ -81,6 +81,9 @@ def _fill(dist: Distribution, read: Reader, config: dict[str, Any], resources: d
         listed = read.listing(config, key)
         if isinstance(listed, Unknown):
             dist.unknowns[field_name] = listed
+        elif config.get(key) is not None and not isinstance(config[key], list):
+            # PK002 reports the wrong type; the list stays unknown, so no policy reads it as empty
+            dist.unknowns[field_name] = Unknown(f"{key} has the wrong type")
     aliases = read.strings(config, "Aliases")
     if isinstance(aliases, list):
         dist.aliases = [Alias(name=name, distribution=dist, resource=dist.resource,
