@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -172,7 +173,8 @@ def _partial_call(name: str, args: list[Any]) -> Any:
         for index, item in enumerate(args[1]):
             pieces.extend(([args[0]] if index else []) + [item])
         return _template(pieces, _NO_SCOPE)
-    if name == "format" and isinstance(args[0], str) and args[0].count("%") == args[0].count("%s") + 2 * args[0].count("%%"):
+    simple_format = isinstance(args[0], str) and args[0].count("%") == args[0].count("%s") + 2 * args[0].count("%%")
+    if name == "format" and simple_format:
         chunks = args[0].replace("%%", "\x00").split("%s")
         pieces = []
         for index, chunk in enumerate(chunks):
@@ -192,8 +194,6 @@ _NO_SCOPE = _NoScope()
 
 
 def _format(spec: str, *values: Any) -> str:
-    import re
-
     items = iter(values)
 
     def one(match: re.Match[str]) -> str:

@@ -56,7 +56,8 @@ def load_hcl(path: Path) -> list[Block]:
         what = f"unexpected '{str(token).strip()[:20]}'" if token is not None and str(token).strip() else "syntax error"
         raise InputError(file, f"invalid HCL: {what}", max(line, 0), max(column, 0)) from None
     except (LarkError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        raise InputError(file, f"invalid HCL: {str(exc).splitlines()[0][:120] if str(exc) else 'cannot parse'}") from None
+        first = str(exc).splitlines()[0][:120] if str(exc) else "cannot parse"
+        raise InputError(file, f"invalid HCL: {first}") from None
     positions = _body_positions(tree, NO_MARK)
     blocks: list[Block] = []
     for block_type, items in data.items():
@@ -205,7 +206,8 @@ def tf_json_blocks(root: MDict, file: str) -> list[Block]:
     blocks: list[Block] = []
     for block_type, count in _LABEL_COUNTS.items():
         node = root.get(block_type)
-        for labels, body, mark in _json_bodies(node, count, root.mark_of(block_type) if block_type in root else NO_MARK):
+        start = root.mark_of(block_type) if block_type in root else NO_MARK
+        for labels, body, mark in _json_bodies(node, count, start):
             blocks.append(Block(block_type, labels, body, file, mark))
     return blocks
 

@@ -95,7 +95,7 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
     for block in module.blocks:
         if block.type == "module" and block.labels:
             _call_module(build, module, scope, block, depth)
-    for resource in module.resources.values():
+    for resource in module.declared:
         if resource.type == DISTRIBUTION:
             _add_distributions(build, scope, resource)
 

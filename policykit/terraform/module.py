@@ -45,6 +45,8 @@ class Module:
     data: dict[str, Resource] = field(default_factory=dict)
     locals: dict[str, Any] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
+    # every resource block in order: a directory may declare the same address twice (e.g. test data)
+    declared: list[Resource] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for block in self.blocks:
@@ -52,6 +54,8 @@ class Module:
                 item = Resource(block.labels[0], block.labels[1], block.body, block.file, block, self.prefix)
                 target = self.resources if block.type == "resource" else self.data
                 target[f"{item.type}.{item.name}"] = item
+                if block.type == "resource":
+                    self.declared.append(item)
             elif block.type == "locals":
                 self.locals.update(block.body)
             elif block.type == "variable" and block.labels:

@@ -55,7 +55,7 @@ def plan_models(root: MDict, file: str) -> list[Model]:
             obj.resource = address
             obj.loc = Location(file, resource.mark.line, resource.mark.column)
             model.resources[address] = obj
-    for address, (resource, values) in values_by_address.items():
+    for address, (_, values) in values_by_address.items():
         if types[address] in LINKED:
             link(model.resources, types[address], address, values, Reader(file, address, problems))
     for address, (resource, values) in values_by_address.items():

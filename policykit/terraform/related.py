@@ -153,7 +153,8 @@ def link(objects: dict[str, Any], rtype: str, address: str, body: dict[str, Any]
         balancer = _target(objects, body.get("load_balancer_arn"))
         if isinstance(balancer, LoadBalancer):
             balancer.listeners.append(own)
-        own.certificates = [c for c in (_target(objects, a) for a in own.certificate_arns) if isinstance(c, Certificate)]
+        found = [_target(objects, arn) for arn in own.certificate_arns]
+        own.certificates = [c for c in found if isinstance(c, Certificate)]
     elif isinstance(own, LoadBalancer):
         own.security_groups = [g for g in (_target(objects, r) for r in own.security_group_refs)
                                if isinstance(g, SecurityGroup)]

@@ -140,7 +140,7 @@ def _origin(read: Reader, node: dict[str, Any], loc: Location, dist: Distributio
     elif block(read, node, "s3_origin_config") is not None or "s3_origin_config" in node:
         origin.config_type = "s3"
         origin.locs["config_type"] = read.loc(node, "s3_origin_config")
-    elif "vpc_origin_config" in node and node["vpc_origin_config"]:
+    elif node.get("vpc_origin_config"):
         origin.config_type = "vpc"
         origin.locs["config_type"] = read.loc(node, "vpc_origin_config")
     if unknown_blocks(node, "custom_origin_config") is not None:
@@ -178,7 +178,8 @@ def _behavior(read: Reader, node: dict[str, Any], loc: Location, dist: Distribut
         distribution=dist, resource=dist.resource, loc=loc,
         locs=read.locs(node, {"path_pattern": "path_pattern", "target_origin_id": "target_origin_id",
                               "viewer_protocol_policy": "viewer_protocol_policy", "allowed_methods": "allowed_methods",
-                              "cache_policy_id": "cache_policy_id", "origin_request_policy_id": "origin_request_policy_id",
+                              "cache_policy_id": "cache_policy_id",
+                              "origin_request_policy_id": "origin_request_policy_id",
                               "forwarded_values": "forwarded_values",
                               "lambda_associations": "lambda_function_association"}))
     forwarded = block(read, node, "forwarded_values")
