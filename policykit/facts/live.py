@@ -35,6 +35,12 @@ def resolves_private_only(live: Live) -> bool | Unknown:
     return bool(live.dns.private_only)
 
 
+def private_unreachable(live: Live) -> bool | Unknown:
+    """Only private/special addresses, and --allow-private was not given: CloudFront cannot reach them."""
+    private = resolves_private_only(live)
+    return private if isinstance(private, Unknown) else private and not live.allow_private
+
+
 def addresses(live: Live) -> list[str] | Unknown:
     """The A/AAAA answers for the origin domain."""
     return list(live.dns.addresses) if live.dns is not None else Unknown(live.not_probed or "not resolved")
@@ -211,7 +217,7 @@ def curl_command(name: Live) -> str:
 
 
 LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
-    dns_status, resolves_private_only, addresses, cname_chain, dns_detail, tcp_status, tcp_detail,
+    dns_status, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail, tcp_status, tcp_detail,
     dig_command, connect_command,
 )}
 LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (

@@ -50,6 +50,7 @@ class LiveOrigin(ModelObject):
     names: list[LiveName] = field(default_factory=list)
     not_probed: str = ""
     nameservers: tuple[str, ...] = ()  # for the dig command
+    allow_private: bool = False  # --allow-private: private answers are intended (tests, internal origins)
 
     @property
     def label(self) -> str:

@@ -68,7 +68,7 @@ def _map(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Iterable[T], pro
 
 def _probe_endpoint(item: EndpointPlan, options: LiveOptions) -> LiveOrigin:
     live = LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
-                      nameservers=tuple(str(n) for n in options.nameservers))
+                      nameservers=tuple(str(n) for n in options.nameservers), allow_private=options.allow_private)
     live.dns = dns_probe.resolve(item.host, options.nameservers, options.timeout)
     if not live.dns.addresses:
         live.not_probed = f"{item.host} does not resolve ({live.dns.status})"
@@ -118,6 +118,7 @@ def _attach(item: EndpointPlan, reached: dict[_EndpointKey, LiveOrigin],
         live.not_probed = item.not_probed
         return live
     live.dns, live.tcp, live.not_probed, live.nameservers = found.dns, found.tcp, found.not_probed, found.nameservers
+    live.allow_private = found.allow_private
     for name in item.names:
         result = named.get(_name_key(item, name))
         entry = LiveName(name=name.name, endpoint=live, loc=name.loc, resource=origin.resource)

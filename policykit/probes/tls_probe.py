@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import warnings
 from dataclasses import dataclass
 
 CLOUDFRONT_CIPHERS = (
@@ -21,6 +22,9 @@ CLOUDFRONT_CIPHERS = (
 )
 # Python 3.11's ssl sets one group at a time (set_ecdh_curve): P-256 first, as nearly every server has it.
 CLOUDFRONT_CURVES = ("prime256v1", "X25519", "secp384r1")
+
+# Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
+warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
 
 VERSIONS = {
     "TLSv1": ssl.TLSVersion.TLSv1,
