@@ -64,6 +64,7 @@ def template(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forwa
         if origin.get("protocols"):
             lines.append(f"              OriginSSLProtocols: [{', '.join(origin['protocols'])}]")
     policy = f"\n          OriginRequestPolicyId: {ALL_VIEWER}" if forward_host else ""
+    nested = policy.replace("\n" + " " * 10, "\n" + " " * 12)
     lines.append(f"        DefaultCacheBehavior:\n          TargetOriginId: {origins[0]['id']}\n"
                  f"          ViewerProtocolPolicy: redirect-to-https\n"
                  f"          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad{policy}")
@@ -72,7 +73,7 @@ def template(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forwa
         for pattern, target in paths:
             lines.append(f"          - PathPattern: {pattern}\n            TargetOriginId: {target}\n"
                          f"            ViewerProtocolPolicy: https-only\n"
-                         f"            CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad{policy.replace(chr(10) + ' ' * 10, chr(10) + ' ' * 12)}")
+                         f"            CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad{nested}")
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +85,8 @@ def live(run_cli: Callable[..., tuple[int, str, str]], write: Callable[[str, str
          pki: Pki) -> LiveRun:
     """Write the template, run `policykit scan --live --format json ...`; (exit code, findings, stderr)."""
 
-    def run(text: str, dns: DnsServer | None, *extra: str, private: bool = True) -> tuple[int, list[dict[str, Any]], str]:
+    def run(text: str, dns: DnsServer | None, *extra: str,
+            private: bool = True) -> tuple[int, list[dict[str, Any]], str]:
         path = write("template.yaml", text)
         args = ["scan", str(path), "--live", "--format", "json", "--trust-store", str(pki.trust_store),
                 *(["--nameserver", dns.address] if dns else []), *(["--allow-private"] if private else []), *extra]

@@ -1,0 +1,116 @@
+"""`scan --live`: DNS, TCP, HTTP and WebSocket probes against real loopback servers; safety and bounds."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from conftest import LiveRun, ids, of, template
+from live_servers import Pki, closed_port
+
+
+def _tls(serve: Any, pki: Pki, *names: str, **kwargs: Any) -> Any:
+    return serve(pki.context(pki.leaf(*names), (pki.intermediate,)), **kwargs)
+
+
+def test_nxdomain_and_servfail_are_pk601(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    server = _tls(serve, pki, "origin.test")
+    dns = dns_server({"origin.test": "127.0.0.1", "broken.test": "SERVFAIL"})
+    origins = [{"id": "good", "domain": "origin.test", "port": server.port},
+               {"id": "missing", "domain": "missing.test", "port": server.port},
+               {"id": "broken", "domain": "broken.test", "port": server.port}]
+    _, findings, _ = live(template(origins, paths=(("/a/*", "missing"), ("/b/*", "broken"))), dns)
+    by_status = {f["message"].split("reach (")[1].split(";")[0]: f for f in of(findings, "PK601")}
+    assert set(by_status) == {"nxdomain", "servfail"}
+    assert "missing.test" in by_status["nxdomain"]["message"]
+    assert by_status["servfail"]["evidence"]["command"].startswith(f"dig @127.0.0.1 -p {dns.port} broken.test")
+    # nothing after DNS is claimed about the names that did not resolve: unknown, not an error
+    assert not of(findings, "PK602")
+
+
+def test_cname_chain_is_followed(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    server = _tls(serve, pki, "origin.test")
+    dns = dns_server({"origin.test": "CNAME lb.test", "lb.test": "127.0.0.1"})
+    _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": server.port}]), dns)
+    assert not {i for i in ids(findings) if i.startswith("PK6")}
+    assert "origin.test" in server.handshakes
+
+
+def test_private_addresses_are_not_probed_without_allow_private(live: LiveRun, serve: Any, pki: Pki,
+                                                                dns_server: Any) -> None:
+    server = _tls(serve, pki, "wrong-name.test")  # would be PK610 if it were probed
+    dns = dns_server({"origin.test": "127.0.0.1", "meta.test": "169.254.169.254"})
+    origins = [{"id": "o", "domain": "origin.test", "port": server.port},
+               {"id": "m", "domain": "meta.test", "port": 80}]
+    _, findings, _ = live(template(origins, paths=(("/m/*", "m"),)), dns, "--show-unknown", private=False)
+    assert server.handshakes == []  # no connection reached the server
+    assert not of(findings, "PK610") and not of(findings, "PK602")
+    private = of(findings, "PK601")
+    assert {f["severity"] for f in private} == {"warning"} and len(private) == 2
+    reasons = " ".join(f["message"] for f in findings if f["unknown"] and f["policy_id"] == "PK602")
+    assert "a loopback address: not probed (pass --allow-private" in reasons
+    assert "169.254.169.254, a link-local address: not probed" in reasons
+
+
+def test_refused_port_is_pk602(live: LiveRun, dns_server: Any) -> None:
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    port = closed_port()
+    _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": port}]), dns)
+    (finding,) = of(findings, "PK602")
+    assert f"127.0.0.1:{port} refused" in finding["message"]
+    assert finding["evidence"]["command"] == f"nc -vz -w 5 127.0.0.1 {port}"
+
+
+def test_hung_server_costs_one_timeout_and_blocks_nothing(live: LiveRun, serve: Any, pki: Pki,
+                                                          dns_server: Any) -> None:
+    hung = [serve(None, behavior="hang") for _ in range(3)]
+    expired = serve(pki.context(pki.leaf("other.test"), (pki.intermediate,)))
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    origins = [{"id": f"h{i}", "domain": "origin.test", "port": s.port} for i, s in enumerate(hung)]
+    origins.append({"id": "answers", "domain": "origin.test", "port": expired.port})
+    paths = tuple((f"/{o['id']}/*", o["id"]) for o in origins[1:])
+    started = time.monotonic()
+    _, findings, _ = live(template(origins, paths=paths), dns, "--timeout", "0.5", "--show-unknown")
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.6, elapsed  # one timeout (0.5 s) plus overhead, not one per hung server
+    assert of(findings, "PK610")  # the answering origin was judged all the same
+    timed_out = [f for f in findings if f["unknown"] and f["policy_id"] == "PK603"]
+    assert len(timed_out) == 3 and all("did not complete the handshake within 0.5 s" in f["message"]
+                                       for f in timed_out)
+
+
+def test_origin_answering_502_is_pk612(live: LiveRun, serve: Any, dns_server: Any) -> None:
+    plain = serve(None, behavior="502")
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    origin = {"id": "o", "domain": "origin.test", "port": plain.port, "policy": "http-only"}
+    _, findings, _ = live(template([origin]), dns)
+    (finding,) = of(findings, "PK612")
+    assert finding["severity"] == "warning" and "HTTP/1.1 502 Bad Gateway" in finding["message"]
+    assert not {i for i in ids(findings) if i.startswith("PK6")} - {"PK612"}
+
+
+def test_websocket_upgrade_refused_is_pk611(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    refusing = _tls(serve, pki, "origin.test", behavior="ws-refuse")
+    accepting = _tls(serve, pki, "sockets.test", behavior="ws")
+    dns = dns_server({"origin.test": "127.0.0.1", "sockets.test": "127.0.0.1"})
+    origins = [{"id": "app", "domain": "origin.test", "port": refusing.port},
+               {"id": "sockets", "domain": "sockets.test", "port": accepting.port}]
+    _, findings, _ = live(template(origins, paths=(("/ws/*", "app"), ("/socket.io/*", "sockets"))), dns)
+    (finding,) = of(findings, "PK611")
+    assert "origin 'app'" in finding["message"] and "HTTP/1.1 400 Bad Request" in finding["message"]
+    assert finding["evidence"]["request"] == "GET /ws/ (Host: origin.test)"
+
+
+def test_without_live_no_live_policy_fires(run_cli: Any, write: Any, serve: Any, pki: Pki) -> None:
+    server = _tls(serve, pki, "other.test")
+    path = write("t.yaml", template([{"id": "o", "domain": "127.0.0.1", "port": server.port}]))
+    _, out, _ = run_cli("scan", str(path), "--format", "json", "--show-unknown")
+    assert '"PK6' not in out and server.handshakes == []
+
+
+def test_bad_nameserver_is_a_usage_error(run_cli: Any, write: Any) -> None:
+    path = write("t.yaml", template([{"id": "o", "domain": "origin.test", "port": 443}]))
+    code, _, err = run_cli("scan", str(path), "--live", "--nameserver", "127.0.0.1:notaport")
+    assert code == 2 and err.strip().splitlines() == ["policykit: --nameserver '127.0.0.1:notaport': expected HOST or HOST:PORT"]
+    code, _, err = run_cli("scan", str(path), "--live", "--trust-store", str(path))
+    assert code == 2 and "--trust-store needs a PEM file" in err and "Traceback" not in err
