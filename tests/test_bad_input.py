@@ -1,0 +1,198 @@
+"""Bad input: files that are not templates are skipped; broken templates are one-line errors with a
+position (exit 2) while the other files are still scanned; wrong types in a distribution are PK002."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, RunCli
+
+from policykit import api
+
+Write = Callable[[str, str], Path]
+BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+NOT_TEMPLATES = {
+    "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n",
+    "ci/workflow.yml": ("name: deploy\non: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                        "      - run: aws cloudformation deploy --template-file template.yaml\n"),
+    "chart/templates/service.yaml": ("apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
+                                     "{{- if .Values.labels }}\n  labels: {{ toYaml .Values.labels | nindent 4 }}\n"
+                                     "{{- end }}\n"),
+    "package.json": '{"name": "app", "version": "1.0.0", "scripts": {"build": "tsc"}}\n',
+}
+
+
+def _laughs() -> str:
+    lines = [HEAD, "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)]
+    return "".join(lines) + "Resources: {}\n"
+
+
+# name -> (content, line of the error, a piece of the message)
+UNREADABLE: dict[str, tuple[str, int, str]] = {
+    "invalid.yaml": (HEAD + "Resources:\n  Bucket: {Type: AWS::S3::Bucket\n", 4, "invalid YAML"),
+    "tabs.yaml": (HEAD + "Resources:\n\tBucket: {}\n", 3, "invalid YAML"),
+    "invalid.json": ('{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {,}\n}\n', 3, "invalid JSON"),
+    "trailing-comma.json": ('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {"A": {"Type": "X"},}}', 2,
+                            "invalid JSON"),
+    "resources-list.yaml": (HEAD + "Resources: [a, b]\n", 2, "Resources must be a mapping"),
+    "resource-string.yaml": (HEAD + "Resources:\n  Bucket: just-a-string\n", 3, "resource Bucket must be a mapping"),
+    "no-type.yaml": (HEAD + "Resources:\n  Bucket: {Properties: {}}\n", 3, "resource Bucket has no Type"),
+    "properties-list.json": ('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
+                             '  "D": {"Type": "AWS::CloudFront::Distribution", "Properties": [1]}}}', 2,
+                             "Properties of D must be a mapping"),
+    "top-level-list.yaml": ("- " + HEAD, 1, "a template must be a mapping at the top"),
+    "mapping-key.yaml": (HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::S3::Bucket}\n", 3, "mapping key"),
+    "deep.yaml": (HEAD + "Resources: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, "nested deeper than"),
+    "deep-mapping.yaml": (HEAD + "Resources: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", 2, "nested deeper"),
+    "deep.json": ('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": ' + "[" * 100_000 + "]" * 100_000
+                  + "}", 2, "nested deeper than"),
+    "laughs.yaml": (_laughs(), 7, "aliases expand to more than"),
+    "recursive.yaml": (HEAD + "Resources: &r\n  A: *r\n", 3, "alias *r refers to itself"),
+    "undefined-alias.yaml": (HEAD + "Resources: *nowhere\n", 2, "alias *nowhere has no anchor"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_TEMPLATES))
+def test_not_a_template_is_skipped(run_cli: RunCli, write: Write, name: str) -> None:
+    path = write(name, NOT_TEMPLATES[name])
+    code, out, err = run_cli("scan", "--format", "json", str(path))
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["summary"]["skipped"] == 1
+    assert document["summary"]["files"] == 0
+    assert document["errors"] == []
+    assert document["findings"] == []
+
+
+def test_directory_of_non_templates_is_quiet(run_cli: RunCli, write: Write, tmp_path: Path) -> None:
+    for name, text in NOT_TEMPLATES.items():
+        write(name, text)
+    code, out, err = run_cli("scan", str(tmp_path))
+    assert (code, err) == (0, "")
+    assert "input error" not in out
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_unreadable_template_is_one_line_error_and_others_still_scan(run_cli: RunCli, write: Write,
+                                                                     name: str) -> None:
+    text, line, message = UNREADABLE[name]
+    path = write(name, text)
+    started = time.monotonic()
+    code, out, err = run_cli("scan", "--format", "json", str(path), str(BROKEN))
+    assert time.monotonic() - started < 20, "no hang"
+    assert code == 2
+    document = json.loads(out)
+    [error] = document["errors"]
+    assert error["file"] == str(path)
+    assert error["line"] == line, error
+    assert message in error["message"]
+    # the other file is still scanned and reported
+    assert {"PK101", "PK201"} <= {f["policy_id"] for f in document["findings"]}
+    assert document["summary"]["files"] == 1
+    # stderr: exactly one line `policykit: file:line:col: message`, never a traceback
+    [stderr_line] = err.strip().splitlines()
+    assert stderr_line.startswith(f"policykit: {path}:{line}:")
+    assert message in stderr_line
+    assert "Traceback" not in out + err
+
+
+def test_invalid_utf8(run_cli: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(HEAD.encode() + b"Description: caf\xe9 au lait\nResources: {}\n")
+    code, out, _ = run_cli("scan", str(path), str(BROKEN))
+    assert code == 2
+    assert f"{path}:2:17: not valid UTF-8 text (input error)" in out
+    assert " PK201 " in out
+
+
+def test_text_error_line(run_cli: RunCli, write: Write) -> None:
+    path = write("invalid.yaml", UNREADABLE["invalid.yaml"][0])
+    code, out, err = run_cli("scan", str(path))
+    assert code == 2
+    [error_line] = [line for line in out.splitlines() if line.endswith("(input error)")]
+    assert error_line.startswith(f"{path}:4:")
+    assert err == ""
+
+
+def test_alias_bomb_does_not_blow_up_memory(write: Write) -> None:
+    import tracemalloc
+
+    path = write("laughs.yaml", _laughs())
+    tracemalloc.start()
+    try:
+        result = api.scan([path])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.errors
+    assert peak < 200 * 1024 * 1024
+
+
+def _distribution(config: str) -> str:
+    return (HEAD + "Resources:\n  Distribution:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
+            "      DistributionConfig:\n" + config)
+
+
+# name -> (DistributionConfig body, [(line, column, message piece)] of the PK002 findings)
+WRONG_TYPES: dict[str, tuple[str, list[tuple[int, int, str]]]] = {
+    "origins-string": ("        Origins: not-a-list\n"
+                       "        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: https-only}\n",
+                       [(7, 18, "Origins must be a list, not a string")]),
+    "port-list": ("        Origins:\n          - Id: web\n            DomainName: www.example.com\n"
+                  "            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n"
+                  "              HTTPSPort: [443]\n"
+                  "        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: https-only}\n",
+                  [(12, 26, "HTTPSPort must be a single value, not a list")]),
+    "port-word": ("        Origins:\n          - Id: web\n            DomainName: www.example.com\n"
+                  "            CustomOriginConfig: {OriginProtocolPolicy: https-only, HTTPPort: eighty}\n"
+                  "        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: https-only}\n",
+                  [(10, 78, "HTTPPort must be a whole number, not 'eighty'")]),
+    "items-and-sections": ("        Origins: [1, [a]]\n        Aliases: {a: b}\n        DefaultCacheBehavior: [x]\n"
+                           "        ViewerCertificate: [1]\n",
+                           [(7, 19, "each item of Origins must be a mapping, not a number"),
+                            (7, 22, "each item of Origins must be a mapping, not a list"),
+                            (8, 18, "Aliases must be a list, not a mapping"),
+                            (9, 31, "DefaultCacheBehavior must be a mapping, not a list"),
+                            (10, 28, "ViewerCertificate must be a mapping, not a list")]),
+    "origins-number": ("        Enabled: true\n        Origins: 5\n",
+                      [(8, 18, "Origins must be a list, not a number")]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_TYPES))
+def test_wrong_types_in_a_distribution_are_pk002(write: Write, name: str) -> None:
+    config, expected = WRONG_TYPES[name]
+    result = api.scan([write(f"{name}.yaml", _distribution(config))])
+    assert result.errors == []
+    known = [f for f in result.findings if not f.unknown]
+    pk002 = sorted((f.location.line, f.location.column, f.message) for f in known if f.policy_id == "PK002")
+    assert [(line, column) for line, column, _ in pk002] == [(line, column) for line, column, _ in expected]
+    for (_, _, message), (_, _, piece) in zip(pk002, expected, strict=True):
+        assert message.startswith(piece)
+    # a broken list is not an empty list: no other policy draws conclusions from it
+    assert [f.policy_id for f in known if f.policy_id in ("PK501", "PK301")] == []
+    assert all(f.distribution == "Distribution" for f in known)
+
+
+def test_distribution_config_of_the_wrong_type(write: Write) -> None:
+    text = (HEAD + "Resources:\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
+            "      DistributionConfig: hello\n")
+    result = api.scan([write("dc.yaml", text)])
+    [finding] = [f for f in result.findings if not f.unknown]
+    assert (finding.policy_id, finding.location.line, finding.location.column) == ("PK002", 6, 27)
+    assert finding.message.startswith("DistributionConfig must be a mapping, not a string")
+
+
+def test_wrong_types_exit_1_with_a_location_via_cli(run_cli: RunCli, write: Write) -> None:
+    path = write("port.yaml", _distribution(WRONG_TYPES["port-list"][0]))
+    code, out, err = run_cli("scan", str(path))
+    assert code == 1
+    assert f"{path}:12:26: error PK002 HTTPSPort must be a single value, not a list" in out
+    assert "Traceback" not in out + err
