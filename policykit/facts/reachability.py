@@ -40,6 +40,8 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
         return domain
     if isinstance(domain, Partial):
         known = [p for p in domain.parts if isinstance(p, str)]
+        if any("${" in p for p in known):
+            return "it contains an unsubstituted '${...}' (Fn::Join does not substitute; use Fn::Sub)"
         first = domain.parts[0]
         if isinstance(first, str) and re.match(r"^[a-z][a-z0-9+.-]*://", first, re.I):
             return "it starts with a URL scheme"
@@ -55,6 +57,8 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
         return "it is empty"
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
         return "it starts with a URL scheme"
+    if "${" in text:
+        return "it contains an unsubstituted '${...}' (Fn::Join does not substitute; use Fn::Sub)"
     if is_ip_address(text):
         return "it is an IP address, not a DNS name"
     if "/" in text:
