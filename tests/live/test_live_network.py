@@ -111,6 +111,7 @@ def test_without_live_no_live_policy_fires(run_cli: Any, write: Any, serve: Any,
 def test_bad_nameserver_is_a_usage_error(run_cli: Any, write: Any) -> None:
     path = write("t.yaml", template([{"id": "o", "domain": "origin.test", "port": 443}]))
     code, _, err = run_cli("scan", str(path), "--live", "--nameserver", "127.0.0.1:notaport")
-    assert code == 2 and err.strip().splitlines() == ["policykit: --nameserver '127.0.0.1:notaport': expected HOST or HOST:PORT"]
+    expected = "policykit: --nameserver '127.0.0.1:notaport': expected HOST or HOST:PORT"
+    assert code == 2 and err.strip().splitlines() == [expected]
     code, _, err = run_cli("scan", str(path), "--live", "--trust-store", str(path))
     assert code == 2 and "--trust-store needs a PEM file" in err and "Traceback" not in err
