@@ -1,0 +1,213 @@
+"""Suppressions: CloudFormation resource and template Metadata, Terraform comments, expiry, unused."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import RunCli
+from templates import BROKEN, BROKEN_LINE, with_resource_metadata
+
+from policykit.api import scan
+from policykit.findings import Finding, ScanResult, Severity
+from policykit.location import Location
+from policykit.suppress import apply, resource_blocks, terraform_suppressions
+
+Write = Callable[[str, str], Path]
+
+
+def _ignore(policy_id: str = "PK101", reason: str = "S3 moves behind OAC next sprint", expires: str = "",
+            indent: int = 6) -> str:
+    pad = " " * indent
+    lines = [f"{pad}policykit:", f"{pad}  ignore:", f"{pad}    - id: {policy_id}"]
+    if reason:
+        lines.append(f"{pad}      reason: {reason}")
+    if expires:
+        lines.append(f"{pad}      expires: {expires}")
+    return "\n".join(lines) + "\n"
+
+
+def _known(result: ScanResult, policy_id: str) -> list[Finding]:
+    return [f for f in result.findings if f.policy_id == policy_id and not f.unknown]
+
+
+def test_resource_metadata_suppresses_and_keeps_the_finding(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore()))
+    result = scan([path])
+    [finding] = _known(result, "PK101")
+    assert finding.suppressed == "S3 moves behind OAC next sprint"
+    assert not result.worst_at_least(Severity.INFO)
+    code, out, _ = run_cli("scan", str(path), "--format", "json")
+    assert code == 0  # suppressed findings do not count
+    [shown] = [f for f in json.loads(out)["findings"] if f["policy_id"] == "PK101"]
+    assert shown["suppressed"] is True and shown["suppression_reason"] == "S3 moves behind OAC next sprint"
+
+
+def test_template_metadata_suppresses_the_whole_file(write: Write) -> None:
+    text = "Metadata:\n" + _ignore(indent=2) + BROKEN
+    result = scan([write("site.yaml", text)])
+    [finding] = _known(result, "PK101")
+    assert finding.suppressed
+    assert not _known(result, "PK003")
+
+
+def test_suppression_of_another_policy_does_not_hide_the_finding(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore("PK201")))])
+    [finding] = _known(result, "PK101")
+    assert not finding.suppressed
+    [unused] = _known(result, "PK003")  # matches nothing: reported so it can be removed
+    assert unused.severity is Severity.INFO and "PK201" in unused.message
+    assert unused.location.line == 13  # the `- id:` item in Metadata
+
+
+def test_suppression_without_reason_is_an_input_error(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore(reason="")))
+    code, out, err = run_cli("scan", str(path))
+    assert code == 2
+    assert f"{path}:13:" in out + err and "needs a reason" in out + err
+    assert "Traceback" not in out + err
+
+
+def test_expired_suppression_stops_suppressing_and_says_so(write: Write) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="2001-01-31")))
+    result = scan([path])
+    [finding] = _known(result, "PK101")
+    assert not finding.suppressed and finding.location.line == BROKEN_LINE + 6  # 6 Metadata lines above
+    [expired] = _known(result, "PK004")
+    assert expired.severity is Severity.WARNING
+    assert "expired on 2001-01-31" in expired.message
+
+
+def test_future_expiry_still_suppresses(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="2999-12-31")))])
+    assert _known(result, "PK101")[0].suppressed
+    assert not _known(result, "PK004")
+
+
+def test_bad_expiry_date_names_its_line(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="next-week")))])
+    [error] = result.errors
+    assert error.line == 15 and "not a date" in error.message
+
+
+# --- Terraform ------------------------------------------------------------------------------
+
+TF = """\
+resource "aws_cloudfront_distribution" "cdn" {
+  comment = "braces } in strings { do not count"
+  # policykit:ignore PK101 website endpoint, fixed in the next release expires=2999-12-31
+  origin {
+    domain_name = "x"
+  }
+}
+
+# policykit:ignore PK201 module-wide: internal ALB
+resource "aws_lb" "api" {
+  name = "api"
+}
+"""
+
+
+def test_resource_block_ranges() -> None:
+    assert resource_blocks(TF) == [("aws_cloudfront_distribution.cdn", 1, 7), ("aws_lb.api", 10, 12)]
+
+
+def test_terraform_comment_parser() -> None:
+    first, second = terraform_suppressions(TF, "infra/main.tf")
+    assert (first.policy_id, first.resource, first.expires) == ("PK101", "aws_cloudfront_distribution.cdn",
+                                                                datetime.date(2999, 12, 31))
+    assert first.reason == "website endpoint, fixed in the next release"
+    assert first.location == Location("infra/main.tf", 3, 3)
+    assert (second.policy_id, second.resource, second.scope) == ("PK201", "", "infra")
+
+
+def test_terraform_comment_without_reason_is_an_error() -> None:
+    from policykit.errors import InputError
+
+    with pytest.raises(InputError, match="needs a reason") as caught:
+        terraform_suppressions('resource "a" "b" {\n  # policykit:ignore PK101\n}\n', "main.tf")
+    assert caught.value.line == 2
+
+
+def test_terraform_matching_on_constructed_findings() -> None:
+    def finding(policy_id: str, resource: str, file: str = "infra/main.tf") -> Finding:
+        return Finding(policy_id, "t", Severity.ERROR, "m", Location(file, 5, 3), resource=resource,
+                       distribution=resource)
+
+    result = ScanResult(findings=[
+        finding("PK101", "aws_cloudfront_distribution.cdn"),
+        finding("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf"),
+        finding("PK101", "aws_cloudfront_distribution.other"),
+        finding("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf"),
+        finding("PK201", "aws_cloudfront_distribution.other", "infra/other.tf"),
+    ])
+    apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF, "infra/main.tf"))
+    marks = [(f.policy_id, f.resource, f.location.file, bool(f.suppressed)) for f in result.findings]
+    assert ("PK101", "aws_cloudfront_distribution.cdn", "infra/main.tf", True) in marks
+    assert ("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf", True) in marks
+    assert ("PK101", "aws_cloudfront_distribution.other", "infra/main.tf", False) in marks
+    assert ("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf", False) in marks
+    assert ("PK201", "aws_cloudfront_distribution.other", "infra/other.tf", True) in marks  # module-wide
+
+
+TF_MODULE = """\
+resource "aws_s3_bucket" "site" {
+  bucket = "my-site"
+}
+
+resource "aws_s3_bucket_website_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  index_document {
+    suffix = "index.html"
+  }
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  IGNORE
+  enabled = true
+  origin {
+    origin_id   = "site"
+    domain_name = aws_s3_bucket_website_configuration.site.website_endpoint
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("comment", "suppressed", "extra"), [
+    ("# policykit:ignore PK101 website endpoint until the move expires=2999-12-31", True, None),
+    ("# policykit:ignore PK101 website endpoint until the move expires=2001-01-01", False, "PK004"),
+    ("// policykit:ignore PK201 not this one", False, "PK003"),
+])
+def test_terraform_end_to_end(write: Write, comment: str, suppressed: bool, extra: str | None) -> None:
+    pytest.importorskip("policykit.terraform")
+    path = write("infra/main.tf", TF_MODULE.replace("IGNORE", comment))
+    result = scan([path])
+    assert not result.errors
+    [finding] = _known(result, "PK101")
+    assert bool(finding.suppressed) is suppressed
+    if extra:
+        assert _known(result, extra)
