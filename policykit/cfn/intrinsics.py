@@ -228,6 +228,8 @@ class Resolver:
         return out
 
     def find_in_map(self, arg: Any) -> Any:
+        if not isinstance(arg, list) or len(arg) < 3:  # a map name alone is not a value
+            return Unknown("malformed Fn::FindInMap")
         names = [self.resolve(a) for a in arg[:3]]
         if not all(isinstance(n, (str, int)) for n in names):
             return Unknown("Fn::FindInMap with a key only known at deployment")
