@@ -90,9 +90,11 @@ def duplicate_id(origin: Origin) -> Truth:
     dist = origin.distribution
     if dist is None:
         return False
+    earlier = dist.origins[:dist.origins.index(origin)]
+    if not earlier:
+        return False
     if not isinstance(origin.id, str):
         return Unknown(getattr(origin.id, "reason", "the origin Id is not known"))
-    earlier = dist.origins[:dist.origins.index(origin)]
     return any_true(o.id == origin.id if isinstance(o.id, str) else Unknown("an origin Id is not known")
                     for o in earlier)
 

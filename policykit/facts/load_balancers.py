@@ -108,7 +108,7 @@ def load_balancer_internal(origin: Origin) -> Truth:
     """Is the origin a load balancer declared here with Scheme internal (unreachable from CloudFront)?"""
     balancer = load_balancer(origin)
     if balancer is None:
-        return Unknown("the origin is not a load balancer declared here")
+        return False
     scheme = balancer.scheme
     if scheme is None:
         return False  # the default is internet-facing

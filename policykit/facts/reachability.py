@@ -49,6 +49,8 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
             return "it contains a path ('/')"
         if any(":" in p for p in known):
             return "it contains a colon (a port?)"
+        if all(p.ref is not None for p in domain.parts if isinstance(p, Unknown)):
+            return None  # the unknown pieces are host labels AWS generates (bucket, API id, Region)
         return Unknown(domain.reason or "the origin domain is only partly known")
     if not isinstance(domain, str):
         return None
@@ -142,12 +144,13 @@ def plaintext_to_origin(origin: Origin) -> Truth:
 
 def host_forwarded_to_aws_endpoint(origin: Origin) -> Truth:
     """Is the viewer Host forwarded to an S3, S3 website, API Gateway, Lambda URL or MediaStore origin?"""
+    forwarding = _forwarding(origin)
+    if forwarding is False:
+        return False
     kind = origin_facts.endpoint_kind(origin)
     if isinstance(kind, Unknown):
-        return kind if origin.config_type != "s3" else _forwarding(origin)
-    if kind not in HOST_SENSITIVE:
-        return False
-    return _forwarding(origin)
+        return kind if origin.config_type != "s3" else forwarding  # S3OriginConfig: a bucket, whatever its name
+    return forwarding if kind in HOST_SENSITIVE else False
 
 
 def _forwarding(origin: Origin) -> Truth:

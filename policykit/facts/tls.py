@@ -76,8 +76,8 @@ def origin_names(dist: Distribution) -> list[OriginName]:
     """One object per (HTTPS origin, name CloudFront validates its certificate against)."""
     out: list[OriginName] = []
     for origin in dist.origins:
-        if origin_facts.uses_https(origin) is not True:
-            continue
+        if origin_facts.uses_https(origin) is not True or load_balancer(origin) is None:
+            continue  # the origin certificate is only known from a load balancer declared here
         certificates = origin_certificates(origin)
         names = origin_certificate_names(origin)
         kept = [] if isinstance(certificates, Unknown) else certificates
@@ -167,8 +167,11 @@ def common_ciphers(origin: Origin) -> list[str] | Unknown:
 
 def tls_compatible(origin: Origin) -> Truth:
     """Can CloudFront and the origin load balancer (declared here) agree on a TLS version and a cipher?"""
-    if origin_facts.uses_https(origin) is not True:
-        return Unknown("CloudFront does not use HTTPS to this origin")
+    if load_balancer(origin) is None or origin_facts.uses_https(origin) is False:
+        return True  # not an origin load balancer declared here, or no TLS at all: nothing to disagree on
+    https = origin_facts.uses_https(origin)
+    if isinstance(https, Unknown):
+        return https
     protocols, ciphers = common_protocols(origin), common_ciphers(origin)
     if isinstance(protocols, Unknown):
         return protocols
