@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -101,14 +103,20 @@ def scan(
         else:
             buffer = io.StringIO()
             report(result, buffer, ReportOptions(show_unknown=show_unknown))
-            write_atomic(Path(target), buffer.getvalue())
+            _write(Path(target), functools.partial(write_atomic, text=buffer.getvalue()))
     if ("text", "-") not in outputs:
         for error in result.errors:
             typer.echo(f"policykit: {error}", err=True)
     if write_baseline is not None:
         from policykit import baseline as baselines
 
-        count = baselines.write(write_baseline, result)
+        count = 0
+
+        def record(path: Path) -> None:
+            nonlocal count
+            count = baselines.write(path, result)
+
+        _write(write_baseline, record)
         typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
     if result.errors:
         raise typer.Exit(2)
@@ -117,6 +125,14 @@ def scan(
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     if result.worst_at_least(Severity(threshold)):
         raise typer.Exit(1)
+
+
+def _write(path: Path, write: Callable[[Path], None]) -> None:
+    """A file that cannot be written is the user's problem to fix, not a crash: one line, exit 2."""
+    try:
+        write(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def parse_outputs(items: list[str] | None, default_format: str) -> list[tuple[str, str]]:
