@@ -175,3 +175,27 @@ def test_no_arguments_shows_usage_not_a_crash(run_cli: RunCli) -> None:
     assert code == 2
     assert "Usage:" in out + err
     assert "internal error" not in out + err
+
+
+HEAVY = ("jsonschema", "cryptography", "dns", "hcl2", "lark")
+PROBE = """\
+import sys
+from policykit.cli import main
+code = main(["scan", sys.argv[1]])
+print("HEAVY=" + ",".join(m for m in sys.argv[2].split(",") if m in sys.modules), "CODE=%d" % code, file=sys.stderr)
+"""
+
+
+def test_plain_scan_imports_no_heavy_module(write: Write) -> None:
+    """Start-up budget: a static scan of a CloudFormation template loads none of the heavy dependencies."""
+    template = write("one.yaml", CUSTOM_ORIGIN)
+    proc = subprocess.run([sys.executable, "-c", PROBE, str(template), ",".join(HEAVY)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    report = proc.stderr.strip().splitlines()[-1]
+    assert report.startswith("HEAVY= CODE="), report  # nothing after HEAVY=
+    # the probe can see a heavy import: a user policy directory is validated with jsonschema
+    policy_dir = write("p/PK950-custom.yaml", WARNING_POLICY).parent
+    probe = PROBE.replace('["scan", sys.argv[1]]', f'["scan", "--policies", {str(policy_dir)!r}, sys.argv[1]]')
+    proc = subprocess.run([sys.executable, "-c", probe, str(template), ",".join(HEAVY)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert "HEAVY=jsonschema" in proc.stderr
