@@ -153,7 +153,7 @@ def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, dept
 
 
 def _note(where: Location, resource: str, message: str) -> Finding:
-    return Finding(policy_id="PK003", title="Terraform module not followed", severity=Severity.INFO,
+    return Finding(policy_id="PK005", title="Terraform module not followed", severity=Severity.INFO,
                    message=message, location=where, resource=resource, unknown=True)
 
 
