@@ -1,0 +1,48 @@
+"""The wheel carries the catalog and the data a scan needs (policies become package data)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("hatchling") is None,
+    reason="hatchling (the build backend) is not importable; building offline needs it: pip install hatchling",
+)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    # No build isolation: the backend installed here is used and nothing is downloaded.
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                           "--no-index", "-q", "-w", str(out), str(ROOT)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [built] = list(Path(out).glob("policykit-*.whl"))
+    return zipfile.ZipFile(built)
+
+
+def test_wheel_contains_catalog_schema_and_data(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    assert any(n.startswith("policykit/policies/PK101-") and n.endswith(".yaml") for n in names)
+    assert "policykit/policy/schema.json" in names
+    assert "policykit/data/managed_policies.json" in names
+    assert "policykit/py.typed" in names
+
+
+def test_wheel_catalog_is_the_repository_catalog(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for policy in sorted((ROOT / "policies").glob("PK*.yaml")):
+        assert f"policykit/policies/{policy.name}" in names
+
+
+def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
+    [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
+    assert "policykit = policykit.cli:main" in wheel.read(entry_points).decode()
