@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from conftest import LiveRun, ids, of, template
-from live_servers import Pki, closed_port
+from live.helpers import LiveRun, ids, of, template
+from live.live_servers import Pki, closed_port
 
 
 def _tls(serve: Any, pki: Pki, *names: str, **kwargs: Any) -> Any:

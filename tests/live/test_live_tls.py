@@ -6,8 +6,9 @@ import ssl
 from typing import Any
 
 import pytest
-from conftest import LiveRun, ids, of, template
-from live_servers import DAY, NOW, Pki, Server, issue
+
+from live.helpers import LiveRun, ids, of, template
+from live.live_servers import DAY, NOW, Pki, Server, issue
 
 ORIGIN = "origin.test"
 
