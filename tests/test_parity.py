@@ -71,3 +71,13 @@ def test_terraform_findings_point_at_the_attribute(scenario: str) -> None:
     for finding in result.findings:
         if (finding.location.line, finding.policy_id) in expected:
             assert finding.location.column > 1  # the attribute name, not the block
+
+
+@pytest.mark.parametrize("name", ["broken-origins", "broken-viewer-and-edge", "correct"])
+def test_terraform_examples_match_their_cloudformation_twins(name: str) -> None:
+    from tests.conftest import EXAMPLES
+
+    template = EXAMPLES / "cloudformation" / f"{name}.yaml"
+    if not template.exists():
+        pytest.skip(f"{template.name} is not written yet")
+    assert _fired(EXAMPLES / "terraform" / name) == _fired(template)
