@@ -216,6 +216,19 @@ def curl_command(name: Live) -> str:
     return f"curl -sS -I {resolve}{scheme}://{name.name}:{port}/"
 
 
+def websocket_command(name: Live) -> str:
+    """A `curl` command that sends the same WebSocket upgrade request."""
+    endpoint = name.endpoint
+    if endpoint is None or name.websocket is None:
+        return ""
+    port = endpoint.port
+    resolve = f"--resolve {shlex.quote(f'{name.name}:{port}:{endpoint.address}')} " if endpoint.address else ""
+    scheme = endpoint.scheme
+    return (f"curl -sS -i --http1.1 -H 'Connection: Upgrade' -H 'Upgrade: websocket' "
+            f"-H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "
+            f"{resolve}{scheme}://{name.name}:{port}{name.websocket.path}")
+
+
 LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
     dns_status, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail, tcp_status, tcp_detail,
     dig_command, connect_command,
@@ -223,6 +236,6 @@ LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in 
 LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
     tls_status, tls_detail, offered_protocols, negotiated, certificate_problems, certificate_names,
     certificate_chain, certificate_validity, certificate_days_left, verify_error, origin_status,
-    origin_status_line, websocket_refused, websocket_response, websocket_request, openssl_command,
+    origin_status_line, websocket_refused, websocket_response, websocket_request, websocket_command, openssl_command,
     curl_command,
 )}

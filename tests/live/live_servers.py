@@ -268,3 +268,24 @@ class DnsServer:
 
 
 Factory = Callable[..., Server]
+
+
+class FullBacklog:
+    """A port whose accept queue is full: the kernel drops new SYNs, so a connect times out (no firewall needed)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        self.port = int(self.listener.getsockname()[1])
+        self.fillers: list[socket.socket] = []
+        for _ in range(2):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", self.port))
+            self.fillers.append(filler)
+
+    def stop(self) -> None:
+        for filler in self.fillers:
+            filler.close()
+        self.listener.close()

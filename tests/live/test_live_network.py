@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from live.helpers import LiveRun, ids, of, template
-from live.live_servers import Pki, closed_port
+from live.live_servers import FullBacklog, Pki, closed_port
 
 
 def _tls(serve: Any, pki: Pki, *names: str, **kwargs: Any) -> Any:
@@ -61,6 +61,18 @@ def test_refused_port_is_pk602(live: LiveRun, dns_server: Any) -> None:
     assert finding["evidence"]["command"] == f"nc -vz -w 5 127.0.0.1 {port}"
 
 
+def test_dropped_connection_is_pk602_timeout(live: LiveRun, dns_server: Any) -> None:
+    backlog = FullBacklog()
+    try:
+        dns = dns_server({"origin.test": "127.0.0.1"})
+        _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": backlog.port}]), dns,
+                              "--timeout", "0.5")
+    finally:
+        backlog.stop()
+    (finding,) = of(findings, "PK602")
+    assert f"127.0.0.1:{backlog.port} timeout" in finding["message"]
+
+
 def test_hung_server_costs_one_timeout_and_blocks_nothing(live: LiveRun, serve: Any, pki: Pki,
                                                           dns_server: Any) -> None:
     hung = [serve(None, behavior="hang") for _ in range(3)]
@@ -99,6 +111,8 @@ def test_websocket_upgrade_refused_is_pk611(live: LiveRun, serve: Any, pki: Pki,
     (finding,) = of(findings, "PK611")
     assert "origin 'app'" in finding["message"] and "HTTP/1.1 400 Bad Request" in finding["message"]
     assert finding["evidence"]["request"] == "GET /ws/ (Host: origin.test)"
+    assert "-H 'Upgrade: websocket'" in finding["evidence"]["command"]
+    assert finding["evidence"]["command"].endswith(f"https://origin.test:{refusing.port}/ws/")
 
 
 def test_without_live_no_live_policy_fires(run_cli: Any, write: Any, serve: Any, pki: Pki) -> None:

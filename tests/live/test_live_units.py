@@ -1,0 +1,74 @@
+"""Pure parts of the live probes: option parsing, address ranges, name matching, chain judging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from live.live_servers import DAY, NOW, Pki, issue
+from policykit.probes.addresses import special_range
+from policykit.probes.certs import check_chain, name_matches
+from policykit.probes.options import Nameserver, parse_nameserver
+from policykit.probes.tls_probe import DEFAULT_PROTOCOLS, offered_protocols
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("127.0.0.1", Nameserver("127.0.0.1", 53)),
+    ("127.0.0.1:5353", Nameserver("127.0.0.1", 5353)),
+    ("[::1]:5353", Nameserver("::1", 5353)),
+    ("::1", Nameserver("::1", 53)),
+])
+def test_nameserver_forms(text: str, expected: Nameserver) -> None:
+    assert parse_nameserver(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "host:", "host:0", "host:70000", "host:x"])
+def test_bad_nameservers(text: str) -> None:
+    with pytest.raises(ValueError, match="expected HOST or HOST:PORT"):
+        parse_nameserver(text)
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.2", "loopback"), ("10.1.2.3", "private"), ("192.168.0.1", "private"),
+    ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("100.64.0.1", "special-purpose"),
+    ("0.0.0.0", "private"), ("93.184.216.34", ""), ("2606:4700::1", ""),
+])
+def test_special_ranges(address: str, kind: str) -> None:
+    assert special_range(address) == kind
+
+
+def test_wildcards_cover_one_label() -> None:
+    assert name_matches("www.example.com", "*.example.com")
+    assert name_matches("WWW.Example.com.", "www.example.com")
+    assert not name_matches("example.com", "*.example.com")
+    assert not name_matches("a.b.example.com", "*.example.com")
+
+
+def test_protocols_offered() -> None:
+    assert offered_protocols(None) == DEFAULT_PROTOCOLS
+    assert offered_protocols(["TLSv1.2", "SSLv3"]) == ("TLSv1.2",)
+    assert offered_protocols(["SSLv3"]) == ()
+
+
+def test_chain_problems_combine(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pki = Pki.create(tmp_path)
+    leaf = pki.leaf("www.example.com", not_after=NOW + 3 * DAY)
+    der = [leaf.cert.public_bytes(Encoding.DER)]
+    result = check_chain(der, "api.example.com", pki.trust_store, 30)
+    assert set(result.problems) == {"expiring-soon", "name-mismatch", "incomplete-chain"}
+    assert result.days_left == 2
+    # the same chain against a trust store holding the intermediate is complete
+    (tmp_path / "int.pem").write_bytes(pki.intermediate.pem())
+    assert "incomplete-chain" not in check_chain(der, "www.example.com", tmp_path / "int.pem", 30).problems
+
+
+def test_a_self_signed_ca_is_not_mistaken_for_the_leaf(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pki = Pki.create(tmp_path)
+    private_leaf = issue("origin.test", pki.private_root, sans=("origin.test",))
+    chain = [c.public_bytes(Encoding.DER) for c in (private_leaf.cert, pki.private_root.cert)]
+    assert check_chain(chain, "origin.test", pki.trust_store, 30).problems == ("untrusted-root",)
