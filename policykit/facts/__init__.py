@@ -48,6 +48,7 @@ FACTS: dict[str, dict[str, Fact]] = {
         "admits_cloudfront": load_balancers.admits_cloudfront,
         "security_group_names": load_balancers.security_group_names,
         "origin_certificate_names": tls.origin_certificate_names,
+        "https_listener": tls.https_listener,
         "elb_ssl_policy": tls.elb_ssl_policy,
         "cloudfront_protocols": tls.cloudfront_protocols,
         "common_protocols": tls.common_protocols,

@@ -44,6 +44,12 @@ def https_listeners(origin: Origin) -> list[Listener] | Unknown:
     return found
 
 
+def https_listener(origin: Origin) -> Listener | None:
+    """The origin load balancer's TLS listener on the origin's HTTPS port (declared here), if any."""
+    listeners = https_listeners(origin)
+    return None if isinstance(listeners, Unknown) else listeners[0]
+
+
 def origin_certificates(origin: Origin) -> list[Certificate] | Unknown:
     """ACM certificates declared here that the origin load balancer's HTTPS listener presents."""
     listeners = https_listeners(origin)
