@@ -155,6 +155,11 @@ def certificate_days_left(name: Live) -> int | Unknown:
     return int(name.chain.days_left)
 
 
+def missing_issuer(name: Live) -> str:
+    """The issuer the served chain stops at: neither sent by the origin nor a trusted root."""
+    return str(name.chain.missing_issuer) if name.chain is not None and name.chain.missing_issuer else "(none)"
+
+
 def verify_error(name: Live) -> str:
     """What certificate path validation (no AIA, the configured roots) said."""
     return str(name.chain.verify_error) if name.chain is not None and name.chain.verify_error else "(none)"
@@ -235,7 +240,7 @@ LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in 
 )}
 LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
     tls_status, tls_detail, offered_protocols, negotiated, certificate_problems, certificate_names,
-    certificate_chain, certificate_validity, certificate_days_left, verify_error, origin_status,
+    certificate_chain, certificate_validity, certificate_days_left, missing_issuer, verify_error, origin_status,
     origin_status_line, websocket_refused, websocket_response, websocket_request, websocket_command, openssl_command,
     curl_command,
 )}

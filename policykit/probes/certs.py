@@ -37,6 +37,7 @@ class ChainResult:
     verify_error: str = ""
     days_left: int | None = None  # of the leaf
     detail: str = ""
+    missing_issuer: str = ""  # incomplete-chain: the issuer that was neither sent nor trusted
 
     @property
     def leaf(self) -> CertInfo | None:
@@ -123,10 +124,12 @@ def check_chain(chain_der: Sequence[bytes], sni: str, trust_store: Path | None, 
         problems.append("name-mismatch")
     problems.extend(_order_problems(chain))
     verify_error = _verify(chain, roots, now)
+    missing = ""
     if verify_error:
-        problems.extend(_trust_problems(chain, roots, problems))
+        trust, missing = _trust_problems(chain, roots, problems)
+        problems.extend(trust)
     return ChainResult(sni, tuple(_info(c) for c in chain), tuple(dict.fromkeys(problems)), verify_error,
-                       days_left)
+                       days_left, missing_issuer=missing)
 
 
 def _order_problems(chain: list[x509.Certificate]) -> list[str]:
@@ -138,22 +141,23 @@ def _order_problems(chain: list[x509.Certificate]) -> list[str]:
 
 
 def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...],
-                    known: list[str]) -> list[str]:
-    """Why the path to a trusted root fails, following issuers through the sent certificates only."""
+                    known: list[str]) -> tuple[list[str], str]:
+    """Why the path to a trusted root fails, following issuers through the sent certificates only
+    (and, for an incomplete chain, the issuer that is missing)."""
     root_subjects = {r.subject for r in roots}
     current, seen = chain[0], {0}
     while True:
         if _self_signed(current):
-            return ["self-signed"] if current is chain[0] else ["untrusted-root"]
+            return (["self-signed"] if current is chain[0] else ["untrusted-root"]), ""
         if current.issuer in root_subjects:
             # The path reaches a trusted root: the failure is elsewhere (validity of an intermediate,
             # constraints, key usage); "untrusted" carries the verifier's words.
-            return [] if {"expired", "not-yet-valid"} & set(known) else ["untrusted"]
+            return ([] if {"expired", "not-yet-valid"} & set(known) else ["untrusted"]), ""
         step = next((i for i, c in enumerate(chain) if i not in seen and c.subject == current.issuer), None)
         if step is None:
             # The issuer was not sent and is not a trusted root. Without AIA, CloudFront cannot find it:
             # a missing intermediate (or a private root that was not sent: the same failure).
-            return ["incomplete-chain"]
+            return ["incomplete-chain"], current.issuer.rfc4514_string()
         seen.add(step)
         current = chain[step]
 

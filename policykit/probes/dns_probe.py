@@ -35,7 +35,10 @@ def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> D
     import dns.rdatatype
     import dns.resolver
 
-    resolver = dns.resolver.Resolver(configure=not nameservers)
+    try:
+        resolver = dns.resolver.Resolver(configure=not nameservers)
+    except dns.resolver.NoResolverConfiguration as exc:
+        return DnsResult(host, "error", detail=f"no system resolver configured ({exc}); use --nameserver")
     if nameservers:
         resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in nameservers]
     resolver.lifetime = timeout

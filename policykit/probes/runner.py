@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from policykit.model.cloudfront import Model
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
@@ -19,9 +18,6 @@ from policykit.probes.addresses import special_range
 from policykit.probes.live_model import LiveName, LiveOrigin
 from policykit.probes.options import LiveOptions
 from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, plan
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 _EndpointKey = tuple[str, int, str]
 _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
@@ -31,23 +27,35 @@ def probe_model(model: Model, options: LiveOptions) -> None:
     """Probe every endpoint the model declares; set `live_origins` on each distribution."""
     plans = [(dist, plan(dist)) for dist in model.distributions]
     endpoints: dict[_EndpointKey, EndpointPlan] = {}
+    names_of: dict[_EndpointKey, dict[_NameKey, tuple[EndpointPlan, NamePlan]]] = {}
     for _, items in plans:
         for item in items:
             if not item.not_probed:
-                endpoints.setdefault((item.host, item.port, item.scheme), item)
-    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
-        progress = _Progress(options.progress, len(endpoints))
-        reached = dict(zip(endpoints, _map(pool, lambda p: _probe_endpoint(p, options), endpoints.values(),
-                                           progress), strict=True))
-        name_jobs: dict[_NameKey, tuple[EndpointPlan, NamePlan, LiveOrigin]] = {}
-        for key, item in endpoints.items():
-            if reached[key].tcp is not None and reached[key].tcp.status == "open":  # type: ignore[union-attr]
+                key = (item.host, item.port, item.scheme)
+                endpoints.setdefault(key, item)
                 for name in item.names:
-                    name_jobs.setdefault(_name_key(item, name), (item, name, reached[key]))
-        progress.restart(len(name_jobs))
-        named = dict(zip(name_jobs, _map(pool, lambda job: _probe_name(*job, options), name_jobs.values(),
-                                         progress), strict=True))
-        progress.done()
+                    names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
+    reached: dict[_EndpointKey, LiveOrigin] = {}
+    named: dict[_NameKey, LiveName] = {}
+    progress = _Progress(options.progress, len(endpoints))
+    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+        # A name's probes start as soon as its endpoint answered TCP: a slow endpoint delays only its own names.
+        pending: dict[Future[Any], Any] = {
+            pool.submit(_probe_endpoint, item, options): key for key, item in endpoints.items()}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                key, result = pending.pop(future), future.result()
+                progress.step()
+                if isinstance(result, LiveName):
+                    named[key] = result
+                    continue
+                reached[key] = result
+                if result.tcp is not None and result.tcp.status == "open":
+                    for name_key, (item, name) in names_of.get(key, {}).items():
+                        pending[pool.submit(_probe_name, item, name, result, options)] = name_key
+                        progress.total += 1
+    progress.done()
     for dist, items in plans:
         dist.live_origins = [_attach(item, reached, named) for item in items]
 
@@ -55,15 +63,6 @@ def probe_model(model: Model, options: LiveOptions) -> None:
 def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
     return (item.host, item.port, item.scheme, name.name, item.ssl_protocols, name.websocket_path,
             origin_path(item.origin))
-
-
-def _map(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Iterable[T], progress: _Progress) -> list[R]:
-    def run(item: T) -> R:
-        try:
-            return fn(item)
-        finally:
-            progress.step()
-    return list(pool.map(run, items))
 
 
 def _probe_endpoint(item: EndpointPlan, options: LiveOptions) -> LiveOrigin:
@@ -132,23 +131,19 @@ def _attach(item: EndpointPlan, reached: dict[_EndpointKey, LiveOrigin],
 
 
 class _Progress:
-    """`probing 3/50` on stderr, rewritten in place; only when stderr is a terminal."""
+    """`policykit: live probes 3/50` on stderr, rewritten in place; only when stderr is a terminal."""
 
     def __init__(self, enabled: bool, total: int) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.total, self.count = total, 0
         self.lock = threading.Lock()
-        self.phase = "origin endpoints"
-
-    def restart(self, total: int) -> None:
-        self.total, self.count, self.phase = total, 0, "names (TLS, HTTP)"
 
     def step(self) -> None:
         if not self.enabled:
             return
         with self.lock:
             self.count += 1
-            sys.stderr.write(f"\rpolicykit: probing {self.phase} {self.count}/{self.total}\x1b[K")
+            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}\x1b[K")
             sys.stderr.flush()
 
     def done(self) -> None:

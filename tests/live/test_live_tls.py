@@ -66,7 +66,8 @@ def test_private_root_is_pk607(live: LiveRun, serve: Any, pki: Pki, dns_server: 
 def test_missing_intermediate_is_pk608(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     findings = _scan(live, dns_server, serve(pki.context(pki.leaf(ORIGIN), ())))
     (finding,) = of(findings, "PK608")
-    assert "Test Intermediate CA" in finding["evidence"]["certificates"]  # the issuer it names
+    assert finding["evidence"]["missing_issuer"] == "CN=Test Intermediate CA"
+    assert "CN=Test Intermediate CA is neither sent nor a trusted root" in finding["message"]
     assert not of(findings, "PK607")
 
 
