@@ -129,3 +129,12 @@ def test_bad_nameserver_is_a_usage_error(run_cli: Any, write: Any) -> None:
     assert code == 2 and err.strip().splitlines() == [expected]
     code, _, err = run_cli("scan", str(path), "--live", "--trust-store", str(path))
     assert code == 2 and "--trust-store needs a PEM file" in err and "Traceback" not in err
+
+
+def test_domain_known_only_at_deployment_stays_unknown(live: LiveRun) -> None:
+    text = template([{"id": "o", "domain": "!GetAtt Alb.DNSName", "port": 443}]) + (
+        "  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {}\n")
+    _, findings, _ = live(text, None, "--show-unknown", "--timeout", "0.5")
+    assert not [f for f in findings if f["policy_id"].startswith("PK6") and not f["unknown"]]
+    reasons = [f["message"] for f in findings if f["policy_id"] == "PK601" and f["unknown"]]
+    assert reasons and "only known at deployment" in reasons[0]
