@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from policykit.probes.addresses import is_ip_literal, special_range
@@ -41,12 +42,16 @@ def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> D
         return DnsResult(host, "error", detail=f"no system resolver configured ({exc}); use --nameserver")
     if nameservers:
         resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in nameservers]
-    resolver.lifetime = timeout
     resolver.timeout = timeout
+    deadline = time.monotonic() + timeout  # A and AAAA together take at most one timeout
     addresses: list[str] = []
     cnames: list[str] = []
     statuses: list[tuple[str, str]] = []
     for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        resolver.lifetime = deadline - time.monotonic()
+        if resolver.lifetime <= 0:
+            statuses.append(("timeout", f"no answer from the resolver within {timeout:g} s"))
+            break
         try:
             answer = resolver.resolve(host, rdtype, search=False)
         except dns.resolver.NXDOMAIN:

@@ -210,7 +210,7 @@ def closed_port() -> int:
 
 # ---- DNS ----------------------------------------------------------------------------------------
 
-Answer = str  # an IPv4 address, "NXDOMAIN", "SERVFAIL", or "CNAME target"
+Answer = str  # an IPv4 address, "NXDOMAIN", "SERVFAIL", "DROP" (no answer), or "CNAME target"
 
 
 class DnsServer:
@@ -237,7 +237,10 @@ class DnsServer:
                 wire, peer = self.sock.recvfrom(4096)
             except OSError:
                 return
-            self.sock.sendto(self._answer(dns.message.from_wire(wire)).to_wire(), peer)
+            query = dns.message.from_wire(wire)
+            if self.records.get(query.question[0].name.to_text().rstrip(".").lower()) == "DROP":
+                continue  # a resolver that never answers
+            self.sock.sendto(self._answer(query).to_wire(), peer)
 
     def _answer(self, query: dns.message.Message) -> dns.message.Message:
         response = dns.message.make_response(query)

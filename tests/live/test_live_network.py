@@ -138,3 +138,32 @@ def test_domain_known_only_at_deployment_stays_unknown(live: LiveRun) -> None:
     assert not [f for f in findings if f["policy_id"].startswith("PK6") and not f["unknown"]]
     reasons = [f["message"] for f in findings if f["policy_id"] == "PK601" and f["unknown"]]
     assert reasons and "only known at deployment" in reasons[0]
+
+
+def test_silent_resolver_costs_one_timeout_and_stays_unknown(live: LiveRun, serve: Any, pki: Pki,
+                                                             dns_server: Any) -> None:
+    server = _tls(serve, pki, "other.test")
+    dns = dns_server({"origin.test": "127.0.0.1", "silent.test": "DROP"})
+    origins = [{"id": "o", "domain": "origin.test", "port": server.port},
+               {"id": "s", "domain": "silent.test", "port": server.port}]
+    started = time.monotonic()
+    _, findings, _ = live(template(origins, paths=(("/s/*", "s"),)), dns, "--timeout", "0.5", "--show-unknown")
+    assert time.monotonic() - started < 1.6
+    assert of(findings, "PK610")  # the origin that resolved was probed meanwhile
+    assert not [f for f in of(findings, "PK601") if "silent.test" in f["message"]]
+    unknown = [f["message"] for f in findings if f["unknown"] and f["policy_id"] == "PK601"]
+    assert any("silent.test: no answer from the resolver within 0.5 s" in m for m in unknown), unknown
+
+
+def test_distributions_sharing_an_origin_each_send_their_names(live: LiveRun, serve: Any, pki: Pki,
+                                                               dns_server: Any) -> None:
+    server = _tls(serve, pki, "a.example.com")
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    one = template([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("a.example.com",),
+                   forward_host=True)
+    two = template([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("b.example.com",),
+                   forward_host=True).replace("Resources:\n  Cdn:", "  Cdn2:")
+    _, findings, _ = live(one + two, dns)
+    assert {"a.example.com", "b.example.com"} <= set(server.handshakes)
+    (mismatch,) = of(findings, "PK610")
+    assert "SNI b.example.com" in mismatch["message"] and mismatch["distribution"] == "Cdn2"
