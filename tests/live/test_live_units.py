@@ -72,3 +72,21 @@ def test_a_self_signed_ca_is_not_mistaken_for_the_leaf(tmp_path: Path) -> None:
     private_leaf = issue("origin.test", pki.private_root, sans=("origin.test",))
     chain = [c.public_bytes(Encoding.DER) for c in (private_leaf.cert, pki.private_root.cert)]
     assert check_chain(chain, "origin.test", pki.trust_store, 30).problems == ("untrusted-root",)
+
+
+def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from policykit.probes.runner import _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        progress = _Progress(True, 2)
+        progress.step()
+        progress.done()
+        assert ("policykit: live probes 1/2" in stream.getvalue()) is shown
