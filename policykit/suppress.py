@@ -253,14 +253,9 @@ def _suppressions_of(path: str) -> list[Suppression]:
 
         text = read_text(target)
         return [] if text is None else terraform_suppressions(text, str(target))
-    if target.name.lower().endswith(".json") and not target.name.lower().endswith(".tf.json"):
-        try:
-            return cfn_suppressions(path)
-        except InputError:
-            return []  # a plan or JSON Terraform: no Metadata suppressions there
     if target.name.lower().endswith(".tf.json"):
-        return []
-    return cfn_suppressions(path)
+        return []  # JSON has no comments; Terraform JSON suppressions are not supported
+    return cfn_suppressions(path)  # a template (a plan JSON parses too, and has no Metadata)
 
 
 # --- the stage ------------------------------------------------------------------------------
