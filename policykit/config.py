@@ -11,7 +11,6 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +123,8 @@ def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
 
 
 def _schema() -> dict[str, Any]:
+    from importlib import resources
+
     schema: dict[str, Any] = json.loads(resources.files("policykit").joinpath("config_schema.json")
                                         .read_text(encoding="utf-8"))
     return schema
