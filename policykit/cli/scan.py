@@ -19,7 +19,7 @@ from policykit.cli.options import key_values
 from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
-from policykit.errors import UsageError
+from policykit.errors import InputError, UsageError
 from policykit.findings import Severity
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, write_atomic
@@ -169,7 +169,10 @@ def with_live_config(options: api.ScanOptions, settings: Config) -> api.ScanOpti
         if getattr(options.live, key) != getattr(defaults, key):
             continue  # given on the command line
         if key == "nameservers":
-            value = tuple(live_options.parse_nameserver(n) for n in value)
+            try:
+                value = tuple(live_options.parse_nameserver(n) for n in value)
+            except ValueError as exc:
+                raise InputError(settings.file, f"live.nameservers: {exc}") from None
         elif key == "trust_store":
             value = Path(settings.file).parent / value
         values[key] = value

@@ -136,3 +136,15 @@ def test_jsonschema_is_not_imported_without_a_config_file(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
+
+
+def test_bad_live_nameserver_is_an_input_error(repo: Path) -> None:
+    from policykit.api import ScanOptions
+    from policykit.cli.scan import with_live_config
+    from policykit.errors import InputError
+    from policykit.probes.options import LiveOptions
+
+    path = _config(repo, "live:\n  nameservers: ['host:notaport']\n")
+    with pytest.raises(InputError, match=r"live\.nameservers") as caught:
+        with_live_config(ScanOptions(live=LiveOptions()), load(path))
+    assert caught.value.file == str(path)
