@@ -183,6 +183,8 @@ def websocket_refused(name: Live) -> bool | Unknown:
     """Did the origin answer a WebSocket upgrade with anything but 101? (false when none was sent)"""
     if name.websocket is None:
         return Unknown(name.not_probed) if name.not_probed else False
+    if name.websocket.status is None:  # no answer at all proves nothing about WebSocket support
+        return Unknown(f"WebSocket upgrade to {name.name}: {name.websocket.detail or 'no response'}")
     return bool(name.websocket.status != 101)
 
 

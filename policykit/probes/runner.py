@@ -99,7 +99,10 @@ def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, option
         context.set_ciphers(live.tls.cipher + ":@SECLEVEL=0")  # what the CloudFront-like offer agreed on
     prefix = origin_path(item.origin)
     live.head = http_probe.request(address, item.port, name.name, prefix + "/", options.timeout, context, name.name)
-    if name.websocket_path is not None:
+    if live.head.status is None and live.head.detail.startswith("no response within"):
+        # a server that never answers costs one timeout, not one per request
+        live.not_probed = f"HEAD {live.head.path}: {live.head.detail}"
+    elif name.websocket_path is not None:
         live.websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
                                             options.timeout, context, name.name, websocket=True)
     return live

@@ -167,3 +167,21 @@ def test_distributions_sharing_an_origin_each_send_their_names(live: LiveRun, se
     assert {"a.example.com", "b.example.com"} <= set(server.handshakes)
     (mismatch,) = of(findings, "PK610")
     assert "SNI b.example.com" in mismatch["message"] and mismatch["distribution"] == "Cdn2"
+
+
+def test_http_origin_that_never_answers_costs_one_timeout(live: LiveRun, dns_server: Any) -> None:
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0), backlog=8)  # accepts (kernel), never reads or answers
+    try:
+        port = listener.getsockname()[1]
+        dns = dns_server({"origin.test": "127.0.0.1"})
+        origin = {"id": "o", "domain": "origin.test", "port": port, "policy": "http-only"}
+        started = time.monotonic()
+        _, findings, _ = live(template([origin], paths=(("/ws/*", "o"),)), dns, "--timeout", "0.5",
+                              "--show-unknown")
+        assert time.monotonic() - started < 1.1  # HEAD timed out once; no upgrade request after it
+    finally:
+        listener.close()
+    assert not [f for f in findings if f["policy_id"].startswith("PK6") and not f["unknown"]]
+    assert [f for f in findings if f["policy_id"] == "PK611" and "no response within 0.5 s" in f["message"]]
