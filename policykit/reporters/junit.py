@@ -10,6 +10,7 @@ skipped, because it did not apply.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TextIO
 
 from policykit.findings import Finding, ScanResult
@@ -48,23 +49,34 @@ def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
 def _files(result: ScanResult) -> list[str]:
     files = list(result.files)
     for finding in result.findings:
-        if finding.location.file not in files:
+        if _input_of(finding, files) is None:
             files.append(finding.location.file)
     return files
+
+
+def _input_of(finding: Finding, inputs: list[str]) -> str | None:
+    """The scanned input a finding belongs to: its file, or the Terraform module directory holding it."""
+    file = finding.location.file
+    if file in inputs:
+        return file
+    parent = str(Path(file).parent)
+    return parent if parent in inputs else None
 
 
 def document(result: ScanResult, options: ReportOptions) -> ET.Element:
     root = ET.Element("testsuites", name="policykit")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     policy_ids = [p.id for p in result.policies]
-    for file in _files(result):
+    files = _files(result)
+    for file in files:
         suite = ET.SubElement(root, "testsuite", name=file)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         grouped: dict[tuple[str, str], list[Finding]] = {}
         for finding in result.findings:
-            if finding.location.file == file:
+            if _input_of(finding, files) == file:
                 grouped.setdefault((finding.policy_id, finding.resource), []).append(finding)
-        applies = result.distributions.get(file, 0) > 0 or bool(grouped)
+        applies = bool(grouped) or any(count and (name == file or str(Path(name).parent) == file)
+                                       for name, count in result.distributions.items())
         for (policy_id, resource), findings in grouped.items():
             failed, skipped = _fill_case(_case(suite, f"{policy_id} {resource}".strip(), file), findings)
             counts["tests"] += 1

@@ -36,3 +36,48 @@ def with_resource_metadata(text: str, metadata: str) -> str:
     """Inserts `Metadata:` (indented YAML lines) into the Distribution resource."""
     return text.replace("    Type: AWS::CloudFront::Distribution\n",
                         "    Type: AWS::CloudFront::Distribution\n    Metadata:\n" + metadata)
+
+
+# A Terraform module with PK101 on the distribution; IGNORE is replaced by a suppression comment.
+TF_MODULE = """\
+resource "aws_s3_bucket" "site" {
+  bucket = "my-site"
+}
+
+resource "aws_s3_bucket_website_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  index_document {
+    suffix = "index.html"
+  }
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  IGNORE
+  enabled = true
+  origin {
+    origin_id   = "site"
+    domain_name = aws_s3_bucket_website_configuration.site.website_endpoint
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""

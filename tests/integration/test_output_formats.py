@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, SHARED, RunCli
-from templates import BROKEN, FIXED, with_resource_metadata
+from templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
 
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.location import Location
@@ -141,3 +141,18 @@ def test_sarif_with_suppression_validates(write: Write, tmp_path: Path) -> None:
     suppressed = [r for r in doc["runs"][0]["results"] if r.get("suppressions")]
     assert suppressed and suppressed[0]["ruleId"] == "PK101"
     assert suppressed[0]["suppressions"] == [{"kind": "inSource", "justification": "migrating"}]
+
+
+def test_junit_groups_a_terraform_module_into_one_suite(write: Write) -> None:
+    pytest.importorskip("policykit.terraform")
+    from policykit.api import scan
+    from policykit.reporters.junit import document
+
+    path = write("infra/main.tf", TF_MODULE.replace("IGNORE", ""))
+    root = document(scan([path.parent]), ReportOptions())
+    [suite] = root.findall("testsuite")
+    assert suite.get("name") == str(path.parent)
+    failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["PK101 aws_cloudfront_distribution.cdn"]
+    assert not [c for c in suite.iter("testcase") if c.find("skipped") is not None
+                and "no CloudFront distribution" in (c.find("skipped").get("message") or "")]  # type: ignore[union-attr]

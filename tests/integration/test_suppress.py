@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from templates import BROKEN, BROKEN_LINE, with_resource_metadata
+from templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 
 from policykit.api import scan
 from policykit.findings import Finding, ScanResult, Severity
@@ -152,49 +152,6 @@ def test_terraform_matching_on_constructed_findings() -> None:
     assert ("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf", False) in marks
     assert ("PK201", "aws_cloudfront_distribution.other", "infra/other.tf", True) in marks  # module-wide
 
-
-TF_MODULE = """\
-resource "aws_s3_bucket" "site" {
-  bucket = "my-site"
-}
-
-resource "aws_s3_bucket_website_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-  index_document {
-    suffix = "index.html"
-  }
-}
-
-resource "aws_cloudfront_distribution" "cdn" {
-  IGNORE
-  enabled = true
-  origin {
-    origin_id   = "site"
-    domain_name = aws_s3_bucket_website_configuration.site.website_endpoint
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }
-  default_cache_behavior {
-    target_origin_id       = "site"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  }
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
-"""
 
 
 @pytest.mark.parametrize(("comment", "suppressed", "extra"), [
