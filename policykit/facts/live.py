@@ -41,6 +41,17 @@ def private_unreachable(live: Live) -> bool | Unknown:
     return private if isinstance(private, Unknown) else private and not live.allow_private
 
 
+def dns_problem(live: Live) -> str:
+    """What is wrong with the answer, in words: NXDOMAIN, SERVFAIL, no A/AAAA record, only private addresses."""
+    if live.dns is None:
+        return ""
+    words = {"nxdomain": "NXDOMAIN: the name does not exist", "servfail": "SERVFAIL: the resolver failed",
+             "no-answer": "no A or AAAA record"}
+    if live.dns.status in words:
+        return words[live.dns.status]
+    return "only loopback/private/link-local addresses" if live.dns.private_only else ""
+
+
 def addresses(live: Live) -> list[str] | Unknown:
     """The A/AAAA answers for the origin domain."""
     return list(live.dns.addresses) if live.dns is not None else Unknown(live.not_probed or "not resolved")
@@ -237,8 +248,8 @@ def websocket_command(name: Live) -> str:
 
 
 LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
-    dns_status, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail, tcp_status, tcp_detail,
-    dig_command, connect_command,
+    dns_status, dns_problem, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail,
+    tcp_status, tcp_detail, dig_command, connect_command,
 )}
 LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
     tls_status, tls_detail, offered_protocols, negotiated, certificate_problems, certificate_names,

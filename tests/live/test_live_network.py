@@ -20,10 +20,10 @@ def test_nxdomain_and_servfail_are_pk601(live: LiveRun, serve: Any, pki: Pki, dn
                {"id": "missing", "domain": "missing.test", "port": server.port},
                {"id": "broken", "domain": "broken.test", "port": server.port}]
     _, findings, _ = live(template(origins, paths=(("/a/*", "missing"), ("/b/*", "broken"))), dns)
-    by_status = {f["message"].split("reach (")[1].split(";")[0]: f for f in of(findings, "PK601")}
-    assert set(by_status) == {"nxdomain", "servfail"}
-    assert "missing.test" in by_status["nxdomain"]["message"]
-    assert by_status["servfail"]["evidence"]["command"].startswith(f"dig @127.0.0.1 -p {dns.port} broken.test")
+    by_status = {f["message"].split("reach (")[1].split(":")[0]: f for f in of(findings, "PK601")}
+    assert set(by_status) == {"NXDOMAIN", "SERVFAIL"}
+    assert "missing.test" in by_status["NXDOMAIN"]["message"]
+    assert by_status["SERVFAIL"]["evidence"]["command"].startswith(f"dig @127.0.0.1 -p {dns.port} broken.test")
     # nothing after DNS is claimed about the names that did not resolve: unknown, not an error
     assert not of(findings, "PK602")
 
@@ -47,6 +47,7 @@ def test_private_addresses_are_not_probed_without_allow_private(live: LiveRun, s
     assert not of(findings, "PK610") and not of(findings, "PK602")
     private = of(findings, "PK601")
     assert {f["severity"] for f in private} == {"warning"} and len(private) == 2
+    assert all("only loopback/private/link-local addresses" in f["message"] for f in private)
     reasons = " ".join(f["message"] for f in findings if f["unknown"] and f["policy_id"] == "PK602")
     assert "a loopback address: not probed (pass --allow-private" in reasons
     assert "169.254.169.254, a link-local address: not probed" in reasons
