@@ -11,7 +11,6 @@ import json
 from types import ModuleType
 
 import pytest
-
 from conftest import CORPUS, ROOT
 
 SNAPSHOT = ROOT / "tests" / "snapshots" / "corpus.json"
