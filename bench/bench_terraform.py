@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policykit.api import ScanOptions, scan  # noqa: E402
+from policykit.api import ScanOptions, scan
 
 MODULES = 100
 LIMIT_SECONDS = 5.0

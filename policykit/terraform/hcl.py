@@ -47,9 +47,10 @@ def load_hcl(path: Path) -> list[Block]:
 
     try:
         tree = hcl2.parses_to_tree(text)
+        positions = _body_positions(tree, NO_MARK)  # before transform: it may rewrite the tree
         options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True,
                                             preserve_heredocs=False, explicit_blocks=True)
-        data = hcl2.loads(text, serialization_options=options)
+        data = hcl2.serialize(hcl2.transform(tree, discard_comments=True), serialization_options=options)
     except UnexpectedInput as exc:
         line, column = getattr(exc, "line", 0), getattr(exc, "column", 0)
         token = getattr(exc, "token", None)
@@ -58,7 +59,6 @@ def load_hcl(path: Path) -> list[Block]:
     except (LarkError, ValueError, TypeError, KeyError, RecursionError) as exc:
         first = str(exc).splitlines()[0][:120] if str(exc) else "cannot parse"
         raise InputError(file, f"invalid HCL: {first}") from None
-    positions = _body_positions(tree, NO_MARK)
     blocks: list[Block] = []
     for block_type, items in data.items():
         if block_type.startswith("__") or not isinstance(items, list):
