@@ -58,7 +58,7 @@ def forwards_host(origin: Origin) -> Truth:
 
 
 def validated_names(origin: Origin) -> list[Any]:
-    """Names CloudFront checks the origin certificate against: the origin domain, or the aliases when Host is forwarded."""
+    """Names CloudFront checks the origin certificate against: the domain, or the aliases when Host is forwarded."""
     names: list[Any] = []
     forwarding = [b for b in behaviors(origin) if behavior_facts.forwards_host(b) is True]
     if not forwarding or any(behavior_facts.forwards_host(b) is False for b in behaviors(origin)):
