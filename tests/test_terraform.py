@@ -423,3 +423,25 @@ def test_hcl2_is_not_imported_for_cloudformation_only() -> None:
     from tests.conftest import ROOT
 
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_provider_region_of_certificate_and_function(write: Write) -> None:
+    main = write("m/main.tf", """
+provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+resource "aws_acm_certificate" "edge" {
+  provider    = aws.us_east_1
+  domain_name = "www.example.com"
+}
+resource "aws_lambda_function" "regional" {
+  runtime = "nodejs20.x"
+}
+""")
+    model = models(main.parent)[0]
+    assert model.resources["aws_acm_certificate.edge"].region == "us-east-1"
+    assert model.resources["aws_lambda_function.regional"].region == "eu-west-1"

@@ -62,7 +62,7 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
         model.resources = build.objects
     models: list[Model] = list(build.models.values())
     if not models:
-        models = [TerraformModel(anchor)]
+        models = [TerraformModel(anchor, resources=build.objects)]
     first = models[0]
     first.problems.extend(build.problems)  # problems carry their own file in their location
     if isinstance(first, TerraformModel):
@@ -86,6 +86,8 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
         if resource.type in BUILDERS and isinstance(body, MDict):
             obj = BUILDERS[resource.type](read, body)
             obj.resource = full
+            if hasattr(obj, "region"):
+                obj.region = _provider_region(module, scope, resource)
             obj.loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
             build.objects[full] = obj
         if isinstance(body, MDict):
@@ -98,6 +100,19 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
     for resource in module.declared:
         if resource.type == DISTRIBUTION:
             _add_distributions(build, scope, resource)
+
+
+def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
+    """The Region of the provider configuration a resource uses (`provider = aws.us_east_1`); None if not known."""
+    wanted = resource.body.get("provider")
+    alias = str(wanted).removeprefix("${").removesuffix("}").partition(".")[2] if isinstance(wanted, str) else ""
+    for block in module.blocks:
+        if block.type == "provider" and block.labels[:1] == ("aws",):
+            block_alias = scope.resolve(block.body.get("alias", ""))
+            if block_alias == alias:
+                region = scope.resolve(block.body.get("region"))
+                return region if region is not None else None
+    return None
 
 
 def _instances(scope: Scope, resource: Resource) -> list[tuple[str, dict[str, Any]]]:
