@@ -38,6 +38,9 @@ def evaluate(node: Node, scope: Scope) -> Any:
         condition = evaluate(node[1], scope)
         if isinstance(condition, bool):
             return evaluate(node[2] if condition else node[3], scope)
+        then, otherwise = evaluate(node[2], scope), evaluate(node[3], scope)
+        if then == otherwise and is_known(then):
+            return then  # the same either way
         return Unknown(getattr(condition, "reason", "") or "a condition is not known")
     if kind == "bin":
         return _binary(node[1], evaluate(node[2], scope), evaluate(node[3], scope))

@@ -169,7 +169,7 @@ def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, dept
 
 def _note(where: Location, resource: str, message: str) -> Finding:
     return Finding(policy_id="PK005", title="Terraform module not followed", severity=Severity.INFO,
-                   message=message, location=where, resource=resource, unknown=True)
+                   message=message, location=where, resource=resource)
 
 
 def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str]) -> dict[str, Any]:
