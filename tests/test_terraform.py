@@ -445,3 +445,14 @@ resource "aws_lambda_function" "regional" {
     model = models(main.parent)[0]
     assert model.resources["aws_acm_certificate.edge"].region == "us-east-1"
     assert model.resources["aws_lambda_function.regional"].region == "eu-west-1"
+
+
+def test_names_declared_twice_are_unknown_not_guessed(write: Write) -> None:
+    """Unrelated files in one directory (test data, copies) must not lend each other values."""
+    write("m/a.tf", 'locals {\n  origin = "a"\n}\n')
+    write("m/b.tf", 'locals {\n  origin = "b"\n}\n')
+    main = write("m/main.tf", DIST.format(body=origin('"origin.example.com"', origin_id="a")
+                                          + BEHAVIOR.replace('"app"', "local.origin")))
+    dist = only_distribution(main.parent)
+    assert isinstance(dist.default_behavior.target_origin_id, Unknown)  # type: ignore[union-attr]
+    assert "PK501" not in ids(main.parent)

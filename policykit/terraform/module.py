@@ -47,18 +47,27 @@ class Module:
     variables: dict[str, Any] = field(default_factory=dict)
     # every resource block in order: a directory may declare the same address twice (e.g. test data)
     declared: list[Resource] = field(default_factory=list)
+    # names declared more than once (invalid in one module; seen when unrelated files share a directory):
+    # their value is not known, rather than whichever came last
+    duplicates: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for block in self.blocks:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 item = Resource(block.labels[0], block.labels[1], block.body, block.file, block, self.prefix)
                 target = self.resources if block.type == "resource" else self.data
-                target[f"{item.type}.{item.name}"] = item
+                key = f"{item.type}.{item.name}"
+                if key in target:
+                    self.duplicates.add(f"{block.type}.{key}")
+                target[key] = item
                 if block.type == "resource":
                     self.declared.append(item)
             elif block.type == "locals":
+                self.duplicates.update(f"local.{name}" for name in block.body if name in self.locals)
                 self.locals.update(block.body)
             elif block.type == "variable" and block.labels:
+                if block.labels[0] in self.variables:
+                    self.duplicates.add(f"var.{block.labels[0]}")
                 self.variables[block.labels[0]] = block.body
 
 
@@ -105,6 +114,8 @@ class Scope:
             return self._var_values[name]
         if name in self.module.inputs:
             value = self.module.inputs[name]
+        elif f"var.{name}" in self.module.duplicates:
+            value = Unknown(f"var.{name} is declared more than once")
         else:
             body = self.module.variables.get(name)
             if isinstance(body, dict) and "default" in body:
@@ -117,6 +128,8 @@ class Scope:
     def local(self, name: str) -> Any:
         if name in self._local_values:
             return self._local_values[name]
+        if f"local.{name}" in self.module.duplicates:
+            return Unknown(f"local.{name} is defined more than once")
         if name not in self.module.locals or name in self._busy or self.depth > 50:
             return Unknown(f"local.{name} is not known")
         self._busy.add(name)
@@ -153,6 +166,8 @@ class Scope:
         attribute, rest = str(steps[0]), steps[1:]
         resource = self.module.resources.get(f"{rtype}.{name}")
         ref = ResourceAttr(f"{self.module.prefix}{rtype}.{name}", attribute)
+        if f"resource.{rtype}.{name}" in self.module.duplicates:
+            return Unknown(f"{rtype}.{name} is declared more than once", ref)
         if resource is not None and attribute in resource.body and attribute not in META:
             key = f"{rtype}.{name}.{attribute}"
             if key not in self._busy and self.depth < 50:
