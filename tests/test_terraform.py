@@ -456,3 +456,24 @@ def test_names_declared_twice_are_unknown_not_guessed(write: Write) -> None:
     dist = only_distribution(main.parent)
     assert isinstance(dist.default_behavior.target_origin_id, Unknown)  # type: ignore[union-attr]
     assert "PK501" not in ids(main.parent)
+
+
+def test_json_syntax_blocks_dynamic_and_interpolation(write: Write) -> None:
+    config = {
+        "variable": {"sites": {"default": ["a", "b"]}},
+        "resource": {"aws_cloudfront_distribution": {"cdn": {
+            "enabled": True,
+            "dynamic": {"origin": {"for_each": "${var.sites}", "content": {
+                "origin_id": "${origin.value}",
+                "domain_name": "${origin.value}.s3-website-us-east-1.amazonaws.com",
+                "custom_origin_config": {"origin_protocol_policy": "https-only",
+                                         "http_port": 80, "https_port": 443}}}},
+            "default_cache_behavior": {"target_origin_id": "a", "viewer_protocol_policy": "redirect-to-https"},
+        }}},
+    }
+    path = write("main.tf.json", json.dumps(config, indent=2))
+    result = scan([path], ScanOptions())
+    assert not result.errors
+    fired = [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
+    assert {f.subject for f in fired} == {"origin 'a'", "origin 'b'"}
+    assert all(f.location.file == str(path) and f.location.line > 1 for f in fired)

@@ -189,8 +189,10 @@ def read_var_file(path: Path) -> dict[str, Any]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(file, f"cannot read the variables file: {exc}") from None
+    except OSError as exc:
+        raise InputError(file, f"cannot read the variables file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(file, "the variables file is not UTF-8 text") from None
     if path.name.endswith(".json"):
         data = load_json(text, file)
         if not isinstance(data, dict):
