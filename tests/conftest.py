@@ -13,8 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 POLICIES = ROOT / "policies"
+# The team's shared material (corpus, SARIF schema, references) sits beside the checkout, as in CI.
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+requires_shared = pytest.mark.skipif(
+    not (SHARED / "corpus").is_dir(), reason="../shared (corpus, schemas, references) is not beside this checkout")
 
 RunCli = Callable[..., tuple[int, str, str]]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, RunCli
+from conftest import SHARED, RunCli, requires_shared
 
 from policykit.api import scan
 from policykit.data import load
@@ -63,6 +63,7 @@ def test_every_fact_has_a_description() -> None:
             assert (fact.__doc__ or "").strip(), f"fact {kind}.{name} has no docstring"
 
 
+@requires_shared
 def test_shipped_elb_table_is_the_shared_reference() -> None:
     shipped = load("elb_tls_policies.json")
     reference = json.loads((SHARED / "reference" / "elb-tls-policies.json").read_text(encoding="utf-8"))

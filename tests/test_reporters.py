@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, SHARED, RunCli
+from conftest import EXAMPLES, SHARED, RunCli, requires_shared
 
 from policykit import api
 from policykit.findings import ScanResult
@@ -77,6 +77,7 @@ def _sarif_validator() -> Any:
     return validator_class(schema)
 
 
+@requires_shared
 @pytest.mark.parametrize("show_unknown", [False, True])
 def test_sarif_validates_against_the_schema(mixed: list[Path], show_unknown: bool) -> None:
     document = json.loads(render("sarif", api.scan(mixed), show_unknown=show_unknown))
@@ -91,6 +92,7 @@ def test_sarif_validates_against_the_schema(mixed: list[Path], show_unknown: boo
     assert run["invocations"][0]["executionSuccessful"] is False  # the invalid file
 
 
+@requires_shared
 def test_sarif_validator_rejects_a_broken_document() -> None:
     """The schema check can fail: a result without a message is not SARIF."""
     document = json.loads(render("sarif", api.scan([CFN / "broken-origins.yaml"])))
