@@ -7,12 +7,13 @@ origin to the load balancer, bucket or function behind it.
 
 from __future__ import annotations
 
-from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+from policykit.model import shapes
+from policykit.model.values import Partial, ResourceAttr, Unknown
 
-_U = None  # placeholder for "the unknown piece that names the resource"
-_R = "region"
+_U = shapes.RESOURCE  # the unknown piece that names the resource
+_R = shapes.REGION
 
-_SHAPES: dict[tuple[str, str], tuple[str | None, ...]] = {
+_SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName"): (_U, ".elb.amazonaws.com"),
     ("AWS::ElasticLoadBalancing::LoadBalancer", "DNSName"): (_U, ".elb.amazonaws.com"),
     ("AWS::S3::Bucket", "DomainName"): (_U, ".s3.amazonaws.com"),
@@ -30,17 +31,4 @@ _SHAPES: dict[tuple[str, str], tuple[str | None, ...]] = {
 
 def attribute_value(resource_type: str, ref: ResourceAttr) -> Unknown | Partial:
     """The value of `ref` as far as it is known before deployment."""
-    unknown = Unknown(f"{ref} is only known after deployment", ref)
-    shape = _SHAPES.get((resource_type, ref.attribute))
-    if shape is None:
-        return unknown
-    parts: list[str | Unknown] = []
-    for piece in shape:
-        if piece is _U:
-            parts.append(unknown)
-        elif piece is _R:
-            parts.append(Unknown("the Region is only known at deployment", ref))
-        else:
-            parts.append(str(piece))
-    value = make_string(parts)
-    return value if isinstance(value, Partial) else unknown
+    return shapes.attribute_value(_SHAPES, resource_type, ref, "deployment")

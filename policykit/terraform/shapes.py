@@ -6,14 +6,15 @@ pieces carrying the reference that links an origin to the resource behind it.
 
 from __future__ import annotations
 
-from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+from policykit.model import shapes
+from policykit.model.values import Partial, ResourceAttr, Unknown
 
-_U = None  # the unknown piece that names the resource
-_R = "region"
+_U = shapes.RESOURCE  # the unknown piece that names the resource
+_R = shapes.REGION
 _ELB = (_U, ".elb.amazonaws.com")
 _WEBSITE = (_U, ".s3-website-", _R, ".amazonaws.com")
 
-_SHAPES: dict[tuple[str, str], tuple[str | None, ...]] = {
+_SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("aws_lb", "dns_name"): _ELB,
     ("aws_alb", "dns_name"): _ELB,
     ("aws_elb", "dns_name"): _ELB,
@@ -32,17 +33,4 @@ _SHAPES: dict[tuple[str, str], tuple[str | None, ...]] = {
 
 def attribute_value(resource_type: str, ref: ResourceAttr) -> Unknown | Partial:
     """The value of `ref` as far as it is known before apply."""
-    unknown = Unknown(f"{ref} is only known after apply", ref)
-    shape = _SHAPES.get((resource_type, ref.attribute))
-    if shape is None:
-        return unknown
-    parts: list[str | Unknown] = []
-    for piece in shape:
-        if piece is _U:
-            parts.append(unknown)
-        elif piece is _R:
-            parts.append(Unknown("the Region is only known at apply", ref))
-        else:
-            parts.append(str(piece))
-    value = make_string(parts)
-    return value if isinstance(value, Partial) else unknown
+    return shapes.attribute_value(_SHAPES, resource_type, ref, "apply")

@@ -1,0 +1,36 @@
+"""The value of a provider-computed attribute, from a table of the shapes such values take.
+
+Each format has its own table (policykit/cfn/shapes.py, policykit/terraform/shapes.py): it maps
+(resource type, attribute) to known text with unknown pieces. The unknown pieces carry the
+reference, which is how the model links an origin to the load balancer, bucket or function behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+
+RESOURCE = None  # the unknown piece that names the resource
+REGION = "region"  # the unknown piece that is the resource's Region
+
+Shape = tuple[str | None, ...]
+
+
+def attribute_value(shapes: Mapping[tuple[str, str], Shape], resource_type: str, ref: ResourceAttr,
+                    when: str) -> Unknown | Partial:
+    """The value of `ref` as far as it is known before `when` ("deployment", "apply")."""
+    unknown = Unknown(f"{ref} is only known after {when}", ref)
+    shape = shapes.get((resource_type, ref.attribute))
+    if shape is None:
+        return unknown
+    parts: list[str | Unknown] = []
+    for piece in shape:
+        if piece is RESOURCE:
+            parts.append(unknown)
+        elif piece is REGION:
+            parts.append(Unknown(f"the Region is only known at {when}", ref))
+        else:
+            parts.append(str(piece))
+    value = make_string(parts)
+    return value if isinstance(value, Partial) else unknown
