@@ -35,7 +35,9 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
     from policykit.terraform.plan import is_plan, plan_models
 
     path = item.path
-    text = read_text(path, b"")
+    # A .tf.json is ours by name, so bad bytes in it are an error; any other .json that is not
+    # UTF-8 is only ours if it looks like a plan (or a template: read_text checks that itself).
+    text = read_text(path, b"" if path.name.lower().endswith(".tf.json") else b'"terraform_version"')
     if text is None or not text.lstrip().startswith("{"):
         return None
     from policykit.errors import InputError
