@@ -1,0 +1,36 @@
+variable "http_port" {
+  type = number
+}
+
+data "aws_ssm_parameter" "https_port" {
+  name = "/app/https-port"
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "app"
+    domain_name = "app.example.com"
+    custom_origin_config {
+      http_port              = var.http_port
+      https_port             = data.aws_ssm_parameter.https_port.value
+      origin_protocol_policy = "match-viewer"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "app"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
