@@ -184,7 +184,10 @@ def _tuple_marks(expr: Any) -> list[Mark]:
         node = node.children[0]
     if not (isinstance(node, Tree) and node.data == "tuple"):
         return []
-    return [_first_mark(c) for c in node.children if isinstance(c, Tree)]
+    # Line breaks and comments inside a multi-line list are trees too: skip them, or every item
+    # would take the position of the line break before it.
+    return [_first_mark(c) for c in node.children
+            if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
 def load_tf_json(path: Path) -> list[Block] | None:
