@@ -69,6 +69,39 @@ READERS: dict[str, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "t
 
 def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError]:
     """Inputs under `paths` in a stable order; a path that does not exist is an error."""
+    paths = list(paths)
+    found = list(_discover(paths))
+    # Named on the command line (a directory, or a .tf/.tf.json file's module): scanned as given.
+    named = {(p if p.is_dir() else p.parent).resolve() for p in paths
+             if p.is_dir() or p.name.lower().endswith((".tf", ".tf.json"))}
+    yield from _without_called_modules(found, named)
+
+
+def _module_dir(item: Input) -> Path:
+    return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
+
+
+def _without_called_modules(found: list[Input | ScanError], named: set[Path]) -> Iterator[Input | ScanError]:
+    """Drop walked Terraform directories that another module of the scan calls (`source = "./x"`):
+    they are scanned through their callers, with the inputs those give them, not twice."""
+    modules: dict[Path, list[Path]] = {}
+    for item in found:
+        if isinstance(item, Input) and item.kind in ("terraform", "tf-json"):
+            modules.setdefault(_module_dir(item), []).extend(item.files or (item.path,))
+    called: set[Path] = set()
+    if len(modules) > 1:
+        try:
+            from policykit.terraform.calls import scanned_through_callers
+        except ImportError:  # Terraform support not installed in this build
+            pass
+        else:
+            called = scanned_through_callers(modules) - named
+    for item in found:
+        if not (isinstance(item, Input) and item.kind in ("terraform", "tf-json") and _module_dir(item) in called):
+            yield item
+
+
+def _discover(paths: list[Path]) -> Iterator[Input | ScanError]:
     modules: set[Path] = set()
     for path in paths:
         if path.is_dir():

@@ -33,3 +33,88 @@ def test_bad_bytes_in_what_claims_to_be_terraform_are_still_an_error(tmp_path: P
         assert code == 2
         assert f"{path}:1:" in out + err and "UTF-8" in out + err
         assert "Traceback" not in out + err
+
+
+WEBSITE_DISTRIBUTION = """
+variable "bucket" {}
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "site"
+    domain_name = "${var.bucket}.s3-website-us-east-1.amazonaws.com"
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""
+
+
+def _project(write: Write) -> Path:
+    """root/ calls ./modules/cdn, which calls ../inner; other/ is a module no one calls."""
+    write("root/main.tf", 'module "cdn" {\n  source = "./modules/cdn"\n  bucket = "site"\n}\n')
+    write("root/modules/cdn/main.tf", WEBSITE_DISTRIBUTION
+          + 'module "inner" {\n  source = "../inner"\n  bucket = "deep"\n}\n')
+    write("root/modules/inner/main.tf", WEBSITE_DISTRIBUTION)
+    write("root/other/main.tf", WEBSITE_DISTRIBUTION)
+    return write("root/main.tf", 'module "cdn" {\n  source = "./modules/cdn"\n  bucket = "site"\n}\n').parent
+
+
+def _pk101(paths: list[Path]) -> list[tuple[str, str]]:
+    result = scan(paths, ScanOptions())
+    assert not result.errors, result.errors
+    return sorted((Path(f.location.file).parent.name, f.resource) for f in result.findings
+                  if f.policy_id == "PK101" and not f.unknown)
+
+
+def test_a_walk_scans_local_modules_only_through_their_callers(write: Write) -> None:
+    root = _project(write)
+    result = scan([root], ScanOptions())
+    assert not result.errors, result.errors
+    # three distributions: module.cdn's, module.cdn.module.inner's and other/'s; none counted twice
+    assert sum(result.distributions.values()) == 3
+    assert _pk101([root]) == [
+        ("cdn", "module.cdn.aws_cloudfront_distribution.cdn"),
+        ("inner", "module.cdn.module.inner.aws_cloudfront_distribution.cdn"),
+        ("other", "aws_cloudfront_distribution.cdn"),
+    ]
+    # the callers' inputs were used (other/ has none: its bucket is unknown)
+    assert not [f for f in result.findings if "var.bucket" in f.message and "modules" in f.location.file]
+
+
+def test_a_module_directory_named_on_the_command_line_is_scanned_as_given(write: Write) -> None:
+    root = _project(write)
+    cdn = root / "modules" / "cdn"
+    assert _pk101([cdn]) == [("cdn", "aws_cloudfront_distribution.cdn"),
+                             ("inner", "module.inner.aws_cloudfront_distribution.cdn")]
+    # named beside its caller: scanned standalone as well as through the caller
+    both = _pk101([root, cdn])
+    assert ("cdn", "aws_cloudfront_distribution.cdn") in both
+    assert ("cdn", "module.cdn.aws_cloudfront_distribution.cdn") in both
+    assert ("inner", "module.cdn.module.inner.aws_cloudfront_distribution.cdn") in both
+    assert ("inner", "aws_cloudfront_distribution.cdn") not in both  # only walked, and called
+
+
+def test_modules_calling_each_other_in_a_cycle_are_still_scanned(write: Write) -> None:
+    write("loop/a/main.tf", WEBSITE_DISTRIBUTION + 'module "b" {\n  source = "../b"\n  bucket = "b"\n}\n')
+    b = write("loop/b/main.tf", WEBSITE_DISTRIBUTION + 'module "a" {\n  source = "../a"\n  bucket = "a"\n}\n')
+    result = scan([b.parent.parent], ScanOptions())
+    assert not result.errors
+    assert {Path(f).name for f in result.files} == {"a", "b"}
