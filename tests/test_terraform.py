@@ -334,7 +334,9 @@ module "remote" {
     assert fired and fired[0].resource == "module.cdn.aws_cloudfront_distribution.cdn"
     assert fired[0].location.file.endswith("modules/cdn/main.tf")
     notes = [f for f in result.findings if "module.remote" in f.message]
-    assert notes and notes[0].unknown and notes[0].severity.value == "info"
+    # a visible info finding, not an `unknown` one hidden behind --show-unknown
+    assert notes and not notes[0].unknown and notes[0].severity.value == "info"
+    assert notes[0].policy_id == "PK005" and notes[0].location.line == 7
 
 
 def test_websocket_tag_fills_websocket_paths(write: Write) -> None:

@@ -168,9 +168,9 @@ def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, dept
 
 
 def _note(where: Location, resource: str, message: str) -> Finding:
-    """An info "not checked" finding (like an undecidable policy): listed with --show-unknown."""
+    """A visible info finding: what the scan did not check must be said, not hidden behind --show-unknown."""
     return Finding(policy_id="PK005", title="Terraform module not followed", severity=Severity.INFO,
-                   message=message, location=where, resource=resource, unknown=True)
+                   message=message, location=where, resource=resource)
 
 
 def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str]) -> dict[str, Any]:
