@@ -4,8 +4,10 @@
 "not checked"); `--baseline FILE` marks findings whose fingerprint is recorded as accepted.
 Fingerprints leave out the line and use paths relative to the working directory, so a baseline
 survives edits that move a resource and works in every clone of the repository.
-Baseline-matched findings stay in the result (JSON lists them as suppressed with the reason
-"baseline: ..."), and like suppressed findings they do not count for the exit code.
+Findings stay in the result with a baseline state (`Finding.baseline`): "unchanged" when recorded,
+"new" otherwise. That is not a suppression (nobody wrote one in the source): JSON shows
+`"baseline"`, SARIF `baselineState`; text, JUnit and GitHub output leave unchanged findings out,
+and like suppressed findings they do not count for the summary or the exit code.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from policykit import __version__
 from policykit.errors import InputError
-from policykit.findings import ScanResult
+from policykit.findings import BASELINE_NEW, BASELINE_UNCHANGED, ScanResult
 from policykit.reporters import write_atomic
 
 FORMAT_VERSION = 1
@@ -68,10 +70,15 @@ def load(path: Path) -> set[str]:
 
 
 def apply(result: ScanResult, fingerprints: set[str], name: str) -> int:
-    """Marks findings in the baseline as accepted, in place; returns how many matched."""
+    """Gives every finding its baseline state, in place; returns how many are unchanged (accepted).
+
+    Every result gets a state, as SARIF wants once a run is compared with a baseline; a
+    suppressed or "not checked" finding is never recorded, so it is "new" unless it once was."""
+    result.baseline = name
     matched = 0
     for index, finding in enumerate(result.findings):
-        if not finding.suppressed and not finding.unknown and finding.fingerprint in fingerprints:
-            result.findings[index] = dataclasses.replace(finding, suppressed=f"baseline: recorded in {name}")
-            matched += 1
+        unchanged = finding.fingerprint in fingerprints
+        state = BASELINE_UNCHANGED if unchanged else BASELINE_NEW
+        result.findings[index] = dataclasses.replace(finding, baseline=state)
+        matched += unchanged and not finding.suppressed and not finding.unknown
     return matched

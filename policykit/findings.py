@@ -40,6 +40,14 @@ class Finding:
     unknown: bool = False  # True: the policy could not be checked (info)
     evidence: tuple[tuple[str, str], ...] = ()
     suppressed: str = ""  # the reason, when a suppression matched
+    # With --baseline: "unchanged" (recorded in the baseline: accepted) or "new"; "" without one.
+    # Not a suppression: SARIF reports it as baselineState, and nobody wrote it in the source.
+    baseline: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        """Suppressed or in the baseline: shown to machines, not counted, not failing the run."""
+        return bool(self.suppressed) or self.baseline == BASELINE_UNCHANGED
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -54,6 +62,10 @@ class Finding:
         text = "\x1f".join((self.policy_id, portable_path(self.location.file), self.resource, self.subject,
                              self.message))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+BASELINE_NEW = "new"
+BASELINE_UNCHANGED = "unchanged"
 
 
 def portable_path(file: str) -> str:
@@ -99,13 +111,22 @@ class ScanResult:
     skipped: list[str] = field(default_factory=list)  # files that are not templates
     distributions: dict[str, int] = field(default_factory=dict)  # per file
     policies: list[PolicyInfo] = field(default_factory=list)
+    baseline: str = ""  # the baseline file compared against, "" when none
 
     def counts(self) -> dict[str, int]:
+        """Findings per severity, without suppressed and baseline-matched ones."""
         out = {s.value: 0 for s in Severity}
         for finding in self.findings:
-            if not finding.suppressed:
+            if not finding.accepted:
                 out[finding.severity.value] += 1
         return out
 
+    def suppressed_count(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)
+
+    def baseline_count(self) -> int:
+        """Findings matched by the baseline (and not suppressed, which they are counted as)."""
+        return sum(1 for f in self.findings if f.baseline == BASELINE_UNCHANGED and not f.suppressed)
+
     def worst_at_least(self, threshold: Severity) -> bool:
-        return any(f.severity.at_least(threshold) and not f.suppressed and not f.unknown for f in self.findings)
+        return any(f.severity.at_least(threshold) and not f.accepted and not f.unknown for f in self.findings)

@@ -56,6 +56,6 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
                              error.line, error.column, "policykit input error") + "\n")
     for finding in result.findings:
         # Suppressed and baselined findings were accepted by someone: no annotation on the diff.
-        if finding.suppressed or (finding.unknown and not options.show_unknown):
+        if finding.accepted or (finding.unknown and not options.show_unknown):
             continue
         stream.write(_finding(finding, options) + "\n")

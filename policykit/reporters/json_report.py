@@ -11,7 +11,7 @@ from policykit.reporters import ReportOptions
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "policy_id": finding.policy_id,
         "title": finding.title,
         "severity": finding.severity.value,
@@ -31,6 +31,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "suppression_reason": finding.suppressed,
         "fingerprint": finding.fingerprint,
     }
+    if finding.baseline:  # only when the scan compared with a baseline
+        out["baseline"] = finding.baseline
+    return out
 
 
 def document(result: ScanResult) -> dict[str, Any]:
@@ -46,6 +49,9 @@ def document(result: ScanResult) -> dict[str, Any]:
             "findings": counts,
             **counts,
             "input_errors": len(result.errors),
+            # not in the counts above: accepted by a suppression or by the baseline
+            "suppressed": result.suppressed_count(),
+            **({"baseline": result.baseline_count()} if result.baseline else {}),
         },
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message}
                    for e in result.errors],

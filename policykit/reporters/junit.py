@@ -33,7 +33,7 @@ def _failure_text(finding: Finding) -> str:
 
 def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
     """Adds failures or a skip reason; returns (failures, skipped) for the suite counts."""
-    active = [f for f in findings if not f.suppressed and not f.unknown]
+    active = [f for f in findings if not f.accepted and not f.unknown]
     if active:
         for finding in active:
             failure = ET.SubElement(case, "failure", message=f"{finding.policy_id} {finding.message}",
@@ -41,7 +41,12 @@ def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
             failure.text = _failure_text(finding)
         return 1, 0
     first = findings[0]
-    reason = f"suppressed: {first.suppressed}" if first.suppressed else f"not checked: {first.message}"
+    if first.suppressed:
+        reason = f"suppressed: {first.suppressed}"
+    elif first.accepted:
+        reason = "in the baseline (accepted)"
+    else:
+        reason = f"not checked: {first.message}"
     ET.SubElement(case, "skipped", message=reason)
     return 0, 1
 

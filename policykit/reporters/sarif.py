@@ -60,6 +60,8 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         result["ruleIndex"] = index[finding.policy_id]
     if finding.suppressed:
         result["suppressions"] = [{"kind": "inSource", "justification": finding.suppressed}]
+    if finding.baseline:  # SARIF 2.1.0 3.27.24: compared with a baseline (not a suppression)
+        result["baselineState"] = finding.baseline
     return result
 
 

@@ -32,16 +32,23 @@ def _finding(finding: Finding, options: ReportOptions) -> list[str]:
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     for error in result.errors:
         stream.write(f"{_paint(str(error), _BOLD, options)} ({_paint('input error', _COLORS['error'], options)})\n")
-    shown = [f for f in result.findings if options.show_unknown or not f.unknown]
+    # Baseline-matched findings were accepted when the baseline was written: only their number is shown.
+    shown = [f for f in result.findings if (options.show_unknown or not f.unknown)
+             and (f.suppressed or not f.accepted)]
     for finding in shown:
         stream.write("\n".join(_finding(finding, options)) + "\n")
     counts = result.counts()
-    hidden = sum(1 for f in result.findings if f.unknown) if not options.show_unknown else 0
+    hidden = sum(1 for f in result.findings if f.unknown and not f.accepted) if not options.show_unknown else 0
+    suppressed = sum(1 for f in shown if f.suppressed)
     parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['info'] - hidden} info"]
     summary = (f"{', '.join(parts)} in {len(result.files)} file(s), "
                f"{sum(result.distributions.values())} distribution(s)")
     if result.skipped:
         summary += f"; {len(result.skipped)} file(s) skipped (not templates)"
+    if suppressed:
+        summary += f"; {suppressed} suppressed"
+    if result.baseline:
+        summary += f"; {result.baseline_count()} in the baseline {result.baseline} (not shown)"
     if hidden:
         summary += f"; {hidden} check(s) not decidable from the template (--show-unknown lists them)"
     if result.errors:

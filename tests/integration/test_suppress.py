@@ -168,3 +168,17 @@ def test_terraform_end_to_end(write: Write, comment: str, suppressed: bool, extr
     assert bool(finding.suppressed) is suppressed
     if extra:
         assert _known(result, extra)
+
+
+def test_summaries_leave_suppressed_findings_out_and_say_how_many(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore()))
+    code, out, _ = run_cli("scan", str(path), "--format", "json", "--severity-threshold", "info")
+    doc = json.loads(out)
+    assert [(f["policy_id"], f["suppressed"]) for f in doc["findings"]] == [("PK101", True)]
+    assert doc["summary"]["error"] == 0 and doc["summary"]["suppressed"] == 1
+    assert "baseline" not in doc["summary"]
+    assert code == 0  # even at the lowest threshold
+    code, out, _ = run_cli("scan", str(path))
+    summary = out.splitlines()[-1]
+    assert summary.startswith("0 error(s),") and "; 1 suppressed" in summary
+    assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown
