@@ -61,14 +61,20 @@ def scan(
         "--live", help="Also probe each declared origin over the network as CloudFront would.")] = False,
     nameserver: Annotated[list[str] | None, typer.Option(
         "--nameserver", help="With --live: resolve with this DNS server, HOST[:PORT] (repeatable).")] = None,
-    allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="With --live: also probe loopback, private and link-local addresses.")] = False,
+    allow_private: Annotated[bool | None, typer.Option(
+        "--allow-private/--no-allow-private",
+        help="With --live: also probe loopback, private and link-local addresses.", show_default=False)] = None,
     trust_store: Annotated[Path | None, typer.Option(
         "--trust-store", help="With --live: PEM file of root CAs instead of the Mozilla bundle.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="With --live: seconds per probe step.")] = 5.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="With --live: probes at once.")] = 16,
-    expiry_warning_days: Annotated[int, typer.Option(
-        "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon.")] = 30,
+    # Defaults of None: a flag given on the command line, even with the default value, beats the
+    # configuration file; what neither sets gets LiveOptions' default (see live_flags).
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", help="With --live: seconds per probe step [default: 5.0].", show_default=False)] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", help="With --live: probes at once [default: 16].", show_default=False)] = None,
+    expiry_warning_days: Annotated[int | None, typer.Option(
+        "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon "
+        "[default: 30].", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Read this configuration instead of the nearest .policykit.yaml.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
@@ -80,15 +86,21 @@ def scan(
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
     settings = load_config(config, no_config)
     outputs = parse_outputs(output, format.value)
+    given, flags = live_flags(allow_private=allow_private, timeout=timeout, concurrency=concurrency,
+                              expiry_warning_days=expiry_warning_days)
+    if nameserver:
+        given.add("nameservers")
+    if trust_store is not None:
+        given.add("trust_store")
     options = api.ScanOptions(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()) or settings.policy_dirs,
-        live=live_options.build(live, nameserver, allow_private, trust_store, timeout, concurrency,
-                                expiry_warning_days, progress=True),
+        live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
+                                flags["concurrency"], flags["expiry_warning_days"], progress=True),
         enabled=settings.enabled, disabled=settings.disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options,
     )
-    options = with_live_config(options, settings)
+    options = with_live_config(options, settings, frozenset(given))
     result = api.scan(paths, options)
     baseline = baseline or settings.baseline
     if baseline is not None and write_baseline is None:
@@ -159,15 +171,27 @@ def load_config(path: Path | None, disabled: bool) -> Config:
     return discover_config()
 
 
-def with_live_config(options: api.ScanOptions, settings: Config) -> api.ScanOptions:
-    """The file's live settings fill in what the command line left at its default (flags win)."""
+def live_flags(**flags: Any) -> tuple[set[str], dict[str, Any]]:
+    """(names given on the command line, values with LiveOptions' defaults for the rest)."""
+    defaults = live_options.LiveOptions()
+    given = {name for name, value in flags.items() if value is not None}
+    return given, {name: getattr(defaults, name) if value is None else value for name, value in flags.items()}
+
+
+def with_live_config(options: api.ScanOptions, settings: Config,
+                     given: frozenset[str] | None = None) -> api.ScanOptions:
+    """The file's live settings fill in what the command line did not give (flags win).
+
+    `given` names the LiveOptions fields set by flags; without it, a value that differs from
+    the default counts as given (an explicit flag equal to the default then loses: pass `given`)."""
     if not settings.live or options.live is None:
         return options
     defaults = live_options.LiveOptions()
     values: dict[str, Any] = {}
     for key, value in settings.live.items():
-        if getattr(options.live, key) != getattr(defaults, key):
-            continue  # given on the command line
+        on_command_line = key in given if given is not None else getattr(options.live, key) != getattr(defaults, key)
+        if on_command_line:
+            continue
         if key == "nameservers":
             try:
                 value = tuple(live_options.parse_nameserver(n) for n in value)

@@ -148,3 +148,45 @@ def test_bad_live_nameserver_is_an_input_error(repo: Path) -> None:
     with pytest.raises(InputError, match=r"live\.nameservers") as caught:
         with_live_config(ScanOptions(live=LiveOptions()), load(path))
     assert caught.value.file == str(path)
+
+
+def _captured_live_options(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
+    """Runs `scan site.yaml --live ARGS` with api.scan replaced; the LiveOptions it was given."""
+    from policykit import api
+    from policykit.findings import ScanResult
+
+    seen: list[object] = []
+
+    def fake_scan(paths: object, options: api.ScanOptions) -> ScanResult:
+        seen.append(options.live)
+        return ScanResult()
+
+    monkeypatch.setattr(api, "scan", fake_scan)
+    code, _, err = run_cli("scan", "site.yaml", "--live", *args)
+    assert code == 0, err
+    return seen[0]
+
+
+def test_explicit_live_flags_equal_to_the_default_beat_the_file(repo: Path, run_cli: RunCli,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _config(repo, "live:\n  timeout: 2.5\n  concurrency: 4\n  expiry_warning_days: 10\n  allow_private: true\n")
+    live = _captured_live_options(run_cli, monkeypatch, "--timeout", "5", "--concurrency", "16",
+                                  "--expiry-warning-days", "30", "--no-allow-private")
+    assert (live.timeout, live.concurrency, live.expiry_warning_days, live.allow_private) \
+        == (5.0, 16, 30, False)  # type: ignore[attr-defined]
+    live = _captured_live_options(run_cli, monkeypatch)  # no flags: the file's values
+    assert (live.timeout, live.concurrency, live.expiry_warning_days, live.allow_private) \
+        == (2.5, 4, 10, True)  # type: ignore[attr-defined]
+
+
+def test_neither_flag_nor_file_gives_the_defaults(repo: Path, run_cli: RunCli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    live = _captured_live_options(run_cli, monkeypatch, "--no-config")
+    assert (live.timeout, live.concurrency, live.expiry_warning_days, live.allow_private) \
+        == (5.0, 16, 30, False)  # type: ignore[attr-defined]
+
+
+def test_explicit_threshold_equal_to_the_default_beats_the_file(repo: Path, run_cli: RunCli) -> None:
+    _config(repo, "severity:\n  PK101: warning\nseverity_threshold: warning\n")
+    assert run_cli("scan", "site.yaml")[0] == 1
+    assert run_cli("scan", "site.yaml", "--severity-threshold", "error")[0] == 0  # "error" is the default
