@@ -221,6 +221,7 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
 
             probe_model(model, options.live)
         findings, failures = engine.run(policies, model)
-        result.findings.extend(findings)
+        annotate = getattr(model, "annotate", None)  # e.g. a plan's findings say their line is in the plan JSON
+        result.findings.extend(map(annotate, findings) if annotate else findings)
         result.findings.extend(getattr(model, "notes", ()))  # e.g. Terraform modules not followed
         result.errors.extend(ScanError(model.file, failure) for failure in failures)

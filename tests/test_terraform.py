@@ -412,6 +412,28 @@ def test_plan_json_unknowns_and_references(write: Write) -> None:
     assert pk201 and pk201[0].location.file == str(path) and pk201[0].location.line > 1
 
 
+def test_plan_findings_say_their_line_is_in_the_plan_json(write: Write, run_cli: RunCli) -> None:
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"root_module": {
+        "resources": [{"address": "aws_cloudfront_distribution.cdn", "mode": "managed",
+                       "type": "aws_cloudfront_distribution", "name": "cdn", "values": {
+                           "enabled": True, "origin": [{"origin_id": "app", "domain_name": "app.example.com"}],
+                           "default_cache_behavior": [{"target_origin_id": "gone",
+                                                       "viewer_protocol_policy": "https-only"}]}}]}}}
+    path = write("plan.json", json.dumps(plan, indent=2))
+    pk501 = [f for f in scan([path], ScanOptions()).findings if f.policy_id == "PK501"]
+    assert pk501 and dict(pk501[0].evidence)["location"].startswith("a line of the plan JSON")
+    assert "aws_cloudfront_distribution.cdn" in dict(pk501[0].evidence)["location"]
+    code, out, _ = run_cli("scan", str(path))
+    assert code == 1
+    assert "    location: a line of the plan JSON, not of a .tf file: plans carry no source positions" in out
+    code, out, _ = run_cli("scan", "--format", "json", str(path))
+    decoded = json.loads(out)["findings"]
+    assert all("plan JSON" in f["evidence"]["location"] for f in decoded) and decoded
+    # HCL findings are in the .tf file: no such note
+    hcl = write("m/main.tf", DIST.format(body=origin('"site.s3-website-us-east-1.amazonaws.com"') + BEHAVIOR))
+    assert all("location" not in dict(f.evidence) for f in scan([hcl.parent], ScanOptions()).findings)
+
+
 def test_other_json_is_not_terraform(write: Write) -> None:
     path = write("package.json", '{"name": "x", "version": "1.0.0"}')
     result = scan([path], ScanOptions())
