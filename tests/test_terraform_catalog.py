@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from policykit.api import ScanOptions, scan
+from policykit.model.values import Partial, ResourceAttr, Unknown
+from policykit.terraform.evaluate import evaluate_text
 from policykit.terraform.hcl import load_hcl
+from policykit.terraform.shapes import attribute_value
 
 Write = Callable[[str, str], Path]
 
@@ -69,3 +73,69 @@ resource "aws_cloudfront_distribution" "cdn" {
 }
 """)
     assert finding_lines(path.parent, "PK202") == [21]
+
+
+class _FunctionUrlScope:
+    def reference(self, root: str, path: list[Any]) -> Any:
+        if root == "url":
+            ref = ResourceAttr("aws_lambda_function_url.app", "function_url")
+            return attribute_value("aws_lambda_function_url", ref)
+        return Unknown(f"{root} is not known")
+
+
+def test_function_url_to_origin_domain_keeps_the_aws_shape() -> None:
+    # The Terraform twins of !Select [2, !Split ["/", !GetAtt Url.FunctionUrl]]
+    scope = _FunctionUrlScope()
+    for text in ('${split("/", url)[2]}', '${trimsuffix(trimprefix(url, "https://"), "/")}'):
+        value = evaluate_text(text, scope)
+        assert isinstance(value, Partial), text
+        assert str(value) == "${?}.lambda-url.${?}.on.aws"
+        assert value.refs and value.refs[0].resource == "aws_lambda_function_url.app"
+    # A prefix that is not there leaves the value as it was; one longer than the known text is undecided
+    assert str(evaluate_text('${trimprefix(url, "http://")}', scope)) == "https://${?}.lambda-url.${?}.on.aws/"
+    assert isinstance(evaluate_text('${trimprefix(url, "https://x")}', scope), Unknown)
+    # Dots may be inside the unknown labels: splitting on them is not decided
+    assert isinstance(evaluate_text('${split(".", url)}', scope), Unknown)
+    assert isinstance(evaluate_text('${split("/", other)}', scope), Unknown)
+
+
+def test_function_url_origin_is_checked_not_unknown(write: Write) -> None:
+    path = write("url/main.tf", """
+resource "aws_lambda_function_url" "app" {
+  function_name      = "app"
+  authorization_type = "NONE"
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "raw"
+    domain_name = aws_lambda_function_url.app.function_url
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  origin {
+    origin_id   = "host"
+    domain_name = split("/", aws_lambda_function_url.app.function_url)[2]
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "raw"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+}
+""")
+    result = scan([path.parent], ScanOptions())
+    pk103 = [(f.location.line, f.unknown) for f in result.findings if f.policy_id == "PK103"]
+    assert pk103 == [(11, False)]  # the raw URL fires; the host taken out of it is a DNS name

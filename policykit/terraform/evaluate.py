@@ -155,6 +155,9 @@ def _call(name: str, arg_nodes: list[Node], scope: Scope) -> Any:
             if value not in (None, ""):
                 return value
         return Unknown("coalesce() of nothing")
+    shaped = _shaped_call(name, args)
+    if shaped is not None:
+        return shaped
     function = _FUNCTIONS.get(name)
     if function is None:
         return Unknown(f"the function {name}() is not evaluated")
@@ -167,6 +170,46 @@ def _call(name: str, arg_nodes: list[Node], scope: Scope) -> Any:
         return function(*args)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
         return Unknown(f"{name}() over values it does not take")
+
+
+# Characters that never occur in a host label: splitting on them leaves the unknown labels whole.
+_NOT_IN_HOST = re.compile(r"^[^a-z0-9.\-]+$", re.IGNORECASE)
+
+
+def _shaped_call(name: str, args: list[Any]) -> Any:
+    """trimprefix/trimsuffix/split over an AWS-shaped name (known text, unknown host labels); None: not such a call.
+
+    `split("/", aws_lambda_function_url.u.function_url)[2]` and
+    `trimsuffix(trimprefix(url, "https://"), "/")` turn a function URL into an origin domain, as
+    Fn::Select/Fn::Split do in CloudFormation: the result keeps the shape (and the resource link).
+    """
+    if len(args) != 2 or not any(isinstance(a, Partial) for a in args):
+        return None
+    if name in ("trimprefix", "trimsuffix") and isinstance(args[0], Partial) and isinstance(args[1], str):
+        parts, affix = list(args[0].parts), args[1]
+        end = 0 if name == "trimprefix" else -1
+        text = parts[end]
+        if not affix or not isinstance(text, str):
+            return Unknown(args[0].reason)
+        if name == "trimprefix" and text.startswith(affix):
+            parts[0] = text[len(affix):]
+        elif name == "trimsuffix" and text.endswith(affix):
+            parts[-1] = text[:-len(affix)]
+        elif (affix.startswith(text) if name == "trimprefix" else affix.endswith(text)):
+            return Unknown(args[0].reason)  # the known text is shorter than the affix: undecided
+        return make_string(parts)
+    if (name == "split" and isinstance(args[0], str) and _NOT_IN_HOST.match(args[0])
+            and isinstance(args[1], Partial) and all(isinstance(p, str) or p.ref for p in args[1].parts)):
+        pieces: list[list[str | Unknown]] = [[]]
+        for part in args[1].parts:
+            if isinstance(part, Unknown):
+                pieces[-1].append(part)
+                continue
+            chunks = part.split(args[0])
+            pieces[-1].append(chunks[0])
+            pieces.extend([chunk] for chunk in chunks[1:])
+        return [make_string(piece) for piece in pieces]
+    return None
 
 
 def _partial_call(name: str, args: list[Any]) -> Any:

@@ -39,6 +39,16 @@ resource "aws_cloudfront_distribution" "cdn" {
       origin_ssl_protocols   = ["TLSv1.2"]
     }
   }
+  origin {
+    origin_id   = "split"
+    domain_name = split("/", aws_lambda_function_url.app.function_url)[2]
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
   default_cache_behavior {
     target_origin_id       = "app"
     viewer_protocol_policy = "redirect-to-https"
