@@ -442,7 +442,7 @@ def test_other_json_is_not_terraform(write: Write) -> None:
 
 def test_hcl2_is_not_imported_for_cloudformation_only() -> None:
     code = ("import sys\nfrom pathlib import Path\nfrom policykit.api import scan\n"
-            "scan([Path('tests/parity/PK101/bad/template.yaml')])\n"
+            "scan([Path('policies/PK101-s3-website-over-https/tests/fail/terraform-website-https.cfn.yaml')])\n"
             "assert 'hcl2' not in sys.modules and 'lark' not in sys.modules, 'hcl2 imported'\n")
     from tests.conftest import ROOT
 
