@@ -78,8 +78,8 @@ def old_security_policy(viewer: ViewerCertificate) -> Truth:
     return version.strip() in OLD_SECURITY_POLICIES
 
 
-def serves_websocket(behavior: CacheBehavior) -> str:
-    """declared (policykit:websocket metadata/tag), guessed (path or alias looks like it) or no."""
+def websocket_by_path(behavior: CacheBehavior) -> str:
+    """declared (policykit:websocket metadata/tag), guessed (the path pattern looks like it) or no."""
     dist = behavior.distribution
     declared = [p for p in (dist.websocket_paths if dist else []) if isinstance(p, str)]
     pattern = behavior.path_pattern
@@ -90,8 +90,21 @@ def serves_websocket(behavior: CacheBehavior) -> str:
         return "declared"
     if isinstance(pattern, str) and _WS_PATH.search(pattern):
         return "guessed"
-    if behavior.is_default and dist is not None and any(
-            isinstance(a.name, str) and _WS_ALIAS.match(a.name) for a in dist.aliases):
+    return "no"
+
+
+def is_websocket_name(name: Any) -> bool:
+    """Does an alias look like a WebSocket endpoint (`ws.`, `wss.`, `websocket-`...)?"""
+    return isinstance(name, str) and bool(_WS_ALIAS.match(name))
+
+
+def serves_websocket(behavior: CacheBehavior) -> str:
+    """declared (policykit:websocket metadata/tag), guessed (path or alias looks like it) or no."""
+    by_path = websocket_by_path(behavior)
+    if by_path != "no":
+        return by_path
+    dist = behavior.distribution
+    if behavior.is_default and dist is not None and any(is_websocket_name(a.name) for a in dist.aliases):
         return "guessed"
     return "no"
 

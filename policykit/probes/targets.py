@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from policykit.facts import FACTS
 from policykit.facts import origins as origin_facts
+from policykit.facts.viewer import is_websocket_name, websocket_by_path
 from policykit.location import Location
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
-
-# Until every model has the `serves_websocket` behavior fact: names and paths that say WebSocket.
-_WS_PATH = re.compile(r"(^|/)(ws|wss|websocket|websockets|socket\.io)(/|\*|$)", re.IGNORECASE)
-_WS_NAME = re.compile(r"^wss?\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,28 +63,23 @@ def _names(origin: Origin) -> tuple[NamePlan, ...]:
     dist = origin.distribution
     aliases = {a.name: a.loc for a in (dist.aliases if dist else []) if isinstance(a.name, str)}
     reaching = origin_facts.behaviors(origin)
-    ws_paths = _websocket_paths(reaching, dist)
+    ws_paths = _websocket_paths(reaching)
     out: list[NamePlan] = []
     for name in origin_facts.validated_names(origin):
         # a name only known at deployment, or a wildcard alias, is not a name anyone can send
         if not isinstance(name, str) or "*" in name or name in {p.name for p in out}:
             continue
         loc = aliases.get(name) if name != origin.domain_name else None
-        path = ws_paths[0] if ws_paths else ("/" if _WS_NAME.match(name) and reaching else None)
+        # a `ws.` alias is probed with an upgrade on `/`, other names only on WebSocket paths
+        path = ws_paths[0] if ws_paths else ("/" if is_websocket_name(name) and reaching else None)
         out.append(NamePlan(name.rstrip(".").lower(), loc or origin.location_of("domain_name"), path))
     return tuple(out)
 
 
-def _websocket_paths(reaching: list[CacheBehavior], dist: Distribution | None) -> list[str]:
-    fact = FACTS.get("behavior", {}).get("serves_websocket")
-    declared = [p for p in (dist.websocket_paths if dist else []) if isinstance(p, str)]
-    paths = []
-    for behavior in reaching:
-        pattern = behavior.path_pattern if isinstance(behavior.path_pattern, str) else None
-        serves = fact(behavior) is True if fact else False
-        if serves or (pattern and (_WS_PATH.search(pattern) or pattern in declared)):
-            paths.append(request_path(pattern))
-    return paths
+def _websocket_paths(reaching: list[CacheBehavior]) -> list[str]:
+    """Request paths of the behaviors declared, or looking, WebSocket by their path pattern."""
+    return [request_path(b.path_pattern if isinstance(b.path_pattern, str) else None)
+            for b in reaching if websocket_by_path(b) != "no"]
 
 
 def request_path(pattern: str | None) -> str:
