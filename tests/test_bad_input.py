@@ -196,3 +196,12 @@ def test_wrong_types_exit_1_with_a_location_via_cli(run_cli: RunCli, write: Writ
     assert code == 1
     assert f"{path}:12:26: error PK002 HTTPSPort must be a single value, not a list" in out
     assert "Traceback" not in out + err
+
+
+def test_a_tagged_resource_type_is_an_unknown_resource_not_an_error(write: Callable[[str, str], Path]) -> None:
+    """Rain modules (`Type: !Rain::Module bucket.yaml`) are a pre-processor's business."""
+    path = write("rain.yaml", HEAD + "Resources:\n  Content:\n    Type: !Rain::Module bucket.yaml\n"
+                 "  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties: {DistributionConfig: {}}\n")
+    result = api.scan([path])
+    assert not result.errors
+    assert result.distributions == {str(path): 1}

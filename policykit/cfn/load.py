@@ -56,8 +56,11 @@ def check_shape(root: MDict, file: str) -> None:
         mark = resources.mark_of(logical_id)
         if not isinstance(resource, dict):
             raise InputError(file, f"resource {logical_id} must be a mapping", mark.line, mark.column)
-        if not isinstance(resource.get("Type"), str):
+        rtype = resource.get("Type")
+        if rtype is None or isinstance(rtype, (list, int, float, bool)):
             raise InputError(file, f"resource {logical_id} has no Type", mark.line, mark.column)
+        # A tagged Type (`!Rain::Module x.yaml`, a pre-processor's macro) is some other tool's
+        # business: the resource is read as one of unknown type, not as a broken template.
         props = resource.get("Properties")
         if props is not None and not isinstance(props, dict):
             pmark = child_mark(resource, "Properties")
