@@ -80,11 +80,11 @@ def test_novalue_removes_keys_and_items() -> None:
 def test_getatt_shapes() -> None:
     dns = value("!GetAtt Alb.DNSName")
     assert isinstance(dns, Partial)
-    assert str(dns) == "${?}.elb.amazonaws.com"
+    assert str(dns) == "${Alb}.elb.amazonaws.com"  # the unknown piece is named in messages
     assert dns.refs[0] == ResourceAttr("Alb", "DNSName")
     assert value("!GetAtt [Alb, DNSName]") == dns
     website = value("!GetAtt Bucket.WebsiteURL")
-    assert isinstance(website, Partial) and str(website) == "http://${?}.s3-website${?}.amazonaws.com"
+    assert isinstance(website, Partial) and str(website) == "http://${Bucket}.s3-website${region}.amazonaws.com"
     arn = value("!GetAtt Fn.Arn")
     assert isinstance(arn, Unknown) and arn.ref == ResourceAttr("Fn", "Arn")
     assert isinstance(value("!GetAtt Missing.Arn"), Unknown)
@@ -101,9 +101,9 @@ def test_sub() -> None:
     assert value('!Sub "${!Literal}-${Env}"') == "${Literal}-prod"
     partial = value('!Sub "${Bucket}.s3-website-${AWS::Region}.amazonaws.com"')
     assert isinstance(partial, Partial)
-    assert str(partial) == "${?}.s3-website-${?}.amazonaws.com"
+    assert str(partial) == "${Bucket}.s3-website-${AWS::Region}.amazonaws.com"
     assert partial.pattern().fullmatch("b.s3-website-us-east-1.amazonaws.com")
-    assert str(value('!Sub "${Alb.DNSName}"')) == "${?}.elb.amazonaws.com"
+    assert str(value('!Sub "${Alb.DNSName}"')) == "${Alb}.elb.amazonaws.com"
     assert isinstance(value("!Sub [1, 2]"), Unknown)
 
 
@@ -117,7 +117,7 @@ def test_join_select_split() -> None:
     assert isinstance(value("!Select [0, !Ref NoDefault]"), Unknown)
     assert value("!Split [',', 'a,b']") == ["a", "b"]
     host = value("!Select [1, !Split ['//', !GetAtt Bucket.WebsiteURL]]")
-    assert isinstance(host, Partial) and str(host) == "${?}.s3-website${?}.amazonaws.com"
+    assert isinstance(host, Partial) and str(host) == "${Bucket}.s3-website${region}.amazonaws.com"
 
 
 def test_find_in_map() -> None:
@@ -189,3 +189,9 @@ def test_resolution_keeps_marks() -> None:
     assert out.marks == node.marks
     assert out[0].value_marks["a"] == node[0].value_marks["a"]
     assert out[0]["b"].marks == [node[0]["b"].marks[0], node[0]["b"].marks[2]]
+
+
+def test_messages_name_the_unknown_pieces() -> None:
+    assert str(value('!Sub "${Stage}.${AWS::Region}.example.com"')) == "${Stage}.${AWS::Region}.example.com"
+    website = value('!Select [2, !Split ["/", !GetAtt Bucket.WebsiteURL]]')
+    assert str(website) == "${Bucket}.s3-website${region}.amazonaws.com"

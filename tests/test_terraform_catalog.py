@@ -89,10 +89,10 @@ def test_function_url_to_origin_domain_keeps_the_aws_shape() -> None:
     for text in ('${split("/", url)[2]}', '${trimsuffix(trimprefix(url, "https://"), "/")}'):
         value = evaluate_text(text, scope)
         assert isinstance(value, Partial), text
-        assert str(value) == "${?}.lambda-url.${?}.on.aws"
+        assert str(value) == "${aws_lambda_function_url.app}.lambda-url.${region}.on.aws"
         assert value.refs and value.refs[0].resource == "aws_lambda_function_url.app"
     # A prefix that is not there leaves the value as it was; one longer than the known text is undecided
-    assert str(evaluate_text('${trimprefix(url, "http://")}', scope)) == "https://${?}.lambda-url.${?}.on.aws/"
+    assert str(evaluate_text('${trimprefix(url, "http://")}', scope)) == "https://${aws_lambda_function_url.app}.lambda-url.${region}.on.aws/"
     assert isinstance(evaluate_text('${trimprefix(url, "https://x")}', scope), Unknown)
     # Dots may be inside the unknown labels: splitting on them is not decided
     assert isinstance(evaluate_text('${split(".", url)}', scope), Unknown)

@@ -122,12 +122,12 @@ class Resolver:
         if name in self.template.params:
             return self._parameter_value(name, self.template.params[name])
         if name in _PSEUDO:
-            return Unknown(f"{name} is only known at deployment (give --param {name}=...)")
+            return Unknown(f"{name} is only known at deployment (give --param {name}=...)", name=name)
         parameter = self.template.parameters.get(name)
         if isinstance(parameter, dict):
             if "Default" in parameter:
                 return self._parameter_value(name, self.resolve(parameter["Default"]))
-            return Unknown(f"parameter {name} has no default (give --param {name}=...)")
+            return Unknown(f"parameter {name} has no default (give --param {name}=...)", name=name)
         if name in self.template.resources:
             return Unknown(f"the physical id of {name} is only known after deployment", ResourceAttr(name))
         if "." in name:  # SAM: `!Ref Function.Version` / `!Ref Function.Alias`
@@ -293,7 +293,7 @@ _HANDLERS: dict[str, Callable[[Resolver, Any], Any]] = {
     "Fn::FindInMap": Resolver.find_in_map,
     "Fn::If": Resolver.if_,
     "Fn::Base64": Resolver.base64,
-    "Fn::ImportValue": lambda self, arg: Unknown("Fn::ImportValue is only known at deployment"),
+    "Fn::ImportValue": lambda self, arg: Unknown("Fn::ImportValue is only known at deployment", name="ImportValue"),
     "Fn::GetAZs": lambda self, arg: Unknown("Fn::GetAZs is only known at deployment"),
     "Fn::Cidr": lambda self, arg: Unknown("Fn::Cidr is not evaluated"),
     "Condition": lambda self, arg: self.condition(arg),

@@ -24,12 +24,13 @@ def attribute_value(shapes: Mapping[tuple[str, str], Shape], resource_type: str,
     shape = shapes.get((resource_type, ref.attribute))
     if shape is None:
         return unknown
+    name_piece = Unknown(unknown.reason, ref, name=ref.resource)
     parts: list[str | Unknown] = []
     for piece in shape:
         if piece is RESOURCE:
-            parts.append(unknown)
+            parts.append(name_piece)
         elif piece is REGION:
-            parts.append(Unknown(f"the Region is only known at {when}", ref))
+            parts.append(Unknown(f"the Region is only known at {when}", ref, name="region"))
         else:
             parts.append(str(piece))
     value = make_string(parts)

@@ -31,6 +31,12 @@ class Unknown:
 
     reason: str
     ref: ResourceAttr | None = None
+    name: str = ""  # what the value stands for in messages: a parameter, `AWS::Region`, `var.env`
+
+    @property
+    def placeholder(self) -> str:
+        """How a message shows this piece of a partly known name: `${OriginParam}`, `${Alb}`."""
+        return "${" + (self.name or (str(self.ref) if self.ref else "?")) + "}"
 
     def __str__(self) -> str:
         return f"<unknown: {self.reason}>"
@@ -57,7 +63,7 @@ class Partial:
         )
 
     def __str__(self) -> str:
-        return "".join(p if isinstance(p, str) else "${?}" for p in self.parts)
+        return "".join(p if isinstance(p, str) else p.placeholder for p in self.parts)
 
 
 def make_string(parts: list[str | Unknown]) -> str | Partial:

@@ -135,7 +135,7 @@ def display(value: Any) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, Unknown):  # name the reference when there is one: `Fn.Arn` says more than "unknown"
-        return str(value.ref) if value.ref else "(unknown)"
+        return value.name or (str(value.ref) if value.ref else "(unknown)")
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (list, tuple)):

@@ -121,7 +121,7 @@ class Scope:
             if isinstance(body, dict) and "default" in body:
                 value = self.resolve(body["default"])
             else:
-                value = Unknown(f"var.{name} has no value (give it with --var or --var-file)")
+                value = Unknown(f"var.{name} has no value (give it with --var or --var-file)", name=f"var.{name}")
         self._var_values[name] = value
         return value
 
@@ -131,7 +131,7 @@ class Scope:
         if f"local.{name}" in self.module.duplicates:
             return Unknown(f"local.{name} is defined more than once")
         if name not in self.module.locals or name in self._busy or self.depth > 50:
-            return Unknown(f"local.{name} is not known")
+            return Unknown(f"local.{name} is not known", name=f"local.{name}")
         self._busy.add(name)
         try:
             value = self.resolve(self.module.locals[name])
