@@ -1,0 +1,51 @@
+"""The README stays true: its test command is what CI runs, and its example policy works."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import ROOT
+
+from policykit import api
+from policykit.policy.loader import read_policy_file
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _block_after(heading: str, language: str) -> str:
+    section = README[README.index(heading):]
+    match = re.search(rf"```{language}\n(.*?)```", section, re.DOTALL)
+    assert match, f"no {language} block after {heading}"
+    return match.group(1)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    command = _block_after("## Run the tests", "sh").strip()
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci_lines
+
+
+def test_the_readme_example_policy_is_valid_and_fires(tmp_path: Path) -> None:
+    policy_dir = tmp_path / "policies"
+    policy_dir.mkdir()
+    (policy_dir / "ACME001-origin-read-timeout.yaml").write_text(_block_after("## Your own policies", "yaml"))
+    read_policy_file(policy_dir / "ACME001-origin-read-timeout.yaml", validate=True)
+    template = tmp_path / "cdn.yaml"
+    template.write_text("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Origins:
+          - Id: app
+            DomainName: app.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only, OriginReadTimeout: 60}
+        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
+""")
+    result = api.scan([template], api.ScanOptions(policy_dirs=(policy_dir,)))
+    fired = [f for f in result.findings if f.policy_id == "ACME001"]
+    assert [(f.location.line, f.severity.value) for f in fired] == [(10, "warning")]
+    assert fired[0].message == "origin 'app' of distribution Cdn waits 60 s for the origin: our limit is 30 s."
