@@ -95,7 +95,7 @@ def _from_yaml(text: str, file: str) -> tuple[Any, Locate]:
 def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
     if sys.version_info >= (3, 11):
         import tomllib
-    else:  # Python 3.10: the same parser, from PyPI
+    else:  # Python 3.10: the same parser, as the tomli package
         try:
             import tomli as tomllib
         except ModuleNotFoundError:

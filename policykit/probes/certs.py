@@ -90,11 +90,13 @@ def _info(cert: x509.Certificate) -> CertInfo:
 
 
 def _self_signed(cert: x509.Certificate) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     if cert.issuer != cert.subject:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except Exception:  # a different key under the same name, or an unsupported algorithm
+    except (InvalidSignature, ValueError, TypeError):  # another key under the same name, or an odd algorithm
         return False
     return True
 

@@ -81,7 +81,7 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "policykit", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": "https://pypi.org/project/policykit/", "rules": rules}},
+                                "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(options.base_dir).resolve().as_uri() + "/"}},
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
