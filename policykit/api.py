@@ -221,7 +221,13 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
 
             probe_model(model, options.live)
         findings, failures = engine.run(policies, model)
-        annotate = getattr(model, "annotate", None)  # e.g. a plan's findings say their line is in the plan JSON
-        result.findings.extend(map(annotate, findings) if annotate else findings)
-        result.findings.extend(getattr(model, "notes", ()))  # e.g. Terraform modules not followed
+        if model.location_note:
+            findings = [_with_location_note(f, model.location_note) for f in findings]
+        result.findings.extend(findings)
+        result.findings.extend(model.notes)
         result.errors.extend(ScanError(model.file, failure) for failure in failures)
+
+
+def _with_location_note(finding: Finding, note: str) -> Finding:
+    where = f"{note} (resource address: {finding.resource or 'see the message'})"
+    return replace(finding, evidence=(("location", where), *finding.evidence))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policykit.model.base import ModelObject
 from policykit.model.related import (
@@ -12,6 +12,9 @@ from policykit.model.related import (
     RequestPolicy,
 )
 from policykit.model.values import ResourceAttr
+
+if TYPE_CHECKING:
+    from policykit.findings import Finding
 
 
 @dataclass(eq=False)
@@ -179,6 +182,9 @@ class Model:
     distributions: list[Distribution] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)  # related objects by logical id/address
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # what loading could not follow (remote modules)
+    # Said of every finding's location when it is not a line of the source (a plan's JSON)
+    location_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,23 +25,16 @@ MAX_INSTANCES = 50
 _MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
-@dataclass(eq=False)
-class TerraformModel(Model):
-    """A Model with notes: info findings about what was not followed (remote modules)."""
-
-    notes: list[Finding] = field(default_factory=list)
-
-
 @dataclass
 class _Build:
-    models: dict[str, TerraformModel] = field(default_factory=dict)
+    models: dict[str, Model] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     objects: dict[str, Any] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
 
-    def model(self, file: str) -> TerraformModel:
-        return self.models.setdefault(file, TerraformModel(file))
+    def model(self, file: str) -> Model:
+        return self.models.setdefault(file, Model(file))
 
 
 def load_files(files: list[Path]) -> list[Block]:
@@ -62,11 +55,10 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
         model.resources = build.objects
     models: list[Model] = list(build.models.values())
     if not models:
-        models = [TerraformModel(anchor, resources=build.objects)]
+        models = [Model(anchor, resources=build.objects)]
     first = models[0]
     first.problems.extend(build.problems)  # problems carry their own file in their location
-    if isinstance(first, TerraformModel):
-        first.notes.extend(build.notes)
+    first.notes.extend(build.notes)
     return models
 
 

@@ -8,11 +8,9 @@ source lines: findings point at the resource's values in the plan JSON file itse
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from policykit.cfn.reader import Reader
-from policykit.findings import Finding
 from policykit.location import Location
 from policykit.model.cloudfront import Model, Problem
 from policykit.model.values import ResourceAttr, Unknown
@@ -24,15 +22,8 @@ from policykit.terraform.to_model import distribution
 DISTRIBUTION = "aws_cloudfront_distribution"
 
 
-@dataclass(eq=False)
-class PlanModel(Model):
-    """The model of a plan: its findings say that their line is one of the plan JSON."""
-
-    def annotate(self, finding: Finding) -> Finding:
-        # Without this, a line of plan.json reads like a line of the configuration to fix.
-        where = (f"a line of the plan JSON, not of a .tf file: plans carry no source positions "
-                 f"(resource address: {finding.resource or 'see the message'})")
-        return replace(finding, evidence=(("location", where), *finding.evidence))
+# Without this, a line of plan.json reads like a line of the configuration to fix.
+PLAN_LOCATION = "a line of the plan JSON, not of a .tf file: plans carry no source positions"
 
 
 def is_plan(root: Any) -> bool:
@@ -41,7 +32,7 @@ def is_plan(root: Any) -> bool:
 
 
 def plan_models(root: MDict, file: str) -> list[Model]:
-    model = PlanModel(file)
+    model = Model(file, location_note=PLAN_LOCATION)
     unknown_paths = _after_unknown(root)
     expressions = _expressions(root)
     types: dict[str, str] = {}
