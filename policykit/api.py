@@ -226,6 +226,10 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
         result.findings.extend(findings)
         result.findings.extend(model.notes)
         result.errors.extend(ScanError(model.file, failure) for failure in failures)
+        if options.suppressions:  # collected while loading: policykit/suppress.py only filters
+            result.suppressions.extend(model.suppressions)
+            result.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)
+                                 for exc in model.suppression_errors)
 
 
 def _with_location_note(finding: Finding, note: str) -> Finding:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykit.location import Location
+from policykit.source.suppressions import Suppression
 
 
 class Severity(str, enum.Enum):
@@ -112,6 +113,8 @@ class ScanResult:
     distributions: dict[str, int] = field(default_factory=dict)  # per file
     policies: list[PolicyInfo] = field(default_factory=list)
     baseline: str = ""  # the baseline file compared against, "" when none
+    # written in the scanned sources, gathered from the models (policykit/suppress.py filters with them)
+    suppressions: list[Suppression] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

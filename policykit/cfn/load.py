@@ -13,6 +13,7 @@ from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.files import read_text
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict, child_mark
+from policykit.source.suppressions import cfn_suppressions
 from policykit.source.yaml_loader import load_yaml
 
 _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
@@ -42,7 +43,13 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
             raise InputError(file, "a template must be a mapping at the top", 1, 1)
         return None
     check_shape(root, file)
-    return template_to_model(Template(file, root, params))
+    model = template_to_model(Template(file, root, params))
+    if "policykit" in text:  # cheap: most templates have no suppression
+        try:
+            model.suppressions.extend(cfn_suppressions(root, file))
+        except InputError as exc:  # reported, and the template's findings still are
+            model.suppression_errors.append(exc)
+    return model
 
 
 def check_shape(root: MDict, file: str) -> None:

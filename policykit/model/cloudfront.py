@@ -14,7 +14,9 @@ from policykit.model.related import (
 from policykit.model.values import ResourceAttr
 
 if TYPE_CHECKING:
+    from policykit.errors import InputError
     from policykit.findings import Finding
+    from policykit.source.suppressions import Suppression
 
 
 @dataclass(eq=False)
@@ -185,6 +187,10 @@ class Model:
     notes: list[Finding] = field(default_factory=list)  # what loading could not follow (remote modules)
     # Said of every finding's location when it is not a line of the source (a plan's JSON)
     location_note: str = ""
+    # Suppressions written in the source, collected by the loader from what it read (never re-read)
+    suppressions: list[Suppression] = field(default_factory=list)
+    # Invalid ones (no reason, bad date): input errors, while the file's findings are still reported
+    suppression_errors: list[InputError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,11 @@ def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
         files = list(item.files) or sorted(item.path.glob("*.tf"))
         directory = item.path if item.path.is_dir() else item.path.parent
         variables = variable_values(directory, options.tf_var_files, options.tf_vars)
-        return module_models(directory, load_files(files), variables, str(files[0] if files else item.path))
+        loaded = load_files(files)
+        models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path))
+        models[0].suppressions.extend(loaded.suppressions)  # module_models returns at least one model
+        models[0].suppression_errors.extend(loaded.suppression_errors)
+        return models
     return _read_json(item, options)
 
 

@@ -40,8 +40,12 @@ class _Positions:
 
 
 def load_hcl(path: Path) -> list[Block]:
-    file = str(path)
-    text = _read(path)
+    """The blocks of one `.tf` file (read_hcl + parse_hcl, for callers that need nothing else of the text)."""
+    return parse_hcl(read_hcl(path), str(path))
+
+
+def parse_hcl(text: str, file: str) -> list[Block]:
+    """The top-level blocks of a `.tf` file's text; `file` names it in positions and errors."""
     import hcl2  # lazily: only when a .tf file is scanned
     from lark.exceptions import LarkError, UnexpectedInput
 
@@ -71,7 +75,7 @@ def load_hcl(path: Path) -> list[Block]:
     return blocks
 
 
-def _read(path: Path) -> str:
+def read_hcl(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,7 +14,8 @@ from policykit.model.cloudfront import Model, Problem
 from policykit.model.values import Partial, Unknown
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict
-from policykit.terraform.hcl import Block, load_hcl, load_tf_json
+from policykit.source.suppressions import Suppression, terraform_suppressions
+from policykit.terraform.hcl import Block, load_tf_json, parse_hcl, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.related import BUILDERS, LINKED, link
 from policykit.terraform.to_model import distribution
@@ -37,14 +38,28 @@ class _Build:
         return self.models.setdefault(file, Model(file))
 
 
-def load_files(files: list[Path]) -> list[Block]:
-    blocks: list[Block] = []
+@dataclass
+class LoadedFiles:
+    """What a module's files declare, from one read of each file."""
+
+    blocks: list[Block] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)  # `# policykit:ignore` comments
+    suppression_errors: list[InputError] = field(default_factory=list)  # invalid ones, one per file at most
+
+
+def load_files(files: list[Path]) -> LoadedFiles:
+    loaded = LoadedFiles()
     for path in files:
         if path.name.lower().endswith(".tf.json"):
-            blocks.extend(load_tf_json(path) or [])
-        else:
-            blocks.extend(load_hcl(path))
-    return blocks
+            loaded.blocks.extend(load_tf_json(path) or [])  # JSON has no comments: no suppressions
+            continue
+        text = read_hcl(path)
+        loaded.blocks.extend(parse_hcl(text, str(path)))
+        try:
+            loaded.suppressions.extend(terraform_suppressions(text, str(path)))
+        except InputError as exc:  # reported, and the module's findings still are
+            loaded.suppression_errors.append(exc)
+    return loaded
 
 
 def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str) -> list[Model]:
@@ -155,7 +170,8 @@ def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, dept
         return
     files = sorted(p for p in directory.iterdir() if p.name.endswith((".tf", ".tf.json")))
     inputs = {key: scope.resolve(value) for key, value in block.body.items() if key not in _MODULE_META}
-    child = Module(directory, load_files(files), inputs, prefix=f"{parent.prefix}module.{name}.")
+    # Only the root module's suppressions count (a called module's are its own authors' business).
+    child = Module(directory, load_files(files).blocks, inputs, prefix=f"{parent.prefix}module.{name}.")
     _add_module(build, child, depth + 1)
 
 

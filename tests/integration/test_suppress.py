@@ -14,7 +14,8 @@ from templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 from policykit.api import scan
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.location import Location
-from policykit.suppress import apply, resource_blocks, terraform_suppressions
+from policykit.source.suppressions import resource_blocks, terraform_suppressions
+from policykit.suppress import apply
 
 Write = Callable[[str, str], Path]
 
