@@ -21,7 +21,7 @@ from policykit.model.cloudfront import (
 )
 from policykit.model.related import Certificate, LambdaFunction, RequestPolicy
 from policykit.model.values import Partial, Unknown
-from policykit.source.nodes import MList
+from policykit.source.nodes import MDict, MList
 from policykit.terraform.module import UNKNOWN_BLOCKS
 
 WEBSOCKET_TAG = "policykit:websocket"
@@ -56,8 +56,29 @@ def unknown_blocks(node: Any, key: str) -> Unknown | None:
     return marker.get(key) if isinstance(marker, dict) else None
 
 
+def without_nulls(node: Any) -> Any:
+    """The body with every argument set to null left out: Terraform treats `x = null` as not written.
+
+    Modules pass optional settings as `lookup(v, "origin_read_timeout", null)`; read as a value,
+    null would be a setting "that is not a number" instead of CloudFront's default.
+    """
+    if isinstance(node, MDict):
+        out = MDict(node.mark)
+        for key, value in node.items():
+            if value is not None:
+                out.set(key, without_nulls(value), node.key_marks.get(key, node.mark), node.mark_of(key))
+        return out
+    if isinstance(node, MList):
+        items = MList(node.mark)
+        for index, item in enumerate(node):
+            items.add(without_nulls(item), node.mark_of(index))
+        return items
+    return node
+
+
 def distribution(read: Reader, body: dict[str, Any], address: str, loc: Location,
                  resources: dict[str, Any], types: dict[str, str]) -> Distribution:
+    body = without_nulls(body)
     dist = Distribution(resource=address, loc=loc)
     dist.enabled = read.boolean(body, "enabled", True)
     dist.locs = read.locs(body, {"enabled": "enabled", "aliases": "aliases", "origins": "origin",
@@ -72,7 +93,9 @@ def distribution(read: Reader, body: dict[str, Any], address: str, loc: Location
     if isinstance(aliases, Unknown):
         dist.unknowns["aliases"] = aliases
     else:
-        dist.aliases = [Alias(name=name, distribution=dist, resource=address, loc=read.loc(body["aliases"], index))
+        # Aliases from a variable have no marks of their own: point at the `aliases` argument.
+        dist.aliases = [Alias(name=name, distribution=dist, resource=address,
+                              loc=_located(read.loc(body["aliases"], index), read.loc(body, "aliases")))
                         for index, name in enumerate(aliases)]
     dist.viewer_certificate = _viewer_certificate(read, body, resources, dist)
     for origin_loc, node in blocks(read, body, "origin"):
@@ -85,6 +108,10 @@ def distribution(read: Reader, body: dict[str, Any], address: str, loc: Location
         dist.ordered_behaviors.append(_behavior(read, node, behavior_loc, dist, resources, types))
     dist.websocket_paths = _websocket_tag(body)
     return dist
+
+
+def _located(loc: Location, fallback: Location) -> Location:
+    return loc if loc.line else fallback
 
 
 def _viewer_certificate(read: Reader, body: dict[str, Any], resources: dict[str, Any],
