@@ -61,6 +61,8 @@ def check_shape(root: MDict, file: str) -> None:
     resources = root.get("Resources") or MDict()
     for logical_id, resource in resources.items():
         mark = resources.mark_of(logical_id)
+        if logical_id.startswith("Fn::ForEach::"):
+            continue  # AWS::LanguageExtensions: the resources it makes are unknown until deployment
         if not isinstance(resource, dict):
             raise InputError(file, f"resource {logical_id} must be a mapping", mark.line, mark.column)
         rtype = resource.get("Type")
