@@ -32,6 +32,7 @@ FACTS: dict[str, dict[str, Fact]] = {
         "uses_https": origins.uses_https,
         "behaviors": origins.behaviors,
         "forwards_host": origins.forwards_host,
+        "viewer_host_is_cloudfront_name": origins.viewer_host_is_cloudfront_name,
         "validated_names": origins.validated_names,
         "domain_name_problem": reachability.domain_name_problem,
         "domain_name_valid": reachability.domain_name_valid,

@@ -66,3 +66,13 @@ def validated_names(origin: Origin) -> list[Any]:
     if forwarding and origin.distribution is not None:
         names.extend(alias.name for alias in origin.distribution.aliases)
     return names
+
+
+def viewer_host_is_cloudfront_name(origin: Origin) -> Truth:
+    """Without aliases, is the viewer Host the distribution's own *.cloudfront.net name (no alias at all)?"""
+    dist = origin.distribution
+    if dist is None:
+        return False
+    if "aliases" in dist.unknowns:
+        return dist.unknowns["aliases"]  # type: ignore[no-any-return]
+    return not dist.aliases
