@@ -34,8 +34,13 @@ def _laughs() -> str:
     return "".join(lines) + "Resources: {}\n"
 
 
-# name -> (content, line of the error, a piece of the message)
-UNREADABLE: dict[str, tuple[str, int, str]] = {
+# Deep nesting: policykit's own depth bound, or the parser's own when it sees the depth first (PyYAML 6.0.4's
+# scanner reads a flow collection ahead and stops at its own limit); either way one line at the right place.
+# The suite must not depend on a library's wording, so for those cases any "invalid YAML" message is accepted.
+DEEP = ("nested deeper than", "invalid YAML")
+
+# name -> (content, line of the error, pieces of the message: one of them must appear)
+UNREADABLE: dict[str, tuple[str, int, str | tuple[str, ...]]] = {
     "invalid.yaml": (HEAD + "Resources:\n  Bucket: {Type: AWS::S3::Bucket\n", 4, "invalid YAML"),
     "tabs.yaml": (HEAD + "Resources:\n\tBucket: {}\n", 3, "invalid YAML"),
     "invalid.json": ('{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {,}\n}\n', 3, "invalid JSON"),
@@ -49,8 +54,8 @@ UNREADABLE: dict[str, tuple[str, int, str]] = {
                              "Properties of D must be a mapping"),
     "top-level-list.yaml": ("- " + HEAD, 1, "a template must be a mapping at the top"),
     "mapping-key.yaml": (HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::S3::Bucket}\n", 3, "mapping key"),
-    "deep.yaml": (HEAD + "Resources: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, "nested deeper than"),
-    "deep-mapping.yaml": (HEAD + "Resources: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", 2, "nested deeper"),
+    "deep.yaml": (HEAD + "Resources: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, DEEP),
+    "deep-mapping.yaml": (HEAD + "Resources: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", 2, DEEP),
     "deep.json": ('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": ' + "[" * 100_000 + "]" * 100_000
                   + "}", 2, "nested deeper than"),
     "laughs.yaml": (_laughs(), 7, "aliases expand to more than"),
@@ -82,7 +87,8 @@ def test_directory_of_non_templates_is_quiet(run_cli: RunCli, write: Write, tmp_
 @pytest.mark.parametrize("name", sorted(UNREADABLE))
 def test_unreadable_template_is_one_line_error_and_others_still_scan(run_cli: RunCli, write: Write,
                                                                      name: str) -> None:
-    text, line, message = UNREADABLE[name]
+    text, line, pieces = UNREADABLE[name]
+    accepted = (pieces,) if isinstance(pieces, str) else pieces
     path = write(name, text)
     started = time.monotonic()
     code, out, err = run_cli("scan", "--format", "json", str(path), str(BROKEN))
@@ -92,14 +98,14 @@ def test_unreadable_template_is_one_line_error_and_others_still_scan(run_cli: Ru
     [error] = document["errors"]
     assert error["file"] == str(path)
     assert error["line"] == line, error
-    assert message in error["message"]
+    assert any(piece in error["message"] for piece in accepted), error
     # the other file is still scanned and reported
     assert {"PK101", "PK201"} <= {f["policy_id"] for f in document["findings"]}
     assert document["summary"]["files"] == 1
     # stderr: exactly one line `policykit: file:line:col: message`, never a traceback
     [stderr_line] = err.strip().splitlines()
     assert stderr_line.startswith(f"policykit: {path}:{line}:")
-    assert message in stderr_line
+    assert any(piece in stderr_line for piece in accepted)
     assert "Traceback" not in out + err
 
 
