@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from policykit.cfn.build import template_to_model
 from policykit.cfn.template import Template
-from policykit.cfn.to_model import template_to_model
 from policykit.errors import InputError
 from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text

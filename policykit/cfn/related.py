@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from policykit.cfn.intrinsics import Resolver
-from policykit.cfn.reader import Reader
+from policykit.location import Location
 from policykit.model.cloudfront import Problem
+from policykit.model.reader import Reader
+from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
     HeadersConfig,
@@ -18,16 +20,7 @@ from policykit.model.related import (
     SecurityGroup,
     SecurityGroupRule,
 )
-from policykit.model.values import Partial, ResourceAttr, Unknown
-
-
-def ref_target(value: Any) -> ResourceAttr | None:
-    """The resource a resolved value refers to (`!Ref X`, `!GetAtt X.Y`, `${X.Y}` in a string)."""
-    if isinstance(value, Unknown):
-        return value.ref
-    if isinstance(value, Partial) and value.refs:
-        return value.refs[0]
-    return None
+from policykit.model.values import Partial, Unknown
 
 
 def _certificate(read: Reader, props: dict[str, Any]) -> Certificate:
@@ -52,12 +45,12 @@ def _load_balancer(read: Reader, props: dict[str, Any]) -> LoadBalancer:
 def _classic_load_balancer(read: Reader, props: dict[str, Any]) -> LoadBalancer:
     balancer = _load_balancer(read, props)
     balancer.lb_type = "classic"
-    for index, item in read.items(props, "Listeners"):
+    for loc, item in read.items(props, "Listeners"):
         balancer.listeners.append(Listener(
             port=read.integer(item, "LoadBalancerPort"),
             protocol=_upper(read.scalar(item, "Protocol")),
             certificate_arns=[read.scalar(item, "SSLCertificateId")] if "SSLCertificateId" in item else [],
-            loc=read.loc(props["Listeners"], index),
+            loc=loc,
             locs=read.locs(item, {"port": "LoadBalancerPort", "protocol": "Protocol"}),
         ))
     return balancer
@@ -75,7 +68,7 @@ def _listener(read: Reader, props: dict[str, Any]) -> Listener:
     )
 
 
-def _ingress_rule(read: Reader, node: Any, index: int | None, item: dict[str, Any]) -> SecurityGroupRule:
+def _ingress_rule(read: Reader, loc: Location, item: dict[str, Any]) -> SecurityGroupRule:
     return SecurityGroupRule(
         protocol=str(read.scalar(item, "IpProtocol", "-1")).lower(),
         from_port=read.integer(item, "FromPort"),
@@ -83,13 +76,12 @@ def _ingress_rule(read: Reader, node: Any, index: int | None, item: dict[str, An
         cidr=read.scalar(item, "CidrIp") or read.scalar(item, "CidrIpv6"),
         prefix_list=read.scalar(item, "SourcePrefixListId"),
         source_group=read.scalar(item, "SourceSecurityGroupId"),
-        loc=read.loc(node, index) if index is not None else read.loc(item),
+        loc=loc,
     )
 
 
 def _security_group(read: Reader, props: dict[str, Any]) -> SecurityGroup:
-    rules = [_ingress_rule(read, props["SecurityGroupIngress"], index, item)
-             for index, item in read.items(props, "SecurityGroupIngress")]
+    rules = [_ingress_rule(read, loc, item) for loc, item in read.items(props, "SecurityGroupIngress")]
     return SecurityGroup(ingress=rules)
 
 
@@ -232,7 +224,7 @@ def _link_ingress(objects: dict[str, Any], logical_id: str, props: dict[str, Any
     target = ref_target(props.get("GroupId"))
     group = objects.get(target.resource) if target else None
     if isinstance(group, SecurityGroup):
-        group.ingress.append(_ingress_rule(read, props, None, props))
+        group.ingress.append(_ingress_rule(read, read.loc(props), props))
 
 
 def _link_version(objects: dict[str, Any], logical_id: str, props: dict[str, Any], read: Reader) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from policykit.data import load
-from policykit.facts.logic import Truth, any_true
 from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
 from policykit.model.related import HeadersConfig
+from policykit.model.truth import Truth, any_true
 from policykit.model.values import Unknown
 
 _ALL = ("allviewer", "allviewerandwhitelistcloudfront")
@@ -116,6 +116,5 @@ def target_exists(behavior: CacheBehavior) -> Truth:
     if any(not isinstance(i, str) for i in ids):
         return Unknown("an origin id is not known")
     dist = behavior.distribution
-    if dist is not None and "origins" in dist.unknowns:
-        return dist.unknowns["origins"]  # type: ignore[no-any-return]
-    return False
+    more = (dist.origins.more or dist.origin_groups.more) if dist is not None else None
+    return more if more is not None else False

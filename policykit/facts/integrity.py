@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.facts.logic import Truth, any_true
 from policykit.model.cloudfront import CustomHeader, Origin, OriginGroup
-from policykit.model.values import Partial, Unknown
+from policykit.model.truth import Truth, any_true
+from policykit.model.values import MaybeMore, Partial, Unknown
 
 FAILOVER_STATUS_CODES = frozenset({400, 403, 404, 416, 500, 502, 503, 504})
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -25,11 +25,13 @@ def group_problems(group: OriginGroup) -> list[str] | Unknown:
     problems: list[str] = []
     unknown: Unknown | None = None
     members = group.member_ids
-    if len(members) != 2:
+    if members.more is not None and len(members) <= 2:
+        unknown = members.more
+    elif len(members) != 2:
         problems.append(f"it has {len(members)} members instead of exactly two")
     dist = group.distribution
     origin_ids = [o.id for o in dist.origins] if dist else []
-    ids_known = all(isinstance(i, str) for i in origin_ids) and not (dist and "origins" in dist.unknowns)
+    ids_known = all(isinstance(i, str) for i in origin_ids) and not (dist and dist.origins.more)
     for member in members:
         if not isinstance(member, str):
             unknown = unknown or Unknown(getattr(member, "reason", "a member id is not known"))
@@ -38,6 +40,7 @@ def group_problems(group: OriginGroup) -> list[str] | Unknown:
                 problems.append(f"member '{member}' is not an origin of the distribution")
             else:
                 unknown = unknown or Unknown("an origin id is not known")
+    unknown = unknown or group.status_codes.more
     for code in group.status_codes:
         number = _int(code)
         if isinstance(number, Unknown):
@@ -73,7 +76,10 @@ def _int(code: Any) -> int | Unknown:
 def _write_behaviors(group: OriginGroup) -> list[tuple[str, str]] | Unknown:
     dist = group.distribution
     found: list[tuple[str, str]] = []
-    for behavior in (dist.behaviors if dist else []):
+    every = dist.behaviors if dist else MaybeMore()
+    if every.more is not None:
+        return every.more
+    for behavior in every:
         if behavior.target_origin_id != group.id or not isinstance(group.id, str):
             continue
         methods = behavior.allowed_methods
@@ -95,8 +101,8 @@ def duplicate_id(origin: Origin) -> Truth:
         return False
     if not isinstance(origin.id, str):
         return Unknown(getattr(origin.id, "reason", "the origin Id is not known"))
-    return any_true(o.id == origin.id if isinstance(o.id, str) else Unknown("an origin Id is not known")
-                    for o in earlier)
+    return any_true((o.id == origin.id if isinstance(o.id, str) else Unknown("an origin Id is not known")
+                     for o in earlier), more=dist.origins.more)
 
 
 def header_refused(header: CustomHeader) -> Truth:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.facts.logic import Truth
 from policykit.facts.viewer import arn_region
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
+from policykit.model.truth import Truth
 from policykit.model.values import Partial, Unknown
 
 # (model field, CloudFormation property) of function properties Lambda@Edge restricts
@@ -138,7 +138,8 @@ def event_conflict(association: EdgeAssociation) -> Truth:
         return True
     if event in VIEWER_EVENTS and any(f.event_type == event for f in behavior.function_associations):
         return True
-    unknown: Any = next((a.event_type for a in earlier if not isinstance(a.event_type, str)), None)
+    unknown: Any = next((a.event_type for a in earlier if not isinstance(a.event_type, str)),
+                        behavior.lambda_associations.more)
     if unknown is None and event in VIEWER_EVENTS:
         unknown = next((f.event_type for f in behavior.function_associations
                         if not isinstance(f.event_type, str)), None)

@@ -11,10 +11,10 @@ import ipaddress
 from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
-from policykit.facts.logic import Truth, any_true
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
-from policykit.model.values import Unknown
+from policykit.model.truth import Truth, any_true
+from policykit.model.values import MaybeMore, Unknown
 
 # Listener protocols that carry HTTP / HTTPS from CloudFront (TCP passes either through).
 _CARRIES = {"HTTP": {"HTTP", "TCP", "TCP_UDP"}, "HTTPS": {"HTTPS", "TLS", "SSL", "TCP", "TCP_UDP"}}
@@ -29,7 +29,8 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
     """Can a viewer reach this origin over plain HTTP (a behavior with allow-all)?"""
     dist = origin.distribution
     values: list[Truth] = []
-    for behavior in (dist.behaviors if dist else []):
+    every = dist.behaviors if dist else MaybeMore()
+    for behavior in every:
         target = behavior_facts.target(behavior)
         if target is None and not isinstance(behavior.target_origin_id, str):
             values.append(Unknown("a TargetOriginId is not known"))
@@ -41,7 +42,7 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
             values.append(policy == "allow-all")
         else:
             values.append(Unknown(getattr(policy, "reason", "the viewer protocol policy is not known")))
-    return any_true(values)
+    return any_true(values, more=every.more)
 
 
 def origin_protocols(origin: Origin) -> list[tuple[str, Any]] | Unknown:

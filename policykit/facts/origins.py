@@ -7,9 +7,9 @@ from typing import Any
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
 from policykit.facts.hostnames import endpoint_kind as classify
-from policykit.facts.logic import Truth, any_true
 from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
-from policykit.model.values import Unknown
+from policykit.model.truth import Truth, any_true
+from policykit.model.values import MaybeMore, Unknown
 
 
 def endpoint_kind(origin: Origin) -> str | Unknown:
@@ -34,13 +34,14 @@ def uses_https(origin: Origin) -> Truth:
     return Unknown(getattr(policy, "reason", "the origin protocol policy is not known"))
 
 
-def behaviors(origin: Origin) -> list[CacheBehavior]:
+def behaviors(origin: Origin) -> MaybeMore[CacheBehavior]:
     """The cache behaviors whose requests reach this origin (directly or through an origin group)."""
     dist = origin.distribution
     if dist is None:
-        return []
-    reached = []
-    for behavior in dist.behaviors:
+        return MaybeMore()
+    every = dist.behaviors
+    reached: MaybeMore[CacheBehavior] = MaybeMore(more=every.more)
+    for behavior in every:
         target = behavior_facts.target(behavior)
         if target is origin or (isinstance(target, OriginGroup) and origin.id in target.member_ids):
             reached.append(behavior)
@@ -54,7 +55,8 @@ def forwards_host(origin: Origin) -> Truth:
         Unknown("a TargetOriginId is not known")
         for b in (dist.behaviors if dist else []) if not isinstance(b.target_origin_id, str)
     ]
-    return any_true([*(behavior_facts.forwards_host(b) for b in behaviors(origin)), *unknown_targets])
+    reaching = behaviors(origin)
+    return any_true([*(behavior_facts.forwards_host(b) for b in reaching), *unknown_targets], more=reaching.more)
 
 
 def validated_names(origin: Origin) -> list[Any]:
@@ -73,6 +75,6 @@ def viewer_host_is_cloudfront_name(origin: Origin) -> Truth:
     dist = origin.distribution
     if dist is None:
         return False
-    if "aliases" in dist.unknowns:
-        return dist.unknowns["aliases"]  # type: ignore[no-any-return]
-    return not dist.aliases
+    if dist.aliases:
+        return False
+    return dist.aliases.more if dist.aliases.more is not None else True

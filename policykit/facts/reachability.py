@@ -10,9 +10,9 @@ from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import is_ip_address
 from policykit.facts.load_balancers import origin_protocols
-from policykit.facts.logic import Truth, any_true
 from policykit.model.cloudfront import Distribution, Origin
 from policykit.model.derived import OriginSetting
+from policykit.model.truth import Truth, any_true
 from policykit.model.values import Partial, Unknown
 
 # Endpoints that route by their own Host name: the viewer's Host breaks them (403/404/502).
@@ -154,7 +154,8 @@ def host_forwarded_to_aws_endpoint(origin: Origin) -> Truth:
 
 
 def _forwarding(origin: Origin) -> Truth:
-    return any_true(behavior_facts.forwards_host(b) for b in origin_facts.behaviors(origin))
+    reaching = origin_facts.behaviors(origin)
+    return any_true((behavior_facts.forwards_host(b) for b in reaching), more=reaching.more)
 
 
 def host_forwarding_behaviors(origin: Origin) -> list[Any]:

@@ -14,10 +14,10 @@ from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import covered
 from policykit.facts.load_balancers import load_balancer
-from policykit.facts.logic import Truth
 from policykit.model.cloudfront import Distribution, Origin
 from policykit.model.derived import OriginName
 from policykit.model.related import Certificate, Listener
+from policykit.model.truth import Truth, any_true
 from policykit.model.values import Unknown
 
 # What the ELB API, CloudFormation and Terraform use when SslPolicy is omitted.
@@ -71,11 +71,9 @@ def origin_certificate_names(origin: Origin) -> list[Any] | Unknown:
     return [n for c in certificates for n in c.names if n is not None]
 
 
-def _needed(values: list[Truth], want: bool) -> Truth:
-    """True if a behavior's Host forwarding is `want`; Unknown if one is undecided; else False."""
-    if any(v is want for v in values):
-        return True
-    return next((v for v in values if isinstance(v, Unknown)), False)
+def _needed(values: list[Truth], want: bool, more: Unknown | None) -> Truth:
+    """True if a behavior's Host forwarding is `want`; Unknown if one is undecided or may exist; else False."""
+    return any_true((v if isinstance(v, Unknown) else v is want for v in values), more=more)
 
 
 def origin_names(dist: Distribution) -> list[OriginName]:
@@ -87,14 +85,15 @@ def origin_names(dist: Distribution) -> list[OriginName]:
         certificates = origin_certificates(origin)
         names = origin_certificate_names(origin)
         kept = [] if isinstance(certificates, Unknown) else certificates
-        forwarding = [behavior_facts.forwards_host(b) for b in origin_facts.behaviors(origin)]
+        reaching = origin_facts.behaviors(origin)
+        forwarding = [behavior_facts.forwards_host(b) for b in reaching]
         # Host not forwarded by some behavior (or no behavior at all): the origin domain is checked
-        domain_needed = _needed(forwarding, False) if forwarding else True
+        domain_needed = _needed(forwarding, False, reaching.more) if forwarding else True
         if domain_needed is not False:
             out.append(OriginName(origin=origin, name=origin.domain_name, source="origin domain",
                                   needed=domain_needed, certificate_names=names, certificates=kept,
                                   resource=dist.resource, loc=origin.location_of("domain_name")))
-        aliases_needed = _needed(forwarding, True)
+        aliases_needed = _needed(forwarding, True, reaching.more)
         if aliases_needed is not False:
             out.extend(OriginName(origin=origin, name=alias.name, source="alias (Host forwarded)",
                                   needed=aliases_needed, certificate_names=names, certificates=kept,

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
-from policykit.facts.logic import Truth, all_true
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
+from policykit.model.truth import Truth, all_true
 from policykit.model.values import Partial, Unknown
 
 # Security policies older than TLSv1.2_2021 (TLSv1.2_2025 and TLSv1.3_2025 are newer, not older).
@@ -33,10 +33,8 @@ def arn_region(arn: Any) -> str | Unknown:
 
 def aliases_without_certificate(dist: Distribution) -> Truth:
     """Does the distribution have aliases but the default CloudFront certificate (or none)?"""
-    if "aliases" in dist.unknowns:
-        return dist.unknowns["aliases"]  # type: ignore[no-any-return]
     if not dist.aliases:
-        return False
+        return dist.aliases.more if dist.aliases.more is not None else False
     viewer = dist.viewer_certificate
     if viewer is None:
         return True

@@ -16,8 +16,6 @@ class ModelObject:
     loc: Location = field(default=Location(""), kw_only=True)
     locs: dict[str, Location] = field(default_factory=dict, kw_only=True, repr=False)
     resource: str = field(default="", kw_only=True)  # logical id or Terraform address
-    # list fields whose content is only known at deployment, with the reason (e.g. `Origins: !Ref X`)
-    unknowns: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
 
     def location_of(self, field_name: str | None) -> Location:
         if field_name and field_name in self.locs:

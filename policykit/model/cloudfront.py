@@ -11,7 +11,7 @@ from policykit.model.related import (
     LambdaFunction,
     RequestPolicy,
 )
-from policykit.model.values import ResourceAttr
+from policykit.model.values import MaybeMore, ResourceAttr, joined
 
 if TYPE_CHECKING:
     from policykit.errors import InputError
@@ -43,7 +43,7 @@ class Origin(ModelObject):
     keepalive_timeout: Any = None
     connection_attempts: Any = None
     connection_timeout: Any = None
-    custom_headers: list[CustomHeader] = field(default_factory=list)
+    custom_headers: MaybeMore[CustomHeader] = field(default_factory=MaybeMore)
     target_ref: ResourceAttr | None = None  # the resource the domain name comes from
     target: Any = None  # the linked related resource, e.g. a LoadBalancer
     distribution: Distribution | None = field(default=None, repr=False)
@@ -57,8 +57,8 @@ class Origin(ModelObject):
 class OriginGroup(ModelObject):
     kind = "origin_group"
     id: Any = None
-    member_ids: list[Any] = field(default_factory=list)
-    status_codes: list[Any] = field(default_factory=list)
+    member_ids: MaybeMore[Any] = field(default_factory=MaybeMore)
+    status_codes: MaybeMore[Any] = field(default_factory=MaybeMore)
     distribution: Distribution | None = field(default=None, repr=False)
 
     @property
@@ -116,8 +116,8 @@ class CacheBehavior(ModelObject):
     cache_policy: RequestPolicy | None = None
     origin_request_policy: RequestPolicy | None = None
     forwarded_values: ForwardedValues | None = None
-    lambda_associations: list[EdgeAssociation] = field(default_factory=list)
-    function_associations: list[FunctionAssociation] = field(default_factory=list)
+    lambda_associations: MaybeMore[EdgeAssociation] = field(default_factory=MaybeMore)
+    function_associations: MaybeMore[FunctionAssociation] = field(default_factory=MaybeMore)
     distribution: Distribution | None = field(default=None, repr=False)
 
     @property
@@ -155,21 +155,22 @@ class Alias(ModelObject):
 class Distribution(ModelObject):
     kind = "distribution"
     enabled: Any = True
-    aliases: list[Alias] = field(default_factory=list)
+    aliases: MaybeMore[Alias] = field(default_factory=MaybeMore)
     viewer_certificate: ViewerCertificate | None = None
-    origins: list[Origin] = field(default_factory=list)
-    origin_groups: list[OriginGroup] = field(default_factory=list)
+    origins: MaybeMore[Origin] = field(default_factory=MaybeMore)
+    origin_groups: MaybeMore[OriginGroup] = field(default_factory=MaybeMore)
     default_behavior: CacheBehavior | None = None
-    ordered_behaviors: list[CacheBehavior] = field(default_factory=list)
+    ordered_behaviors: MaybeMore[CacheBehavior] = field(default_factory=MaybeMore)
     websocket_paths: list[Any] = field(default_factory=list)  # declared by the user (metadata/tags)
     scenario: str = ""  # e.g. "when IsProd is true"; empty when no condition was assumed
     # origin endpoints as probed by `scan --live` (policykit.probes.live_model.LiveOrigin); empty otherwise
     live_origins: list[Any] = field(default_factory=list)
 
     @property
-    def behaviors(self) -> list[CacheBehavior]:
+    def behaviors(self) -> MaybeMore[CacheBehavior]:
+        """The ordered behaviors, then the default one (maybe more when the ordered ones may be)."""
         head = [self.default_behavior] if self.default_behavior else []
-        return [*self.ordered_behaviors, *head]
+        return joined(self.ordered_behaviors, head)
 
     @property
     def label(self) -> str:

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from policykit.location import Location
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Unknown:
     reason: str
     ref: ResourceAttr | None = None
     name: str = ""  # what the value stands for in messages: a parameter, `AWS::Region`, `var.env`
+    # where the unknown value is written, when the reader knows (not part of its identity)
+    at: Location | None = field(default=None, compare=False, repr=False)
 
     @property
     def placeholder(self) -> str:
@@ -64,6 +71,36 @@ class Partial:
 
     def __str__(self) -> str:
         return "".join(p if isinstance(p, str) else p.placeholder for p in self.parts)
+
+
+class MaybeMore(list[_T]):
+    """A list of the items known before deployment, and maybe more (`more` says why).
+
+    `more` is None when the list is complete. Dynamic blocks, `for_each`/`count` over
+    unknowns, `Fn::If` items and `!Ref ListParam` make lists that may hold more than is
+    written; a quantifier over such a list answers unknown unless a known item decides it.
+    """
+
+    more: Unknown | None
+
+    def __init__(self, items: Iterable[_T] = (), more: Unknown | None = None) -> None:
+        super().__init__(items)
+        self.more = more
+
+    def maybe(self, more: Unknown | None) -> MaybeMore[_T]:
+        """Mark the list as maybe longer (keeps the first reason)."""
+        if self.more is None:
+            self.more = more
+        return self
+
+
+def joined(*lists: Iterable[_T]) -> MaybeMore[_T]:
+    """The items of the lists in order; maybe more when any of them may hold more."""
+    out: MaybeMore[_T] = MaybeMore()
+    for items in lists:
+        out.extend(items)
+        out.maybe(getattr(items, "more", None))
+    return out
 
 
 def make_string(parts: list[str | Unknown]) -> str | Partial:

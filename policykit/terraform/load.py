@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykit.cfn.reader import Reader
 from policykit.errors import InputError
 from policykit.findings import Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Model, Problem
+from policykit.model.index import TemplateIndex
+from policykit.model.reader import Reader
 from policykit.model.values import Partial, Unknown
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict
@@ -18,7 +19,7 @@ from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.hcl import Block, load_tf_json, parse_hcl, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.related import BUILDERS, LINKED, link
-from policykit.terraform.to_model import distribution
+from policykit.terraform.spelling import distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 MAX_MODULE_DEPTH = 5
@@ -31,8 +32,7 @@ class _Build:
     models: dict[str, Model] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
-    objects: dict[str, Any] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)
+    index: TemplateIndex = field(default_factory=TemplateIndex)
 
     def model(self, file: str) -> Model:
         return self.models.setdefault(file, Model(file))
@@ -67,10 +67,10 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
     build = _Build()
     _add_module(build, Module(directory, blocks, variables), 0)
     for model in build.models.values():
-        model.resources = build.objects
+        model.resources = build.index.objects
     models: list[Model] = list(build.models.values())
     if not models:
-        models = [Model(anchor, resources=build.objects)]
+        models = [Model(anchor, resources=build.index.objects)]
     first = models[0]
     first.problems.extend(build.problems)  # problems carry their own file in their location
     first.notes.extend(build.notes)
@@ -82,10 +82,11 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
     resolved: list[tuple[Resource, MDict, Reader]] = []
     for address, resource in module.resources.items():
         full = f"{module.prefix}{address}"
-        build.types[full] = resource.type
+        build.index.types[full] = resource.type
         if resource.type == "aws_lambda_function":
             publish = scope.resolve(resource.body.get("publish", False))
-            build.types[f"{full}#publish"] = str(publish).lower() if isinstance(publish, bool) else "unknown"
+            build.index.published[full] = publish if isinstance(publish, (bool, Unknown)) else Unknown(
+                "publish is not known")
         if resource.type not in BUILDERS and resource.type not in LINKED:
             continue
         body = scope.resolve(resource.body)
@@ -96,11 +97,11 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
             if hasattr(obj, "region"):
                 obj.region = _provider_region(module, scope, resource)
             obj.loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
-            build.objects[full] = obj
+            build.index.objects[full] = obj
         if isinstance(body, MDict):
             resolved.append((resource, body, read))
     for resource, body, read in resolved:
-        link(build.objects, resource.type, f"{module.prefix}{resource.type}.{resource.name}", body, read)
+        link(build.index.objects, resource.type, f"{module.prefix}{resource.type}.{resource.name}", body, read)
     for block in module.blocks:
         if block.type == "module" and block.labels:
             _call_module(build, module, scope, block, depth)
@@ -151,7 +152,7 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
         read = Reader(resource.file, address, build.problems, address)
         loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
         build.model(resource.file).distributions.append(
-            distribution(read, body, address, loc, build.objects, build.types))
+            distribution(read, body, address, loc, build.index))
 
 
 def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, depth: int) -> None:

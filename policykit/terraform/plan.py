@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.cfn.reader import Reader
 from policykit.location import Location
 from policykit.model.cloudfront import Model, Problem
+from policykit.model.index import TemplateIndex
+from policykit.model.reader import Reader
 from policykit.model.values import ResourceAttr, Unknown
 from policykit.source.nodes import MDict, MList
 from policykit.terraform.related import BUILDERS, LINKED, link
 from policykit.terraform.shapes import attribute_value
-from policykit.terraform.to_model import distribution
+from policykit.terraform.spelling import distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 
@@ -36,6 +37,7 @@ def plan_models(root: MDict, file: str) -> list[Model]:
     unknown_paths = _after_unknown(root)
     expressions = _expressions(root)
     types: dict[str, str] = {}
+    published: dict[str, bool | Unknown] = {}
     resources = list(_resources(root))
     for resource in resources:
         address = str(resource.get("address", ""))
@@ -50,7 +52,7 @@ def plan_models(root: MDict, file: str) -> list[Model]:
         values_by_address[address] = (resource, filled)
         if types[address] == "aws_lambda_function":
             publish = filled.get("publish")
-            types[f"{address}#publish"] = str(publish).lower() if isinstance(publish, bool) else "false"
+            published[address] = publish if isinstance(publish, bool) else False
     problems: list[Problem] = model.problems
     for address, (resource, values) in values_by_address.items():
         rtype = types[address]
@@ -62,11 +64,12 @@ def plan_models(root: MDict, file: str) -> list[Model]:
     for address, (_, values) in values_by_address.items():
         if types[address] in LINKED:
             link(model.resources, types[address], address, values, Reader(file, address, problems))
+    index = TemplateIndex(types=types, objects=model.resources, published=published)
     for address, (resource, values) in values_by_address.items():
         if types[address] == DISTRIBUTION:
             read = Reader(file, address, problems, address)
             loc = Location(file, resource.mark.line, resource.mark.column)
-            model.distributions.append(distribution(read, values, address, loc, model.resources, types))
+            model.distributions.append(distribution(read, values, address, loc, index))
     return [model]
 
 

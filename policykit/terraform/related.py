@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policykit.cfn.reader import Reader
-from policykit.cfn.related import ref_target
+from policykit.model.reader import Reader
+from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
     HeadersConfig,
@@ -18,7 +18,16 @@ from policykit.model.related import (
     SecurityGroupRule,
 )
 from policykit.model.values import Unknown
-from policykit.terraform.to_model import block, blocks
+from policykit.terraform.spelling import TERRAFORM
+
+
+def blocks(read: Reader, node: Any, key: str) -> list[tuple[Any, dict[str, Any]]]:
+    return list(TERRAFORM.blocks(read, node, key))
+
+
+def block(read: Reader, node: Any, key: str) -> dict[str, Any] | None:
+    found = TERRAFORM.block(read, node, key)
+    return found if isinstance(found, dict) else None
 
 
 def _strings(read: Reader, node: Any, key: str) -> list[Any]:

@@ -1,0 +1,262 @@
+"""The one model builder: a distribution's resolved configuration -> `Distribution`, whatever the format.
+
+How an origin, a behavior, an association or a custom header is read is written here once; a
+format gives its spelling and block hooks (policykit/model/spelling.py). The caller resolves the
+configuration first (CloudFormation intrinsics, Terraform expressions, a plan's values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from policykit.location import Location
+from policykit.model.cloudfront import (
+    Alias,
+    CacheBehavior,
+    CustomHeader,
+    Distribution,
+    EdgeAssociation,
+    ForwardedValues,
+    FunctionAssociation,
+    Origin,
+    OriginGroup,
+    ViewerCertificate,
+)
+from policykit.model.index import TemplateIndex
+from policykit.model.reader import Mapping, Reader, Scalar
+from policykit.model.refs import ref_target
+from policykit.model.related import Certificate, LambdaFunction, RequestPolicy
+from policykit.model.spelling import Format, Spelling
+from policykit.model.values import MaybeMore, Partial, Unknown
+
+DEFAULT_METHODS = ("GET", "HEAD")
+
+
+def build_distribution(fmt: Format, read: Reader, config: Mapping, index: TemplateIndex, *, resource: str,
+                       loc: Location, scenario: str = "", websocket_paths: Iterable[Scalar] = ()) -> Distribution:
+    """The distribution a resolved configuration declares (DistributionConfig, or a Terraform body)."""
+    s = fmt.spelling.distribution
+    dist = Distribution(resource=resource, loc=loc, scenario=scenario, websocket_paths=list(websocket_paths))
+    dist.enabled = read.boolean(config, s["enabled"], True)
+    dist.locs = read.locs(config, Spelling.locs_of(s))
+    aliases = read.strings(config, s["aliases"])
+    if isinstance(aliases, Unknown):
+        dist.aliases.maybe(aliases)
+    else:
+        # Aliases from a variable have no marks of their own: point at the aliases property.
+        dist.aliases.extend(
+            Alias(name=_text(name), distribution=dist, resource=resource,
+                  loc=_located(read.loc(config[s["aliases"]], i), read.loc(config, s["aliases"])))
+            for i, name in enumerate(aliases))
+    dist.viewer_certificate = _viewer_certificate(fmt, read, config, index, dist)
+    origins = _path_blocks(fmt, read, config, s["origins"])
+    dist.origins.extend(_origin(fmt, read, node, at, dist, index) for at, node in origins)
+    dist.origins.maybe(origins.more)
+    groups = _path_blocks(fmt, read, config, s["origin_groups"])
+    dist.origin_groups.extend(_origin_group(fmt, read, node, at, dist) for at, node in groups)
+    dist.origin_groups.maybe(groups.more)
+    default = fmt.located(read, config, s["default_behavior"])
+    if default is not None:
+        dist.default_behavior = _behavior(fmt, read, default[1], default[0], dist, index, default=True)
+    ordered = fmt.blocks(read, config, s["ordered_behaviors"])
+    dist.ordered_behaviors.extend(_behavior(fmt, read, node, at, dist, index) for at, node in ordered)
+    dist.ordered_behaviors.maybe(ordered.more)
+    return dist
+
+
+def _path_blocks(fmt: Format, read: Reader, node: object, path: str) -> MaybeMore[tuple[Location, Mapping]]:
+    """Blocks under a path `A.B`: `B` inside the one block `A` (CloudFormation's `OriginGroups.Items`)."""
+    *heads, last = path.split(".")
+    for head in heads:
+        inner = fmt.block(read, node, head)
+        if inner is None:
+            return MaybeMore()
+        if isinstance(inner, Unknown):
+            return MaybeMore(more=inner)
+        node = inner
+    return fmt.blocks(read, node, last)
+
+
+def _path_block(fmt: Format, read: Reader, node: object, path: str) -> tuple[Mapping | Unknown | None, str]:
+    """The block holding the last key of `path`, and that key."""
+    *heads, last = path.split(".")
+    holder: Mapping | Unknown | None = node if isinstance(node, dict) else None
+    for head in heads:
+        if not isinstance(holder, dict):
+            return holder, last
+        holder = fmt.block(read, holder, head)
+    return holder, last
+
+
+def _located(loc: Location, fallback: Location) -> Location:
+    return loc if loc.line else fallback
+
+
+def _text(value: Scalar) -> str | Unknown | Partial | None:
+    if isinstance(value, (bool, int, float)):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    return value
+
+
+def _present(node: Mapping, key: str) -> bool:
+    """Is a block written (an empty list of blocks, e.g. a dynamic block over [], is not)?"""
+    value = node.get(key)
+    return value is not None and not (isinstance(value, list) and not value)
+
+
+def _viewer_certificate(fmt: Format, read: Reader, config: Mapping, index: TemplateIndex,
+                        dist: Distribution) -> ViewerCertificate | None:
+    key = fmt.spelling.distribution["viewer_certificate"]
+    found = fmt.located(read, config, key)
+    if found is None:
+        return None
+    loc, node = found
+    s = fmt.spelling.viewer_certificate
+    arn = read.text(node, s["acm_certificate_arn"])
+    certificate = _linked(arn, index)
+    return ViewerCertificate(
+        acm_certificate_arn=arn, iam_certificate_id=read.text(node, s["iam_certificate_id"]),
+        cloudfront_default=read.boolean(node, s["cloudfront_default"]),
+        minimum_protocol_version=read.text(node, s["minimum_protocol_version"]),
+        ssl_support_method=read.text(node, s["ssl_support_method"]),
+        certificate=certificate if isinstance(certificate, Certificate) else None,
+        resource=dist.resource, loc=loc, locs=read.locs(node, s))
+
+
+def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution,
+            index: TemplateIndex) -> Origin:
+    s = fmt.spelling.origin
+    domain = read.text(node, s["domain_name"])
+    ref = ref_target(domain)
+    origin = Origin(
+        id=read.text(node, s["id"]), domain_name=domain, origin_path=read.text(node, s["origin_path"]),
+        connection_attempts=read.integer(node, s["connection_attempts"]),
+        connection_timeout=read.integer(node, s["connection_timeout"]),
+        target_ref=ref, target=index.object(ref.resource if ref else None),
+        distribution=dist, resource=dist.resource, loc=loc,
+        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("custom", "s3", "vpc")}))
+    custom = fmt.block(read, node, s["custom"])
+    if isinstance(custom, Unknown):
+        origin.config_type = custom
+        origin.locs["config_type"] = read.loc(node, s["custom"])
+    elif custom is not None:
+        c = fmt.spelling.custom_origin
+        origin.config_type = "custom"
+        origin.protocol_policy = read.text(custom, c["protocol_policy"])
+        origin.http_port = read.integer(custom, c["http_port"], 80)
+        origin.https_port = read.integer(custom, c["https_port"], 443)
+        if custom.get(c["ssl_protocols"]) is not None:  # not written: the provider default applies
+            origin.ssl_protocols = read.strings(custom, c["ssl_protocols"])
+        origin.read_timeout = read.integer(custom, c["read_timeout"])
+        origin.keepalive_timeout = read.integer(custom, c["keepalive_timeout"])
+        origin.locs.update(read.locs(custom, c))
+        origin.locs.setdefault("config_type", read.loc(node, s["custom"]))
+    elif _present(node, s["s3"]):
+        origin.config_type = "s3"
+        origin.locs["config_type"] = read.loc(node, s["s3"])
+    elif _present(node, s["vpc"]):
+        origin.config_type = "vpc"
+        origin.locs["config_type"] = read.loc(node, s["vpc"])
+    h = fmt.spelling.custom_header
+    headers = fmt.blocks(read, node, s["custom_headers"])
+    origin.custom_headers.extend(
+        CustomHeader(name=read.text(header, h["name"]), value=read.text(header, h["value"]), origin=origin,
+                     resource=dist.resource, loc=at, locs=read.locs(header, h))
+        for at, header in headers)
+    origin.custom_headers.maybe(headers.more)
+    return origin
+
+
+def _origin_group(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution) -> OriginGroup:
+    s = fmt.spelling.origin_group
+    members = _path_blocks(fmt, read, node, s["member_ids"])
+    holder, key = _path_block(fmt, read, node, s["status_codes"])
+    codes = read.strings(holder, key) if isinstance(holder, dict) else holder if isinstance(holder, Unknown) else []
+    group = OriginGroup(
+        id=read.text(node, s["id"]),
+        member_ids=MaybeMore((read.text(member, s["member_id"]) for _, member in members), members.more),
+        status_codes=MaybeMore(more=codes) if isinstance(codes, Unknown) else MaybeMore(codes),
+        distribution=dist, resource=dist.resource, loc=loc,
+        locs=read.locs(node, Spelling.locs_of({k: v for k, v in s.items() if k != "member_id"})))
+    return group
+
+
+def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution, index: TemplateIndex,
+              default: bool = False) -> CacheBehavior:
+    s = fmt.spelling.behavior
+    cache_policy_id = read.text(node, s["cache_policy_id"])
+    request_policy_id = read.text(node, s["origin_request_policy_id"])
+    methods = read.strings(node, s["allowed_methods"]) if node.get(s["allowed_methods"]) is not None \
+        else list(DEFAULT_METHODS)
+    behavior = CacheBehavior(
+        path_pattern=None if default else read.text(node, s["path_pattern"]),
+        target_origin_id=read.text(node, s["target_origin_id"]),
+        viewer_protocol_policy=read.text(node, s["viewer_protocol_policy"]),
+        allowed_methods=methods, cache_policy_id=cache_policy_id, origin_request_policy_id=request_policy_id,
+        cache_policy=_policy(cache_policy_id, index), origin_request_policy=_policy(request_policy_id, index),
+        distribution=dist, resource=dist.resource, loc=loc,
+        locs=read.locs(node, {k: v for k, v in s.items() if k != "function_associations"}))
+    forwarded = fmt.block(read, node, s["forwarded_values"])
+    if isinstance(forwarded, dict):
+        f = fmt.spelling.forwarded_values
+        cookies = fmt.block(read, forwarded, f["cookies"])
+        behavior.forwarded_values = ForwardedValues(
+            headers=read.strings(forwarded, f["headers"]),
+            cookies=read.text(cookies, f["forward"]) if isinstance(cookies, dict) else None,
+            query_string=read.boolean(forwarded, f["query_string"]))
+        if f["headers"] in forwarded:
+            behavior.locs["forwarded_values"] = read.loc(forwarded, f["headers"])
+    a = fmt.spelling.lambda_association
+    associations = fmt.blocks(read, node, s["lambda_associations"])
+    for at, item in associations:
+        arn = read.text(item, a["lambda_arn"])
+        function = _linked(arn, index)
+        behavior.lambda_associations.append(EdgeAssociation(
+            event_type=read.text(item, a["event_type"]), lambda_arn=arn,
+            arn_source=lambda_arn_kind(arn, fmt.spelling, index),
+            include_body=read.boolean(item, a["include_body"], False),
+            function=function if isinstance(function, LambdaFunction) else None,
+            behavior=behavior, resource=dist.resource, loc=at, locs=read.locs(item, a)))
+    behavior.lambda_associations.maybe(associations.more)
+    f_spell = fmt.spelling.function_association
+    functions = fmt.blocks(read, node, s["function_associations"])
+    behavior.function_associations.extend(
+        FunctionAssociation(event_type=read.text(item, f_spell["event_type"]),
+                            function_arn=read.text(item, f_spell["function_arn"]),
+                            behavior=behavior, resource=dist.resource, loc=at, locs=read.locs(item, f_spell))
+        for at, item in functions)
+    behavior.function_associations.maybe(functions.more)
+    return behavior
+
+
+def lambda_arn_kind(arn: object, spelling: Spelling, index: TemplateIndex) -> str | None:
+    """What a Lambda ARN names when the referenced resource says it (None: read it from the ARN's text).
+
+    Only a bare reference (`!Ref Version`, `aws_lambda_function.f.qualified_arn`) or a reference
+    after the last `:` (`${Fn.Arn}:${Fn.Version}`) says it: `${Fn.Arn}:7` is a version, not `Fn.Arn`.
+    """
+    if isinstance(arn, Unknown) and arn.ref is not None:
+        ref, table = arn.ref, spelling.lambda_arns
+    elif isinstance(arn, Partial) and len(arn.parts) >= 2:
+        last, before = arn.parts[-1], arn.parts[-2]
+        if not (isinstance(last, Unknown) and last.ref is not None and isinstance(before, str)
+                and before.endswith(":")):
+            return None
+        ref, table = last.ref, spelling.lambda_qualifiers
+    else:
+        return None
+    kind = table.get((index.types.get(ref.resource, ""), ref.attribute))
+    if kind == "published":
+        published = index.published.get(ref.resource)
+        return "version" if published is True else "latest" if published is False else None
+    return kind
+
+
+def _linked(value: object, index: TemplateIndex) -> object:
+    ref = ref_target(value)
+    return index.object(ref.resource if ref else None)
+
+
+def _policy(policy_id: object, index: TemplateIndex) -> RequestPolicy | None:
+    policy = _linked(policy_id, index)
+    return policy if isinstance(policy, RequestPolicy) else None

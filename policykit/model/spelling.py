@@ -1,0 +1,64 @@
+"""How an input format spells what the model builder reads, and the few hooks where shapes differ.
+
+A format plugs into the builder (policykit/model/build.py) with a `Format`: its `Spelling`
+(model field -> the key it is written under; `A.B` is the key `B` inside the block `A`) and
+two hooks that say how its nested blocks are read. CloudFormation: policykit/cfn/spelling.py;
+Terraform: policykit/terraform/spelling.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from policykit.location import Location
+from policykit.model.reader import Mapping, Reader
+from policykit.model.values import MaybeMore, Unknown
+
+# A table: model field -> source key (or `Block.key` path)
+Table = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """The keys one format writes each model field under."""
+
+    distribution: Table  # enabled, aliases, viewer_certificate, origins, origin_groups, default/ordered behaviors
+    viewer_certificate: Table
+    origin: Table  # id, domain_name, ..., custom_headers, and the custom/s3/vpc config blocks
+    custom_origin: Table
+    custom_header: Table
+    origin_group: Table  # id, member_ids (path to the members), member_id (key in a member), status_codes
+    behavior: Table
+    forwarded_values: Table
+    lambda_association: Table
+    function_association: Table
+    # What a Lambda ARN names, by (type of the referenced resource, attribute): version, alias,
+    # unqualified, function-name, latest, or "published" (a version when the function publishes
+    # one, $LATEST when it does not). `lambda_arns` is for a bare reference, `lambda_qualifiers`
+    # for the reference after the last `:` of a joined ARN (`${Fn.Arn}:${Fn.Version}`).
+    lambda_arns: dict[tuple[str, str], str]
+    lambda_qualifiers: dict[tuple[str, str], str]
+
+    @staticmethod
+    def locs_of(table: Table) -> Table:
+        """The keys whose position locates each field: the first block of a path."""
+        return {name: key.split(".", 1)[0] for name, key in table.items()}
+
+
+class Format(Protocol):
+    """How a format's nested blocks are read (a list of mappings, one mapping, or unknown)."""
+
+    spelling: Spelling
+
+    def blocks(self, read: Reader, node: object, key: str) -> MaybeMore[tuple[Location, Mapping]]:
+        """The blocks (list items) under `key`, with their locations; maybe more when some are unknown."""
+        ...
+
+    def located(self, read: Reader, node: object, key: str) -> tuple[Location, Mapping] | None:
+        """The one block under `key` with its location (a distribution's default behavior, its certificate)."""
+        ...
+
+    def block(self, read: Reader, node: object, key: str) -> Mapping | Unknown | None:
+        """The one block under `key`; Unknown when only known at deployment; None when absent."""
+        ...

@@ -1,0 +1,143 @@
+"""How Terraform spells `aws_cloudfront_distribution`, for the one model builder (policykit/model/build.py)."""
+
+from __future__ import annotations
+
+from policykit.location import Location
+from policykit.model.build import build_distribution
+from policykit.model.cloudfront import Distribution
+from policykit.model.index import TemplateIndex
+from policykit.model.reader import Mapping, Reader, Scalar
+from policykit.model.spelling import Spelling
+from policykit.model.values import MaybeMore, Partial, Unknown
+from policykit.source.nodes import MDict, MList
+from policykit.terraform.module import UNKNOWN_BLOCKS
+
+WEBSOCKET_TAG = "policykit:websocket"
+
+SPELLING = Spelling(
+    distribution={"enabled": "enabled", "aliases": "aliases", "viewer_certificate": "viewer_certificate",
+                  "origins": "origin", "origin_groups": "origin_group",
+                  "default_behavior": "default_cache_behavior", "ordered_behaviors": "ordered_cache_behavior"},
+    viewer_certificate={"acm_certificate_arn": "acm_certificate_arn", "iam_certificate_id": "iam_certificate_id",
+                        "cloudfront_default": "cloudfront_default_certificate",
+                        "minimum_protocol_version": "minimum_protocol_version",
+                        "ssl_support_method": "ssl_support_method"},
+    origin={"id": "origin_id", "domain_name": "domain_name", "origin_path": "origin_path",
+            "connection_attempts": "connection_attempts", "connection_timeout": "connection_timeout",
+            "custom_headers": "custom_header", "custom": "custom_origin_config", "s3": "s3_origin_config",
+            "vpc": "vpc_origin_config"},
+    custom_origin={"protocol_policy": "origin_protocol_policy", "http_port": "http_port",
+                   "https_port": "https_port", "ssl_protocols": "origin_ssl_protocols",
+                   "read_timeout": "origin_read_timeout", "keepalive_timeout": "origin_keepalive_timeout"},
+    custom_header={"name": "name", "value": "value"},
+    origin_group={"id": "origin_id", "member_ids": "member", "member_id": "origin_id",
+                  "status_codes": "failover_criteria.status_codes"},
+    behavior={"path_pattern": "path_pattern", "target_origin_id": "target_origin_id",
+              "viewer_protocol_policy": "viewer_protocol_policy", "allowed_methods": "allowed_methods",
+              "cache_policy_id": "cache_policy_id", "origin_request_policy_id": "origin_request_policy_id",
+              "forwarded_values": "forwarded_values", "lambda_associations": "lambda_function_association",
+              "function_associations": "function_association"},
+    forwarded_values={"headers": "headers", "cookies": "cookies", "forward": "forward",
+                      "query_string": "query_string"},
+    lambda_association={"event_type": "event_type", "lambda_arn": "lambda_arn", "include_body": "include_body"},
+    function_association={"event_type": "event_type", "function_arn": "function_arn"},
+    lambda_arns={
+        ("aws_lambda_alias", "arn"): "alias",
+        ("aws_lambda_alias", "invoke_arn"): "alias",
+        ("aws_lambda_alias", ""): "alias",
+        ("aws_lambda_function", "qualified_arn"): "published",  # `publish` (default false) decides
+        ("aws_lambda_function", "arn"): "unqualified",
+        ("aws_lambda_function", "function_name"): "function-name",
+        ("aws_lambda_function", "id"): "function-name",
+    },
+    lambda_qualifiers={
+        ("aws_lambda_function", "version"): "published",  # `${f.arn}:${f.version}`: $LATEST without publish
+        ("aws_lambda_alias", "name"): "alias",
+    },
+)
+
+
+class Terraform:
+    """Terraform blocks: nested blocks are lists of bodies (one body in JSON syntax); dynamic ones may be unknown."""
+
+    spelling = SPELLING
+
+    def blocks(self, read: Reader, node: object, key: str) -> MaybeMore[tuple[Location, Mapping]]:
+        if not isinstance(node, dict):
+            return MaybeMore()
+        value = node.get(key)
+        out: MaybeMore[tuple[Location, Mapping]] = MaybeMore(more=_dynamic_unknown(node, key))
+        if value is None:
+            return out
+        if isinstance(value, (Unknown, Partial)):
+            return out.maybe(Unknown(value.reason or f"{key} is only known at plan time", at=read.loc(node, key)))
+        if isinstance(value, dict):
+            out.append((read.loc(node, key), value))
+            return out
+        if not isinstance(value, list):
+            read.problem(node, key, f"{key} must be a block, not a single value")
+            return out.maybe(Unknown(f"{key} has the wrong type"))
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                out.append((read.loc(value, index), item))
+            elif isinstance(item, (Unknown, Partial)):
+                out.maybe(Unknown(item.reason or f"a {key} block is only known at plan time"))
+            elif item is not None:
+                read.problem(value, index, f"each {key} must be a block")
+        return out
+
+    def located(self, read: Reader, node: object, key: str) -> tuple[Location, Mapping] | None:
+        found = self.blocks(read, node, key)
+        return found[0] if found else None
+
+    def block(self, read: Reader, node: object, key: str) -> Mapping | Unknown | None:
+        found = self.blocks(read, node, key)
+        if found:
+            return found[0][1]
+        return found.more
+
+
+TERRAFORM = Terraform()
+
+
+def _dynamic_unknown(node: Mapping, key: str) -> Unknown | None:
+    marker = node.get(UNKNOWN_BLOCKS)
+    found = marker.get(key) if isinstance(marker, dict) else None
+    return found if isinstance(found, Unknown) else None
+
+
+def without_nulls(node: object) -> object:
+    """The body with every argument set to null left out: Terraform treats `x = null` as not written.
+
+    Modules pass optional settings as `lookup(v, "origin_read_timeout", null)`; read as a value,
+    null would be a setting "that is not a number" instead of CloudFront's default.
+    """
+    if isinstance(node, MDict):
+        out = MDict(node.mark)
+        for key, value in node.items():
+            if value is not None:
+                out.set(key, without_nulls(value), node.key_marks.get(key, node.mark), node.mark_of(key))
+        return out
+    if isinstance(node, MList):
+        items = MList(node.mark)
+        for index, item in enumerate(node):
+            items.add(without_nulls(item), node.mark_of(index))
+        return items
+    return node
+
+
+def distribution(read: Reader, body: Mapping, address: str, loc: Location, index: TemplateIndex) -> Distribution:
+    """The distribution an `aws_cloudfront_distribution` body (resolved, or a plan's values) declares."""
+    cleaned = without_nulls(body)
+    config = cleaned if isinstance(cleaned, dict) else {}
+    return build_distribution(TERRAFORM, read, config, index, resource=address, loc=loc,
+                              websocket_paths=_websocket_tag(config))
+
+
+def _websocket_tag(body: Mapping) -> list[Scalar]:
+    """A tag `policykit:websocket = "/ws/*,/socket.io/*"` declares which behaviors serve WebSocket."""
+    tags = body.get("tags")
+    value = tags.get(WEBSOCKET_TAG) if isinstance(tags, dict) else None
+    if isinstance(value, str):
+        return [p.strip() for p in value.split(",") if p.strip()]
+    return [value] if isinstance(value, (Unknown, Partial)) else []

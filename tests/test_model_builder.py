@@ -1,0 +1,232 @@
+"""The one model builder: CloudFormation and Terraform read alike, and unknowns live inside the values.
+
+Each case here is one the two former builders (cfn/to_model.py, terraform/to_model.py) got
+wrong on one side: the test names the case and checks both formats where the shape exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from policykit.api import ScanOptions, scan
+from policykit.findings import Finding, Severity
+
+Write = Callable[[str, str], Path]
+
+TF_DIST = """
+resource "aws_cloudfront_distribution" "site" {{
+  enabled = true
+{body}
+  restrictions {{
+    geo_restriction {{
+      restriction_type = "none"
+    }}
+  }}
+  viewer_certificate {{
+    cloudfront_default_certificate = true
+  }}
+}}
+"""
+
+TF_ALB_ORIGIN = """
+  origin {
+    origin_id   = "app"
+    domain_name = aws_lb.app.dns_name
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }"""
+
+TF_DEFAULT = """
+  default_cache_behavior {
+    target_origin_id       = "app"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }"""
+
+CFN_HEAD = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+"""
+
+
+def _findings(path: Path, policy_id: str) -> list[Finding]:
+    result = scan([path], ScanOptions())
+    assert not result.errors, result.errors
+    return [f for f in result.findings if f.policy_id == policy_id]
+
+
+def _errors(path: Path, policy_id: str) -> list[Finding]:
+    return [f for f in _findings(path, policy_id) if not f.unknown and f.severity is Severity.ERROR]
+
+
+# -- PK504: a custom header is linked to its origin (Terraform said "(not set) of (not set)") ---------------
+
+def test_refused_custom_header_names_its_origin_and_distribution_in_both_formats(write: Write) -> None:
+    tf = write("tf/main.tf", TF_DIST.format(body="""
+  origin {
+    origin_id   = "app"
+    domain_name = "origin.example.com"
+    custom_header {
+      name  = "Host"
+      value = "www.example.com"
+    }
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }""" + TF_DEFAULT))
+    cfn = write("cfn.yaml", CFN_HEAD + """  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: origin.example.com
+            OriginCustomHeaders:
+              - HeaderName: Host
+                HeaderValue: www.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
+""")
+    (tf_finding,) = _errors(tf.parent, "PK504")
+    (cfn_finding,) = _errors(cfn, "PK504")
+    assert "(not set)" not in tf_finding.message
+    assert tf_finding.message.startswith("origin 'app' of distribution aws_cloudfront_distribution.site ")
+    assert cfn_finding.message.startswith("origin 'app' of distribution Distribution ")
+
+
+# -- PK401: `${f.arn}:${f.version}` with publish = true is a numbered version ---------------------------------
+
+def _edge_module(publish: str, arn: str) -> str:
+    function = f"""
+resource "aws_lambda_function" "edge" {{
+  function_name = "edge"
+  runtime       = "nodejs20.x"
+  handler       = "index.handler"
+  role          = "arn:aws:iam::123456789012:role/edge"
+  filename      = "edge.zip"
+{publish}
+}}
+"""
+    return function + TF_DIST.format(body=f"""
+  origin {{
+    origin_id   = "app"
+    domain_name = "origin.example.com"
+    custom_origin_config {{
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }}
+  }}
+  default_cache_behavior {{
+    target_origin_id       = "app"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    lambda_function_association {{
+      event_type = "origin-request"
+      lambda_arn = {arn}
+    }}
+  }}""")
+
+
+def test_joined_arn_and_version_of_a_publishing_function_is_a_version(write: Write) -> None:
+    joined = '"${aws_lambda_function.edge.arn}:${aws_lambda_function.edge.version}"'
+    module = write("pub/main.tf", _edge_module(publish="  publish = true", arn=joined)).parent
+    assert _errors(module, "PK401") == []
+
+
+def test_joined_arn_and_version_without_publish_is_latest(write: Write) -> None:
+    joined = '"${aws_lambda_function.edge.arn}:${aws_lambda_function.edge.version}"'
+    module = write("nopub/main.tf", _edge_module(publish="", arn=joined)).parent
+    (finding,) = _errors(module, "PK401")
+    assert "$LATEST" in finding.message or "latest" in finding.message.lower()
+
+
+def test_arn_with_a_literal_version_number_is_a_version_in_both_formats(write: Write) -> None:
+    module = write("lit/main.tf", _edge_module(publish="", arn='"${aws_lambda_function.edge.arn}:7"')).parent
+    assert _errors(module, "PK401") == []
+    cfn = write("lit.yaml", CFN_HEAD + """  Edge:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: nodejs20.x, Handler: index.handler, Role: arn:aws:iam::1:role/x, Code: {ZipFile: x}}
+  EdgeVersion:
+    Type: AWS::Lambda::Version
+    Properties: {FunctionName: !Ref Edge}
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: origin.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          LambdaFunctionAssociations:
+            - EventType: origin-request
+              LambdaFunctionARN: !Sub "${Edge.Arn}:7"
+            - EventType: viewer-request
+              LambdaFunctionARN: !Sub "${Edge.Arn}:${EdgeVersion.Version}"
+""")
+    assert _errors(cfn, "PK401") == []
+
+
+# -- PK201: behaviors that may be more than the known ones (dynamic blocks) decide nothing ------------------
+
+def test_dynamic_behaviors_over_an_unknown_variable_make_host_forwarding_unknown(write: Write) -> None:
+    body = TF_ALB_ORIGIN + """
+  dynamic "ordered_cache_behavior" {
+    for_each = var.behaviors
+    content {
+      path_pattern           = ordered_cache_behavior.value.path
+      target_origin_id       = "app"
+      viewer_protocol_policy = "redirect-to-https"
+      allowed_methods        = ["GET", "HEAD"]
+      cached_methods         = ["GET", "HEAD"]
+      origin_request_policy_id = ordered_cache_behavior.value.policy
+    }
+  }""" + TF_DEFAULT
+    module = write("dyn/main.tf", 'variable "behaviors" {}\nresource "aws_lb" "app" {\n  name = "app"\n}\n'
+                   + TF_DIST.format(body=body)).parent
+    assert _errors(module, "PK201") == []
+    (unknown,) = _findings(module, "PK201")
+    assert unknown.unknown and "dynamic" in unknown.message
+    # with the behaviors known (none), the error is certain
+    known = write("known/main.tf", 'variable "behaviors" {\n  default = []\n}\n'
+                  'resource "aws_lb" "app" {\n  name = "app"\n}\n' + TF_DIST.format(body=body)).parent
+    assert len(_errors(known, "PK201")) == 1
+
+
+def test_cfn_behaviors_list_only_known_at_deployment_makes_host_forwarding_unknown(write: Write) -> None:
+    cfn = write("list.yaml", """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Behaviors: {Type: String}
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [subnet-1, subnet-2]}
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: !GetAtt Alb.DNSName
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
+        CacheBehaviors: !Ref Behaviors
+""")
+    assert _errors(cfn, "PK201") == []
+    assert [f.unknown for f in _findings(cfn, "PK201")] == [True]
