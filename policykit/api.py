@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,8 +14,10 @@ from policykit.model.cloudfront import Model
 from policykit.policy import engine
 from policykit.policy.loader import load_policies
 from policykit.policy.model import Policy
+from policykit.printable import printable_data
 from policykit.probes.options import LiveOptions
 from policykit.source.detect import is_cfn_candidate
+from policykit.source.files import forget_streams, is_stream
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "venv", "__pycache__",
@@ -67,8 +70,9 @@ def _read_terraform(item: Input, options: ScanOptions) -> list[Model] | None:
 READERS: dict[str, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform}
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError]:
-    """Inputs under `paths` in a stable order; a path that does not exist is an error."""
+def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError | Skip]:
+    """Inputs under `paths` in a stable order; a path that does not exist is an error; what the walk
+    passes over on purpose (special files, links back to scanned directories) is a Skip."""
     paths = list(paths)
     found = list(_discover(paths))
     # Named on the command line (a directory, or a .tf/.tf.json file's module): scanned as given.
@@ -81,7 +85,8 @@ def _module_dir(item: Input) -> Path:
     return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
 
 
-def _without_called_modules(found: list[Input | ScanError], named: set[Path]) -> Iterator[Input | ScanError]:
+def _without_called_modules(found: list[Input | ScanError | Skip],
+                            named: set[Path]) -> Iterator[Input | ScanError | Skip]:
     """Drop walked Terraform directories that another module of the scan calls (`source = "./x"`):
     they are scanned through their callers, with the inputs those give them, not twice."""
     modules: dict[Path, list[Path]] = {}
@@ -101,11 +106,23 @@ def _without_called_modules(found: list[Input | ScanError], named: set[Path]) ->
             yield item
 
 
-def _discover(paths: list[Path]) -> Iterator[Input | ScanError]:
+@dataclass(frozen=True)
+class Skip:
+    """A path the walk passed over on purpose, with why (shown as a note, not an error)."""
+
+    path: Path
+    reason: str
+
+
+def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
     modules: set[Path] = set()
+    visited: set[tuple[int, int]] = set()  # (device, inode) of each walked directory
     for path in paths:
-        if path.is_dir():
-            yield from _walk(path)
+        if is_stream(path):
+            # Named on the command line (`-`, `<(terraform show -json plan)`): read as given, once.
+            yield Input(path, "cfn")
+        elif path.is_dir():
+            yield from _walk(path, visited)
         elif path.is_file() and path.name.endswith(".tf"):
             # A changed .tf file (pre-commit passes file names) means its whole module: once per directory.
             module = path.parent
@@ -119,18 +136,56 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError]:
             yield ScanError(str(path), "no such file or directory")
 
 
-def _walk(root: Path) -> Iterator[Input]:
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _special(path: Path) -> str:
+    """What a directory entry is when it is neither a regular file nor a directory ("" for those)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # a broken link, or gone since the listing
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return ""
+
+
+def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:
+    """Each directory once, even through links (`x -> .`); FIFOs and devices are never opened."""
     stack = [root]
     while stack:
         directory = stack.pop()
+        identity = _identity(directory)
+        if identity is None:
+            continue
+        if identity in visited:
+            if directory != root:
+                yield Skip(directory, "a link to a directory that is already scanned")
+            continue
+        visited.add(identity)
         try:
             entries = sorted(directory.iterdir())
         except OSError:
             continue
-        files = [e for e in entries if e.is_file()]
+        files: list[Path] = []
+        directories: list[Path] = []
+        for entry in entries:
+            if entry.is_file():
+                files.append(entry)
+            elif entry.is_dir():
+                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    directories.append(entry)
+            elif kind := _special(entry):
+                yield Skip(entry, f"not a regular file ({kind}): never opened in a directory walk")
         yield from _classify(files, explicit=False)
-        stack.extend(reversed([e for e in entries if e.is_dir() and e.name not in SKIP_DIRS
-                               and not (e.name.startswith(".") and e != root)]))
+        stack.extend(reversed(directories))
 
 
 def _classify(files: list[Path], explicit: bool) -> Iterator[Input]:
@@ -151,18 +206,23 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     policies = load_policies(options.policy_dirs) if policies is None else policies
     policies = [p for p in policies if _selected(p.id, options)]
     result = ScanResult(policies=[_override_info(p.info(), options) for p in policies])
-    for item in discover(paths):
-        if isinstance(item, ScanError):
-            result.errors.append(item)
-            continue
-        scan_input(item, _options_for(item, options), policies, result)
+    try:
+        for item in discover(paths):
+            if isinstance(item, ScanError):
+                result.errors.append(item)
+            elif isinstance(item, Skip):
+                result.notes.append(f"{item.path}: skipped, {item.reason}")
+            else:
+                scan_input(item, _options_for(item, options), policies, result)
+    finally:
+        forget_streams()
     result.findings[:] = [_override(f, options) for f in result.findings if _selected(f.policy_id, options)]
     result.findings.sort(key=lambda f: f.sort_key)
     if options.suppressions:
         from policykit.suppress import apply
 
         apply(result)
-    return result
+    return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
 
 
 def _selected(policy_id: str, options: ScanOptions) -> bool:
@@ -204,7 +264,8 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult) -> None:
     try:
         models = READERS[item.kind](item, options)
-        if models is None and item.kind == "cfn" and item.path.name.lower().endswith(".json"):
+        if models is None and item.kind == "cfn" and (item.path.name.lower().endswith(".json")
+                                                      or is_stream(item.path)):
             models = READERS["tf-json"](item, options)  # plan JSON or JSON Terraform
     except InputError as exc:
         result.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))

@@ -115,6 +115,8 @@ class ScanResult:
     baseline: str = ""  # the baseline file compared against, "" when none
     # written in the scanned sources, gathered from the models (policykit/suppress.py filters with them)
     suppressions: list[Suppression] = field(default_factory=list)
+    # what the scan passed over on purpose and why (a FIFO in a walked directory, a link loop): not errors
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

@@ -13,6 +13,7 @@ import typer
 from policykit import __version__
 from policykit.cli import policies, scan
 from policykit.errors import PolicykitError
+from policykit.printable import printable
 
 app = typer.Typer(
     name="policykit",
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
         code = app(args=argv, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
-        typer.echo(f"policykit: {exc}", err=True)
+        typer.echo(printable(f"policykit: {exc}"), err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
             show()
             return 2
-        typer.echo(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        typer.echo(printable(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
         return 3
     return code if isinstance(code, int) else 0
 

@@ -116,6 +116,8 @@ def scan(
             buffer = io.StringIO()
             report(result, buffer, ReportOptions(show_unknown=show_unknown))
             _write(Path(target), functools.partial(write_atomic, text=buffer.getvalue()))
+    for note in result.notes:
+        typer.echo(f"policykit: note: {note}", err=True)
     if ("text", "-") not in outputs:
         for error in result.errors:
             typer.echo(f"policykit: {error}", err=True)

@@ -106,14 +106,21 @@ def joined(*lists: Iterable[_T]) -> MaybeMore[_T]:
 def make_string(parts: list[str | Unknown]) -> str | Partial:
     """Join pieces; merge adjacent text; a string when every piece is known."""
     merged: list[str | Unknown] = []
+    run: list[str] = []  # adjacent text, joined once (adding strings one by one is quadratic)
     for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] = merged[-1] + part
-        elif part != "":
-            merged.append(part)
-    if all(isinstance(p, str) for p in merged):
-        return "".join(p for p in merged if isinstance(p, str))
-    return Partial(tuple(merged))
+        if isinstance(part, str):
+            run.append(part)
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(part)
+    text = "".join(run)
+    if not merged:
+        return text
+    if text:
+        merged.append(text)
+    return Partial(tuple(p for p in merged if p != ""))
 
 
 def is_known(value: Any) -> bool:

@@ -2,20 +2,58 @@
 
 from __future__ import annotations
 
+import stat
+import sys
 from pathlib import Path
 
 from policykit.errors import InputError
 
 MAX_BYTES = 16 * 1024 * 1024  # CloudFormation accepts 1 MB; plans can be larger
+STDIN = "-"
+
+# A pipe or `-` (stdin) named on the command line can be read only once, but two readers may
+# look at it (a JSON file is tried as a template, then as Terraform): its bytes are kept here.
+_STREAMS: dict[str, bytes] = {}
+
+
+def is_stream(path: Path) -> bool:
+    """`-` or a path that is not a regular file (a pipe: `<(terraform show -json plan)`, /dev/stdin)."""
+    if str(path) == STDIN:
+        return True
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
+
+
+def forget_streams() -> None:
+    """Called when a scan ends: the next scan reads its streams afresh."""
+    _STREAMS.clear()
+
+
+def _read_bytes(path: Path) -> bytes:
+    too_big = InputError(str(path), f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    if not is_stream(path):
+        if path.stat().st_size > MAX_BYTES:
+            raise too_big
+        return path.read_bytes()
+    key = str(path)
+    if key not in _STREAMS:
+        if key == STDIN:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with path.open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+        _STREAMS[key] = data
+    if len(_STREAMS[key]) > MAX_BYTES:
+        raise too_big
+    return _STREAMS[key]
 
 
 def read_text(path: Path, looks_relevant: bytes = b"") -> str | None:
     """The text of `path`; None when it is not UTF-8 and does not contain `looks_relevant`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(str(path), f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
     try:

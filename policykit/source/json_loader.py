@@ -24,6 +24,9 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+# A `\uD800`-`\uDFFF` escape: after decoding, any surrogate left in a string had no partner.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LITERALS: dict[str, Any] = {
     "true": True, "false": False, "null": None,
     "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf"),
@@ -39,9 +42,13 @@ class _Positions:
         return Mark(line, offset - self.starts[line - 1] + 1)
 
 
+# Python refuses to convert longer integers (sys.int_info.str_digits_check_threshold): a bound of ours, named.
+MAX_INT_DIGITS = 4300
+
+
 def _validate(text: str, file: str) -> None:
     try:
-        json.loads(text)
+        json.loads(text, parse_int=len)  # validation only: digits are converted (and bounded) below
     except json.JSONDecodeError as exc:
         raise InputError(file, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -52,6 +59,7 @@ def load_json(text: str, file: str) -> Any:
     """Parse JSON text into marked nodes; raise InputError with a position."""
     _validate(text, file)
     positions = _Positions(text)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
     stack: list[tuple[MDict | MList, list[Any]]] = []  # node, [pending key, key mark]
     root: Any = None
     offset = 0
@@ -76,9 +84,18 @@ def load_json(text: str, file: str) -> Any:
             mark = value.mark
         elif kind == "string":
             value, offset = scanstring(text, offset)
+            if surrogates and (lone := _SURROGATE.search(value)):
+                raise InputError(file, f"invalid JSON: lone surrogate \\u{ord(lone.group()):04x} in a string "
+                                 "(not a Unicode character)", *mark)
         elif kind == "number":
             raw = match.group("number")
-            value = float(raw) if match.group("frac") or match.group("exp") else int(raw)
+            if match.group("frac") or match.group("exp"):
+                value = float(raw)
+            elif len(raw.lstrip("-")) > MAX_INT_DIGITS:
+                raise InputError(file, f"a number of {len(raw.lstrip('-'))} digits: more than the "
+                                 f"{MAX_INT_DIGITS} digits policykit reads", *mark)
+            else:
+                value = int(raw)
         else:
             value = _LITERALS[match.group("literal")]
         if not stack:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from policykit.errors import InputError
-from policykit.source.nodes import MAX_DEPTH, MAX_NODES, NO_MARK, Mark, MDict, MList
+from policykit.source.nodes import MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, NO_MARK, Mark, MDict, MList
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
     from yaml import CSafeLoader as _Loader
@@ -67,7 +67,8 @@ class _Frame:
     tag: str | None
     anchor: str | None
     mark: Mark
-    size: int = 1
+    size: int = 1  # values in this subtree, aliases expanded (what an alias to it adds)
+    text: int = 0  # characters of scalar text in this subtree, aliases expanded
     key: Any = None
     key_mark: Mark = NO_MARK
     has_key: bool = False
@@ -78,24 +79,30 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values, characters)
         self.open_anchors: set[str] = set()
-        self.total = 0
+        self.total = 0  # values in the document, each counted once, aliases expanded
+        self.alias_text = 0  # characters of scalar text that aliases repeat
+        self.aliased = False
         self.root: Any = None
         self.done = False
 
     def error(self, message: str, mark: Mark) -> InputError:
         return InputError(self.file, message, mark.line, mark.column)
 
-    def add(self, value: Any, mark: Mark, size: int) -> None:
-        self.total += size
+    def add(self, value: Any, mark: Mark, size: int, text: int, new: int) -> None:
+        """Attach `value` (`size` values and `text` characters) to the open container; `new` of
+        those values were not counted yet (a closed container's children were, as they arrived)."""
+        self.total += new
         if self.total > MAX_NODES:
-            raise self.error(f"YAML aliases expand to more than {MAX_NODES} values", mark)
+            what = "YAML aliases expand to" if self.aliased else "YAML document has"
+            raise self.error(f"{what} more than {MAX_NODES} values", mark)
         if not self.stack:
             self.root, self.done = value, True
             return
         frame = self.stack[-1]
         frame.size += size
+        frame.text += text
         if isinstance(frame.node, MList):
             frame.node.add(value, mark)
         elif not frame.has_key:
@@ -118,16 +125,17 @@ class _Builder:
         frame = self.stack.pop()
         if frame.anchor:
             self.open_anchors.discard(frame.anchor)
-            self.anchors[frame.anchor] = (frame.node, frame.size)
-        self.add(_apply_tag(frame.tag, frame.node, frame.mark), frame.mark, frame.size)
+            self.anchors[frame.anchor] = (frame.node, frame.size, frame.text)
+        self.add(_apply_tag(frame.tag, frame.node, frame.mark), frame.mark, frame.size, frame.text, 1)
 
     def feed(self, event: Any) -> None:
         if isinstance(event, yaml.ScalarEvent):
             mark = _mark(event)
             value = _apply_tag(event.tag, _scalar(event), mark)
+            text = len(event.value)
             if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self.add(value, mark, 1)
+                self.anchors[event.anchor] = (value, 1, text)
+            self.add(value, mark, 1, text, 1)
         elif isinstance(event, yaml.MappingStartEvent):
             self.open(MDict(_mark(event)), event)
         elif isinstance(event, yaml.SequenceStartEvent):
@@ -143,8 +151,13 @@ class _Builder:
                 raise self.error(f"alias *{event.anchor} refers to itself", mark)
             if event.anchor not in self.anchors:
                 raise self.error(f"alias *{event.anchor} has no anchor", mark)
-            value, size = self.anchors[event.anchor]
-            self.add(value, mark, size)
+            value, size, text = self.anchors[event.anchor]
+            # Bounded by characters too: a few aliases to one long string build strings of any size.
+            self.alias_text += text
+            self.aliased = True
+            if self.alias_text > MAX_ALIAS_BYTES:
+                raise self.error(f"YAML aliases repeat more than {MAX_ALIAS_BYTES // (1024 * 1024)} MiB of text", mark)
+            self.add(value, mark, size, text, size)
 
 
 def load_yaml(text: str, file: str) -> Any:
