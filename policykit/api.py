@@ -277,6 +277,7 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
     for model in models:
         result.distributions[model.file] = (result.distributions.get(model.file, 0)
                                             + len({d.resource for d in model.distributions}))
+        result.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
         if options.live is not None:
             from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
 

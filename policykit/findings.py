@@ -37,7 +37,7 @@ class Finding:
     subject: str = ""  # e.g. "origin 'api'", "alias 'ws.example.com'"
     fix: str = ""
     help_uri: str = ""
-    scenario: str = ""  # "when IsProd is true" where it holds only under some conditions
+    scenario: str = ""  # "when Env=prod" where it holds only in some deploy-time scenarios
     unknown: bool = False  # True: the policy could not be checked (info)
     evidence: tuple[tuple[str, str], ...] = ()
     suppressed: str = ""  # the reason, when a suppression matched
@@ -60,8 +60,10 @@ class Finding:
 
         The file is taken relative to the working directory, so a baseline written in one clone
         (or with absolute paths) matches in another."""
+        # Without the scenario label: a finding keeps its fingerprint when the scenarios it holds in change.
+        message = self.message.removesuffix(f" ({self.scenario})") if self.scenario else self.message
         text = "\x1f".join((self.policy_id, portable_path(self.location.file), self.resource, self.subject,
-                             self.message))
+                             message))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -111,6 +113,8 @@ class ScanResult:
     files: list[str] = field(default_factory=list)  # scanned inputs
     skipped: list[str] = field(default_factory=list)  # files that are not templates
     distributions: dict[str, int] = field(default_factory=dict)  # per file
+    # "file: resource (why)" for each distribution that exists in no deploy-time scenario
+    never_deployed: list[str] = field(default_factory=list)
     policies: list[PolicyInfo] = field(default_factory=list)
     baseline: str = ""  # the baseline file compared against, "" when none
     # written in the scanned sources, gathered from the models (policykit/suppress.py filters with them)

@@ -44,8 +44,8 @@ def test_first_five_policies_have_yaml_and_json_fixtures() -> None:
 
 
 @pytest.mark.parametrize(("fixture", "scenario"), [
-    ("PK101-s3-website-over-https/tests/fail/if-one-branch-bad.yaml", "(when IsProd is true)"),
-    ("PK201-https-to-aws-generated-name/tests/fail/if-one-branch-bad.yaml", "(when UseAlbName is true)"),
+    ("PK101-s3-website-over-https/tests/fail/if-one-branch-bad.yaml", "(when Env=prod)"),
+    ("PK201-https-to-aws-generated-name/tests/fail/if-one-branch-bad.yaml", "(when OriginMode=alb)"),
 ])
 def test_undecided_condition_names_the_scenario(fixture: str, scenario: str) -> None:
     result = api.scan([POLICIES / fixture])

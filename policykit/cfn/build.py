@@ -4,41 +4,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.cfn.intrinsics import Resolver
+from policykit.cfn.inputs import without_idle_ifs
+from policykit.cfn.intrinsics import Decided, Resolver
 from policykit.cfn.related import build_related
-from policykit.cfn.scenarios import scenarios
+from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN
 from policykit.cfn.template import Template
 from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader, Scalar
+from policykit.scenarios import scenario_bound_note
 
 DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
 
 
 def template_to_model(template: Template) -> Model:
-    """Build the model; a distribution whose values depend on undecided conditions appears once per scenario."""
+    """Build the model; a distribution appears once per different configuration its scenarios give."""
     model = Model(template.file)
     base = Resolver(template)
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
     index.objects = build_related(base, model.problems)
     model.resources = index.objects
+    decided = Decided(template)
     for logical_id, resource in template.resources.items():
         if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, dict):
             continue
-        for scenario in scenarios(base, resource):
-            _add(model, template, index, scenario.resolver, logical_id, resource, scenario.label)
+        resource = without_idle_ifs(resource)
+        variants = resource_variants(template, resource, decided)
+        where = Reader(template.file, logical_id, [], logical_id).loc(template.resources, logical_id)
+        if variants.never:
+            model.never_deployed.append((logical_id, variants.never))
+            continue
+        if variants.bounded:
+            model.notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
+        # One distribution per different configuration, standing for all the scenarios that give it:
+        # the cost is the number of configurations, not of combinations.
+        built: dict[str, Distribution] = {}
+        for scenarios, resolver in variants.exists:
+            props = resolver.resolve(resource.get("Properties") or {})
+            key = repr(props)
+            if key not in built:
+                built[key] = _add(model, template, index, props, logical_id, resource, scenarios[0].label)
+                built[key].scenarios = ()
+            built[key].scenarios += tuple(s.choices for s in scenarios)
     return model
 
 
-def _add(model: Model, template: Template, index: TemplateIndex, resolver: Resolver, logical_id: str,
-         resource: dict[str, Any], scenario: str) -> None:
-    if "Condition" in resource and resolver.condition(resource["Condition"]) is False:
-        return  # the distribution does not exist in this scenario
-    problems: list[Problem] = [] if scenario else model.problems
+def _add(model: Model, template: Template, index: TemplateIndex, props: Any, logical_id: str,
+         resource: dict[str, Any], scenario: str) -> Distribution:
+    problems: list[Problem] = []
     read = Reader(template.file, logical_id, problems, logical_id)
-    props = resolver.resolve(resource.get("Properties") or {})
     config = read.mapping(props, "DistributionConfig") if isinstance(props, dict) else None
     if config is None:
         distribution = Distribution(resource=logical_id, loc=read.loc(template.resources, logical_id),
@@ -47,9 +63,9 @@ def _add(model: Model, template: Template, index: TemplateIndex, resolver: Resol
         distribution = build_distribution(CFN, read, config, index, resource=logical_id, loc=read.loc(config),
                                           scenario=scenario, websocket_paths=_websocket_metadata(resource))
     model.distributions.append(distribution)
-    if scenario:  # problems are the same in every scenario: keep the first scenario's
-        known = {(p.message, p.location) for p in model.problems}
-        model.problems.extend(p for p in problems if (p.message, p.location) not in known)
+    known = {(p.message, p.location) for p in model.problems}  # the same in most scenarios: each once
+    model.problems.extend(p for p in problems if (p.message, p.location) not in known)
+    return distribution
 
 
 def distribution_from_config(config: dict[str, Any], file: str, name: str) -> Distribution:

@@ -11,10 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policykit.cfn.inputs import PSEUDO, condition_roots, is_ssm
 from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
+from policykit.errors import InputError
 from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
-from policykit.source.nodes import MDict, MList
+from policykit.scenarios import Other
+from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 
 class _NoValue:
@@ -23,56 +26,126 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
-_PSEUDO = {
-    "AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::Partition",
-    "AWS::URLSuffix", "AWS::NotificationARNs",
-}
 _PARAM_LIST_TYPES = ("List<", "CommaDelimitedList")
+MAX_STRING = 1_000_000  # characters in one resolved string (Fn::Join/Fn::Sub): past it, an input error
+
+
+class Decided:
+    """Condition values shared by the resolvers of one template: a condition depends only on the
+    values of its roots, so each (condition, values of its roots) is decided once, whatever the scenario."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.roots: dict[str, tuple[str, ...]] = {}
+        self.values: dict[tuple[Any, ...], bool | None] = {}
+
+    def key(self, name: str, choices: dict[str, Any]) -> tuple[Any, ...]:
+        roots = self.roots.get(name)
+        if roots is None:
+            roots = self.roots[name] = condition_roots(self.template, name)
+        return (name, *[choices.get(root) for root in roots])
+
+    def value(self, name: Any, choices: dict[str, Any]) -> bool | None:
+        """The condition under `choices`, decided once per values of its roots."""
+        if not isinstance(name, str):
+            return None
+        key = self.key(name, choices)
+        if key not in self.values:
+            self.values[key] = Resolver(self.template, choices=choices, decided=self).condition(name)
+        return self.values[key]
 
 
 class Resolver:
-    """Resolves values of one template under one scenario (a truth value per condition)."""
+    """Resolves values of one template under one scenario.
 
-    def __init__(self, template: Template, scenario: dict[str, bool] | None = None) -> None:
+    A scenario is a value per deploy-time input (`choices`: parameter -> value, or `Other` for
+    "any value but these"), from which every condition is decided; `scenario` may also fix a
+    condition's truth value directly. Parameters, mappings and conditions are resolved once per
+    resolver (memoised), and a definition that uses itself is an input error naming the cycle.
+    """
+
+    def __init__(self, template: Template, scenario: dict[str, bool] | None = None,
+                 choices: dict[str, Any] | None = None, decided: Decided | None = None) -> None:
         self.template = template
         self.scenario = scenario or {}
+        self.choices = choices or {}
+        self._decided = decided if decided is not None and not self.scenario else None
         self._conditions: dict[str, bool | None] = {}
+        self._parameters: dict[str, Any] = {}
+        self._mappings: dict[tuple[str, ...], Any] = {}
+        self._busy: list[str] = []  # definitions being resolved, innermost last
+        self._mark: Mark = NO_MARK  # the intrinsic being resolved: where a bound error points
+
+    # -- cycles -------------------------------------------------------------------------
+    def _enter(self, what: str, mark: Mark) -> None:
+        if what in self._busy:
+            cycle = " -> ".join([*self._busy[self._busy.index(what):], what])
+            raise InputError(self.template.file, f"{what} uses itself ({cycle}): CloudFormation rejects "
+                             "circular definitions", mark.line, mark.column)
+        self._busy.append(what)
+
+    def _leave(self) -> None:
+        self._busy.pop()
 
     # -- conditions ---------------------------------------------------------------------
-    def condition(self, name: Any, _seen: frozenset[str] = frozenset()) -> bool | None:
+    def condition(self, name: Any) -> bool | None:
         """True/False, or None when it depends on something unknown."""
         if not isinstance(name, str):
             return None
+        if name in self._conditions:
+            return self._conditions[name]
         if name in self.scenario:
             return self.scenario[name]
-        if name not in self._conditions:
-            body = self.template.conditions.get(name)
-            self._conditions[name] = (
-                None if body is None or name in _seen else self._condition_expr(body, _seen | {name})
-            )
-        return self._conditions[name]
+        decided = self._decided
+        key = decided.key(name, self.choices) if decided is not None else ()
+        if decided is not None and key in decided.values:
+            value = self._conditions[name] = decided.values[key]
+            return value
+        conditions = self.template.conditions
+        body = conditions.get(name)
+        if body is None:
+            return None
+        self._enter(f"condition {name}", _mark(conditions, name))
+        try:
+            value = self._conditions[name] = self._condition_expr(body)
+        finally:
+            self._leave()
+        if decided is not None:
+            decided.values[key] = value
+        return value
 
-    def _condition_expr(self, expr: Any, seen: frozenset[str]) -> bool | None:
+    def _condition_expr(self, expr: Any) -> bool | None:
         if not isinstance(expr, dict) or len(expr) != 1:
             return None
         (key, arg), = expr.items()
         if key == "Condition":
-            return self.condition(arg, seen)
+            return self.condition(arg)
         if key == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
-            left, right = (self.resolve(v) for v in arg)
+            left, right = (self._compared(v) for v in arg)
+            for one, other in ((left, right), (right, left)):
+                if isinstance(one, Other):  # "any value but these literals"
+                    text = _scalar_text(other)
+                    return False if isinstance(text, str) and text in one.excluded else None
             if isinstance(left, (Unknown, Partial)) or isinstance(right, (Unknown, Partial)):
                 return None
             return bool(_scalar_text(left) == _scalar_text(right))
         if key in ("Fn::And", "Fn::Or") and isinstance(arg, list):
-            values = [self._condition_expr(v, seen) for v in arg]
+            values = [self._condition_expr(v) for v in arg]
             decisive = key == "Fn::Or"
             if decisive in values:
                 return bool(decisive)
             return None if None in values else not decisive
         if key == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
-            inner = self._condition_expr(arg[0], seen)
+            inner = self._condition_expr(arg[0])
             return None if inner is None else not inner
         return None
+
+    def _compared(self, node: Any) -> Any:
+        """One side of Fn::Equals: a parameter this scenario gives "any other value" stays `Other`."""
+        name = node.get("Ref") if isinstance(node, dict) and len(node) == 1 else None
+        if isinstance(name, str) and isinstance(self.choices.get(name), Other):
+            return self.choices[name]
+        return self.resolve(node)
 
     # -- values -------------------------------------------------------------------------
     def resolve(self, node: Any) -> Any:
@@ -81,6 +154,7 @@ class Resolver:
             if len(node) == 1:
                 (key, arg), = node.items()
                 if key == "Ref" or key.startswith("Fn::") or (key == "Condition" and not isinstance(arg, dict)):
+                    self._mark = getattr(node, "mark", self._mark)
                     return self._intrinsic(key, arg)
             return self._resolve_mapping(node)
         if isinstance(node, list):
@@ -111,7 +185,7 @@ class Resolver:
             return Unknown(f"{key} is not evaluated before deployment")
         try:
             return handler(self, arg)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError):
             return Unknown(f"malformed {key}")
 
     def ref(self, name: Any) -> Any:
@@ -121,13 +195,19 @@ class Resolver:
             return NO_VALUE
         if name in self.template.params:
             return self._parameter_value(name, self.template.params[name])
-        if name in _PSEUDO:
+        if name in self.choices:
+            chosen = self.choices[name]
+            if isinstance(chosen, Other):
+                return Unknown(f"{name} is {chosen} here; its value is only known at deployment "
+                               f"(give --param {name}=...)", name=name)
+            return self._parameter_value(name, chosen)
+        if name in PSEUDO:
             return Unknown(f"{name} is only known at deployment (give --param {name}=...)", name=name)
         parameter = self.template.parameters.get(name)
         if isinstance(parameter, dict):
-            if "Default" in parameter:
-                return self._parameter_value(name, self.resolve(parameter["Default"]))
-            return Unknown(f"parameter {name} has no default (give --param {name}=...)", name=name)
+            if name not in self._parameters:
+                self._parameters[name] = self._parameter_default(name, parameter)
+            return self._parameters[name]
         if name in self.template.resources:
             return Unknown(f"the physical id of {name} is only known after deployment", ResourceAttr(name))
         if "." in name:  # SAM: `!Ref Function.Version` / `!Ref Function.Alias`
@@ -136,6 +216,18 @@ class Resolver:
                 ref = ResourceAttr(resource, attribute)
                 return Unknown(f"{ref} is only known after deployment", ref)
         return Unknown(f"Ref {name} names nothing in this template")
+
+    def _parameter_default(self, name: str, parameter: dict[str, Any]) -> Any:
+        if is_ssm(self.template, name):
+            return Unknown(f"parameter {name} is read from SSM at deployment (its Default names the SSM "
+                           f"parameter, it is not the value; give --param {name}=...)", name=name)
+        if "Default" not in parameter:
+            return Unknown(f"parameter {name} has no default (give --param {name}=...)", name=name)
+        self._enter(f"parameter {name}", _mark(self.template.parameters, name))
+        try:
+            return self._parameter_value(name, self.resolve(parameter["Default"]))
+        finally:
+            self._leave()
 
     def _parameter_value(self, name: str, value: Any) -> Any:
         parameter = self.template.parameters.get(name)
@@ -186,7 +278,7 @@ class Resolver:
                 value = self.ref(name)
             parts.extend(_as_parts(value))
         parts.append(text[position:])
-        return make_string(parts)
+        return self._bounded(make_string(parts), "Fn::Sub")
 
     def join(self, arg: Any) -> Any:
         delimiter, items = arg[0], self.resolve(arg[1])
@@ -197,7 +289,14 @@ class Resolver:
             if index:
                 parts.append(delimiter)
             parts.extend(_as_parts(item))
-        return make_string(parts)
+        return self._bounded(make_string(parts), "Fn::Join")
+
+    def _bounded(self, value: str | Partial, what: str) -> str | Partial:
+        size = len(value) if isinstance(value, str) else sum(len(p) for p in value.parts if isinstance(p, str))
+        if size > MAX_STRING:
+            raise InputError(self.template.file, f"{what} builds a string of more than {MAX_STRING:,} characters "
+                             "(policykit's bound on a resolved string)", self._mark.line, self._mark.column)
+        return value
 
     def select(self, arg: Any) -> Any:
         index, items = self.resolve(arg[0]), self.resolve(arg[1])
@@ -205,6 +304,8 @@ class Resolver:
             return Unknown("Fn::Select over a value only known at deployment")
         if not isinstance(items, list):
             return Unknown("malformed Fn::Select")
+        if isinstance(index, bool) or not (isinstance(index, int) or (isinstance(index, str) and index.isdigit())):
+            return Unknown("Fn::Select needs a whole-number index")
         position = int(index)
         if not 0 <= position < len(items):
             return Unknown(f"Fn::Select index {position} is out of range")
@@ -233,12 +334,21 @@ class Resolver:
         names = [self.resolve(a) for a in arg[:3]]
         if not all(isinstance(n, (str, int)) for n in names):
             return Unknown("Fn::FindInMap with a key only known at deployment")
+        key = tuple(str(n) for n in names)
+        if key in self._mappings:
+            return self._mappings[key]
         node: Any = self.template.mappings
-        for name in names:
-            if not isinstance(node, dict) or str(name) not in node:
-                return Unknown(f"Fn::FindInMap finds no {'/'.join(map(str, names))}")
-            node = node[str(name)]
-        return self.resolve(node)
+        parent: Any = node
+        for name in key:
+            if not isinstance(node, dict) or name not in node:
+                return Unknown(f"Fn::FindInMap finds no {'/'.join(key)}")
+            parent, node = node, node[name]
+        self._enter(f"mapping {'/'.join(key)}", _mark(parent, key[-1]))
+        try:
+            self._mappings[key] = self.resolve(node)
+        finally:
+            self._leave()
+        return self._mappings[key]
 
     def if_(self, arg: Any) -> Any:
         decided = self.condition(arg[0])
@@ -249,6 +359,10 @@ class Resolver:
     def base64(self, arg: Any) -> Any:
         value = self.resolve(arg)
         return value if isinstance(value, (Unknown, Partial)) else Unknown("Fn::Base64 output")
+
+
+def _mark(parent: Any, key: str) -> Mark:
+    return parent.mark_of(key) if isinstance(parent, MDict) else NO_MARK
 
 
 def _scalar_text(value: Any) -> Any:

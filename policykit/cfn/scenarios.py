@@ -1,36 +1,61 @@
-"""Deploy-time scenarios of a CloudFormation resource: one resolver per combination of its undecided conditions.
+"""Deploy-time scenarios of a CloudFormation resource: one resolver per different configuration.
 
-The builder (policykit/cfn/build.py) asks `scenarios` only; how they are enumerated lives here.
+The builder (policykit/cfn/build.py) asks `resource_variants` only: it knows which inputs the
+resource depends on (policykit/cfn/inputs.py), enumerates their values within `MAX_SCENARIOS`
+(policykit/scenarios.py), drops the scenarios in which the resource's `Condition` is false, and
+groups the rest by what the properties resolve from.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from policykit.cfn.conditions import undecided_conditions
-from policykit.cfn.intrinsics import Resolver
-
-MAX_SCENARIO_CONDITIONS = 4  # 16 combinations; beyond that values stay unknown
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One way the resource may be deployed; `label` says it in deploy terms ("" when nothing is assumed)."""
-
-    label: str
-    resolver: Resolver
+from policykit.cfn.inputs import resource_dependencies
+from policykit.cfn.intrinsics import Decided, Resolver
+from policykit.cfn.template import Template
+from policykit.scenarios import MAX_SCENARIOS, Enumeration, Other, Scenario, enumerate_scenarios
 
 
-def scenarios(base: Resolver, resource: dict[str, Any]) -> list[Scenario]:
-    """The scenarios to build `resource` in: one, or one per combination of the conditions it depends on."""
-    names = undecided_conditions(base, resource)
-    if not names or len(names) > MAX_SCENARIO_CONDITIONS:
-        return [Scenario("", base)]
-    out = []
-    for values in itertools.product((True, False), repeat=len(names)):
-        assumed = dict(zip(names, values, strict=True))
-        label = "when " + " and ".join(f"{n} is {str(v).lower()}" for n, v in assumed.items())
-        out.append(Scenario(label, Resolver(base.template, assumed)))
+@dataclass
+class Variants:
+    """Where a resource exists: (scenarios, resolver) per different configuration, defaults first."""
+
+    exists: list[tuple[list[Scenario], Resolver]] = field(default_factory=list)
+    enumeration: Enumeration = field(default_factory=lambda: Enumeration([]))
+    never: str = ""  # why it exists in no scenario ("" when it exists in some)
+
+    @property
+    def bounded(self) -> bool:
+        """True when the bound left combinations out (the builder adds `scenario_bound_note`)."""
+        return bool(self.enumeration.alone or self.enumeration.unknown)
+
+
+def resource_variants(template: Template, resource: dict[str, Any], decided: Decided | None = None) -> Variants:
+    """The scenarios of `resource`, grouped by what its properties resolve from (the values of the
+    conditions its Fn::Ifs name and of the parameters it uses): one resolver per group, so the cost
+    is the number of different configurations, not of combinations. Pass the resource through
+    `without_idle_ifs` first (and resolve that one), so a condition that changes nothing is no input."""
+    dependencies = resource_dependencies(template, resource)
+    enumeration = enumerate_scenarios(dependencies.inputs, MAX_SCENARIOS)
+    unknown = {item.name: Other() for item in enumeration.unknown}
+    decided = decided if decided is not None else Decided(template)
+    out = Variants(enumeration=enumeration)
+    groups: dict[tuple[Any, ...], list[Scenario]] = {}
+    condition = resource.get("Condition")
+    for scenario in enumeration.scenarios:
+        choices = {**unknown, **scenario.values()}
+        if condition is not None and decided.value(condition, choices) is False:
+            continue
+        signature = (*[decided.value(name, choices) for name in dependencies.conditions],
+                     *[repr(choices.get(name)) for name in dependencies.parameters])
+        if signature in groups:
+            groups[signature].append(scenario)
+            continue
+        groups[signature] = [scenario]
+        out.exists.append((groups[signature], Resolver(template, choices=choices, decided=decided)))
+    if not out.exists:
+        given = ", ".join(item.name for item in dependencies.inputs)
+        out.never = (f"its Condition {condition} is false for every value of {given}"
+                     if given else f"its Condition {condition} is always false")
     return out

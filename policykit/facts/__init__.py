@@ -52,6 +52,7 @@ FACTS: dict[str, dict[str, Fact]] = {
         "https_listener": tls.https_listener,
         "elb_ssl_policy": tls.elb_ssl_policy,
         "cloudfront_protocols": tls.cloudfront_protocols,
+        "ssl_protocols_problem": tls.ssl_protocols_problem,
         "common_protocols": tls.common_protocols,
         "common_ciphers": tls.common_ciphers,
         "tls_compatible": tls.tls_compatible,

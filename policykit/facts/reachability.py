@@ -32,7 +32,8 @@ _RANGES = {name: (low, high) for name, _, low, high in SETTINGS}
 
 
 def domain_name_problem(origin: Origin) -> str | Unknown | None:
-    """What is wrong with the origin DomainName as a DNS name (IP, scheme, path, port, colon, empty), or None."""
+    """What is wrong with the origin DomainName as a DNS name (IP, scheme, path, port, colon, empty,
+    a character no DNS name holds), or None."""
     domain = origin.domain_name
     if domain is None:
         return None  # a missing required property is the schema linters' job
@@ -49,6 +50,9 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
             return "it contains a path ('/')"
         if any(":" in p for p in known):
             return "it contains a colon (a port?)"
+        bad = next((_bad_character(p) for p in known if _bad_character(p)), None)
+        if bad:
+            return bad
         if all(p.ref is not None for p in domain.parts if isinstance(p, Unknown)):
             return None  # the unknown pieces are host labels AWS generates (bucket, API id, Region)
         return Unknown(domain.reason or "the origin domain is only partly known")
@@ -69,7 +73,21 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
         return "it contains a port (':port')"
     if ":" in text:
         return "it contains a colon"
-    return None
+    return _bad_character(domain)
+
+
+# What a host name is made of (RFC 952/1123; `_` as real names use it): anything else no DNS name CloudFront
+# resolves can hold, e.g. a quote left over from copy-paste, a space, a comma.
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _bad_character(text: str) -> str | None:
+    match = _NOT_IN_NAME.search(text)
+    if match is None:
+        return None
+    char = match.group(0)
+    shown = {" ": "a space", "\t": "a tab"}.get(char) or (f"'{char}'" if char.isprintable() else ascii(char))
+    return f"it contains {shown}, which no DNS name can hold"
 
 
 def domain_name_valid(origin: Origin) -> Truth:

@@ -141,6 +141,26 @@ def cloudfront_protocols(origin: Origin) -> list[str] | Unknown:
     return [str(p) for p in offered]
 
 
+def ssl_protocols_problem(origin: Origin) -> str | Unknown | None:
+    """What is wrong with the written OriginSSLProtocols (no TLSv1.2, SSLv3 offered), in words; None when nothing."""
+    offered = origin.ssl_protocols
+    if offered is None:
+        return None
+    if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
+        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+    without_tls12 = "TLSv1.2" not in offered
+    sslv3 = "SSLv3" in offered
+    if without_tls12 and sslv3:
+        return ("without TLSv1.2 a modern origin refuses the handshake (502), and SSLv3 is broken (POODLE); "
+                "with nothing else newer it makes CloudFront send SSLv3-only handshakes")
+    if without_tls12:
+        return "without TLSv1.2 a modern origin refuses the handshake (502)"
+    if sslv3:
+        return ("the list has TLSv1.2, so modern origins still complete the handshake, but SSLv3 is broken "
+                "(POODLE) and should not be offered")
+    return None
+
+
 def _policy(origin: Origin) -> dict[str, Any] | Unknown:
     name = elb_ssl_policy(origin)
     if isinstance(name, Unknown):

@@ -11,7 +11,7 @@ from policykit.model.related import (
     LambdaFunction,
     RequestPolicy,
 )
-from policykit.model.values import MaybeMore, ResourceAttr, joined
+from policykit.model.values import MaybeMore, ResourceAttr, Unknown, joined
 
 if TYPE_CHECKING:
     from policykit.errors import InputError
@@ -50,7 +50,7 @@ class Origin(ModelObject):
 
     @property
     def label(self) -> str:
-        return f"origin '{self.id}'"
+        return f"origin '{_named(self.id)}'"
 
 
 @dataclass(eq=False)
@@ -63,7 +63,7 @@ class OriginGroup(ModelObject):
 
     @property
     def label(self) -> str:
-        return f"origin group '{self.id}'"
+        return f"origin group '{_named(self.id)}'"
 
 
 @dataclass(eq=False)
@@ -148,7 +148,7 @@ class Alias(ModelObject):
 
     @property
     def label(self) -> str:
-        return f"alias '{self.name}'"
+        return f"alias '{_named(self.name)}'"
 
 
 @dataclass(eq=False)
@@ -162,7 +162,10 @@ class Distribution(ModelObject):
     default_behavior: CacheBehavior | None = None
     ordered_behaviors: MaybeMore[CacheBehavior] = field(default_factory=MaybeMore)
     websocket_paths: list[Any] = field(default_factory=list)  # declared by the user (metadata/tags)
-    scenario: str = ""  # e.g. "when IsProd is true"; empty when no condition was assumed
+    scenario: str = ""  # e.g. "when Env=prod"; empty when no deploy-time choice was assumed
+    # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
+    # several when they resolve to the same configuration. The engine names findings with them.
+    scenarios: tuple[tuple[tuple[str, Any], ...], ...] = ((),)
     # origin endpoints as probed by `scan --live` (policykit.probes.live_model.LiveOrigin); empty otherwise
     live_origins: list[Any] = field(default_factory=list)
 
@@ -186,6 +189,8 @@ class Model:
     resources: dict[str, Any] = field(default_factory=dict)  # related objects by logical id/address
     problems: list[Problem] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # what loading could not follow (remote modules)
+    # distributions that exist in no scenario (Condition/count always false): (resource, why), for the summary
+    never_deployed: list[tuple[str, str]] = field(default_factory=list)
     # Said of every finding's location when it is not a line of the source (a plan's JSON)
     location_note: str = ""
     # Suppressions written in the source, collected by the loader from what it read (never re-read)
@@ -202,3 +207,9 @@ class Problem:
     location: Any
     resource: str = ""
     distribution: str = ""
+
+
+def _named(value: Any) -> str:
+    """How a label shows a name: an unknown one by what it stands for (`${FQDN}`), not by its reason,
+    which changes from one scenario to the next."""
+    return value.placeholder if isinstance(value, Unknown) else str(value)

@@ -17,6 +17,7 @@ from policykit.model.cloudfront import Distribution, Model
 from policykit.model.values import Partial, Tri, Unknown
 from policykit.policy.model import Check, Policy
 from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
+from policykit.scenarios import Describer, Scenario
 
 # Which model objects a policy's `applies_to` walks, from each distribution.
 OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
@@ -192,10 +193,12 @@ def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]
     by_resource: dict[str, list[Distribution]] = {}
     for dist in model.distributions:
         by_resource.setdefault(dist.resource, []).append(dist)
+    describers = {resource: Describer([Scenario(c) for d in variants for c in d.scenarios])
+                  for resource, variants in by_resource.items() if len(variants) > 1 or len(variants[0].scenarios) > 1}
     for policy in policies:
-        for variants in by_resource.values():
+        for resource, variants in by_resource.items():
             try:
-                findings.extend(_merge_scenarios(policy, variants))
+                findings.extend(_merge_scenarios(policy, variants, describers.get(resource)))
             except PolicyRuntimeError as exc:
                 failures.append(f"policy {policy.id} ({policy.source}): {exc}")
                 break
@@ -203,19 +206,33 @@ def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]
     return findings, failures
 
 
-def _merge_scenarios(policy: Policy, variants: list[Distribution]) -> list[Finding]:
-    """One finding per place; a finding that holds only under some conditions says which."""
-    seen: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
+def _merge_scenarios(policy: Policy, variants: list[Distribution], describer: Describer | None = None) -> list[Finding]:
+    """One finding per place across the scenarios of a distribution; one that holds only in some says
+    which in deploy terms ("when Env=prod"). Where scenarios word it differently, the first (the
+    defaults) is the message and the others are evidence, so the finding and its fingerprint stay one."""
+    groups: dict[tuple[Any, ...], list[tuple[Finding, Scenario]]] = {}
     for dist in variants:
+        scenarios = [Scenario(choices) for choices in dist.scenarios]
+        seen: dict[tuple[Any, ...], int] = {}
         for finding in evaluate(policy, dist):
-            key = (finding.location, finding.message, finding.severity, finding.unknown)
-            entry = seen.setdefault(key, (finding, []))
-            entry[1].append(dist.scenario)
+            place = (finding.location, finding.subject, finding.severity, finding.unknown)
+            seen[place] = seen.get(place, 0) + 1  # the n-th such finding of one scenario pairs with the n-th
+            groups.setdefault((*place, seen[place]), []).extend((finding, s) for s in scenarios)
+    if describer is None:
+        describer = Describer([Scenario(choices) for d in variants for choices in d.scenarios])
     out = []
-    for finding, scenarios in seen.values():
-        if len(variants) > 1 and len(set(scenarios)) < len(variants):
-            label = "; or ".join(s for s in scenarios if s)
-            finding = dataclasses.replace(finding, scenario=label, message=f"{finding.message} ({label})")
+    for entries in groups.values():
+        finding = entries[0][0]
+        by_message: dict[str, list[Scenario]] = {}
+        for each, scenario in entries:
+            by_message.setdefault(each.message, []).append(scenario)
+        variants_said = tuple((describer.describe(scenarios) or "in every scenario", message)
+                              for message, scenarios in list(by_message.items())[1:])
+        label = describer.describe([s for _, s in entries])
+        if label or variants_said:
+            message = f"{finding.message} ({label})" if label else finding.message
+            finding = dataclasses.replace(finding, scenario=label, message=message,
+                                          evidence=(*finding.evidence, *variants_said))
         out.append(finding)
     return out
 

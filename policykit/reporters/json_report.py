@@ -46,6 +46,7 @@ def document(result: ScanResult) -> dict[str, Any]:
             "skipped": len(result.skipped),
             "distributions": sum(result.distributions.values()),
             "distributions_by_file": dict(result.distributions),
+            "never_deployed": list(result.never_deployed),
             "findings": counts,
             **counts,
             "input_errors": len(result.errors),

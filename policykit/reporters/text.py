@@ -43,6 +43,8 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['info'] - hidden} info"]
     summary = (f"{', '.join(parts)} in {len(result.files)} file(s), "
                f"{sum(result.distributions.values())} distribution(s)")
+    if result.never_deployed:
+        summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
     if result.skipped:
         summary += f"; {len(result.skipped)} file(s) skipped (not templates)"
     if suppressed:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from policykit.model.values import Partial, Unknown, is_known, make_string
+from policykit.scenarios import OtherValue, other_equals
 from policykit.terraform.expr import Node, parse_template
 
 
@@ -124,6 +125,10 @@ def _binary(op: str, left: Any, right: Any) -> Any:
         if isinstance(left, bool) and isinstance(right, bool):
             return left and right if op == "&&" else left or right
         return Unknown("a condition is not known")
+    if op in ("==", "!=") and (isinstance(left, OtherValue) or isinstance(right, OtherValue)):
+        equal = other_equals(left, right)  # a deploy-time scenario's "any other value" (policykit/scenarios.py)
+        if equal is not None:
+            return equal if op == "==" else not equal
     if not is_known(left) or not is_known(right):
         return Unknown(getattr(left, "reason", "") or getattr(right, "reason", "") or "an operand is not known")
     if op == "==":

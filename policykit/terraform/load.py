@@ -9,16 +9,18 @@ from typing import Any
 from policykit.errors import InputError
 from policykit.findings import Finding, Severity
 from policykit.location import Location
-from policykit.model.cloudfront import Model, Problem
+from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.values import Partial, Unknown
+from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.hcl import Block, load_tf_json, parse_hcl, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.related import BUILDERS, LINKED, link
+from policykit.terraform.scenarios import resource_inputs
 from policykit.terraform.spelling import distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
@@ -144,15 +146,36 @@ def _instances(scope: Scope, resource: Resource) -> list[tuple[str, dict[str, An
 
 
 def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
-    for suffix, extra in _instances(scope, resource):
-        address = f"{resource.prefix}{resource.type}.{resource.name}{suffix}"
-        body = scope.child(extra).resolve(resource.body) if extra else scope.resolve(resource.body)
-        if not isinstance(body, MDict):
-            continue
-        read = Reader(resource.file, address, build.problems, address)
-        loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
-        build.model(resource.file).distributions.append(
-            distribution(read, body, address, loc, build.index))
+    """Each instance in each deploy-time scenario (policykit/terraform/scenarios.py); scenarios that
+    resolve to the same body are one distribution standing for all of them."""
+    loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+    base = f"{resource.prefix}{resource.type}.{resource.name}"
+    inputs = resource_inputs(scope.module, resource.body)
+    enumeration = enumerate_scenarios(inputs)
+    if enumeration.alone or enumeration.unknown:
+        build.notes.append(scenario_bound_note(resource.file, base, loc, enumeration))
+    unknown = {item.name: OtherValue(f"{item.name} is not enumerated (too many deploy-time choices)",
+                                     name=item.name) for item in enumeration.unknown}
+    built: dict[tuple[str, str], Distribution] = {}
+    for scenario in enumeration.scenarios:
+        choices = {**unknown, **scenario.values()}
+        here = scope.with_variables({k.removeprefix("var."): v for k, v in choices.items()}) if choices else scope
+        for suffix, extra in _instances(here, resource):
+            address = f"{base}{suffix}"
+            body = here.child(extra).resolve(resource.body) if extra else here.resolve(resource.body)
+            if not isinstance(body, MDict):
+                continue
+            key = (address, repr(body))
+            if key not in built:
+                read = Reader(resource.file, address, build.problems, address)
+                built[key] = distribution(read, body, address, loc, build.index)
+                built[key].scenario, built[key].scenarios = scenario.label, ()
+                build.model(resource.file).distributions.append(built[key])
+            built[key].scenarios += (scenario.choices,)
+    if not built and "count" in resource.body:
+        names = ", ".join(item.name for item in inputs)
+        build.model(resource.file).never_deployed.append(
+            (base, f"its count is 0 for every value of {names}" if names else "its count is 0"))
 
 
 def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, depth: int) -> None:

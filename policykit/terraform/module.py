@@ -82,6 +82,12 @@ class Scope:
         self._busy: set[str] = set()
         self._var_values: dict[str, Any] = {}
 
+    def with_variables(self, values: dict[str, Any]) -> Scope:
+        """A fresh scope in which these variables have these values (one deploy-time scenario)."""
+        scope = Scope(self.module, self.extra, self.depth)
+        scope._var_values.update(values)
+        return scope
+
     def child(self, extra: dict[str, Any]) -> Scope:
         scope = Scope(self.module, {**self.extra, **extra}, self.depth)
         scope._local_values, scope._var_values = self._local_values, self._var_values

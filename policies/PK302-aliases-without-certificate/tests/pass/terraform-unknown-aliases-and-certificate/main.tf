@@ -6,6 +6,8 @@ variable "certificate_arn" {
   type = string
 }
 
+variable "use_default" {}
+
 resource "aws_cloudfront_distribution" "cdn" {
   enabled = true
   aliases = var.aliases
@@ -62,8 +64,8 @@ resource "aws_cloudfront_distribution" "maybe_cert" {
     }
   }
   viewer_certificate {
-    acm_certificate_arn            = var.certificate_arn == "" ? null : var.certificate_arn
-    cloudfront_default_certificate = var.certificate_arn == ""
+    acm_certificate_arn            = var.certificate_arn
+    cloudfront_default_certificate = var.use_default
     ssl_support_method             = "sni-only"
   }
 }

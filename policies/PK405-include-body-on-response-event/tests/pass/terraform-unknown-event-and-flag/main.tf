@@ -2,9 +2,8 @@ variable "event_type" {
   type = string
 }
 
-variable "include_body" {
-  type = bool
-}
+# Untyped and without a default: its value is unknown (a `bool` would be both values, each a scenario).
+variable "include_body" {}
 
 resource "aws_cloudfront_distribution" "cdn" {
   enabled = true

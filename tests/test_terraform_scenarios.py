@@ -1,0 +1,123 @@
+"""Deploy-time scenarios in Terraform: `bool` variables, `validation { contains([...], var.x) }`,
+literals compared with `==`, `count = var.x ? 1 : 0`; tfvars / --var fix a scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from policykit.api import ScanOptions, scan
+from policykit.findings import Finding, ScanResult
+
+Write = Callable[[str, str], Path]
+
+DISTRIBUTION = """
+resource "aws_cloudfront_distribution" "cdn" {{
+{meta}  enabled = true
+  origin {{
+    origin_id   = "site"
+    domain_name = "www.s3-website-us-east-1.amazonaws.com"
+    custom_origin_config {{
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = {protocol}
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }}
+  }}
+  default_cache_behavior {{
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }}
+  restrictions {{
+    geo_restriction {{
+      restriction_type = "none"
+    }}
+  }}
+  viewer_certificate {{
+    cloudfront_default_certificate = true
+  }}
+}}
+"""
+
+ENV = """
+variable "env" {
+  type    = string
+  default = "dev"
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.env)
+    error_message = "one of dev, staging, prod"
+  }
+}
+"""
+
+
+def module(write: Write, text: str, name: str = "main.tf") -> Path:
+    return write(f"mod/{name}", text).parent
+
+
+def pk101(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
+
+
+def test_validation_contains_is_a_finite_domain(write: Write) -> None:
+    text = ENV + DISTRIBUTION.format(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
+    found = pk101(scan([module(write, text)]))
+    assert [f.scenario for f in found] == ["when var.env=prod"]
+    assert found[0].message.endswith("(when var.env=prod)")
+
+
+def test_var_and_tfvars_fix_a_scenario(write: Write) -> None:
+    text = ENV + DISTRIBUTION.format(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
+    directory = module(write, text)
+    assert pk101(scan([directory], ScanOptions(tf_vars={"env": "dev"}))) == []
+    fixed = pk101(scan([directory], ScanOptions(tf_vars={"env": "prod"})))
+    assert len(fixed) == 1 and fixed[0].scenario == ""
+    write("mod/terraform.tfvars", 'env = "staging"\n')
+    assert pk101(scan([directory])) == []
+
+
+def test_bool_count_makes_the_distribution_exist_in_its_scenario(write: Write) -> None:
+    # Default false: `count = 0` dropped the distribution silently; a deploy with true returns 502.
+    text = ('variable "create" {\n  type    = bool\n  default = false\n}\n'
+            + DISTRIBUTION.format(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
+    result = scan([module(write, text)])
+    assert sum(result.distributions.values()) == 1
+    assert len(pk101(result)) == 1  # only one scenario has the distribution: no label needed
+    assert result.never_deployed == []
+
+
+def test_count_zero_in_every_scenario_is_listed_as_never_deployed(write: Write) -> None:
+    text = ('variable "create" {\n  type    = bool\n  default = false\n}\n'
+            + DISTRIBUTION.format(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
+    result = scan([module(write, text)], ScanOptions(tf_vars={"create": "false"}))
+    assert result.findings == []
+    assert len(result.never_deployed) == 1 and "aws_cloudfront_distribution.cdn" in result.never_deployed[0]
+
+
+def test_bool_variable_in_a_conditional(write: Write) -> None:
+    text = ('variable "secure" {\n  type = bool\n}\n'
+            + DISTRIBUTION.format(meta="", protocol='var.secure ? "https-only" : "http-only"'))
+    found = pk101(scan([module(write, text)]))
+    assert [f.scenario for f in found] == ["when var.secure=true"]
+
+
+def test_compared_string_without_a_domain_is_either_way(write: Write) -> None:
+    # No validation: `env` defaults to prod, and any other value takes the other branch.
+    text = ('variable "env" {\n  default = "prod"\n}\n'
+            + DISTRIBUTION.format(meta="", protocol='var.env != "prod" ? "https-only" : "http-only"'))
+    found = pk101(scan([module(write, text)]))
+    assert [f.scenario for f in found] == ['when var.env is not "prod"']
+
+
+def test_through_locals_and_impossible_combinations(write: Write) -> None:
+    text = ENV + """
+locals {
+  is_prod  = var.env == "prod"
+  not_prod = !local.is_prod
+  protocol = local.is_prod && local.not_prod ? "https-only" : "http-only"
+}
+""" + DISTRIBUTION.format(meta="", protocol="local.protocol")
+    assert pk101(scan([module(write, text)])) == []
