@@ -21,6 +21,7 @@ from policykit.facts import (
     reachability,
     tls,
     viewer,
+    wire_names,
 )
 
 Fact = Callable[[Any], Any]
@@ -57,6 +58,9 @@ FACTS: dict[str, dict[str, Fact]] = {
         "common_ciphers": tls.common_ciphers,
         "tls_compatible": tls.tls_compatible,
         "duplicate_id": integrity.duplicate_id,
+        "origin_path_problem": wire_names.origin_path_problem,
+        "origin_path_valid": wire_names.origin_path_valid,
+        "origin_path_shown": wire_names.origin_path_shown,
     },
     "origin_name": {
         "covered": tls.name_covered,
@@ -100,6 +104,9 @@ FACTS: dict[str, dict[str, Fact]] = {
     "alias": {
         "viewer_certificate_names": aliases.viewer_certificate_names,
         "covered_by_viewer_certificate": aliases.covered_by_viewer_certificate,
+        "name_problem": wire_names.alias_problem,
+        "name_valid": wire_names.alias_valid,
+        "name_shown": wire_names.alias_shown,
     },
     "lambda_association": {
         "arn_kind": edge.arn_kind,
