@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -206,6 +207,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     policies = load_policies(options.policy_dirs) if policies is None else policies
     policies = [p for p in policies if _selected(p.id, options)]
     result = ScanResult(policies=[_override_info(p.info(), options) for p in policies])
+    live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
     try:
         for item in discover(paths):
             if isinstance(item, ScanError):
@@ -213,7 +215,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
             elif isinstance(item, Skip):
                 result.notes.append(f"{item.path}: skipped, {item.reason}")
             else:
-                scan_input(item, _options_for(item, options), policies, result)
+                scan_input(item, _options_for(item, options), policies, result, live_deadline)
     finally:
         forget_streams()
     result.findings[:] = [_override(f, options) for f in result.findings if _selected(f.policy_id, options)]
@@ -261,7 +263,8 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
     return replace(options, params={**params, **options.params}, tf_vars={**tf_vars, **options.tf_vars})
 
 
-def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult) -> None:
+def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult,
+               live_deadline: float | None = None) -> None:
     try:
         models = READERS[item.kind](item, options)
         if models is None and item.kind == "cfn" and (item.path.name.lower().endswith(".json")
@@ -281,7 +284,9 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
         if options.live is not None:
             from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
 
-            probe_model(model, options.live)
+            report = probe_model(model, options.live, live_deadline)
+            model.notes.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
+            result.observed.extend(report.observed)
         findings, failures = engine.run(policies, model)
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]

@@ -11,6 +11,24 @@ from pathlib import Path
 from policykit.location import Location
 from policykit.source.suppressions import Suppression
 
+# Evidence a finding carries: text, or structured data machines read (JSON reports keep the structure).
+EvidenceValue = str | int | float | bool | None | list["EvidenceValue"] | dict[str, "EvidenceValue"]
+
+
+def evidence_text(value: EvidenceValue) -> str:
+    """Evidence for people: lists joined, objects as `key value` pairs, on one line."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "; ".join(evidence_text(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {evidence_text(v)}" for k, v in value.items())
+    return str(value)
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -39,7 +57,7 @@ class Finding:
     help_uri: str = ""
     scenario: str = ""  # "when Env=prod" where it holds only in some deploy-time scenarios
     unknown: bool = False  # True: the policy could not be checked (info)
-    evidence: tuple[tuple[str, str], ...] = ()
+    evidence: tuple[tuple[str, EvidenceValue], ...] = ()
     suppressed: str = ""  # the reason, when a suppression matched
     # With --baseline: "unchanged" (recorded in the baseline: accepted) or "new"; "" without one.
     # Not a suppression: SARIF reports it as baselineState, and nobody wrote it in the source.
@@ -78,6 +96,19 @@ def portable_path(file: str) -> str:
     except ValueError:  # another drive on Windows
         return Path(file).as_posix()
     return Path(file if relative.startswith("..") else relative).as_posix()
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a live probe saw at one origin endpoint, or for one name sent to it: shown once in
+    text, however many findings it explains (their `subject` is this one's)."""
+
+    subject: str  # the live object's label, as in Finding.subject
+    distribution: str
+    lines: tuple[tuple[str, str], ...]  # for people: (what, value), in order
+    data: dict[str, EvidenceValue]  # for machines
+    covers: tuple[str, ...] = ()  # evidence keys of findings that these lines already show
+    endpoint: str = ""  # the endpoint's subject, for a name's observation
 
 
 @dataclass(frozen=True)
@@ -121,6 +152,8 @@ class ScanResult:
     suppressions: list[Suppression] = field(default_factory=list)
     # what the scan passed over on purpose and why (a FIFO in a walked directory, a link loop): not errors
     notes: list[str] = field(default_factory=list)
+    observed: list[Observed] = field(default_factory=list)  # what live probes saw (policykit/probes)
+    show_all_observed: bool = False  # `policykit probe`: the report of what was seen, even without findings
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

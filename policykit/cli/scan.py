@@ -20,9 +20,11 @@ from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
 from policykit.errors import InputError, UsageError
-from policykit.findings import Severity
+from policykit.findings import ScanResult, Severity
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, write_atomic
+
+INTERNAL_ERROR = "PK007"  # an internal error in a policy or a probe: a bug, exit 3
 
 
 class Format(str, enum.Enum):
@@ -69,7 +71,14 @@ def scan(
     # Defaults of None: a flag given on the command line, even with the default value, beats the
     # configuration file; what neither sets gets LiveOptions' default (see live_flags).
     timeout: Annotated[float | None, typer.Option(
-        "--timeout", help="With --live: seconds per probe step [default: 5.0].", show_default=False)] = None,
+        "--timeout", help="With --live: seconds per probe step, a deadline for the whole step "
+        "(DNS, connect, handshake, request) [default: 5].", show_default=False)] = None,
+    origin_timeout: Annotated[float | None, typer.Option(
+        "--origin-timeout", help="With --live: seconds for all steps and retries of one origin endpoint "
+        "[default: 30].", show_default=False)] = None,
+    run_timeout: Annotated[float | None, typer.Option(
+        "--run-timeout", help="With --live: seconds for the whole live run [default: 300].",
+        show_default=False)] = None,
     concurrency: Annotated[int | None, typer.Option(
         "--concurrency", help="With --live: probes at once [default: 16].", show_default=False)] = None,
     expiry_warning_days: Annotated[int | None, typer.Option(
@@ -87,7 +96,8 @@ def scan(
     settings = load_config(config, no_config)
     outputs = parse_outputs(output, format.value)
     given, flags = live_flags(allow_private=allow_private, timeout=timeout, concurrency=concurrency,
-                              expiry_warning_days=expiry_warning_days)
+                              expiry_warning_days=expiry_warning_days, origin_timeout=origin_timeout,
+                              run_timeout=run_timeout)
     if nameserver:
         given.add("nameservers")
     if trust_store is not None:
@@ -96,7 +106,8 @@ def scan(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()) or settings.policy_dirs,
         live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
-                                flags["concurrency"], flags["expiry_warning_days"], progress=True),
+                                flags["concurrency"], flags["expiry_warning_days"], progress=True,
+                                origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
         enabled=settings.enabled, disabled=settings.disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options,
     )
@@ -132,9 +143,18 @@ def scan(
 
         _write(write_baseline, record)
         typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
+    exit_on_outcome(result, severity_threshold, settings, write_baseline is not None)
+
+
+def exit_on_outcome(result: ScanResult, severity_threshold: Threshold | None, settings: Config,
+                    recording: bool = False) -> None:
+    """3 for an internal error (a bug, reported as PK007 after the report), 2 for input errors,
+    1 for findings at or above the threshold."""
+    if any(f.policy_id == INTERNAL_ERROR for f in result.findings):
+        raise typer.Exit(3)
     if result.errors:
         raise typer.Exit(2)
-    if write_baseline is not None:
+    if recording:
         return  # recording a baseline accepts what is there
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     if result.worst_at_least(Severity(threshold)):
@@ -201,5 +221,8 @@ def with_live_config(options: api.ScanOptions, settings: Config,
                 raise InputError(settings.file, f"live.nameservers: {exc}") from None
         elif key == "trust_store":
             value = Path(settings.file).parent / value
+            problem = live_options.trust_store_problem(value)
+            if problem:
+                raise InputError(settings.file, f"live.trust_store {value}: {problem}")
         values[key] = value
     return dataclasses.replace(options, live=dataclasses.replace(options.live, **values))

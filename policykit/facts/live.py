@@ -1,7 +1,8 @@
 """Facts of `scan --live` objects: what the probes saw, for the PK6xx policies to judge.
 
-A step that was not run (not probed, an earlier step failed, a timeout that proves nothing)
-is `Unknown` with the reason, so its policies report "not checked", never an error.
+A step that was tried and failed (refused, timed out, closed, answered nothing) is a value the
+policies judge: a verdict. Only a step that was not run (not probed, an earlier step failed, a
+larger bound cut it short) is `Unknown` with the reason, so its policies say "not checked".
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policykit.model.values import Unknown
+from policykit.probes.offer import CLOUDFRONT_CIPHERS
 
 # Typed as Any: the live objects live in policykit.probes, which the static path never imports.
 Live = Any
@@ -63,14 +65,23 @@ def cname_chain(live: Live) -> list[str]:
 
 
 def dns_detail(live: Live) -> str:
-    """The resolver's words when the origin domain did not resolve."""
-    return str(live.dns.detail) if live.dns is not None else ""
+    """The resolver's words when the origin domain did not resolve, or why its answer was not probed."""
+    if live.dns is None:
+        return ""
+    if live.dns.detail:
+        return str(live.dns.detail)
+    if live.dns.private_only and not live.allow_private:
+        return (f"answered {', '.join(live.dns.addresses)}: not probed; pass --allow-private to probe it "
+                "anyway (a test setup, or an origin reached through a VPC origin)")
+    return f"answered {', '.join(live.dns.addresses)}" if live.dns.addresses else ""
 
 
 def tcp_status(live: Live) -> str | Unknown:
     """TCP connect to the origin port: open, refused, timeout or error."""
     if live.tcp is None:
         return Unknown(live.not_probed or "not connected")
+    if live.tcp.status == "cut":
+        return Unknown(f"TCP {live.tcp.address}:{live.tcp.port}: {live.tcp.detail}")
     return str(live.tcp.status)
 
 
@@ -101,14 +112,14 @@ def _https(name: Live) -> bool:
 
 
 def tls_status(name: Live) -> str | Unknown | None:
-    """The CloudFront-like handshake: ok, no-common-protocol, no-common-cipher (None over plain HTTP)."""
+    """The CloudFront-like handshake: ok, no-common-protocol, no-common-cipher, timeout, failed (None over HTTP)."""
     if not _https(name):
         return None
     if name.tls is None:
         return Unknown(name.not_probed or "no handshake attempted")
-    if name.tls.status in ("timeout", "failed", "refused", "not-offered"):
-        return Unknown(f"TLS handshake with {name.name}: {name.tls.status}: {name.tls.detail}")
-    return str(name.tls.status)
+    if name.tls.status in ("cut", "not-offered"):
+        return Unknown(f"TLS handshake with {name.name}: {name.tls.detail}")
+    return "failed" if name.tls.status == "refused" else str(name.tls.status)
 
 
 def tls_detail(name: Live) -> str:
@@ -126,6 +137,14 @@ def negotiated(name: Live) -> str:
     if name.tls is None or not name.tls.established:
         return "(none)"
     return f"{name.tls.protocol} {name.tls.cipher}"
+
+
+def tls_session(name: Live) -> dict[str, Any] | None:
+    """Protocol, cipher and the offer, as data (evidence for machines)."""
+    if name.tls is None:
+        return None
+    return {"protocol": name.tls.protocol or None, "cipher": name.tls.cipher or None, "offered": list(name.tls.offered),
+            "status": name.tls.status}
 
 
 def certificate_problems(name: Live) -> list[str] | Unknown:
@@ -151,6 +170,18 @@ def certificate_chain(name: Live) -> str:
     if name.chain is None:
         return ""
     return "; ".join(f"[{i}] {c.subject} (issuer {c.issuer})" for i, c in enumerate(name.chain.certificates))
+
+
+def served_chain(name: Live) -> list[dict[str, Any]]:
+    """The served chain as data: position, subject, issuer, SANs, not_before, not_after, sha256, ca."""
+    if name.chain is None:
+        return []
+    return [c.as_json(i) for i, c in enumerate(name.chain.certificates)]
+
+
+def trust_reason(name: Live) -> str:
+    """Why the served chain does not verify to a root CloudFront trusts, in words."""
+    return str(name.chain.trust_reason) if name.chain is not None and name.chain.trust_reason else "(none)"
 
 
 def certificate_validity(name: Live) -> str:
@@ -179,10 +210,31 @@ def verify_error(name: Live) -> str:
 def origin_status(name: Live) -> int | Unknown:
     """The HTTP status of `HEAD /` sent with this Host (and SNI)."""
     if name.head is None:
-        return Unknown(name.not_probed or "no request sent")
+        return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
     if name.head.status is None:
         return Unknown(f"HEAD {name.head.path}: {name.head.detail or 'no status line'}")
     return int(name.head.status)
+
+
+def http_outcome(name: Live) -> str | Unknown:
+    """How the origin answered `HEAD /`: answered, timeout, closed, reset, not-http or error."""
+    if name.head is None:
+        return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
+    if name.head.outcome == "cut":
+        return Unknown(f"HEAD {name.head.path}: {name.head.detail}")
+    return str(name.head.outcome)
+
+
+def http_detail(name: Live) -> str:
+    """What happened to `HEAD /` when no status line came back."""
+    return str(name.head.detail) if name.head is not None else ""
+
+
+def read_timeout(name: Live) -> int:
+    """The origin's OriginReadTimeout in seconds (30 when not written)."""
+    origin = name.origin
+    value = getattr(origin, "read_timeout", None)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 30
 
 
 def origin_status_line(name: Live) -> str:
@@ -191,12 +243,19 @@ def origin_status_line(name: Live) -> str:
 
 
 def websocket_refused(name: Live) -> bool | Unknown:
-    """Did the origin answer a WebSocket upgrade with anything but 101? (false when none was sent)"""
+    """Did the origin answer a WebSocket upgrade with anything but 101, or not at all? (false when none was sent)"""
     if name.websocket is None:
         return Unknown(name.not_probed) if name.not_probed else False
-    if name.websocket.status is None:  # no answer at all proves nothing about WebSocket support
-        return Unknown(f"WebSocket upgrade to {name.name}: {name.websocket.detail or 'no response'}")
+    if name.websocket.outcome == "cut":
+        return Unknown(f"WebSocket upgrade to {name.name}: {name.websocket.detail}")
+    if name.websocket.status is None:  # tried: closed, reset, or no answer in time
+        return True
     return bool(name.websocket.status != 101)
+
+
+def websocket_timed_out(name: Live) -> bool:
+    """The upgrade got no answer within the probe's timeout (CloudFront may wait longer)."""
+    return name.websocket is not None and name.websocket.outcome == "timeout"
 
 
 def websocket_response(name: Live) -> str:
@@ -213,15 +272,18 @@ def websocket_request(name: Live) -> str:
 
 
 def openssl_command(name: Live) -> str:
-    """The `openssl s_client` command that makes the same handshake."""
+    """The `openssl s_client` command that makes the same handshake and checks the same name and roots."""
     endpoint = name.endpoint
     host = endpoint.address or endpoint.host if endpoint is not None else name.name
     port = endpoint.port if endpoint is not None else 443
-    flags = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2"}
-    offered = offered_protocols(name)
-    version = f" {flags[offered[-1]]}" if offered and offered[-1] in flags else " -no_tls1_3"
-    return (f"openssl s_client -connect {shlex.quote(f'{host}:{port}')} -servername {shlex.quote(name.name)}"
-            f"{version} -showcerts </dev/null")
+    offered = offered_protocols(name) or ["TLSv1.2"]
+    versions = "-tls1_2" if offered == ["TLSv1.2"] else f"-min_protocol {offered[0]} -max_protocol {offered[-1]}"
+    trust = getattr(endpoint, "trust_store", "") if endpoint is not None else ""
+    ciphers = ":".join(CLOUDFRONT_CIPHERS) + ":@SECLEVEL=0"
+    target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return (f"openssl s_client -connect {shlex.quote(target)} -servername {shlex.quote(name.name)}"
+            f" -verify_hostname {shlex.quote(name.name)}{f' -CAfile {shlex.quote(trust)}' if trust else ''}"
+            f" {versions} -cipher {shlex.quote(ciphers)} -showcerts </dev/null")
 
 
 def curl_command(name: Live) -> str:
@@ -252,8 +314,8 @@ LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in 
     tcp_status, tcp_detail, dig_command, connect_command,
 )}
 LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
-    tls_status, tls_detail, offered_protocols, negotiated, certificate_problems, certificate_names,
-    certificate_chain, certificate_validity, certificate_days_left, missing_issuer, verify_error, origin_status,
-    origin_status_line, websocket_refused, websocket_response, websocket_request, websocket_command, openssl_command,
-    curl_command,
+    tls_status, tls_detail, offered_protocols, negotiated, tls_session, certificate_problems, certificate_names,
+    certificate_chain, served_chain, trust_reason, certificate_validity, certificate_days_left, missing_issuer,
+    verify_error, origin_status, http_outcome, http_detail, read_timeout, origin_status_line, websocket_refused,
+    websocket_timed_out, websocket_response, websocket_request, websocket_command, openssl_command, curl_command,
 )}

@@ -11,7 +11,7 @@ from policykit.facts import FACTS
 from policykit.facts.lambda_edge import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
-from policykit.findings import Finding, Severity
+from policykit.findings import EvidenceValue, Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.values import Partial, Tri, Unknown
@@ -156,6 +156,30 @@ def render(template: str, obj: Any) -> str:
     return _PLACEHOLDER.sub(fill, template.strip())
 
 
+def render_evidence(template: str, obj: Any) -> EvidenceValue:
+    """Evidence: a template that is one placeholder of a list, number or data fact keeps its structure
+    (JSON reports carry lists and objects, not flattened strings); anything else is text."""
+    match = _PLACEHOLDER.fullmatch(template.strip())
+    if match:
+        try:
+            value = lookup(obj, match.group(1))
+        except PolicyRuntimeError:
+            return template.strip()
+        if isinstance(value, (list, dict, int, float)) and not isinstance(value, bool):
+            return _plain(value)
+    return render(template, obj)
+
+
+def _plain(value: Any) -> EvidenceValue:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return display(value)
+
+
 def locate(obj: Any, at: str) -> Location:
     """The location of the field `at` (a dotted path) of `obj`, or of the nearest object that has one."""
     if not at:
@@ -181,7 +205,7 @@ def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
                                       message=f"{policy.title}: not checked for {display(obj)}: {reason}")
             continue
         severity = next((s for s, c in policy.severity_when if c(obj)[0] is Tri.TRUE), policy.severity)
-        evidence = tuple((k, render(v, obj)) for k, v in policy.evidence.items())
+        evidence = tuple((k, render_evidence(v, obj)) for k, v in policy.evidence.items())
         yield dataclasses.replace(base, severity=severity, message=render(policy.message, obj),
                                   fix=render(policy.fix, obj), evidence=evidence)
 

@@ -1,13 +1,17 @@
 """Judge-free facts about a served certificate chain: validity, trust (no AIA), order, names.
 
 The chain is checked as CloudFront would see it: only the certificates the server sent, against
-the Mozilla roots (certifi) or --trust-store, with cryptography's x509 verification.
+the Mozilla roots (certifi) or --trust-store, with cryptography's x509 verification. Reasons are
+said in words; the verifier's own text is kept apart as evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
+import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,14 +21,33 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from policykit.findings import EvidenceValue
+
+# Issuer names of CAs that are known not to be public (not in the Mozilla list, never will be):
+# a chain ending at one of them is a private CA, whatever else was sent.
+KNOWN_PRIVATE_CA_MARKERS = (
+    "cloudflare origin",  # Cloudflare Origin CA: trusted by Cloudflare's edge only
+    "(staging)", "fake le ",  # Let's Encrypt staging hierarchy
+    "mkcert development ca",
+    "cn=kubernetes",
+    "amazon rds",  # RDS/Aurora server CAs
+)
+
 
 @dataclass(frozen=True)
 class CertInfo:
     subject: str
     issuer: str
-    names: tuple[str, ...]  # DNS SANs, or the CN when there is no SAN
+    names: tuple[str, ...]  # DNS and IP SANs, or the CN when there is no SAN (printable, escaped)
     not_before: str
     not_after: str
+    sha256: str = ""
+    is_ca: bool = False
+
+    def as_json(self, position: int) -> dict[str, EvidenceValue]:
+        return {"position": position, "subject": self.subject, "issuer": self.issuer, "sans": list(self.names),
+                "not_before": self.not_before, "not_after": self.not_after, "sha256": self.sha256,
+                "ca": self.is_ca}
 
 
 @dataclass(frozen=True)
@@ -34,25 +57,62 @@ class ChainResult:
     # expired | not-yet-valid | self-signed | untrusted-root | incomplete-chain | wrong-order
     # | name-mismatch | expiring-soon | untrusted
     problems: tuple[str, ...]
-    verify_error: str = ""
+    verify_error: str = ""  # the verifier's own text (evidence, not the reason)
     days_left: int | None = None  # of the leaf
     detail: str = ""
-    missing_issuer: str = ""  # incomplete-chain: the issuer that was neither sent nor trusted
+    missing_issuer: str = ""  # the issuer the chain stops at: neither sent nor trusted
+    trust_reason: str = ""  # why the chain does not verify, in words
 
     @property
     def leaf(self) -> CertInfo | None:
         return self.certificates[0] if self.certificates else None
 
 
-@lru_cache(maxsize=4)
-def load_roots(trust_store: Path | None) -> tuple[x509.Certificate, ...]:
-    from cryptography import x509
+_ROOTS_LOCK = threading.Lock()
 
+
+def read_roots(path: Path) -> tuple[x509.Certificate, ...]:
+    """The certificates of a PEM bundle. The Mozilla bundle holds live public roots with a
+    non-positive serial number, which cryptography warns about: silenced here, around the load only."""
+    from cryptography import x509
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    data = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        try:
+            return tuple(x509.load_pem_x509_certificates(data))
+        except ValueError:
+            pass
+        # One unreadable certificate must not cost the others: load them one by one.
+        marker = b"-----BEGIN CERTIFICATE-----"
+        out = []
+        for block in data.split(marker)[1:]:
+            try:
+                out.append(x509.load_pem_x509_certificate(marker + block))
+            except ValueError:
+                continue
+        return tuple(out)
+
+
+def load_roots(trust_store: Path | None) -> tuple[x509.Certificate, ...]:
+    with _ROOTS_LOCK:  # pool threads: load once, and never inside another thread's warning filter
+        return _load_roots(trust_store)
+
+
+@lru_cache(maxsize=4)
+def _load_roots(trust_store: Path | None) -> tuple[x509.Certificate, ...]:
     if trust_store is None:
         import certifi
 
         trust_store = Path(certifi.where())
-    return tuple(x509.load_pem_x509_certificates(trust_store.read_bytes()))
+    return read_roots(trust_store)
+
+
+def printable(text: str) -> str:
+    """A certificate's text as data, never as terminal control: non-printable characters escaped."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
 
 
 def _names(cert: x509.Certificate) -> tuple[str, ...]:
@@ -62,8 +122,11 @@ def _names(cert: x509.Certificate) -> tuple[str, ...]:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         common = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        return tuple(str(c.value) for c in common)
-    return (*san.get_values_for_type(x509.DNSName), *(str(ip) for ip in san.get_values_for_type(x509.IPAddress)))
+        return tuple(printable(str(c.value)) for c in common)
+    except ValueError:  # a malformed extension: no name the client can match
+        return ()
+    return (*(printable(n) for n in san.get_values_for_type(x509.DNSName)),
+            *(str(ip) for ip in san.get_values_for_type(x509.IPAddress)))
 
 
 def name_matches(name: str, pattern: str) -> bool:
@@ -84,19 +147,35 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def _info(cert: x509.Certificate) -> CertInfo:
-    return CertInfo(cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), _names(cert),
-                    cert.not_valid_before_utc.isoformat(), cert.not_valid_after_utc.isoformat())
+def _dn(name: x509.Name) -> str:
+    try:
+        return printable(name.rfc4514_string())
+    except ValueError:
+        return "(unreadable name)"
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    from cryptography import x509
+
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+
+
+def _info(cert: x509.Certificate, der: bytes) -> CertInfo:
+    return CertInfo(_dn(cert.subject), _dn(cert.issuer), _names(cert), cert.not_valid_before_utc.isoformat(),
+                    cert.not_valid_after_utc.isoformat(), hashlib.sha256(der).hexdigest(), _is_ca(cert))
 
 
 def _self_signed(cert: x509.Certificate) -> bool:
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
     if cert.issuer != cert.subject:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except (InvalidSignature, ValueError, TypeError):  # another key under the same name, or an odd algorithm
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):  # another key, or an odd algorithm
         return False
     return True
 
@@ -108,8 +187,8 @@ def check_chain(chain_der: Sequence[bytes], sni: str, trust_store: Path | None, 
     now = now or dt.datetime.now(dt.timezone.utc)
     try:
         chain = [x509.load_der_x509_certificate(der) for der in chain_der]
-    except ValueError as exc:
-        return ChainResult(sni, (), (), detail=f"unreadable certificate: {exc}")
+    except ValueError:
+        return ChainResult(sni, (), (), detail="the server sent a certificate that cannot be read (not valid DER)")
     if not chain:
         return ChainResult(sni, (), (), detail="the server sent no certificate")
     roots = load_roots(trust_store)
@@ -126,12 +205,13 @@ def check_chain(chain_der: Sequence[bytes], sni: str, trust_store: Path | None, 
         problems.append("name-mismatch")
     problems.extend(_order_problems(chain))
     verify_error = _verify(chain, roots, now)
-    missing = ""
+    verdict = _Trust()
     if verify_error:
-        trust, missing = _trust_problems(chain, roots, problems)
-        problems.extend(trust)
-    return ChainResult(sni, tuple(_info(c) for c in chain), tuple(dict.fromkeys(problems)), verify_error,
-                       days_left, missing_issuer=missing)
+        verdict = _trust_problems(chain, roots, problems, now, verify_error)
+        problems.extend(verdict.problems)
+    served = tuple(_info(c, d) for c, d in zip(chain, chain_der, strict=True))
+    return ChainResult(sni, served, tuple(dict.fromkeys(problems)),
+                       verify_error, days_left, missing_issuer=verdict.missing_issuer, trust_reason=verdict.reason)
 
 
 def _order_problems(chain: list[x509.Certificate]) -> list[str]:
@@ -142,26 +222,91 @@ def _order_problems(chain: list[x509.Certificate]) -> list[str]:
     return []
 
 
-def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...],
-                    known: list[str]) -> tuple[list[str], str]:
-    """Why the path to a trusted root fails, following issuers through the sent certificates only
-    (and, for an incomplete chain, the issuer that is missing)."""
+@dataclass(frozen=True)
+class _Trust:
+    problems: tuple[str, ...] = ()
+    reason: str = ""
+    missing_issuer: str = ""
+
+
+def _known_private(name: str) -> bool:
+    lowered = name.lower()
+    return any(marker in lowered for marker in KNOWN_PRIVATE_CA_MARKERS)
+
+
+def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], known: list[str],
+                    now: dt.datetime, verify_error: str) -> _Trust:
+    """Why the path to a trusted root fails, following issuers through the sent certificates only."""
     root_subjects = {r.subject for r in roots}
     current, seen = chain[0], {0}
     while True:
         if _self_signed(current):
-            return (["self-signed"] if current is chain[0] else ["untrusted-root"]), ""
+            if current is chain[0]:
+                return _Trust(("self-signed",), "the certificate is self-signed")
+            return _Trust(("untrusted-root",), f"the chain ends at the root {_dn(current.subject)}, which the origin "
+                          "sends but which is not a root CloudFront trusts (a private CA)")
         if current.issuer in root_subjects:
             # The path reaches a trusted root: the failure is elsewhere (validity of an intermediate,
-            # constraints, key usage); "untrusted" carries the verifier's words.
-            return ([] if {"expired", "not-yet-valid"} & set(known) else ["untrusted"]), ""
+            # constraints, key usage).
+            if {"expired", "not-yet-valid"} & set(known) or verify_error == NO_USABLE_NAME:
+                return _Trust()
+            return _Trust(("untrusted",), _path_failure(chain, now, verify_error))
         step = next((i for i, c in enumerate(chain) if i not in seen and c.subject == current.issuer), None)
         if step is None:
-            # The issuer was not sent and is not a trusted root. Without AIA, CloudFront cannot find it:
-            # a missing intermediate (or a private root that was not sent: the same failure).
-            return ["incomplete-chain"], current.issuer.rfc4514_string()
+            return _missing_issuer(current, chain)
         seen.add(step)
         current = chain[step]
+
+
+def _missing_issuer(current: x509.Certificate, chain: list[x509.Certificate]) -> _Trust:
+    """The issuer was neither sent nor a trusted root. Without AIA, CloudFront cannot find it."""
+    issuer = _dn(current.issuer)
+    if _known_private(issuer) or any(_known_private(_dn(c.subject)) for c in chain):
+        return _Trust(("untrusted-root",), f"the chain ends at {issuer}, a CA that is not public: CloudFront "
+                      "does not trust it", issuer)
+    if current is not chain[0]:
+        # The origin sends its intermediate(s); the one at the top names an issuer no public root
+        # carries. Public intermediates are issued by Mozilla roots by name, so this is a private root.
+        return _Trust(("untrusted-root",), f"the chain ends at {_dn(current.subject)}, issued by {issuer}, which "
+                      "is neither sent nor a root CloudFront trusts: a private CA's root", issuer)
+    # Only the leaf: the wire cannot tell a public CA's intermediate from a private CA.
+    return _Trust(("incomplete-chain",), f"the issuer {issuer} is neither sent nor a root CloudFront trusts: "
+                  "either the origin does not send a public CA's intermediate, or the certificate is from a "
+                  "private CA", issuer)
+
+
+_EKU_WORDS = "a certificate of the chain does not allow TLS server authentication (extended key usage)"
+
+
+def _path_failure(chain: list[x509.Certificate], now: dt.datetime, verify_error: str) -> str:
+    """The chain reaches a trusted root and still fails: say which rule it breaks."""
+    for cert in chain[1:]:
+        if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+            return (f"the intermediate {_dn(cert.subject)} is outside its validity period "
+                    f"({cert.not_valid_before_utc:%Y-%m-%d} .. {cert.not_valid_after_utc:%Y-%m-%d})")
+    text = verify_error.lower()
+    for needle, words in (
+        ("basicconstraints", "an issuing certificate is not marked as a CA (basicConstraints)"),
+        ("not a ca", "an issuing certificate is not marked as a CA (basicConstraints)"),
+        ("extended key usage", _EKU_WORDS),
+        ("eku", _EKU_WORDS),
+        ("key usage", "an issuing certificate may not sign certificates (key usage)"),
+        ("name constraint", "a CA's name constraints exclude the name"),
+        ("signature", "a signature in the chain does not verify"),
+        ("algorithm", "the chain uses a key or signature algorithm that is not accepted"),
+        ("key size", "a key in the chain is too small"),
+    ):
+        if needle in text:
+            return words
+    return "the path to a trusted root breaks a certificate rule (see the verifier's words)"
+
+
+# The verifier checks a name with the path; a leaf with no ASCII name gets only policykit's own path walk.
+NO_USABLE_NAME = "the certificate holds no DNS name the verifier can check"
+
+
+def _usable_names(cert: x509.Certificate) -> list[str]:
+    return [n for n in _names(cert) if n.isascii() and "\\" not in n]
 
 
 def _verify(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], now: dt.datetime) -> str:
@@ -177,18 +322,20 @@ def _verify(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], 
     moment = now
     if not leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc:
         moment = leaf.not_valid_before_utc + (leaf.not_valid_after_utc - leaf.not_valid_before_utc) / 2
-    names = [n for n in _names(leaf) if not n.startswith("*.")] or [
-        n.replace("*", "wildcard", 1) for n in _names(leaf)]
+    names = _usable_names(leaf)
+    if not names:
+        return NO_USABLE_NAME
+    exact = [n for n in names if not n.startswith("*.")] or [n.replace("*", "wildcard", 1) for n in names]
     try:
         builder = PolicyBuilder().store(Store(list(roots))).time(moment)
         subject: x509.verification.Subject
-        if names and _is_ip(names[0]):
-            subject = x509.IPAddress(ipaddress.ip_address(names[0]))
+        if exact and _is_ip(exact[0]):
+            subject = x509.IPAddress(ipaddress.ip_address(exact[0]))
         else:
-            subject = x509.DNSName(names[0] if names else "invalid.invalid")
+            subject = x509.DNSName(exact[0] if exact else "invalid.invalid")
         builder.build_server_verifier(subject).verify(leaf, chain[1:])
     except VerificationError as exc:
-        return str(exc)
-    except ValueError as exc:
-        return f"cannot verify: {exc}"
+        return printable(str(exc))
+    except (ValueError, TypeError) as exc:
+        return f"cannot verify: {printable(str(exc))}"
     return ""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from policykit.probes.addresses import is_ip_literal, special_range
+from policykit.probes.budget import Step
 from policykit.probes.options import Nameserver
 
 
@@ -28,7 +28,8 @@ class DnsResult:
         return self.status in ("ok", "ip-literal")
 
 
-def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> DnsResult:
+def resolve(host: str, nameservers: tuple[Nameserver, ...], step: Step) -> DnsResult:
+    """A and AAAA of `host` (validated by the caller), both within the one step's deadline."""
     if is_ip_literal(host):
         return DnsResult(host, "ip-literal", (host,))
     import dns.exception
@@ -42,15 +43,15 @@ def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> D
         return DnsResult(host, "error", detail=f"no system resolver configured ({exc}); use --nameserver")
     if nameservers:
         resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in nameservers]
-    resolver.timeout = timeout
-    deadline = time.monotonic() + timeout  # A and AAAA together take at most one timeout
+    resolver.timeout = step.seconds
+    silent = f"no answer from the resolver {step.timeout_words()}"
     addresses: list[str] = []
     cnames: list[str] = []
     statuses: list[tuple[str, str]] = []
     for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
-        resolver.lifetime = deadline - time.monotonic()
+        resolver.lifetime = step.remaining()
         if resolver.lifetime <= 0:
-            statuses.append(("timeout", f"no answer from the resolver within {timeout:g} s"))
+            statuses.append(("timeout", silent))
             break
         try:
             answer = resolver.resolve(host, rdtype, search=False)
@@ -63,7 +64,7 @@ def resolve(host: str, nameservers: tuple[Nameserver, ...], timeout: float) -> D
             statuses.append(("servfail", f"SERVFAIL: {exc}"))
             continue
         except dns.exception.Timeout:
-            statuses.append(("timeout", f"no answer from the resolver within {timeout:g} s"))
+            statuses.append(("timeout", silent))
             continue
         except dns.exception.DNSException as exc:
             statuses.append(("error", str(exc)))

@@ -1,7 +1,8 @@
 """HTTP: does the origin answer at all (HEAD), and does it accept a WebSocket upgrade (RFC 6455)?
 
-Requests carry no body and no credentials. For HTTPS the connection uses the parameters the
-CloudFront-like handshake agreed on.
+Requests carry no body and no credentials, and are built from validated parts only: a Host that
+is a DNS name (policykit.facts.wire_names) and a path of printable ASCII without spaces. For HTTPS
+the connection uses the parameters the CloudFront-like handshake agreed on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from policykit.facts.wire_names import host_problem, request_path_problem
+from policykit.probes.addresses import open_connection
+from policykit.probes.budget import Step
+
+STATUS_LINE_LIMIT = 8192  # bytes read for the status line
+
 
 @dataclass(frozen=True)
 class HttpResult:
@@ -21,11 +28,18 @@ class HttpResult:
     status: int | None  # None: no status line
     status_line: str = ""
     detail: str = ""
+    # answered | timeout | closed | reset | not-http | error | cut (a larger bound: proves nothing)
+    outcome: str = "answered"
 
 
-def request(address: str, port: int, host: str, path: str, timeout: float,
-            tls: ssl.SSLContext | None = None, sni: str = "", websocket: bool = False) -> HttpResult:
-    method = "GET" if websocket else "HEAD"
+class UnsafeRequest(ValueError):
+    """A Host or path that is not valid on the wire reached the request builder (a bug upstream)."""
+
+
+def build_request(method: str, host: str, path: str, websocket: bool) -> bytes:
+    for problem in (host_problem(host), request_path_problem(path)):
+        if problem:
+            raise UnsafeRequest(problem)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: policykit-live-probe"]
     if websocket:
         key = base64.b64encode(os.urandom(16)).decode("ascii")
@@ -33,29 +47,51 @@ def request(address: str, port: int, host: str, path: str, timeout: float,
                   "Sec-WebSocket-Version: 13"]
     else:
         lines.append("Connection: close")
-    payload = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+def request(address: str, port: int, host: str, path: str, step: Step, allow_private: bool,
+            tls: ssl.SSLContext | None = None, websocket: bool = False) -> HttpResult:
+    method = "GET" if websocket else "HEAD"
+    payload = build_request(method, host, path, websocket)
+
+    def result(outcome: str, detail: str, line: str = "") -> HttpResult:
+        return HttpResult(method, host, path, None, line, detail, outcome)
+
     try:
-        with socket.create_connection((address, port), timeout=timeout) as raw:
-            raw.settimeout(timeout)
-            stream: socket.socket = tls.wrap_socket(raw, server_hostname=sni or host) if tls else raw
+        with open_connection(address, port, step.remaining(), allow_private) as raw:
+            raw.settimeout(max(step.remaining(), 0.001))
+            stream: socket.socket = tls.wrap_socket(raw, server_hostname=host) if tls else raw
             with stream:
+                stream.settimeout(max(step.remaining(), 0.001))
                 stream.sendall(payload)
-                line = _status_line(stream)
+                line = _status_line(stream, step)
     except TimeoutError:
-        return HttpResult(method, host, path, None, detail=f"no response within {timeout:g} s")
+        return result("cut" if step.cut else "timeout", f"no response {step.timeout_words()}")
+    except ConnectionResetError:
+        return result("reset", "the origin reset the connection without answering")
     except (OSError, ssl.SSLError) as exc:
-        return HttpResult(method, host, path, None, detail=str(exc) or type(exc).__name__)
+        return result("error", str(exc) or type(exc).__name__)
     parts = line.split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        return HttpResult(method, host, path, None, line, "not an HTTP response" if line else "connection closed")
+        if not line:
+            return result("closed", "the origin closed the connection without answering")
+        return result("not-http", "the origin answered with something that is not an HTTP status line", line)
     return HttpResult(method, host, path, int(parts[1]), line)
 
 
-def _status_line(stream: socket.socket, limit: int = 8192) -> str:
+def _status_line(stream: socket.socket, step: Step) -> str:
+    """The first line of the answer, read against the step's deadline (a server sending one byte
+    a second cannot stretch it: each read gets only the time that is left)."""
     data = b""
-    while b"\r\n" not in data and len(data) < limit:
+    while b"\r\n" not in data and len(data) < STATUS_LINE_LIMIT:
+        remaining = step.remaining()
+        if remaining <= 0:
+            raise TimeoutError
+        stream.settimeout(remaining)
         chunk = stream.recv(1024)
         if not chunk:
             break
         data += chunk
-    return data.split(b"\r\n", 1)[0].decode("latin-1").strip()
+    text = data.split(b"\r\n", 1)[0].decode("latin-1").strip()
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)[:200]

@@ -25,6 +25,7 @@ class LiveName(ModelObject):
     head: HttpResult | None = None
     websocket: HttpResult | None = None  # None: no behavior serves WebSocket for this name
     not_probed: str = ""  # why nothing was sent, when nothing was
+    requests_not_sent: str = ""  # why no HTTP request was sent after the handshake (an invalid OriginPath)
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ class LiveOrigin(ModelObject):
     not_probed: str = ""
     nameservers: tuple[str, ...] = ()  # for the dig command
     allow_private: bool = False  # --allow-private: private answers are intended (tests, internal origins)
+    trust_store: str = ""  # --trust-store, for the openssl command
 
     @property
     def label(self) -> str:

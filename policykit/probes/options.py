@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,15 +16,24 @@ class Nameserver:
         return self.host if self.port == 53 else f"{self.host}:{self.port}"
 
 
+# The bounds of a live run, in seconds (README "Live checks" documents them).
+DEFAULT_TIMEOUT = 5.0  # one step: a DNS lookup, a connect, a handshake, a request (a deadline, not per read)
+DEFAULT_ORIGIN_TIMEOUT = 30.0  # every step and retry of one origin endpoint and all its names
+DEFAULT_RUN_TIMEOUT = 300.0  # the whole live run
+MAX_SECONDS = 3600.0
+
+
 @dataclass(frozen=True)
 class LiveOptions:
     nameservers: tuple[Nameserver, ...] = ()  # empty: the system resolver
     allow_private: bool = False  # probe loopback/private/link-local addresses too
     trust_store: Path | None = None  # PEM roots replacing the Mozilla bundle (certifi)
-    timeout: float = 5.0  # seconds, per step (DNS, connect, handshake, request)
+    timeout: float = DEFAULT_TIMEOUT
     concurrency: int = 16
     expiry_warning_days: int = 30
     progress: bool = False  # a progress line on stderr
+    origin_timeout: float = DEFAULT_ORIGIN_TIMEOUT
+    run_timeout: float = DEFAULT_RUN_TIMEOUT
 
 
 def parse_nameserver(text: str) -> Nameserver:
@@ -39,8 +49,19 @@ def parse_nameserver(text: str) -> Nameserver:
     return Nameserver(host, int(port))
 
 
+def check_seconds(value: float, option: str) -> str:
+    """"" for a usable bound; otherwise what is wrong with it (nan, inf, zero, negative, too long)."""
+    if not math.isfinite(value) or value <= 0:
+        return f"{option} must be a positive number of seconds, not {value:g}"
+    if value > MAX_SECONDS:
+        return f"{option} {value:g} is over the bound of {MAX_SECONDS:g} s"
+    return ""
+
+
 def build(live: bool, nameservers: list[str] | None, allow_private: bool, trust_store: Path | None,
-          timeout: float, concurrency: int, expiry_warning_days: int, progress: bool) -> LiveOptions | None:
+          timeout: float, concurrency: int, expiry_warning_days: int, progress: bool,
+          origin_timeout: float = DEFAULT_ORIGIN_TIMEOUT, run_timeout: float = DEFAULT_RUN_TIMEOUT,
+          ) -> LiveOptions | None:
     """LiveOptions from the command line (None without --live); UsageError for a bad value."""
     from policykit.errors import UsageError
 
@@ -50,23 +71,29 @@ def build(live: bool, nameservers: list[str] | None, allow_private: bool, trust_
         parsed = tuple(parse_nameserver(n) for n in nameservers or ())
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if timeout <= 0 or concurrency < 1 or expiry_warning_days < 0:
-        raise UsageError("--timeout and --concurrency must be positive, --expiry-warning-days not negative")
+    for value, option in ((timeout, "--timeout"), (origin_timeout, "--origin-timeout"),
+                          (run_timeout, "--run-timeout")):
+        problem = check_seconds(value, option)
+        if problem:
+            raise UsageError(problem)
+    if concurrency < 1 or expiry_warning_days < 0:
+        raise UsageError("--concurrency must be positive, --expiry-warning-days not negative")
     if trust_store is not None:
-        _check_trust_store(trust_store)
-    return LiveOptions(parsed, allow_private, trust_store, timeout, concurrency, expiry_warning_days, progress)
+        problem = trust_store_problem(trust_store)
+        if problem:
+            raise UsageError(f"{trust_store}: {problem}")
+    return LiveOptions(parsed, allow_private, trust_store, timeout, concurrency, expiry_warning_days, progress,
+                       origin_timeout, run_timeout)
 
 
-def _check_trust_store(path: Path) -> None:
-    from cryptography import x509
-
-    from policykit.errors import UsageError
+def trust_store_problem(path: Path) -> str:
+    """"" when `path` is a readable PEM file of certificates; otherwise why it is not."""
+    from policykit.probes.certs import read_roots
 
     try:
-        roots = x509.load_pem_x509_certificates(path.read_bytes())
+        roots = read_roots(path)
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError:
-        roots = []
+        return f"cannot read the trust store: {exc.strerror or exc}"
     if not roots:
-        raise UsageError(f"{path}: --trust-store needs a PEM file of CA certificates")
+        return "--trust-store needs a PEM file of CA certificates"
+    return ""

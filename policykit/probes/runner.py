@@ -1,30 +1,56 @@
 """Run the probes over a model, concurrently and bounded, and attach the results as live objects.
 
-Each probe step has its own timeout and runs in a pool thread, so a server that accepts TCP and
-then never answers costs one timeout and never holds up the others. Results are cached per
-endpoint and per name, so scenario variants of a distribution share one probe.
+One pool task per origin endpoint (DNS, TCP, then every name it is sent: TLS with its retries,
+the chain, HEAD, the upgrade), under three bounds: each step has --timeout as a deadline, the
+endpoint has --origin-timeout for everything, the run has --run-timeout. A server that accepts
+TCP and never answers costs one step and holds up nothing else. Results are shared per endpoint
+and name, so scenario variants of a distribution share one probe. An unexpected exception in one
+endpoint's probes is a PK007 finding for that origin; the others still run.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any
+from dataclasses import dataclass, field
 
+from policykit.findings import Finding, Observed, Severity
 from policykit.model.cloudfront import Model
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
 from policykit.probes.addresses import special_range
+from policykit.probes.budget import BoundReached, Budget
 from policykit.probes.live_model import LiveName, LiveOrigin
+from policykit.probes.observed import observations
 from policykit.probes.options import LiveOptions
-from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, plan
+from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin_path_problem, plan
 
 _EndpointKey = tuple[str, int, str]
 _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
+INTERNAL_ERROR = "PK007"
 
 
-def probe_model(model: Model, options: LiveOptions) -> None:
+@dataclass
+class ProbeReport:
+    """What a live run adds besides the live objects: internal errors, and what was seen."""
+
+    internal_errors: list[Finding] = field(default_factory=list)
+    observed: list[Observed] = field(default_factory=list)
+
+
+@dataclass
+class _Probed:
+    endpoint: LiveOrigin
+    names: dict[_NameKey, LiveName] = field(default_factory=dict)
+    failure: str = ""  # an unexpected exception, in one line
+
+
+def probe_model(model: Model, options: LiveOptions, run_at: float | None = None) -> ProbeReport:
     """Probe every endpoint the model declares; set `live_origins` on each distribution."""
+    run_at = time.monotonic() + options.run_timeout if run_at is None else run_at
+    certs.load_roots(options.trust_store)  # once, here: never inside a pool thread's warning filter
     plans = [(dist, plan(dist)) for dist in model.distributions]
     endpoints: dict[_EndpointKey, EndpointPlan] = {}
     names_of: dict[_EndpointKey, dict[_NameKey, tuple[EndpointPlan, NamePlan]]] = {}
@@ -34,30 +60,39 @@ def probe_model(model: Model, options: LiveOptions) -> None:
                 key = (item.host, item.port, item.scheme)
                 endpoints.setdefault(key, item)
                 for name in item.names:
-                    names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
-    reached: dict[_EndpointKey, LiveOrigin] = {}
-    named: dict[_NameKey, LiveName] = {}
-    progress = _Progress(options.progress, len(endpoints))
+                    if not name.invalid:
+                        names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
+    probed: dict[_EndpointKey, _Probed] = {}
+    progress = _Progress(options.progress, [f"{k[2]}://{k[0]}:{k[1]}" for k in endpoints])
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
-        # A name's probes start as soon as its endpoint answered TCP: a slow endpoint delays only its own names.
-        pending: dict[Future[Any], Any] = {
-            pool.submit(_probe_endpoint, item, options): key for key, item in endpoints.items()}
+        pending: dict[Future[_Probed], _EndpointKey] = {
+            pool.submit(_guarded, item, list(names_of.get(key, {}).items()), options, run_at): key
+            for key, item in endpoints.items()}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                key, result = pending.pop(future), future.result()
-                progress.step()
-                if isinstance(result, LiveName):
-                    named[key] = result
-                    continue
-                reached[key] = result
-                if result.tcp is not None and result.tcp.status == "open":
-                    for name_key, (item, name) in names_of.get(key, {}).items():
-                        pending[pool.submit(_probe_name, item, name, result, options)] = name_key
-                        progress.total += 1
+                key = pending.pop(future)
+                probed[key] = future.result()
+                progress.step(f"{key[2]}://{key[0]}:{key[1]}")
     progress.done()
+    report = ProbeReport()
     for dist, items in plans:
-        dist.live_origins = [_attach(item, reached, named) for item in items]
+        dist.live_origins = [_attach(item, probed) for item in items]
+        for item in items:
+            found = probed.get((item.host, item.port, item.scheme))
+            if found is not None and found.failure:
+                report.internal_errors.append(_internal_error(item, found.failure, dist.resource))
+        report.observed.extend(observations(dist))
+    return report
+
+
+def _internal_error(item: EndpointPlan, failure: str, distribution: str) -> Finding:
+    origin = item.origin
+    return Finding(policy_id=INTERNAL_ERROR, title="Internal error in a live probe", severity=Severity.ERROR,
+                   message=(f"internal error while probing {origin.label} ({item.scheme}://{item.host}:{item.port}): "
+                            f"{failure} (the other origins were probed; please report this)"),
+                   location=origin.location_of("domain_name"), resource=origin.resource or distribution,
+                   distribution=distribution, subject=origin.label)
 
 
 def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
@@ -65,88 +100,133 @@ def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
             origin_path(item.origin))
 
 
-def _probe_endpoint(item: EndpointPlan, options: LiveOptions) -> LiveOrigin:
-    live = LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
-                      nameservers=tuple(str(n) for n in options.nameservers), allow_private=options.allow_private)
-    live.dns = dns_probe.resolve(item.host, options.nameservers, options.timeout)
+def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
+             options: LiveOptions, run_at: float) -> _Probed:
+    """The endpoint's probes; whatever goes wrong inside is this endpoint's result, never the run's."""
+    budget = Budget.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
+    result = _Probed(LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
+                                nameservers=tuple(str(n) for n in options.nameservers),
+                                allow_private=options.allow_private,
+                                trust_store=str(options.trust_store) if options.trust_store else ""))
+    try:
+        _probe_endpoint(item, result.endpoint, options, budget)
+        if result.endpoint.tcp is not None and result.endpoint.tcp.status == "open":
+            for key, (name_item, name) in names:
+                result.names[key] = _probe_name(name_item, name, result.endpoint, options, budget)
+    except BoundReached as exc:
+        result.endpoint.not_probed = result.endpoint.not_probed or f"not probed: {exc} was reached"
+    except Exception as exc:  # a bug: one line for the user, this endpoint only
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.name}:{frame.lineno}" if frame else ""
+        result.failure = f"{type(exc).__name__}: {exc}{where}"
+        result.endpoint.not_probed = f"not probed: internal error ({type(exc).__name__})"
+    return result
+
+
+def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, budget: Budget) -> None:
+    live.dns = dns_probe.resolve(item.host, options.nameservers, budget.step())
     if not live.dns.addresses:
         live.not_probed = f"{item.host} does not resolve ({live.dns.status})"
-        return live
+        return
     # Prefer IPv4: CloudFront connects over IPv4 unless the origin is set to IPv6 or dual-stack.
     address = next((a for a in live.dns.addresses if ":" not in a), live.dns.addresses[0])
     blocked = special_range(address)
     if blocked and not options.allow_private:
         live.not_probed = (f"{item.host} resolves to {address}, a {blocked} address: not probed "
                            "(pass --allow-private to probe it)")
-        return live
-    live.tcp = tcp_probe.connect(address, item.port, options.timeout)
+        return
+    live.tcp = tcp_probe.connect(address, item.port, budget.step(), options.allow_private)
     if live.tcp.status != "open":
         live.not_probed = f"TCP {address}:{item.port}: {live.tcp.status}"
+
+
+def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
+                budget: Budget) -> LiveName:
+    live = LiveName(name=name.name)
+    try:
+        _probe_name_steps(item, name, endpoint, options, budget, live)
+    except BoundReached as exc:
+        live.not_probed = live.not_probed or f"not probed further: {exc} was reached"
     return live
 
 
-def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions) -> LiveName:
-    live = LiveName(name=name.name)
-    address = endpoint.address
+def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
+                      budget: Budget, live: LiveName) -> None:
+    address, private = endpoint.address, options.allow_private
     context = None
     if item.scheme == "https":
-        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, options.timeout)
+        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, budget, private)
         if not live.tls.established:
             live.not_probed = f"no TLS session with {name.name}: {live.tls.status}"
-            return live
+            return
         live.chain = certs.check_chain(live.tls.chain, name.name, options.trust_store, options.expiry_warning_days)
         context = tls_probe.cloudfront_context(tls_probe.offered_protocols(item.ssl_protocols), None)
         context.set_ciphers(live.tls.cipher + ":@SECLEVEL=0")  # what the CloudFront-like offer agreed on
+    refused = origin_path_problem(item.origin)
+    if refused:
+        live.requests_not_sent = refused
+        return
     prefix = origin_path(item.origin)
-    live.head = http_probe.request(address, item.port, name.name, prefix + "/", options.timeout, context, name.name)
-    if live.head.status is None and live.head.detail.startswith("no response within"):
+    live.head = http_probe.request(address, item.port, name.name, prefix + "/", budget.step(), private, context)
+    if live.head.outcome in ("timeout", "cut"):
         # a server that never answers costs one timeout, not one per request
-        live.not_probed = f"HEAD {live.head.path}: {live.head.detail}"
-    elif name.websocket_path is not None:
+        return
+    if name.websocket_path is not None:
         live.websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
-                                            options.timeout, context, name.name, websocket=True)
-    return live
+                                            budget.step(), private, context, websocket=True)
 
 
-def _attach(item: EndpointPlan, reached: dict[_EndpointKey, LiveOrigin],
-            named: dict[_NameKey, LiveName]) -> LiveOrigin:
+def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrigin:
     """Fresh objects per distribution (they carry its locations), sharing the probe results."""
     origin = item.origin
-    found = reached.get((item.host, item.port, item.scheme))
+    found = probed.get((item.host, item.port, item.scheme))
     live = LiveOrigin(origin=origin, host=item.host, port=item.port, scheme=item.scheme,
                       loc=origin.location_of("domain_name"), locs={"domain_name": origin.location_of("domain_name")},
                       resource=origin.resource)
     if found is None:
         live.not_probed = item.not_probed
         return live
-    live.dns, live.tcp, live.not_probed, live.nameservers = found.dns, found.tcp, found.not_probed, found.nameservers
-    live.allow_private = found.allow_private
+    source = found.endpoint
+    live.dns, live.tcp, live.not_probed = source.dns, source.tcp, source.not_probed
+    live.nameservers = source.nameservers
+    live.allow_private, live.trust_store = source.allow_private, source.trust_store
     for name in item.names:
-        result = named.get(_name_key(item, name))
+        result = found.names.get(_name_key(item, name))
         entry = LiveName(name=name.name, endpoint=live, loc=name.loc, resource=origin.resource)
-        if result is None:
+        if name.invalid:
+            entry.not_probed = f"never sent: {name.invalid} (PK307)"
+        elif result is None:
             entry.not_probed = live.not_probed or "not probed"
         else:
             entry.tls, entry.chain, entry.head, entry.websocket, entry.not_probed = (
                 result.tls, result.chain, result.head, result.websocket, result.not_probed)
+            entry.requests_not_sent = result.requests_not_sent
         live.names.append(entry)
     return live
 
 
 class _Progress:
-    """`policykit: live probes 3/50` on stderr, rewritten in place; only when stderr is a terminal."""
+    """`policykit: live probes 3/50 (waiting for https://a.example.com:443, +2)` on stderr, rewritten
+    in place; only when stderr is a terminal. The total is known from the start: one per endpoint."""
 
-    def __init__(self, enabled: bool, total: int) -> None:
+    def __init__(self, enabled: bool, pending: list[str]) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self.total, self.count = total, 0
+        self.pending = list(pending)
+        self.total, self.count = len(pending), 0
         self.lock = threading.Lock()
 
-    def step(self) -> None:
+    def step(self, finished: str) -> None:
         if not self.enabled:
             return
         with self.lock:
             self.count += 1
-            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}\x1b[K")
+            if finished in self.pending:
+                self.pending.remove(finished)
+            waiting = ""
+            if self.pending:
+                more = f", +{len(self.pending) - 1}" if len(self.pending) > 1 else ""
+                waiting = f" (waiting for {self.pending[0]}{more})"
+            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}{waiting}\x1b[K")
             sys.stderr.flush()
 
     def done(self) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from policykit.facts import origins as origin_facts
 from policykit.facts.viewer import is_websocket_name, websocket_by_path
+from policykit.facts.wire_names import host_problem, origin_path_text_problem, request_path_problem, shown
 from policykit.location import Location
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
+from policykit.probes.addresses import is_ip_literal
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class NamePlan:
     name: str
     loc: Location
     websocket_path: str | None  # the path to send an upgrade to, when a behavior serves WebSocket
+    invalid: str = ""  # why this name is never sent (not a DNS name: PK307)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ def _plan_origin(origin: Origin) -> EndpointPlan | None:
     if not isinstance(host, str) or not host:
         return EndpointPlan(origin, str(host or ""), 0, "", None, (),
                             "the origin domain name is only known at deployment")
+    if host_problem(host.rstrip(".")) and not is_ip_literal(host):
+        # PK103 reports it on the template's line; nothing of it goes on the wire
+        return EndpointPlan(origin, shown(host), 0, "", None, (), f"not probed: {host_problem(host.rstrip('.'))}")
     uses_https = origin_facts.uses_https(origin)
     protocols: tuple[str, ...] | None
     if origin.config_type == "s3":
@@ -56,6 +62,8 @@ def _plan_origin(origin: Origin) -> EndpointPlan | None:
         port = int(port)
     if not isinstance(port, int) or isinstance(port, bool):
         return EndpointPlan(origin, host, 0, scheme, None, (), "the origin port is only known at deployment")
+    if not 0 < port < 65536:
+        return EndpointPlan(origin, host, 0, scheme, None, (), f"not probed: port {port} is out of range")
     return EndpointPlan(origin, host.rstrip(".").lower(), port, scheme, protocols, _names(origin))
 
 
@@ -72,14 +80,17 @@ def _names(origin: Origin) -> tuple[NamePlan, ...]:
         loc = aliases.get(name) if name != origin.domain_name else None
         # a `ws.` alias is probed with an upgrade on `/`, other names only on WebSocket paths
         path = ws_paths[0] if ws_paths else ("/" if is_websocket_name(name) and reaching else None)
-        out.append(NamePlan(name.rstrip(".").lower(), loc or origin.location_of("domain_name"), path))
+        invalid = host_problem(name.rstrip("."))
+        out.append(NamePlan(shown(name) if invalid else name.rstrip(".").lower(),
+                            loc or origin.location_of("domain_name"), path, invalid))
     return tuple(out)
 
 
 def _websocket_paths(reaching: list[CacheBehavior]) -> list[str]:
     """Request paths of the behaviors declared, or looking, WebSocket by their path pattern."""
-    return [request_path(b.path_pattern if isinstance(b.path_pattern, str) else None)
-            for b in reaching if websocket_by_path(b) != "no"]
+    paths = [request_path(b.path_pattern if isinstance(b.path_pattern, str) else None)
+             for b in reaching if websocket_by_path(b) != "no"]
+    return [p for p in paths if not request_path_problem(p)]  # a pattern that is not a path is never sent
 
 
 def request_path(pattern: str | None) -> str:
@@ -94,3 +105,12 @@ def request_path(pattern: str | None) -> str:
 def origin_path(origin: Origin) -> str:
     value: Any = origin.origin_path
     return value.rstrip("/") if isinstance(value, str) else ""
+
+
+def origin_path_problem(origin: Origin) -> str:
+    """Why requests to this origin are not sent: its OriginPath is not valid (PK110); "" otherwise."""
+    value: Any = origin.origin_path
+    if not isinstance(value, str):
+        return ""
+    problem = origin_path_text_problem(value) or (request_path_problem(value + "/") if value else "")
+    return f"not sent: the OriginPath '{shown(value)}' is not valid ({problem})" if problem else ""

@@ -8,20 +8,14 @@ handshake fails, two broader handshakes tell why: the same versions with every c
 
 from __future__ import annotations
 
-import socket
+import re
 import ssl
 import warnings
 from dataclasses import dataclass
 
-CLOUDFRONT_CIPHERS = (
-    "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES256-SHA",
-    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA",
-    "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA",
-    "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA",
-    "AES256-SHA", "AES128-SHA", "DES-CBC3-SHA", "RC4-MD5",
-)
-# Python 3.11's ssl sets one group at a time (set_ecdh_curve): P-256 first, as nearly every server has it.
-CLOUDFRONT_CURVES = ("prime256v1", "X25519", "secp384r1")
+from policykit.probes.addresses import open_connection
+from policykit.probes.budget import Budget
+from policykit.probes.offer import CLOUDFRONT_CIPHERS, CLOUDFRONT_CURVES, DEFAULT_PROTOCOLS
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
@@ -31,10 +25,6 @@ VERSIONS = {
     "TLSv1.1": ssl.TLSVersion.TLSv1_1,
     "TLSv1.2": ssl.TLSVersion.TLSv1_2,
 }
-# OriginSSLProtocols not written: the CloudFormation default has changed over time (TLSv1 + SSLv3
-# once, TLSv1.2 in today's console and Terraform modules). Offering TLSv1 to TLSv1.2 is the broadest
-# CloudFront might send, so an origin is never blamed for a protocol CloudFront may well offer.
-DEFAULT_PROTOCOLS = ("TLSv1", "TLSv1.1", "TLSv1.2")
 # TLS 1.0/1.1 and 3DES/RC4 are below OpenSSL 3's default security level; CloudFront still offers them.
 _LOW = ":@SECLEVEL=0"
 
@@ -46,6 +36,7 @@ class TlsResult:
     sni: str
     offered: tuple[str, ...]  # protocol versions offered
     # ok | no-common-protocol | no-common-cipher | timeout | refused | failed | not-offered
+    # | cut (a larger bound left no time: proves nothing)
     status: str
     protocol: str = ""
     cipher: str = ""
@@ -82,33 +73,67 @@ def cloudfront_context(versions: tuple[str, ...], curve: str | None = "prime256v
 
 @dataclass(frozen=True)
 class _Attempt:
-    status: str  # ok | timeout | refused | failed
+    status: str  # ok | timeout | cut | refused | failed
     protocol: str = ""
     cipher: str = ""
     chain: tuple[bytes, ...] = ()
     detail: str = ""
 
 
-def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, timeout: float) -> _Attempt:
+_ALERT = re.compile(r"(?:SSLV3|TLSV1(?:_\d)?)_ALERT_([A-Z_]+)")
+_WORDS = {
+    "UNEXPECTED_EOF_WHILE_READING": "the origin closed the connection during the handshake",
+    "WRONG_VERSION_NUMBER": "the origin answered with something that is not TLS (plain HTTP on the HTTPS port?)",
+    "UNSUPPORTED_PROTOCOL": "the origin chose a protocol version that was not offered",
+    "NO_SHARED_CIPHER": "no shared cipher",
+    "WRONG_CURVE": "the origin chose a curve that was not offered",
+    "BAD_ECPOINT": "the origin sent an invalid key share",
+    "RECORD_LAYER_FAILURE": "the handshake broke off",
+}
+
+
+def answer_words(exc: BaseException) -> str:
+    """What the origin answered, in words: the TLS alert it sent, or that it closed the connection."""
+    if isinstance(exc, ssl.SSLError):
+        reason = exc.reason or ""
+        alert = _ALERT.search(reason)
+        if alert:
+            return f"the origin answered with the TLS alert {alert.group(1).lower()}"
+        if reason in _WORDS:
+            return _WORDS[reason]
+        if isinstance(exc, ssl.SSLEOFError) or "EOF" in str(exc):
+            return "the origin closed the connection during the handshake"
+        return f"the handshake failed ({reason.lower().replace('_', ' ') or 'no reason given'})"
+    if isinstance(exc, ConnectionResetError):
+        return "the origin reset the connection during the handshake"
+    if isinstance(exc, OSError):
+        return f"the connection failed during the handshake ({exc.strerror or type(exc).__name__})"
+    return type(exc).__name__
+
+
+def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, budget: Budget,
+               allow_private: bool) -> _Attempt:
+    step = budget.step()
     try:
-        raw = socket.create_connection((address, port), timeout=timeout)
+        raw = open_connection(address, port, step.remaining(), allow_private)
     except ConnectionRefusedError:
         return _Attempt("refused", detail="connection refused")
     except TimeoutError:
-        return _Attempt("timeout", detail=f"connect timed out after {timeout:g} s")
+        status = "cut" if step.cut else "timeout"
+        return _Attempt(status, detail=f"the connection was not opened {step.timeout_words()}")
     except OSError as exc:
         return _Attempt("failed", detail=exc.strerror or str(exc))
     try:
-        raw.settimeout(timeout)
+        # CPython treats a socket timeout as a deadline for the whole handshake call, not per read
+        raw.settimeout(max(step.remaining(), 0.001))
         with context.wrap_socket(raw, server_hostname=sni) as tls:
             cipher = tls.cipher()
             return _Attempt("ok", tls.version() or "", cipher[0] if cipher else "", _chain(tls))
     except TimeoutError:
-        return _Attempt("timeout", detail=f"the server did not complete the handshake within {timeout:g} s")
-    except ssl.SSLError as exc:
-        return _Attempt("failed", detail=exc.reason or str(exc))
-    except OSError as exc:
-        return _Attempt("failed", detail=exc.strerror or str(exc) or type(exc).__name__)
+        return _Attempt("cut" if step.cut else "timeout", detail=(
+            f"TCP connected, then the origin did not complete the TLS handshake {step.timeout_words()}"))
+    except (ssl.SSLError, OSError) as exc:
+        return _Attempt("failed", detail=answer_words(exc))
     finally:
         raw.close()
 
@@ -126,7 +151,9 @@ def _chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
     return (leaf,) if leaf else ()
 
 
-def probe(address: str, port: int, sni: str, ssl_protocols: object, timeout: float) -> TlsResult:
+def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budget,
+          allow_private: bool) -> TlsResult:
+    """The CloudFront-like handshake; when it fails, broader ones that tell why."""
     versions = offered_protocols(ssl_protocols)
     if not versions:
         return TlsResult(address, port, sni, versions, "not-offered",
@@ -134,8 +161,8 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, timeout: flo
     attempt = _Attempt("failed")
     failures: list[str] = []
     for curve in CLOUDFRONT_CURVES:
-        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, timeout)
-        if attempt.status in ("ok", "timeout", "refused"):
+        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, budget, allow_private)
+        if attempt.status != "failed":
             break
         failures.append(attempt.detail)
     if attempt.status != "failed":
@@ -143,13 +170,18 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, timeout: flo
                          attempt.chain, attempt.detail)
     detail = failures[0] if failures else attempt.detail
     everything = "ALL:COMPLEMENTOFALL" + _LOW
-    same_versions = _handshake(_context(versions, everything, None), address, port, sni, timeout)
+    same_versions = _handshake(_context(versions, everything, None), address, port, sni, budget, allow_private)
     if same_versions.status == "ok":
         return TlsResult(address, port, sni, versions, "no-common-cipher", detail=(
             f"{detail}; the server accepts {same_versions.protocol} with {same_versions.cipher}, "
             "which CloudFront does not offer (or only with a curve CloudFront does not offer)"))
-    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, timeout)
+    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, budget,
+                             allow_private)
     if any_version.status == "ok":
         return TlsResult(address, port, sni, versions, "no-common-protocol", detail=(
             f"{detail}; the server only accepts {any_version.protocol} (negotiated {any_version.cipher})"))
-    return TlsResult(address, port, sni, versions, "failed", detail=detail)
+    if "cut" in (same_versions.status, any_version.status):
+        return TlsResult(address, port, sni, versions, "cut", detail=f"{detail}; the retries were cut short")
+    return TlsResult(address, port, sni, versions, "failed", detail=(
+        f"{detail}, to CloudFront's offer and to every protocol version and cipher suite this probe can offer: "
+        "the handshake fails for every client"))

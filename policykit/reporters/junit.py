@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
-from policykit.findings import Finding, ScanResult
+from policykit.findings import Finding, ScanResult, evidence_text
 from policykit.reporters import ReportOptions
 
 
@@ -25,7 +25,7 @@ def _failure_text(finding: Finding) -> str:
     lines = [f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}"]
     if finding.scenario:
         lines.append(f"scenario: {finding.scenario}")
-    lines.extend(f"{key}: {value}" for key, value in finding.evidence)
+    lines.extend(f"{key}: {evidence_text(value)}" for key, value in finding.evidence)
     if finding.fix:
         lines.append(f"fix: {finding.fix}")
     return "\n".join(lines)

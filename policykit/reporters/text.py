@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from policykit.findings import Finding, ScanResult
-from policykit.reporters import ReportOptions
+from policykit.findings import Finding, ScanResult, evidence_text
+from policykit.reporters import ReportOptions, observed_text
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -15,14 +15,15 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
     return f"{code}{text}{_RESET}" if options.color else text
 
 
-def _finding(finding: Finding, options: ReportOptions) -> list[str]:
+def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] = ()) -> list[str]:
     severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
     head = f"{_paint(str(finding.location), _BOLD, options)}: {severity} {finding.policy_id} {finding.message}"
     lines = [head]
     if finding.suppressed:
         lines.append(_paint(f"    suppressed: {finding.suppressed}", _DIM, options))
     for key, value in finding.evidence:
-        lines.append(f"    {key}: {value}")
+        if key not in hidden:
+            lines.append(f"    {key}: {evidence_text(value)}")
     if finding.fix:
         fix = finding.fix.replace("\n", "\n         ")
         lines.append(_paint(f"    fix: {fix}", _DIM, options))
@@ -35,8 +36,12 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     # Baseline-matched findings were accepted when the baseline was written: only their number is shown.
     shown = [f for f in result.findings if (options.show_unknown or not f.unknown)
              and (f.suppressed or not f.accepted)]
+    covered = observed_text.covered_keys(result)
     for finding in shown:
-        stream.write("\n".join(_finding(finding, options)) + "\n")
+        seen_keys = covered.get((finding.distribution, finding.subject), ())
+        stream.write("\n".join(_finding(finding, options, seen_keys)) + "\n")
+    for line in observed_text.lines(result, shown):  # live evidence once per endpoint and name
+        stream.write(line + "\n")
     counts = result.counts()
     hidden = sum(1 for f in result.findings if f.unknown and not f.accepted) if not options.show_unknown else 0
     suppressed = sum(1 for f in shown if f.suppressed)

@@ -10,7 +10,8 @@ ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"  # managed origin request po
 
 def template(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forward_host: bool = False,
              paths: tuple[tuple[str, str], ...] = ()) -> str:
-    """A CloudFormation template with one distribution. origins: id, domain, port, protocols, policy."""
+    """A CloudFormation template with one distribution. origins: id, domain, port, protocols, policy, path
+    (YAML text, quoted as needed)."""
     lines = ["Resources:", "  Cdn:", "    Type: AWS::CloudFront::Distribution", "    Properties:",
              "      DistributionConfig:", "        Enabled: true"]
     if aliases:
@@ -18,8 +19,10 @@ def template(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forwa
         lines += [f"          - {a}" for a in aliases]
     lines.append("        Origins:")
     for origin in origins:
-        lines += [f"          - Id: {origin['id']}", f"            DomainName: {origin['domain']}",
-                  "            CustomOriginConfig:",
+        lines += [f"          - Id: {origin['id']}", f"            DomainName: {origin['domain']}"]
+        if "path" in origin:
+            lines.append(f"            OriginPath: {origin['path']}")
+        lines += ["            CustomOriginConfig:",
                   f"              OriginProtocolPolicy: {origin.get('policy', 'https-only')}"]
         port_key = "HTTPPort" if origin.get("policy") == "http-only" else "HTTPSPort"
         lines.append(f"              {port_key}: {origin['port']}")

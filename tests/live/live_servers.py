@@ -25,7 +25,7 @@ import dns.rrset
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 NOW = dt.datetime.now(dt.timezone.utc)
 DAY = dt.timedelta(days=1)
@@ -45,8 +45,10 @@ def _name(common: str) -> x509.Name:
 
 
 def issue(common: str, issuer: Issued | None = None, *, ca: bool = False, sans: tuple[str, ...] = (),
-          not_before: dt.datetime | None = None, not_after: dt.datetime | None = None) -> Issued:
-    """A certificate for `common`, signed by `issuer` (self-signed when None)."""
+          not_before: dt.datetime | None = None, not_after: dt.datetime | None = None,
+          raw_sans: tuple[bytes, ...] = ()) -> Issued:
+    """A certificate for `common`, signed by `issuer` (self-signed when None). `raw_sans`: dNSName
+    values written as given, bytes that cryptography's builder refuses (non-ASCII, as some CAs issue)."""
     key = ec.generate_private_key(ec.SECP256R1())
     signer_key = issuer.key if issuer else key
     issuer_name = issuer.cert.subject if issuer else _name(common)
@@ -62,6 +64,11 @@ def issue(common: str, issuer: Issued | None = None, *, ca: bool = False, sans: 
             digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
             key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
             critical=True)
+    elif raw_sans:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        names = b"".join(b"\x82" + bytes([len(raw)]) + raw for raw in raw_sans)  # [2] IA5String, short form
+        builder = builder.add_extension(x509.UnrecognizedExtension(
+            ExtensionOID.SUBJECT_ALTERNATIVE_NAME, b"\x30" + bytes([len(names)]) + names), critical=False)
     else:
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         builder = builder.add_extension(x509.SubjectAlternativeName(
@@ -127,7 +134,8 @@ class Server:
     """A TLS (or plain) HTTP server on 127.0.0.1 in threads.
 
     behavior: ok (200), 502, ws (101 to an upgrade), ws-refuse (400 to an upgrade), hang (never answers,
-    not even the TLS handshake).
+    not even the TLS handshake), dribble (the status line one byte every 0.1 s). `requests` records
+    every request as received, raw.
     """
 
     context: ssl.SSLContext | None
@@ -135,6 +143,7 @@ class Server:
     sni: dict[str, ssl.SSLContext] = field(default_factory=dict)  # SNI name -> context
     port: int = 0
     handshakes: list[str] = field(default_factory=list)  # SNI names seen
+    requests: list[str] = field(default_factory=list)  # raw request heads received
 
     def __post_init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -152,7 +161,10 @@ class Server:
 
     def _serve(self) -> None:
         while not self.stopped.is_set():
-            ready, _, _ = select.select([self.listener], [], [], 0.1)
+            try:
+                ready, _, _ = select.select([self.listener], [], [], 0.1)
+            except (OSError, ValueError):  # closed by stop() meanwhile
+                return
             if not ready:
                 continue
             try:
@@ -175,7 +187,15 @@ class Server:
                     if not chunk:
                         return
                     data += chunk
-                stream.sendall(self._response(data.decode("latin-1")).encode("latin-1"))
+                self.requests.append(data.decode("latin-1"))
+                response = self._response(data.decode("latin-1")).encode("latin-1")
+                if self.behavior == "dribble":
+                    for byte in response:
+                        if self.stopped.wait(0.1):
+                            return
+                        stream.sendall(bytes([byte]))
+                    return
+                stream.sendall(response)
         except (OSError, ssl.SSLError):
             return
         finally:
@@ -210,11 +230,12 @@ def closed_port() -> int:
 
 # ---- DNS ----------------------------------------------------------------------------------------
 
-Answer = str  # an IPv4 address, "NXDOMAIN", "SERVFAIL", "DROP" (no answer), or "CNAME target"
+Answer = str  # an IPv4 or IPv6 address, "NXDOMAIN", "SERVFAIL", "DROP" (no answer), or "CNAME target"
 
 
 class DnsServer:
-    """Answers A queries from a table over UDP on 127.0.0.1; AAAA gets an empty NOERROR answer."""
+    """Answers from a table over UDP on 127.0.0.1: an IPv4 answer is an A record, an IPv6 one an
+    AAAA record; the other type gets an empty NOERROR answer."""
 
     def __init__(self, records: dict[str, Answer]) -> None:
         self.records = {k.lower().rstrip("."): v for k, v in records.items()}
@@ -230,7 +251,10 @@ class DnsServer:
 
     def _serve(self) -> None:
         while not self.stopped.is_set():
-            ready, _, _ = select.select([self.sock], [], [], 0.1)
+            try:
+                ready, _, _ = select.select([self.sock], [], [], 0.1)
+            except (OSError, ValueError):  # closed by stop() meanwhile
+                return
             if not ready:
                 continue
             try:
@@ -261,8 +285,8 @@ class DnsServer:
                 response.answer.append(dns.rrset.from_text(name + ".", 60, "IN", "CNAME", target + "."))
                 name = target.lower()
                 continue
-            if rdtype == "A":
-                response.answer.append(dns.rrset.from_text(name + ".", 60, "IN", "A", answer))
+            if rdtype == ("AAAA" if ":" in answer else "A"):
+                response.answer.append(dns.rrset.from_text(name + ".", 60, "IN", rdtype, answer))
             return response
 
     def stop(self) -> None:

@@ -50,7 +50,8 @@ def test_self_signed_certificate_is_pk606(live: LiveRun, serve: Any, pki: Pki, d
     leaf = issue(ORIGIN, sans=(ORIGIN,))
     findings = _scan(live, dns_server, serve(pki.context(leaf, ())))
     (finding,) = of(findings, "PK606")
-    assert f"CN={ORIGIN}" in finding["evidence"]["certificates"]
+    (leaf,) = finding["evidence"]["certificates"]  # structured: one object per certificate as sent
+    assert leaf["subject"] == f"CN={ORIGIN}" and leaf["sans"] == [ORIGIN] and len(leaf["sha256"]) == 64
     assert not of(findings, "PK607") and not of(findings, "PK608")
 
 
@@ -59,7 +60,8 @@ def test_private_root_is_pk607(live: LiveRun, serve: Any, pki: Pki, dns_server: 
     leaf = issue(ORIGIN, private_intermediate, sans=(ORIGIN,))
     findings = _scan(live, dns_server, serve(pki.context(leaf, (private_intermediate, pki.private_root))))
     (finding,) = of(findings, "PK607")
-    assert finding["evidence"]["verify_error"] != "(none)"
+    assert "the chain ends at the root CN=Private Corp Root CA, which the origin sends" in finding["message"]
+    assert finding["evidence"]["verifier"] != "(none)"  # the library's words are evidence, not the reason
     assert not of(findings, "PK608") and not of(findings, "PK606")
 
 
@@ -67,7 +69,11 @@ def test_missing_intermediate_is_pk608(live: LiveRun, serve: Any, pki: Pki, dns_
     findings = _scan(live, dns_server, serve(pki.context(pki.leaf(ORIGIN), ())))
     (finding,) = of(findings, "PK608")
     assert finding["evidence"]["missing_issuer"] == "CN=Test Intermediate CA"
-    assert "CN=Test Intermediate CA is neither sent nor a trusted root" in finding["message"]
+    assert "issuer CN=Test Intermediate CA is neither sent nor a root CloudFront trusts" in finding["message"]
+    # the wire cannot tell a public CA's missing intermediate from a private CA: both readings, both fixes
+    assert "public CA's intermediate" in finding["message"] and "private CA" in finding["message"]
+    assert "full chain" in finding["fix"] and "certificate from a public CA" in finding["fix"]
+    assert "candidates exhausted" not in finding["message"]
     assert not of(findings, "PK607")
 
 

@@ -86,7 +86,7 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
 
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stderr", stream)
-        progress = _Progress(True, 2)
-        progress.step()
+        progress = _Progress(True, ["https://a.test:443", "https://b.test:443"])
+        progress.step("https://a.test:443")
         progress.done()
-        assert ("policykit: live probes 1/2" in stream.getvalue()) is shown
+        assert ("policykit: live probes 1/2 (waiting for https://b.test:443)" in stream.getvalue()) is shown

@@ -1,0 +1,61 @@
+"""Deadlines of a live run: each step, each origin endpoint, and the whole run are bounded.
+
+A step (a DNS lookup, a connect, a handshake, a request and its answer) ends at the earliest of
+its own timeout, the origin's bound and the run's bound. A step that ran out of its own timeout
+is a verdict about the origin; a step cut short by a larger bound proves nothing (unknown).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+class BoundReached(Exception):
+    """A larger bound (per origin, per run) left no time for the next step."""
+
+
+@dataclass(frozen=True)
+class Step:
+    at: float  # time.monotonic() deadline
+    seconds: float  # the step's own timeout
+    cut: str  # "" when the step has its whole timeout; else the bound that cuts it short
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def timeout_words(self) -> str:
+        """How a step that ran out of time says so."""
+        if self.cut:
+            return f"cut short: {self.cut} was reached"
+        return f"within {self.seconds:g} s"
+
+
+@dataclass(frozen=True)
+class Budget:
+    timeout: float  # --timeout, per step
+    origin_at: float
+    origin_seconds: float
+    run_at: float
+    run_seconds: float
+
+    @classmethod
+    def start(cls, timeout: float, origin_seconds: float, run_at: float, run_seconds: float) -> Budget:
+        return cls(timeout, time.monotonic() + origin_seconds, origin_seconds, run_at, run_seconds)
+
+    def step(self) -> Step:
+        """The deadline of the next step; BoundReached when a larger bound has no time left."""
+        now = time.monotonic()
+        own = now + self.timeout
+        for at, words in ((self.run_at, f"the run's bound of {self.run_seconds:g} s (--run-timeout)"),
+                          (self.origin_at, f"the per-origin bound of {self.origin_seconds:g} s (--origin-timeout)")):
+            if at <= now:
+                raise BoundReached(words)
+        candidates = [(own, ""), (self.origin_at, f"the per-origin bound of {self.origin_seconds:g} s "
+                                                  "(--origin-timeout)"),
+                      (self.run_at, f"the run's bound of {self.run_seconds:g} s (--run-timeout)")]
+        at, cut = min(candidates, key=lambda c: c[0])
+        return Step(at, self.timeout, cut if at < own else "")
