@@ -10,6 +10,8 @@ from policykit.cfn.template import Template
 from policykit.errors import InputError
 from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text
+from policykit.source.dupkeys import DuplicateKey
+from policykit.source.duplicates import duplicate_key_findings
 from policykit.source.files import read_text
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict, child_mark
@@ -19,11 +21,11 @@ from policykit.source.yaml_loader import load_yaml
 _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
 
 
-def parse(text: str, file: str) -> Any:
+def parse(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
     """JSON when it starts like JSON, else YAML (CloudFormation's own rule of thumb)."""
     if text.lstrip().startswith("{"):
-        return load_json(text, file)
-    return load_yaml(text, file)
+        return load_json(text, file, duplicates)
+    return load_yaml(text, file, duplicates)
 
 
 def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
@@ -32,8 +34,9 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
     text = read_text(path, b"AWS::")
     if text is None:
         return None
+    duplicates: list[DuplicateKey] = []
     try:
-        root = parse(text, file)
+        root = parse(text, file, duplicates)
     except InputError:
         if looks_like_cfn_text(text):
             raise
@@ -44,6 +47,7 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
         return None
     check_shape(root, file)
     model = template_to_model(Template(file, root, params))
+    model.notes.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
     if "policykit" in text:  # cheap: most templates have no suppression
         try:
             model.suppressions.extend(cfn_suppressions(root, file))

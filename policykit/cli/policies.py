@@ -69,5 +69,19 @@ def test(directories: Annotated[list[Path] | None, typer.Argument(
         raise typer.Exit(1)
 
 
+@app.command("validate")
+def validate(directories: Annotated[list[Path] | None, typer.Argument(
+        help="Policy directories (default: the built-in catalog).")] = None) -> None:
+    """Check policy files without scanning: the schema, and every fact path against the facts and model fields."""
+    from policykit.policy.loader import validate_dirs
+
+    checked, errors = validate_dirs(directories or ())
+    for error in errors:
+        typer.echo(f"policykit: {error}", err=True)
+    typer.echo(f"{checked} policy file(s): {checked - len(errors)} valid, {len(errors)} invalid")
+    if errors:
+        raise typer.Exit(2)
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.strip().splitlines())

@@ -23,6 +23,7 @@ from policykit.facts import (
     viewer,
     wire_names,
 )
+from policykit.facts.cache import once
 
 Fact = Callable[[Any], Any]
 
@@ -120,6 +121,8 @@ FACTS: dict[str, dict[str, Fact]] = {
 # objects only `scan --live` creates (policykit/probes)
 FACTS["live_origin"] = live.LIVE_ORIGIN_FACTS
 FACTS["live_name"] = live.LIVE_NAME_FACTS
+# every fact is computed once per object, however many policies read it
+FACTS = {kind: {name: once(fn) for name, fn in table.items()} for kind, table in FACTS.items()}
 
 
 def describe() -> dict[str, dict[str, str]]:

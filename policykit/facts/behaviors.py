@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from policykit.data import load
+from policykit.facts.cache import once
+from policykit.facts.indexes import targets_by_id
 from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
 from policykit.model.related import HeadersConfig
 from policykit.model.truth import Truth, any_true
@@ -69,6 +71,7 @@ def forwards_header(behavior: CacheBehavior, header: str) -> Truth:
     return any_true(sources)
 
 
+@once
 def forwards_host(behavior: CacheBehavior) -> Truth:
     """Does the behavior forward the viewer's Host header (managed/custom policy, legacy `*`/`Host`)?"""
     return forwards_header(behavior, "host")
@@ -86,13 +89,13 @@ def forwarded_headers(behavior: CacheBehavior) -> list[str] | Unknown:
     return names
 
 
+@once
 def target(behavior: CacheBehavior) -> Origin | OriginGroup | None:
     """The origin or origin group named by TargetOriginId, when it exists."""
     dist = behavior.distribution
     if dist is None or not isinstance(behavior.target_origin_id, str):
         return None
-    candidates: list[Origin | OriginGroup] = [*dist.origins, *dist.origin_groups]
-    return next((c for c in candidates if c.id == behavior.target_origin_id), None)
+    return targets_by_id(dist).get(behavior.target_origin_id)
 
 
 def target_ids(behavior: CacheBehavior) -> list[Any]:

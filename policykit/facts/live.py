@@ -11,16 +11,13 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from policykit.model.live import LiveName, LiveOrigin
 from policykit.model.values import Unknown
 from policykit.probes.offer import CLOUDFRONT_CIPHERS
 
-# Typed as Any: the live objects live in policykit.probes, which the static path never imports.
-Live = Any
-
-
 # ---- live_origin -------------------------------------------------------------------------------
 
-def dns_status(live: Live) -> str | Unknown:
+def dns_status(live: LiveOrigin) -> str | Unknown:
     """How the origin domain resolved: ok, ip-literal, nxdomain, servfail, no-answer."""
     if live.dns is None:
         return Unknown(live.not_probed or "not resolved")
@@ -29,21 +26,21 @@ def dns_status(live: Live) -> str | Unknown:
     return str(live.dns.status)
 
 
-def resolves_private_only(live: Live) -> bool | Unknown:
+def resolves_private_only(live: LiveOrigin) -> bool | Unknown:
     """Do all the addresses of the origin domain lie in loopback/private/link-local/special ranges?"""
     status = dns_status(live)
-    if isinstance(status, Unknown):
-        return status
+    if isinstance(status, Unknown) or live.dns is None:
+        return status if isinstance(status, Unknown) else Unknown("not resolved")
     return bool(live.dns.private_only)
 
 
-def private_unreachable(live: Live) -> bool | Unknown:
+def private_unreachable(live: LiveOrigin) -> bool | Unknown:
     """Only private/special addresses, and --allow-private was not given: CloudFront cannot reach them."""
     private = resolves_private_only(live)
     return private if isinstance(private, Unknown) else private and not live.allow_private
 
 
-def dns_problem(live: Live) -> str:
+def dns_problem(live: LiveOrigin) -> str:
     """What is wrong with the answer, in words: NXDOMAIN, SERVFAIL, no A/AAAA record, only private addresses."""
     if live.dns is None:
         return ""
@@ -54,17 +51,17 @@ def dns_problem(live: Live) -> str:
     return "only loopback/private/link-local addresses" if live.dns.private_only else ""
 
 
-def addresses(live: Live) -> list[str] | Unknown:
+def addresses(live: LiveOrigin) -> list[str] | Unknown:
     """The A/AAAA answers for the origin domain."""
     return list(live.dns.addresses) if live.dns is not None else Unknown(live.not_probed or "not resolved")
 
 
-def cname_chain(live: Live) -> list[str]:
+def cname_chain(live: LiveOrigin) -> list[str]:
     """The CNAME chain the origin domain resolves through."""
     return list(live.dns.cnames) if live.dns is not None else []
 
 
-def dns_detail(live: Live) -> str:
+def dns_detail(live: LiveOrigin) -> str:
     """The resolver's words when the origin domain did not resolve, or why its answer was not probed."""
     if live.dns is None:
         return ""
@@ -76,7 +73,7 @@ def dns_detail(live: Live) -> str:
     return f"answered {', '.join(live.dns.addresses)}" if live.dns.addresses else ""
 
 
-def tcp_status(live: Live) -> str | Unknown:
+def tcp_status(live: LiveOrigin) -> str | Unknown:
     """TCP connect to the origin port: open, refused, timeout or error."""
     if live.tcp is None:
         return Unknown(live.not_probed or "not connected")
@@ -85,12 +82,12 @@ def tcp_status(live: Live) -> str | Unknown:
     return str(live.tcp.status)
 
 
-def tcp_detail(live: Live) -> str:
+def tcp_detail(live: LiveOrigin) -> str:
     """Why the TCP connection failed."""
     return str(live.tcp.detail) if live.tcp is not None else ""
 
 
-def dig_command(live: Live) -> str:
+def dig_command(live: LiveOrigin) -> str:
     """The `dig` command that shows what the resolver answers for the origin domain."""
     server = ""
     if live.nameservers:
@@ -100,18 +97,18 @@ def dig_command(live: Live) -> str:
     return f"dig{server} {shlex.quote(live.host)} A {shlex.quote(live.host)} AAAA"
 
 
-def connect_command(live: Live) -> str:
+def connect_command(live: LiveOrigin) -> str:
     """A command that opens the same TCP connection."""
     return f"nc -vz -w 5 {shlex.quote(live.address or live.host)} {live.port}"
 
 
 # ---- live_name ---------------------------------------------------------------------------------
 
-def _https(name: Live) -> bool:
+def _https(name: LiveName) -> bool:
     return name.endpoint is not None and name.endpoint.scheme == "https"
 
 
-def tls_status(name: Live) -> str | Unknown | None:
+def tls_status(name: LiveName) -> str | Unknown | None:
     """The CloudFront-like handshake: ok, no-common-protocol, no-common-cipher, timeout, failed (None over HTTP)."""
     if not _https(name):
         return None
@@ -122,24 +119,24 @@ def tls_status(name: Live) -> str | Unknown | None:
     return "failed" if name.tls.status == "refused" else str(name.tls.status)
 
 
-def tls_detail(name: Live) -> str:
+def tls_detail(name: LiveName) -> str:
     """Why the handshake failed, and what the server accepts instead."""
     return str(name.tls.detail) if name.tls is not None else ""
 
 
-def offered_protocols(name: Live) -> list[str]:
+def offered_protocols(name: LiveName) -> list[str]:
     """The protocol versions CloudFront offers this origin (OriginSSLProtocols)."""
     return list(name.tls.offered) if name.tls is not None else []
 
 
-def negotiated(name: Live) -> str:
+def negotiated(name: LiveName) -> str:
     """Protocol and cipher the CloudFront-like handshake agreed on."""
     if name.tls is None or not name.tls.established:
         return "(none)"
     return f"{name.tls.protocol} {name.tls.cipher}"
 
 
-def tls_session(name: Live) -> dict[str, Any] | None:
+def tls_session(name: LiveName) -> dict[str, Any] | None:
     """Protocol, cipher and the offer, as data (evidence for machines)."""
     if name.tls is None:
         return None
@@ -147,7 +144,7 @@ def tls_session(name: Live) -> dict[str, Any] | None:
             "status": name.tls.status}
 
 
-def certificate_problems(name: Live) -> list[str] | Unknown:
+def certificate_problems(name: LiveName) -> list[str] | Unknown:
     """What is wrong with the served chain: expired, not-yet-valid, self-signed, untrusted-root,
     incomplete-chain, wrong-order, name-mismatch, expiring-soon, untrusted."""
     if not _https(name):
@@ -159,55 +156,55 @@ def certificate_problems(name: Live) -> list[str] | Unknown:
     return list(name.chain.problems)
 
 
-def certificate_names(name: Live) -> list[str]:
+def certificate_names(name: LiveName) -> list[str]:
     """The DNS names of the served leaf certificate (SANs, or the CN without SANs)."""
     leaf = name.chain.leaf if name.chain is not None else None
     return list(leaf.names) if leaf else []
 
 
-def certificate_chain(name: Live) -> str:
+def certificate_chain(name: LiveName) -> str:
     """The served chain, in order: subject <- issuer."""
     if name.chain is None:
         return ""
     return "; ".join(f"[{i}] {c.subject} (issuer {c.issuer})" for i, c in enumerate(name.chain.certificates))
 
 
-def served_chain(name: Live) -> list[dict[str, Any]]:
+def served_chain(name: LiveName) -> list[dict[str, Any]]:
     """The served chain as data: position, subject, issuer, SANs, not_before, not_after, sha256, ca."""
     if name.chain is None:
         return []
     return [c.as_json(i) for i, c in enumerate(name.chain.certificates)]
 
 
-def trust_reason(name: Live) -> str:
+def trust_reason(name: LiveName) -> str:
     """Why the served chain does not verify to a root CloudFront trusts, in words."""
     return str(name.chain.trust_reason) if name.chain is not None and name.chain.trust_reason else "(none)"
 
 
-def certificate_validity(name: Live) -> str:
+def certificate_validity(name: LiveName) -> str:
     """notBefore .. notAfter of the served leaf certificate."""
     leaf = name.chain.leaf if name.chain is not None else None
     return f"{leaf.not_before} .. {leaf.not_after}" if leaf else ""
 
 
-def certificate_days_left(name: Live) -> int | Unknown:
+def certificate_days_left(name: LiveName) -> int | Unknown:
     """Days until the served leaf certificate expires."""
     if name.chain is None or name.chain.days_left is None:
         return Unknown(name.not_probed or "no certificate received")
     return int(name.chain.days_left)
 
 
-def missing_issuer(name: Live) -> str:
+def missing_issuer(name: LiveName) -> str:
     """The issuer the served chain stops at: neither sent by the origin nor a trusted root."""
     return str(name.chain.missing_issuer) if name.chain is not None and name.chain.missing_issuer else "(none)"
 
 
-def verify_error(name: Live) -> str:
+def verify_error(name: LiveName) -> str:
     """What certificate path validation (no AIA, the configured roots) said."""
     return str(name.chain.verify_error) if name.chain is not None and name.chain.verify_error else "(none)"
 
 
-def origin_status(name: Live) -> int | Unknown:
+def origin_status(name: LiveName) -> int | Unknown:
     """The HTTP status of `HEAD /` sent with this Host (and SNI)."""
     if name.head is None:
         return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
@@ -216,7 +213,7 @@ def origin_status(name: Live) -> int | Unknown:
     return int(name.head.status)
 
 
-def http_outcome(name: Live) -> str | Unknown:
+def http_outcome(name: LiveName) -> str | Unknown:
     """How the origin answered `HEAD /`: answered, timeout, closed, reset, not-http or error."""
     if name.head is None:
         return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
@@ -225,24 +222,24 @@ def http_outcome(name: Live) -> str | Unknown:
     return str(name.head.outcome)
 
 
-def http_detail(name: Live) -> str:
+def http_detail(name: LiveName) -> str:
     """What happened to `HEAD /` when no status line came back."""
     return str(name.head.detail) if name.head is not None else ""
 
 
-def read_timeout(name: Live) -> int:
+def read_timeout(name: LiveName) -> int:
     """The origin's OriginReadTimeout in seconds (30 when not written)."""
     origin = name.origin
     value = getattr(origin, "read_timeout", None)
     return value if isinstance(value, int) and not isinstance(value, bool) else 30
 
 
-def origin_status_line(name: Live) -> str:
+def origin_status_line(name: LiveName) -> str:
     """The status line the origin answered `HEAD /` with."""
     return str(name.head.status_line) if name.head is not None else ""
 
 
-def websocket_refused(name: Live) -> bool | Unknown:
+def websocket_refused(name: LiveName) -> bool | Unknown:
     """Did the origin answer a WebSocket upgrade with anything but 101, or not at all? (false when none was sent)"""
     if name.websocket is None:
         return Unknown(name.not_probed) if name.not_probed else False
@@ -253,12 +250,12 @@ def websocket_refused(name: Live) -> bool | Unknown:
     return bool(name.websocket.status != 101)
 
 
-def websocket_timed_out(name: Live) -> bool:
+def websocket_timed_out(name: LiveName) -> bool:
     """The upgrade got no answer within the probe's timeout (CloudFront may wait longer)."""
     return name.websocket is not None and name.websocket.outcome == "timeout"
 
 
-def websocket_response(name: Live) -> str:
+def websocket_response(name: LiveName) -> str:
     """What the origin answered the upgrade request with."""
     if name.websocket is None:
         return ""
@@ -266,12 +263,12 @@ def websocket_response(name: Live) -> str:
     return ws.status_line or ws.detail or "(no response)"
 
 
-def websocket_request(name: Live) -> str:
+def websocket_request(name: LiveName) -> str:
     """The upgrade request that was sent."""
     return f"GET {name.websocket.path} (Host: {name.name})" if name.websocket is not None else ""
 
 
-def openssl_command(name: Live) -> str:
+def openssl_command(name: LiveName) -> str:
     """The `openssl s_client` command that makes the same handshake and checks the same name and roots."""
     endpoint = name.endpoint
     host = endpoint.address or endpoint.host if endpoint is not None else name.name
@@ -286,7 +283,7 @@ def openssl_command(name: Live) -> str:
             f" {versions} -cipher {shlex.quote(ciphers)} -showcerts </dev/null")
 
 
-def curl_command(name: Live) -> str:
+def curl_command(name: LiveName) -> str:
     """A `curl` command that sends the same HEAD request."""
     endpoint = name.endpoint
     if endpoint is None:
@@ -296,7 +293,7 @@ def curl_command(name: Live) -> str:
     return f"curl -sS -I {resolve}{scheme}://{name.name}:{port}/"
 
 
-def websocket_command(name: Live) -> str:
+def websocket_command(name: LiveName) -> str:
     """A `curl` command that sends the same WebSocket upgrade request."""
     endpoint = name.endpoint
     if endpoint is None or name.websocket is None:
@@ -309,11 +306,11 @@ def websocket_command(name: Live) -> str:
             f"{resolve}{scheme}://{name.name}:{port}{name.websocket.path}")
 
 
-LIVE_ORIGIN_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
+LIVE_ORIGIN_FACTS: dict[str, Callable[[LiveOrigin], Any]] = {fn.__name__: fn for fn in (
     dns_status, dns_problem, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail,
     tcp_status, tcp_detail, dig_command, connect_command,
 )}
-LIVE_NAME_FACTS: dict[str, Callable[[Any], Any]] = {fn.__name__: fn for fn in (
+LIVE_NAME_FACTS: dict[str, Callable[[LiveName], Any]] = {fn.__name__: fn for fn in (
     tls_status, tls_detail, offered_protocols, negotiated, tls_session, certificate_problems, certificate_names,
     certificate_chain, served_chain, trust_reason, certificate_validity, certificate_days_left, missing_issuer,
     verify_error, origin_status, http_outcome, http_detail, read_timeout, origin_status_line, websocket_refused,

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
+from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
 from policykit.facts.hostnames import endpoint_kind as classify
-from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
+from policykit.facts.indexes import behaviors_by_origin
+from policykit.model.cloudfront import CacheBehavior, Origin
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import MaybeMore, Unknown
 
 
+@once
 def endpoint_kind(origin: Origin) -> str | Unknown:
     """What the origin domain is: s3, s3-website, elb, ec2, api-gateway, lambda-url, mediastore, ip, custom..."""
     return classify(origin.domain_name)
@@ -34,20 +37,16 @@ def uses_https(origin: Origin) -> Truth:
     return Unknown(getattr(policy, "reason", "the origin protocol policy is not known"))
 
 
+@once
 def behaviors(origin: Origin) -> MaybeMore[CacheBehavior]:
     """The cache behaviors whose requests reach this origin (directly or through an origin group)."""
     dist = origin.distribution
     if dist is None:
         return MaybeMore()
-    every = dist.behaviors
-    reached: MaybeMore[CacheBehavior] = MaybeMore(more=every.more)
-    for behavior in every:
-        target = behavior_facts.target(behavior)
-        if target is origin or (isinstance(target, OriginGroup) and origin.id in target.member_ids):
-            reached.append(behavior)
-    return reached
+    return MaybeMore(behaviors_by_origin(dist).get(id(origin), []), more=dist.behaviors.more)
 
 
+@once
 def forwards_host(origin: Origin) -> Truth:
     """Does any behavior reaching this origin forward the viewer's Host header?"""
     dist = origin.distribution

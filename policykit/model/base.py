@@ -16,6 +16,8 @@ class ModelObject:
     loc: Location = field(default=Location(""), kw_only=True)
     locs: dict[str, Location] = field(default_factory=dict, kw_only=True, repr=False)
     resource: str = field(default="", kw_only=True)  # logical id or Terraform address
+    # facts computed on this object, by fact function: each is computed once (policykit/facts/cache.py)
+    fact_cache: dict[object, object] = field(default_factory=dict, kw_only=True, repr=False, compare=False)
 
     def location_of(self, field_name: str | None) -> Location:
         if field_name and field_name in self.locs:

@@ -16,6 +16,7 @@ from policykit.model.values import MaybeMore, ResourceAttr, Unknown, joined
 if TYPE_CHECKING:
     from policykit.errors import InputError
     from policykit.findings import Finding
+    from policykit.model.live import LiveOrigin
     from policykit.source.suppressions import Suppression
 
 
@@ -166,8 +167,10 @@ class Distribution(ModelObject):
     # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
     # several when they resolve to the same configuration. The engine names findings with them.
     scenarios: tuple[tuple[tuple[str, Any], ...], ...] = ((),)
-    # origin endpoints as probed by `scan --live` (policykit.probes.live_model.LiveOrigin); empty otherwise
-    live_origins: list[Any] = field(default_factory=list)
+    # origin endpoints as probed by `scan --live`; empty otherwise
+    live_origins: list[LiveOrigin] = field(default_factory=list)
+    # objects derived for the policies (origin names, settings...), by kind: built once (policy.engine.objects)
+    derived: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     @property
     def behaviors(self) -> MaybeMore[CacheBehavior]:

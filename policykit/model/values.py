@@ -3,12 +3,11 @@
 A template value is either known (str, int, bool, list, dict, None), or `Unknown`
 (a parameter without default, an import, a resource attribute...), or `Partial`
 (a string some of whose pieces are known, e.g. `${Bucket}.s3-website-${AWS::Region}.amazonaws.com`).
-Policies never produce an error finding over an unknown value: see `Tri`.
+Policies never produce an error finding over an unknown value: see policykit/model/truth.py.
 """
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -145,51 +144,3 @@ def unknown_reason(value: Any) -> str:
             if not is_known(item):
                 return unknown_reason(item)
     return ""
-
-
-class Tri(enum.Enum):
-    """Kleene three-valued logic: TRUE, FALSE, UNKNOWN."""
-
-    TRUE = "true"
-    FALSE = "false"
-    UNKNOWN = "unknown"
-
-    @staticmethod
-    def of(value: bool | None) -> Tri:
-        if value is None:
-            return Tri.UNKNOWN
-        return Tri.TRUE if value else Tri.FALSE
-
-    def __invert__(self) -> Tri:
-        return {Tri.TRUE: Tri.FALSE, Tri.FALSE: Tri.TRUE, Tri.UNKNOWN: Tri.UNKNOWN}[self]
-
-    def __and__(self, other: Tri) -> Tri:
-        if Tri.FALSE in (self, other):
-            return Tri.FALSE
-        if Tri.UNKNOWN in (self, other):
-            return Tri.UNKNOWN
-        return Tri.TRUE
-
-    def __or__(self, other: Tri) -> Tri:
-        if Tri.TRUE in (self, other):
-            return Tri.TRUE
-        if Tri.UNKNOWN in (self, other):
-            return Tri.UNKNOWN
-        return Tri.FALSE
-
-    def __bool__(self) -> bool:  # pragma: no cover - guard against accidental truth tests
-        raise TypeError("Tri has no truth value; compare with Tri.TRUE")
-
-
-def all_of(values: list[Tri]) -> Tri:
-    result = Tri.TRUE
-    for value in values:
-        result = result & value
-    return result
-
-
-def any_of(values: list[Tri]) -> Tri:
-    result = Tri.FALSE
-    for value in values:
-        result = result | value
-    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from policykit.facts import FACTS
@@ -14,7 +15,8 @@ from policykit.facts.tls import origin_names
 from policykit.findings import EvidenceValue, Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model
-from policykit.model.values import Partial, Tri, Unknown
+from policykit.model.truth import Truth, all_true, any_true, negate
+from policykit.model.values import Partial, Unknown
 from policykit.policy.model import Check, Policy
 from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
 from policykit.scenarios import Describer, Scenario
@@ -64,20 +66,21 @@ def lookup(obj: Any, path: str) -> Any:
     return value
 
 
-def _reason(value: Any, path: str) -> str:
+def _unknown(value: Any, path: str) -> Unknown:
     reason = getattr(value, "reason", "")
-    return f"{path}: {reason}" if reason else f"{path} is not known"
+    return Unknown(f"{path}: {reason}" if reason else f"{path} is not known")
 
 
 def compile_condition(node: dict[str, Any]) -> Check:
     """Turn a condition mapping (already schema-valid) into a closure, once."""
     if "all" in node or "any" in node:
         parts = [compile_condition(c) for c in node.get("all") or node["any"]]
-        combine = Tri.__and__ if "all" in node else Tri.__or__
-        return lambda obj: _combine(parts, combine, obj)
+        if "all" in node:
+            return lambda obj: all_true(part(obj) for part in parts)
+        return lambda obj: any_true(part(obj) for part in parts)
     if "not" in node:
         inner = compile_condition(node["not"])
-        return lambda obj: _negate(inner(obj))
+        return lambda obj: negate(inner(obj))
     for quantifier in ("any_item", "all_items"):
         if quantifier in node:
             return _compile_items(node[quantifier]["of"], compile_condition(node[quantifier]["where"]),
@@ -87,47 +90,29 @@ def compile_condition(node: dict[str, Any]) -> Check:
     operator = OPERATORS[op_name]
     tolerant = op_name in RUNS_ON_UNKNOWN
 
-    def check(obj: Any) -> tuple[Tri, str]:
+    def check(obj: Any) -> Truth:
         value = lookup(obj, path)
         if not tolerant and isinstance(value, (Unknown, Partial)):
-            return Tri.UNKNOWN, _reason(value, path)
+            return _unknown(value, path)
         result = operator(value, argument)
-        if result is None:
-            return Tri.UNKNOWN, _reason(value, path)
-        return Tri.of(result), ""
+        return _unknown(value, path) if isinstance(result, Unknown) else result
 
     return check
 
 
-def _combine(parts: list[Check], combine: Callable[[Tri, Tri], Tri], obj: Any) -> tuple[Tri, str]:
-    result = Tri.TRUE if combine is Tri.__and__ else Tri.FALSE
-    reason = ""
-    for part in parts:
-        value, why = part(obj)
-        result = combine(result, value)
-        reason = reason or why
-        if result is not Tri.UNKNOWN and result is (Tri.FALSE if combine is Tri.__and__ else Tri.TRUE):
-            return result, ""
-    return result, reason if result is Tri.UNKNOWN else ""
-
-
-def _negate(outcome: tuple[Tri, str]) -> tuple[Tri, str]:
-    return ~outcome[0], outcome[1]
-
-
 def _compile_items(path: str, where: Check, any_item: bool) -> Check:
-    combine = Tri.__or__ if any_item else Tri.__and__
+    """any_item / all_items: over a list that may hold more, only a known item can decide."""
 
-    def check(obj: Any) -> tuple[Tri, str]:
+    def check(obj: Any) -> Truth:
         items = lookup(obj, path)
         if isinstance(items, (Unknown, Partial)):
-            return Tri.UNKNOWN, _reason(items, path)
-        result = Tri.TRUE if combine is Tri.__and__ else Tri.FALSE
-        reason = ""
-        for item in items or []:
-            value, why = where(item)
-            result, reason = combine(result, value), reason or why
-        return result, reason if result is Tri.UNKNOWN else ""
+            return _unknown(items, path)
+        more = getattr(items, "more", None)
+        if more is not None:
+            more = _unknown(more, path)
+        if any_item:
+            return any_true((where(item) for item in items or []), more=more)
+        return all_true((where(item) for item in items or []), more=more)
 
     return check
 
@@ -192,19 +177,27 @@ def locate(obj: Any, at: str) -> Location:
     return location if location.line or not obj.loc.line else obj.loc  # type: ignore[no-any-return]
 
 
+def objects(dist: Distribution, kind: str) -> list[Any]:
+    """The objects of `kind` of a distribution, derived once (facts cached on them are then reused)."""
+    cache = dist.derived
+    if kind not in cache:
+        cache[kind] = list(OBJECTS[kind](dist))
+    return cache[kind]
+
+
 def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
-    for obj in OBJECTS[policy.applies_to](dist):
-        truth, reason = policy.check(obj)
-        if truth is Tri.FALSE:
+    for obj in objects(dist, policy.applies_to):
+        truth = policy.check(obj)
+        if truth is False:
             continue
         base = Finding(policy_id=policy.id, title=policy.title, severity=policy.severity, message="",
                        location=locate(obj, policy.at), resource=obj.resource or dist.resource,
                        distribution=dist.resource, subject=display(obj), help_uri=policy.help_uri)
-        if truth is Tri.UNKNOWN:
+        if isinstance(truth, Unknown):
             yield dataclasses.replace(base, severity=Severity.INFO, unknown=True,
-                                      message=f"{policy.title}: not checked for {display(obj)}: {reason}")
+                                      message=f"{policy.title}: not checked for {display(obj)}: {truth.reason}")
             continue
-        severity = next((s for s, c in policy.severity_when if c(obj)[0] is Tri.TRUE), policy.severity)
+        severity = next((s for s, c in policy.severity_when if c(obj) is True), policy.severity)
         evidence = tuple((k, render_evidence(v, obj)) for k, v in policy.evidence.items())
         yield dataclasses.replace(base, severity=severity, message=render(policy.message, obj),
                                   fix=render(policy.fix, obj), evidence=evidence)
@@ -226,6 +219,8 @@ def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]
             except PolicyRuntimeError as exc:
                 failures.append(f"policy {policy.id} ({policy.source}): {exc}")
                 break
+            except Exception as exc:  # a bug in a policy or a fact: said, and the other policies still run
+                findings.append(_internal_error(policy, variants[0], exc))
     findings.extend(_problem_findings(model))
     return findings, failures
 
@@ -259,6 +254,19 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], describer: De
                                           evidence=(*finding.evidence, *variants_said))
         out.append(finding)
     return out
+
+
+INTERNAL_ERROR = "PK007"
+
+
+def _internal_error(policy: Policy, dist: Distribution, exc: Exception) -> Finding:
+    """PK007: the policy (or a fact it reads) raised on this distribution; the scan exits 3 after the report."""
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    return Finding(policy_id=INTERNAL_ERROR, title="Internal error in a policy", severity=Severity.ERROR,
+                   message=f"internal error in policy {policy.id} ({Path(policy.source).name}) on "
+                           f"{dist.label}: {detail}; the other policies still ran (please report this)",
+                   location=dist.loc, resource=dist.resource, distribution=dist.resource, subject=policy.id,
+                   fix="This is a bug in policykit or in the policy's fact: report it with the template if you can.")
 
 
 def _problem_findings(model: Model) -> list[Finding]:

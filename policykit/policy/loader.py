@@ -16,7 +16,7 @@ from typing import Any
 
 from policykit.errors import InputError, PolicyError
 from policykit.findings import Severity
-from policykit.policy.engine import OBJECTS, compile_condition
+from policykit.policy.engine import _PLACEHOLDER, OBJECTS, compile_condition
 from policykit.policy.model import Policy
 from policykit.source.nodes import path_mark
 from policykit.source.yaml_loader import load_yaml
@@ -69,10 +69,24 @@ def _validate(data: Any, path: Path) -> None:
         raise PolicyError(f"{where}: invalid policy: {field}: {error.message}")
 
 
+def check_fact_paths(data: dict[str, Any], source: str) -> None:
+    """Every fact path names a fact or a field of the object it reaches; a typo is a policy error with its line."""
+    from policykit.policy.paths import policy_errors
+
+    errors = policy_errors(data, _PLACEHOLDER.findall)
+    if errors:
+        where, message = errors[0]
+        mark = path_mark(data, where)
+        at = f"{source}:{mark.line}:{mark.column}" if mark.line else source
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise PolicyError(f"{at}: invalid policy {data.get('id', '')}: {message}{more}")
+
+
 def build_policy(data: dict[str, Any], source: str) -> Policy:
     if data.get("applies_to") not in OBJECTS:
         raise PolicyError(f"{source}: invalid policy: applies_to '{data.get('applies_to')}' is not one of "
                           + ", ".join(sorted(OBJECTS)))
+    check_fact_paths(data, source)
     return Policy(
         id=data["id"], title=data["title"], severity=Severity(data["severity"]),
         applies_to=data["applies_to"], check=compile_condition(data["condition"]),
@@ -99,3 +113,20 @@ def load_policies(extra_dirs: Iterable[Path] = (), validate_builtin: bool = Fals
             policy = read_policy_file(path, validate=True)
             by_id[policy.id] = policy
     return sorted(by_id.values(), key=lambda p: p.id)
+
+
+def validate_dirs(directories: Iterable[Path]) -> tuple[int, list[PolicyError]]:
+    """Read every policy file of the directories (the built-in catalog when none) as a user's: (files, errors)."""
+    dirs = list(directories) or [builtin_dir()]
+    checked, errors = 0, []
+    for directory in dirs:
+        if not directory.is_dir():
+            errors.append(PolicyError(f"{directory}: policy directory does not exist"))
+            continue
+        for path in policy_files(directory):
+            checked += 1
+            try:
+                read_policy_file(path, validate=True)
+            except PolicyError as exc:
+                errors.append(exc)
+    return checked, errors

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.findings import PolicyInfo, Severity
-from policykit.model.values import Tri
+from policykit.model.truth import Truth
 
-# A compiled condition: object -> (truth, reason it is unknown)
-Check = Callable[[Any], tuple[Tri, str]]
+# A compiled condition: object -> True, False or Unknown (with the reason it is not known)
+Check = Callable[[Any], Truth]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Operators: small pure functions `(actual, argument) -> bool | None` (None: cannot decide).
+"""Operators: small pure functions `(actual, argument) -> Truth` (Unknown: cannot decide).
 
 Unknown and partly known values are decided by the engine before an operator runs, except
 for list operators, which can still find a known member in a list with unknown members.
@@ -10,9 +10,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policykit.model.truth import Truth
 from policykit.model.values import Partial, Unknown, is_known
 
-Operator = Callable[[Any, Any], bool | None]
+Operator = Callable[[Any, Any], Truth]
+UNDECIDED = Unknown("the value cannot be compared")
 
 
 def _number(value: Any) -> float | None:
@@ -29,9 +31,9 @@ def _number(value: Any) -> float | None:
 
 
 def _compare(test: Callable[[float, float], bool]) -> Operator:
-    def operator(actual: Any, argument: Any) -> bool | None:
+    def operator(actual: Any, argument: Any) -> Truth:
         number = _number(actual)
-        return None if number is None else test(number, float(argument))
+        return UNDECIDED if number is None else test(number, float(argument))
     return operator
 
 
@@ -39,14 +41,18 @@ def _fold(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _contains(actual: Any, wanted: list[Any], fold: bool = False) -> bool | None:
+def _contains(actual: Any, wanted: list[Any], fold: bool = False) -> Truth:
+    """Is a wanted item in the list? Unknown when not found but an item, or more items, are unknown."""
     if not isinstance(actual, (list, tuple)):
-        return None
+        return UNDECIDED
     items = [_fold(a) if fold else a for a in actual]
     targets = [_fold(w) if fold else w for w in wanted]
     if any(t in items for t in targets):
         return True
-    return None if any(isinstance(a, (Unknown, Partial)) for a in items) else False
+    if any(isinstance(a, (Unknown, Partial)) for a in items):
+        return UNDECIDED
+    more = getattr(actual, "more", None)
+    return more if isinstance(more, Unknown) else False
 
 
 def _equals(actual: Any, argument: Any) -> bool:
@@ -55,12 +61,21 @@ def _equals(actual: Any, argument: Any) -> bool:
     return bool(actual == argument)
 
 
+def _empty(actual: Any, wanted: bool) -> Truth:
+    if not isinstance(actual, (list, tuple, dict, str)):
+        return UNDECIDED
+    more = getattr(actual, "more", None)
+    if isinstance(more, Unknown) and len(actual) == 0:
+        return more  # empty as far as is known, but it may hold more
+    return (len(actual) == 0) == wanted
+
+
 OPERATORS: dict[str, Operator] = {
     "equals": _equals,
     "equals_ignore_case": lambda a, b: isinstance(a, str) and a.lower() == b.lower(),
     "in": lambda a, b: any(_equals(a, item) for item in b),
     "in_ignore_case": lambda a, b: isinstance(a, str) and a.lower() in {x.lower() for x in b},
-    "matches": lambda a, b: None if not isinstance(a, (str, int)) else re.search(b, str(a)) is not None,
+    "matches": lambda a, b: UNDECIDED if not isinstance(a, (str, int)) else re.search(b, str(a)) is not None,
     "gt": _compare(lambda a, b: a > b),
     "gte": _compare(lambda a, b: a >= b),
     "lt": _compare(lambda a, b: a < b),
@@ -69,7 +84,7 @@ OPERATORS: dict[str, Operator] = {
     "contains_any": lambda a, b: _contains(a, list(b)),
     "contains_ignore_case": lambda a, b: _contains(a, [b], fold=True),
     "exists": lambda a, b: (a is not None) == b,
-    "empty": lambda a, b: None if not isinstance(a, (list, tuple, dict, str)) else (len(a) == 0) == b,
+    "empty": _empty,
     "known": lambda a, b: is_known(a) == b,
 }
 

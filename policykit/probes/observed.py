@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from policykit.findings import EvidenceValue, Observed
 from policykit.model.cloudfront import Distribution
-from policykit.probes.live_model import LiveName, LiveOrigin
+from policykit.model.live import LiveName, LiveOrigin
 
 # Evidence keys of the PK6xx policies that these lines already show in text.
 ENDPOINT_KEYS = ("addresses", "cname_chain", "resolver")

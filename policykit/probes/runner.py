@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from policykit.findings import Finding, Observed, Severity
 from policykit.model.cloudfront import Model
+from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
 from policykit.probes.addresses import special_range
 from policykit.probes.budget import BoundReached, Budget
-from policykit.probes.live_model import LiveName, LiveOrigin
 from policykit.probes.observed import observations
 from policykit.probes.options import LiveOptions
 from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin_path_problem, plan

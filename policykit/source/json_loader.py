@@ -13,6 +13,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from policykit.errors import InputError
+from policykit.source.dupkeys import DuplicateKey
 from policykit.source.nodes import MAX_DEPTH, Mark, MDict, MList
 
 _TOKEN = re.compile(
@@ -55,8 +56,11 @@ def _validate(text: str, file: str) -> None:
         pass  # deeper than `json` recurses: the tokenizer stops at MAX_DEPTH and reports the position
 
 
-def load_json(text: str, file: str) -> Any:
-    """Parse JSON text into marked nodes; raise InputError with a position."""
+def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+    """Parse JSON text into marked nodes; raise InputError with a position.
+
+    A key written twice keeps its last value (as `json` does); with `duplicates`, each one is recorded there.
+    """
     _validate(text, file)
     positions = _Positions(text)
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
@@ -107,6 +111,8 @@ def load_json(text: str, file: str) -> Any:
         elif pending[0] is None:
             pending[0], pending[1] = value, mark
         else:
+            if duplicates is not None and pending[0] in node:
+                duplicates.append(DuplicateKey(pending[0], node.key_marks[pending[0]], pending[1]))
             node.set(pending[0], value, pending[1], mark)
             pending[0] = None
     return root

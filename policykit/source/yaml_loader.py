@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from policykit.errors import InputError
+from policykit.source.dupkeys import DuplicateKey
 from policykit.source.nodes import MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, NO_MARK, Mark, MDict, MList
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
@@ -76,8 +77,9 @@ class _Frame:
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, duplicates: list[DuplicateKey] | None = None) -> None:
         self.file = file
+        self.duplicates = duplicates
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values, characters)
         self.open_anchors: set[str] = set()
@@ -110,6 +112,8 @@ class _Builder:
                 raise self.error("a mapping key must be a plain value, not a mapping or list", mark)
             frame.key, frame.key_mark, frame.has_key = str(value), mark, True
         else:
+            if self.duplicates is not None and frame.key in frame.node:
+                self.duplicates.append(DuplicateKey(frame.key, frame.node.key_marks[frame.key], frame.key_mark))
             frame.node.set(frame.key, value, frame.key_mark, mark)
             frame.has_key = False
 
@@ -160,10 +164,13 @@ class _Builder:
             self.add(value, mark, size, text, size)
 
 
-def load_yaml(text: str, file: str) -> Any:
-    """Parse the first YAML document of `text` into marked nodes; raise InputError."""
+def load_yaml(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+    """Parse the first YAML document of `text` into marked nodes; raise InputError.
+
+    A key written twice keeps its last value; with `duplicates`, each one is recorded there.
+    """
     loader = _Loader(text)
-    builder = _Builder(file)
+    builder = _Builder(file, duplicates)
     try:
         while not builder.done and loader.check_event():
             event = loader.get_event()

@@ -12,25 +12,31 @@ from policykit.model.cloudfront import Model
 
 if TYPE_CHECKING:
     from policykit.api import Input, ScanOptions
+    from policykit.source.dupkeys import DuplicateKey
 
 
 def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
     """The models of a Terraform input; None when it is not Terraform (skipped silently)."""
+    from policykit.source.duplicates import duplicate_key_findings
     from policykit.terraform.load import load_files, module_models, variable_values
 
     if item.kind == "terraform":
         files = list(item.files) or sorted(item.path.glob("*.tf"))
         directory = item.path if item.path.is_dir() else item.path.parent
-        variables = variable_values(directory, options.tf_var_files, options.tf_vars)
-        loaded = load_files(files)
+        duplicates: dict[str, list[DuplicateKey]] = {}
+        variables = variable_values(directory, options.tf_var_files, options.tf_vars, duplicates)
+        loaded = load_files(files, duplicates)
         models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path))
         models[0].suppressions.extend(loaded.suppressions)  # module_models returns at least one model
         models[0].suppression_errors.extend(loaded.suppression_errors)
+        for file, found in duplicates.items():
+            models[0].notes.extend(duplicate_key_findings(found, file, "Terraform uses"))
         return models
     return _read_json(item, options)
 
 
 def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
+    from policykit.source.duplicates import duplicate_key_findings
     from policykit.source.files import read_text
     from policykit.source.json_loader import load_json
     from policykit.source.nodes import MDict
@@ -46,8 +52,9 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
         return None
     from policykit.errors import InputError
 
+    duplicates: dict[str, list[DuplicateKey]] = {str(path): []}
     try:
-        root = load_json(text, str(path))
+        root = load_json(text, str(path), duplicates[str(path)])
     except InputError:
         if path.name.lower().endswith(".tf.json"):
             raise
@@ -55,9 +62,13 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
     if not isinstance(root, MDict):
         return None
     if is_plan(root):
-        return plan_models(root, str(path))
-    if not path.name.lower().endswith(".tf.json") and not any(
+        models = plan_models(root, str(path))
+    elif not path.name.lower().endswith(".tf.json") and not any(
             key in root for key in ("resource", "module")):
         return None
-    variables = variable_values(path.parent, options.tf_var_files, options.tf_vars)
-    return module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path))
+    else:
+        variables = variable_values(path.parent, options.tf_var_files, options.tf_vars, duplicates)
+        models = module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path))
+    for file, found in duplicates.items():
+        models[0].notes.extend(duplicate_key_findings(found, file, "Terraform uses"))
+    return models

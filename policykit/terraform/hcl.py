@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.errors import InputError
+from policykit.source.dupkeys import DuplicateKey
 from policykit.source.files import read_text
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import NO_MARK, Mark, MDict, MList
@@ -194,13 +195,13 @@ def _tuple_marks(expr: Any) -> list[Mark]:
             if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
-def load_tf_json(path: Path) -> list[Block] | None:
-    """Terraform JSON syntax; None when the file is not Terraform."""
+def load_tf_json(path: Path, duplicates: list[DuplicateKey] | None = None) -> list[Block] | None:
+    """Terraform JSON syntax; None when the file is not Terraform. Duplicate keys go to `duplicates`."""
     file = str(path)
     text = read_text(path, b"")
     if text is None:
         return None
-    root = load_json(text, file)
+    root = load_json(text, file, duplicates)
     if not isinstance(root, MDict):
         return None
     return tf_json_blocks(root, file)

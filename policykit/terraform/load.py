@@ -14,6 +14,7 @@ from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.values import Partial, Unknown
 from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
+from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
@@ -49,11 +50,13 @@ class LoadedFiles:
     suppression_errors: list[InputError] = field(default_factory=list)  # invalid ones, one per file at most
 
 
-def load_files(files: list[Path]) -> LoadedFiles:
+def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | None = None) -> LoadedFiles:
+    """The blocks and suppressions of a module's files; duplicate keys of JSON files go to `duplicates` by file."""
     loaded = LoadedFiles()
     for path in files:
         if path.name.lower().endswith(".tf.json"):
-            loaded.blocks.extend(load_tf_json(path) or [])  # JSON has no comments: no suppressions
+            found = duplicates.setdefault(str(path), []) if duplicates is not None else None
+            loaded.blocks.extend(load_tf_json(path, found) or [])  # JSON has no comments: no suppressions
             continue
         text = read_hcl(path)
         loaded.blocks.extend(parse_hcl(text, str(path)))
@@ -205,19 +208,22 @@ def _note(where: Location, resource: str, message: str) -> Finding:
                    message=message, location=where, resource=resource)
 
 
-def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str]) -> dict[str, Any]:
-    """terraform.tfvars, *.auto.tfvars(.json), --var-file, --var: later ones win (Terraform's order)."""
+def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str],
+                    duplicates: dict[str, list[DuplicateKey]] | None = None) -> dict[str, Any]:
+    """terraform.tfvars, *.auto.tfvars(.json), --var-file, --var: later ones win (Terraform's order).
+
+    Duplicate keys of `.tfvars.json` files go to `duplicates`, by file."""
     found: list[Path] = []
     for pattern in ("terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json"):
         found.extend(sorted(directory.glob(pattern)))
     values: dict[str, Any] = {}
     for path in [*found, *var_files]:
-        values.update(read_var_file(path))
+        values.update(read_var_file(path, duplicates.setdefault(str(path), []) if duplicates is not None else None))
     values.update({key: parse_var_value(value) for key, value in cli_vars.items()})
     return values
 
 
-def read_var_file(path: Path) -> dict[str, Any]:
+def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> dict[str, Any]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -226,7 +232,7 @@ def read_var_file(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InputError(file, "the variables file is not UTF-8 text") from None
     if path.name.endswith(".json"):
-        data = load_json(text, file)
+        data = load_json(text, file, duplicates)
         if not isinstance(data, dict):
             raise InputError(file, "a .tfvars.json file must hold an object", 1, 1)
         return dict(data)

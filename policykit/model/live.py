@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from policykit.model.base import ModelObject
-from policykit.probes.certs import ChainResult
-from policykit.probes.dns_probe import DnsResult
-from policykit.probes.http_probe import HttpResult
-from policykit.probes.tcp_probe import TcpResult
-from policykit.probes.tls_probe import TlsResult
+
+if TYPE_CHECKING:  # the probes (dnspython, cryptography) are imported only by `scan --live`
+    from policykit.model.cloudfront import Origin
+    from policykit.probes.certs import ChainResult
+    from policykit.probes.dns_probe import DnsResult
+    from policykit.probes.http_probe import HttpResult
+    from policykit.probes.tcp_probe import TcpResult
+    from policykit.probes.tls_probe import TlsResult
 
 
 @dataclass(eq=False)
@@ -33,7 +36,7 @@ class LiveName(ModelObject):
         return f"'{self.name}' at {where}"
 
     @property
-    def origin(self) -> Any:
+    def origin(self) -> Origin | None:
         return self.endpoint.origin if self.endpoint else None
 
 
@@ -42,7 +45,7 @@ class LiveOrigin(ModelObject):
     """An origin endpoint as CloudFront connects to it: domain, port, protocol."""
 
     kind = "live_origin"
-    origin: Any = field(default=None, repr=False)
+    origin: Origin | None = field(default=None, repr=False)
     host: str = ""
     port: int = 0
     scheme: str = ""  # https | http

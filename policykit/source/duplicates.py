@@ -1,0 +1,21 @@
+"""Duplicate mapping keys: the loaders keep the last value (as CloudFormation and Terraform do) and say so (PK006)."""
+
+from __future__ import annotations
+
+from policykit.findings import Finding, Severity
+from policykit.location import Location
+from policykit.source.dupkeys import DuplicateKey
+
+DUPLICATE_KEY = "PK006"
+
+
+def duplicate_key_findings(duplicates: list[DuplicateKey], file: str, used_by: str) -> list[Finding]:
+    """One PK006 warning per duplicate, at the second key; `used_by` says who takes the last one."""
+    return [
+        Finding(policy_id=DUPLICATE_KEY, title="Duplicate key", severity=Severity.WARNING,
+                message=f"'{d.key}' is written twice in this mapping (first at line {d.first.line}): "
+                        f"{used_by} the last one, so the first one is silently ignored",
+                location=Location(file, d.second.line, d.second.column), subject=f"key '{d.key}'",
+                fix=f"Keep one '{d.key}': merge the two, or delete the one that is not meant.")
+        for d in duplicates
+    ]
