@@ -12,6 +12,7 @@ from policykit.model.reader import Reader
 from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
+    CloudFrontFunction,
     HeadersConfig,
     LambdaFunction,
     Listener,
@@ -19,6 +20,7 @@ from policykit.model.related import (
     RequestPolicy,
     SecurityGroup,
     SecurityGroupRule,
+    function_code,
 )
 from policykit.model.values import Partial, Unknown
 
@@ -145,6 +147,10 @@ def _origin_request_policy(read: Reader, props: dict[str, Any]) -> RequestPolicy
                          headers=_headers(read, config))
 
 
+def _cloudfront_function(read: Reader, props: dict[str, Any]) -> CloudFrontFunction:
+    return CloudFrontFunction(name=read.scalar(props, "Name"), code=function_code(props.get("FunctionCode")))
+
+
 BUILDERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "AWS::CertificateManager::Certificate": _certificate,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
@@ -155,6 +161,7 @@ BUILDERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "AWS::Serverless::Function": _lambda_function,
     "AWS::CloudFront::CachePolicy": _cache_policy,
     "AWS::CloudFront::OriginRequestPolicy": _origin_request_policy,
+    "AWS::CloudFront::Function": _cloudfront_function,
 }
 
 

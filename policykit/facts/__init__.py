@@ -19,6 +19,7 @@ from policykit.facts import (
     load_balancers,
     origins,
     reachability,
+    rewrites,
     tls,
     viewer,
     wire_names,
@@ -62,10 +63,15 @@ FACTS: dict[str, dict[str, Fact]] = {
         "origin_path_problem": wire_names.origin_path_problem,
         "origin_path_valid": wire_names.origin_path_valid,
         "origin_path_shown": wire_names.origin_path_shown,
+        "host_may_be_rewritten": rewrites.host_may_be_rewritten,
+        "host_rewrite_note": rewrites.host_rewrite_note,
+        "function_note": rewrites.function_note,
     },
     "origin_name": {
         "covered": tls.name_covered,
         "certificate_ids": tls.certificate_ids,
+        "host_may_be_rewritten": rewrites.name_host_may_be_rewritten,
+        "host_rewrite_note": rewrites.name_host_rewrite_note,
     },
     "origin_setting": {
         "is_port": reachability.is_port,

@@ -25,7 +25,7 @@ from policykit.model.cloudfront import (
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.refs import ref_target
-from policykit.model.related import Certificate, LambdaFunction, RequestPolicy
+from policykit.model.related import Certificate, CloudFrontFunction, LambdaFunction, RequestPolicy
 from policykit.model.spelling import Format, Spelling
 from policykit.model.values import MaybeMore, Partial, Unknown
 
@@ -223,6 +223,7 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
     behavior.function_associations.extend(
         FunctionAssociation(event_type=read.text(item, f_spell["event_type"]),
                             function_arn=read.text(item, f_spell["function_arn"]),
+                            function=_cloudfront_function(read.text(item, f_spell["function_arn"]), index),
                             behavior=behavior, resource=dist.resource, loc=at, locs=read.locs(item, f_spell))
         for at, item in functions)
     behavior.function_associations.maybe(functions.more)
@@ -260,3 +261,10 @@ def _linked(value: object, index: TemplateIndex) -> object:
 def _policy(policy_id: object, index: TemplateIndex) -> RequestPolicy | None:
     policy = _linked(policy_id, index)
     return policy if isinstance(policy, RequestPolicy) else None
+
+
+def _cloudfront_function(arn: object, index: TemplateIndex) -> CloudFrontFunction | None:
+    """The CloudFront Function an association's ARN names, when it is declared here (`!GetAtt F.FunctionARN`)."""
+    ref = ref_target(arn)
+    found = index.object(ref.resource if ref else None)
+    return found if isinstance(found, CloudFrontFunction) else None

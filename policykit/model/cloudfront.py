@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from policykit.model.base import ModelObject
 from policykit.model.related import (
     Certificate,
+    CloudFrontFunction,
     LambdaFunction,
     RequestPolicy,
 )
@@ -93,6 +94,7 @@ class FunctionAssociation(ModelObject):
     kind = "function_association"
     event_type: Any = None
     function_arn: Any = None
+    function: CloudFrontFunction | None = None  # when the ARN names a function declared here
     behavior: CacheBehavior | None = field(default=None, repr=False)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.model.base import ModelObject
+from policykit.model.values import Partial, Unknown
 
 
 @dataclass(eq=False)
@@ -73,6 +74,25 @@ class LambdaFunction(ModelObject):
     has_dead_letter_config: Any = False
     ephemeral_storage: Any = None
     region: Any = None
+
+
+@dataclass(eq=False)
+class CloudFrontFunction(ModelObject):
+    """A CloudFront Function declared in the template or module: its inline code, when written there."""
+
+    kind = "cloudfront_function"
+    name: Any = None
+    code: Any = None  # the JavaScript source, Unknown when it is not inline (a file, a parameter)
+
+
+def function_code(value: Any) -> str | Unknown:
+    """A function's source as written: text (the substituted pieces of `!Sub`/`${}` shown as `${X}`:
+    they are values, not code), or Unknown (`file("fn.js")`, a parameter)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Partial):
+        return str(value)
+    return value if isinstance(value, Unknown) else Unknown("the function code is not known")
 
 
 @dataclass(eq=False)

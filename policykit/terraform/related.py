@@ -9,6 +9,7 @@ from policykit.model.reader import Reader
 from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
+    CloudFrontFunction,
     HeadersConfig,
     LambdaFunction,
     Listener,
@@ -16,6 +17,7 @@ from policykit.model.related import (
     RequestPolicy,
     SecurityGroup,
     SecurityGroupRule,
+    function_code,
 )
 from policykit.model.values import Unknown
 from policykit.terraform.spelling import TERRAFORM
@@ -141,6 +143,10 @@ def _origin_request_policy(read: Reader, body: dict[str, Any]) -> RequestPolicy:
                          headers=_headers(read, block(read, body, "headers_config")))
 
 
+def _cloudfront_function(read: Reader, body: dict[str, Any]) -> CloudFrontFunction:
+    return CloudFrontFunction(name=read.scalar(body, "name"), code=function_code(body.get("code")))
+
+
 BUILDERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "aws_acm_certificate": _certificate,
     "aws_lb": _load_balancer,
@@ -152,6 +158,7 @@ BUILDERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "aws_lambda_function": _lambda_function,
     "aws_cloudfront_cache_policy": _cache_policy,
     "aws_cloudfront_origin_request_policy": _origin_request_policy,
+    "aws_cloudfront_function": _cloudfront_function,
 }
 
 

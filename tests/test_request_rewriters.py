@@ -1,0 +1,172 @@
+"""Functions that change what reaches the origin (issue 10 point 5): an origin-request Lambda@Edge, or
+a viewer-request CloudFront Function whose code changes the origin or Host, makes the findings that
+depend on the Host CloudFront sends (PK202, PK203, PK207) warnings naming the function; other
+origin findings stay errors and mention it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policykit.api import scan
+from policykit.findings import Finding, Severity
+
+Write = Callable[[str, str], Path]
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  EdgeFn:
+    Type: AWS::Lambda::Function
+    Properties: {{Runtime: nodejs20.x, Handler: i.h, Role: r, Code: {{ZipFile: x}}}}
+  EdgeVersion: {{Type: AWS::Lambda::Version, Properties: {{FunctionName: !Ref EdgeFn}}}}
+  Router:
+    Type: AWS::CloudFront::Function
+    Properties:
+      Name: router
+      AutoPublish: true
+      FunctionConfig: {{Comment: r, Runtime: cloudfront-js-2.0}}
+      FunctionCode: |
+        import cf from 'cloudfront';
+        function handler(event) {{
+          {code}
+          return event.request;
+        }}
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: app
+            DomainName: {domain}
+            CustomOriginConfig:
+              OriginProtocolPolicy: https-only
+              OriginSSLProtocols: [TLSv1.2]
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
+          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3
+{associations}"""
+
+ORIGIN_REQUEST = """\
+          LambdaFunctionAssociations:
+            - EventType: origin-request
+              LambdaFunctionARN: !Ref EdgeVersion
+"""
+VIEWER_FUNCTION = """\
+          FunctionAssociations:
+            - EventType: viewer-request
+              FunctionARN: !GetAtt Router.FunctionARN
+"""
+
+
+def findings(write: Write, policy: str, associations: str = "", code: str = "",
+             domain: str = "app.example.com") -> list[Finding]:
+    text = TEMPLATE.format(associations=associations, code=code, domain=domain)
+    result = scan([write("t.yaml", text)])
+    assert not result.errors, result.errors
+    return [f for f in result.findings if f.policy_id == policy and not f.unknown]
+
+
+def test_without_a_function_pk207_is_an_error(write: Write) -> None:
+    found = findings(write, "PK207")
+    assert [f.severity for f in found] == [Severity.ERROR]
+    assert "Unless" not in found[0].message
+
+
+def test_origin_request_lambda_makes_pk207_a_warning_naming_it(write: Write) -> None:
+    # A vendor integration whose origin-request function answers every request: CloudFront never
+    # connects to the origin with that Host.
+    found = findings(write, "PK207", ORIGIN_REQUEST)
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "Unless origin-request Lambda@Edge EdgeFn answers the request itself or rewrites Host" in found[0].message
+
+
+@pytest.mark.parametrize("code", [
+    "cf.updateRequestOrigin({domainName: 'other.example.com'});",
+    "cf.selectRequestOriginById('other');",
+    "event.request.headers.host = {value: 'app.example.com'};",
+    "event.request.headers['host'] = {value: 'app.example.com'};",
+])
+def test_viewer_function_changing_origin_or_host_makes_a_warning(write: Write, code: str) -> None:
+    found = findings(write, "PK207", VIEWER_FUNCTION, code)
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "viewer-request CloudFront Function Router" in found[0].message
+
+
+def test_viewer_function_that_touches_neither_keeps_the_error(write: Write) -> None:
+    found = findings(write, "PK207", VIEWER_FUNCTION, "event.request.uri = event.request.uri + 'index.html';")
+    assert [f.severity for f in found] == [Severity.ERROR]
+
+
+def test_host_sensitive_endpoint_pk203_is_a_warning_with_a_function(write: Write) -> None:
+    domain = "abc123.execute-api.us-east-1.amazonaws.com"
+    assert [f.severity for f in findings(write, "PK203", domain=domain)] == [Severity.ERROR]
+    found = findings(write, "PK203", ORIGIN_REQUEST, domain=domain)
+    assert [f.severity for f in found] == [Severity.WARNING] and "EdgeFn" in found[0].message
+
+
+def test_other_origin_findings_stay_errors_and_mention_the_function(write: Write) -> None:
+    text = TEMPLATE.format(associations=ORIGIN_REQUEST, code="", domain="www.s3-website-us-east-1.amazonaws.com")
+    result = scan([write("t.yaml", text)])
+    pk101 = [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
+    assert [f.severity for f in pk101] == [Severity.ERROR]
+    assert "origin-request Lambda@Edge EdgeFn runs before CloudFront connects" in pk101[0].message
+
+
+TERRAFORM = """
+resource "aws_cloudfront_function" "router" {
+  name    = "router"
+  runtime = "cloudfront-js-2.0"
+  code    = %s
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "app"
+    domain_name = "app.example.com"
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id         = "app"
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3"
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.router.arn
+    }
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("code", "severity"), [
+    ('"function handler(e) { cf.updateRequestOrigin({}); return e.request; }"', Severity.WARNING),
+    ('file("${path.module}/router.js")', Severity.WARNING),  # not read: it may rewrite
+    ('"function handler(e) { return e.request; }"', Severity.ERROR),
+])
+def test_terraform_function_code(write: Write, code: str, severity: Severity) -> None:
+    directory = write("mod/main.tf", TERRAFORM % code).parent
+    found = [f for f in scan([directory]).findings if f.policy_id == "PK207" and not f.unknown]
+    assert [f.severity for f in found] == [severity]
