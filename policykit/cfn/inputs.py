@@ -141,8 +141,23 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
+# Resource types whose attributes depend on their properties (policykit/cfn/beanstalk.py): a resource
+# that uses such an attribute depends on the inputs of those properties too.
+PROPERTY_SHAPED = frozenset({"AWS::ElasticBeanstalk::Environment"})
+_SUB_ATTRIBUTE = re.compile(r"\$\{([^}!.][^}.]*)\.[^}]+\}")
+
+
 def _walk_value(template: Template, node: Any, uses: _Uses) -> None:
     stack = [node]
+    walked: set[str] = set()
+
+    def shaped(resource: Any) -> None:
+        if (isinstance(resource, str) and resource not in walked
+                and template.resource_type(resource) in PROPERTY_SHAPED):
+            walked.add(resource)
+            body = template.resources[resource]
+            stack.append(body.get("Properties") if isinstance(body, dict) else None)
+
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
@@ -150,6 +165,9 @@ def _walk_value(template: Template, node: Any, uses: _Uses) -> None:
                 (key, arg), = item.items()
                 if key == "Ref" and isinstance(arg, str):
                     _ref(template, arg, uses, direct=True)
+                elif key == "Fn::GetAtt":
+                    shaped(arg.split(".", 1)[0] if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg
+                           else None)
                 elif key == "Fn::Sub":
                     text = arg[0] if isinstance(arg, list) and arg else arg
                     own = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
@@ -157,6 +175,8 @@ def _walk_value(template: Template, node: Any, uses: _Uses) -> None:
                         for name in _SUB_VAR.findall(text):
                             if name not in own:
                                 _ref(template, name, uses, direct=True)
+                        for name in _SUB_ATTRIBUTE.findall(text):
+                            shaped(name)
                 elif key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
                     _direct_condition(template, arg[0], uses)
                 elif key == "Condition" and isinstance(arg, str):

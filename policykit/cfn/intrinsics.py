@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policykit.cfn import beanstalk
 from policykit.cfn.inputs import PSEUDO, condition_roots, is_ssm
 from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
@@ -209,6 +210,8 @@ class Resolver:
                 self._parameters[name] = self._parameter_default(name, parameter)
             return self._parameters[name]
         if name in self.template.resources:
+            if self.template.resource_type(name) == "AWS::EC2::EIP":  # its Ref is the address
+                return attribute_value("AWS::EC2::EIP", ResourceAttr(name))
             return Unknown(f"the physical id of {name} is only known after deployment", ResourceAttr(name))
         if "." in name:  # SAM: `!Ref Function.Version` / `!Ref Function.Alias`
             resource, attribute = name.split(".", 1)
@@ -250,7 +253,20 @@ class Resolver:
         ref = ResourceAttr(resource, attribute)
         if resource not in self.template.resources:
             return Unknown(f"Fn::GetAtt {ref} names no resource in this template")
-        return attribute_value(self.template.resource_type(resource), ref)
+        rtype = self.template.resource_type(resource)
+        if rtype == beanstalk.ENVIRONMENT_TYPE and attribute == "EndpointURL":
+            return beanstalk.endpoint_url(resource, self._properties(resource))
+        return attribute_value(rtype, ref)
+
+    def _properties(self, resource: str) -> Any:
+        """The resolved properties of another resource (for attributes that depend on them)."""
+        node = self.template.resources.get(resource)
+        props = node.get("Properties") if isinstance(node, dict) else None
+        self._enter(f"resource {resource}", _mark(self.template.resources, resource))
+        try:
+            return self.resolve(props or {})
+        finally:
+            self._leave()
 
     def sub(self, arg: Any) -> Any:
         variables: dict[str, Any] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policykit.cfn import beanstalk
 from policykit.cfn.intrinsics import Resolver
 from policykit.location import Location
 from policykit.model.cloudfront import Problem
@@ -163,6 +164,10 @@ BUILDERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "AWS::CloudFront::OriginRequestPolicy": _origin_request_policy,
     "AWS::CloudFront::Function": _cloudfront_function,
 }
+# Built only when the resource is one (a load-balanced Elastic Beanstalk environment is a load balancer).
+MAYBE_BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    beanstalk.ENVIRONMENT_TYPE: beanstalk.load_balancer,
+}
 
 
 def build_related(resolver: Resolver, problems: list[Problem]) -> dict[str, Any]:
@@ -172,6 +177,13 @@ def build_related(resolver: Resolver, problems: list[Problem]) -> dict[str, Any]
     links: list[tuple[str, str, dict[str, Any], Reader]] = []
     for logical_id, resource in template.resources.items():
         rtype = template.resource_type(logical_id)
+        if rtype in MAYBE_BUILDERS and isinstance(resource, dict):
+            built = MAYBE_BUILDERS[rtype](resolver.resolve(resource.get("Properties") or {}))
+            if built is not None:
+                built.resource = logical_id
+                built.loc = Reader(template.file, logical_id, problems).loc(template.resources, logical_id)
+                objects[logical_id] = built
+            continue
         if rtype not in BUILDERS and rtype not in _LINKERS:
             continue
         read = Reader(template.file, logical_id, problems)

@@ -24,12 +24,17 @@ ENDPOINT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mediastore", rf"^{_L}\.data\.mediastore\.{_L}\.amazonaws\.com$"),
         ("mediapackage", rf"^{_L}(\.{_L})*\.mediapackage\.{_L}\.amazonaws\.com$"),
         ("cloudfront", rf"^{_L}\.cloudfront\.net$"),
+        ("global-accelerator", rf"^{_L}(\.{_L})*\.awsglobalaccelerator\.com$"),
+        ("app-runner", rf"^{_L}\.{_L}\.awsapprunner\.com$"),
+        ("amplify", rf"^{_L}(\.{_L})*\.amplifyapp\.com$"),
+        ("opensearch", rf"^{_L}(\.{_L})*\.es\.amazonaws\.com(\.cn)?$"),
     )
 )
 _MAX_ENDPOINT_NAME = 1024  # characters, holes included: DNS allows 253, holes may stand for less
 # Endpoints whose names AWS owns but whose certificate the customer supplies: no certificate
 # a customer can get covers `*.elb.amazonaws.com`, so CloudFront's name check must fail.
-AWS_GENERATED_CUSTOMER_TLS = frozenset({"elb", "ec2", "elastic-beanstalk"})
+# A Global Accelerator forwards TCP: the TLS is its endpoints', with their customers' certificates.
+AWS_GENERATED_CUSTOMER_TLS = frozenset({"elb", "ec2", "elastic-beanstalk", "global-accelerator"})
 
 
 def skeleton(value: Any) -> str | None:

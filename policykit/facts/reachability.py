@@ -13,10 +13,11 @@ from policykit.facts.load_balancers import origin_protocols
 from policykit.model.cloudfront import Distribution, Origin
 from policykit.model.derived import OriginSetting
 from policykit.model.truth import Truth, any_true
-from policykit.model.values import Partial, Unknown
+from policykit.model.values import Partial, Unknown, UnknownAddress
 
 # Endpoints that route by their own Host name: the viewer's Host breaks them (403/404/502).
-HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore")
+HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore", "app-runner", "amplify",
+                  "opensearch")
 
 # (model field, CloudFormation property, lowest, highest, why the bound)
 SETTINGS: tuple[tuple[str, str, int, int], ...] = (
@@ -37,6 +38,8 @@ def domain_name_problem(origin: Origin) -> str | Unknown | None:
     domain = origin.domain_name
     if domain is None:
         return None  # a missing required property is the schema linters' job
+    if isinstance(domain, UnknownAddress):
+        return f"it is an IP address ({domain.reason}), not a DNS name"
     if isinstance(domain, Unknown):
         return domain
     if isinstance(domain, Partial):
@@ -187,4 +190,6 @@ def endpoint_name(origin: Origin) -> str:
     if isinstance(kind, Unknown):
         return "S3 bucket" if origin.config_type == "s3" else "origin"
     return {"s3": "S3 bucket (REST endpoint)", "s3-website": "S3 website endpoint", "api-gateway": "API Gateway",
-            "lambda-url": "Lambda function URL", "mediastore": "MediaStore container"}.get(kind, kind)
+            "lambda-url": "Lambda function URL", "mediastore": "MediaStore container",
+            "app-runner": "App Runner service", "amplify": "Amplify app", "opensearch": "OpenSearch domain",
+            "global-accelerator": "Global Accelerator"}.get(kind, kind)

@@ -7,6 +7,7 @@ so no policy judges it; a value not known before deployment stays Unknown or Par
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from policykit.location import Location
@@ -81,8 +82,8 @@ class Reader:
         if isinstance(value, (dict, list)):
             self.problem(node, key, f"{key} must be a single value, not {_type_name(value)}")
             return Unknown(f"{key} has the wrong type", at=self.loc(node, key))
-        if isinstance(value, Unknown) and value.at is None:
-            return Unknown(value.reason, value.ref, value.name, at=self.loc(node, key))
+        if isinstance(value, Unknown) and value.at is None:  # replace: a subclass (UnknownAddress) stays one
+            return dataclasses.replace(value, at=self.loc(node, key))
         return value  # type: ignore[no-any-return]
 
     def text(self, node: object, key: str, default: str | None = None) -> Text | None:

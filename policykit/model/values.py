@@ -49,6 +49,12 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class UnknownAddress(Unknown):
+    """An IP address known only at deployment (`!GetAtt Instance.PublicIp`, a single-instance Elastic
+    Beanstalk environment's EndpointURL): which address is unknown, that it is an address is not."""
+
+
+@dataclass(frozen=True)
 class Partial:
     """A string made of known text and unknown pieces."""
 

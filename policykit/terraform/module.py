@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit.cfn import beanstalk
 from policykit.data import load
 from policykit.model.values import Partial, ResourceAttr, Unknown
 from policykit.source.nodes import MDict, MList
@@ -186,6 +187,8 @@ class Scope:
                     return traverse(value, rest)
         if resource is None and "_" not in rtype:
             return Unknown(f"'{rtype}' is not known")
+        if rtype == "aws_elastic_beanstalk_environment" and attribute == "endpoint_url" and resource is not None:
+            return beanstalk.endpoint_url(ref.resource, self.resolve(resource.body))  # its settings decide
         return traverse(attribute_value(rtype, ref), rest)
 
     def resolve(self, node: Any) -> Any:

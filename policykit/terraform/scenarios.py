@@ -20,6 +20,8 @@ from policykit.terraform.module import Module
 
 _VAR = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
 _LOCAL = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+# Resources whose attributes depend on their own settings (an Elastic Beanstalk environment's endpoint_url).
+_SHAPED = re.compile(r"\b(aws_elastic_beanstalk_environment\.[A-Za-z_][A-Za-z0-9_-]*)")
 _CONTAINS = r"contains\(\s*\[(?P<items>[^\]]*)\]\s*,\s*var\.{name}\s*\)"
 _COMPARED = (r"var\.{name}\s*[!=]=\s*(?P<a>\"(?:[^\"\\]|\\.)*\"|true|false|-?\d+)"
              r"|(?P<b>\"(?:[^\"\\]|\\.)*\"|true|false|-?\d+)\s*[!=]=\s*var\.{name}\b")
@@ -68,6 +70,14 @@ def _variables(module: Module, texts: list[str]) -> list[str]:
                 _strings(module.locals[local], more)
                 queue.extend(more)
                 texts.extend(more)  # comparisons inside locals count too
+        for address in _SHAPED.findall(text):  # attributes that depend on that resource's settings
+            resource = module.resources.get(address)
+            if address not in seen_locals and resource is not None:
+                seen_locals.add(address)
+                more = []
+                _strings(resource.body, more)
+                queue.extend(more)
+                texts.extend(more)
     return names
 
 

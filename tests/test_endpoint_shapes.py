@@ -1,0 +1,179 @@
+"""Endpoint shapes (issue 10 point 4): Elastic Beanstalk's EndpointURL from its OptionSettings, and the
+other attributes that name AWS endpoints (Global Accelerator, App Runner, Amplify, OpenSearch, API
+Gateway custom domains, instance and Elastic IP addresses), in CloudFormation and Terraform."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policykit.api import scan
+from policykit.findings import ScanResult
+
+Write = Callable[[str, str], Path]
+
+
+def template(resources: str, domain: str, protocol: str = "match-viewer", request_policy: str = "") -> str:
+    return f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+{resources}
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Aliases: [www.example.com]
+        ViewerCertificate:
+          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/x
+          SslSupportMethod: sni-only
+        Origins:
+          - Id: app
+            DomainName: {domain}
+            CustomOriginConfig:
+              OriginProtocolPolicy: {protocol}
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
+{request_policy}"""
+
+
+def beanstalk(options: str = "", extra: str = "") -> str:
+    return f"""\
+  Env:
+    Type: AWS::ElasticBeanstalk::Environment
+    Properties:
+      ApplicationName: app
+      SolutionStackName: "64bit Amazon Linux 2023 v6.1.0 running Node.js 20"
+{extra}      OptionSettings:
+        - {{Namespace: "aws:elasticbeanstalk:environment", OptionName: ServiceRole, Value: r}}
+{options}"""
+
+
+def decided(result: ScanResult) -> dict[str, str]:
+    return {f.policy_id: f.scenario for f in result.findings if not f.unknown and f.severity.value == "error"}
+
+
+def test_load_balanced_beanstalk_endpoint_is_its_load_balancer(write: Write) -> None:
+    # The default EnvironmentType is LoadBalanced: EndpointURL is the ELB's name, so HTTPS to it is PK201.
+    result = scan([write("t.yaml", template(beanstalk(), "!GetAtt Env.EndpointURL"))])
+    assert decided(result) == {"PK201": ""}
+    assert "${Env}.elb.amazonaws.com" in next(f.message for f in result.findings if f.policy_id == "PK201")
+
+
+def test_single_instance_beanstalk_endpoint_is_an_ip_address(write: Write) -> None:
+    options = '        - {Namespace: "aws:elasticbeanstalk:environment", OptionName: EnvironmentType, ' \
+              'Value: SingleInstance}\n'
+    result = scan([write("t.yaml", template(beanstalk(options), "!GetAtt Env.EndpointURL"))])
+    assert decided(result) == {"PK103": ""}
+    assert "IP address" in next(f.message for f in result.findings if f.policy_id == "PK103")
+
+
+def test_environment_type_from_a_parameter_is_two_scenarios(write: Write) -> None:
+    text = template(beanstalk('        - {Namespace: "aws:elasticbeanstalk:environment", OptionName: EnvironmentType, '
+                              'Value: !Ref Tier}\n'), "!GetAtt Env.EndpointURL")
+    text = text.replace("Resources:\n", "Parameters:\n  Tier: {Type: String, Default: LoadBalanced, "
+                        "AllowedValues: [LoadBalanced, SingleInstance]}\nResources:\n", 1)
+    assert decided(scan([write("t.yaml", text)])) == {"PK201": "when Tier=LoadBalanced",
+                                                      "PK103": "when Tier=SingleInstance"}
+
+
+def test_configuration_template_makes_the_endpoint_unknown(write: Write) -> None:
+    result = scan([write("t.yaml", template(beanstalk(extra="      TemplateName: base\n"), "!GetAtt Env.EndpointURL"))])
+    assert decided(result) == {}
+
+
+def test_internal_beanstalk_load_balancer_is_pk108(write: Write) -> None:
+    options = '        - {Namespace: "aws:ec2:vpc", OptionName: ELBScheme, Value: internal}\n'
+    result = scan([write("t.yaml", template(beanstalk(options), "!GetAtt Env.EndpointURL", protocol="http-only"))])
+    assert "PK108" in decided(result)
+    assert "PK106" not in decided(result)  # listeners may come from .ebextensions: not guessed
+
+
+ALL_VIEWER = "          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3\n"
+
+
+@pytest.mark.parametrize(("resources", "domain", "protocol", "policy", "expected"), [
+    ("  Ga: {Type: AWS::GlobalAccelerator::Accelerator, Properties: {Name: ga}}", "!GetAtt Ga.DnsName",
+     "https-only", "", "PK201"),
+    ("  Vm: {Type: AWS::EC2::Instance}", "!GetAtt Vm.PublicIp", "http-only", "", "PK103"),
+    ("  Ip: {Type: AWS::EC2::EIP}", "!Ref Ip", "http-only", "", "PK103"),
+    ("  Svc: {Type: AWS::AppRunner::Service}", "!GetAtt Svc.ServiceUrl", "https-only", ALL_VIEWER, "PK203"),
+    ("  App: {Type: AWS::Amplify::App}", "!GetAtt App.DefaultDomain", "https-only", ALL_VIEWER, "PK203"),
+    ("  Search: {Type: AWS::OpenSearchService::Domain}", "!GetAtt Search.DomainEndpoint", "https-only", ALL_VIEWER,
+     "PK203"),
+    ("  Custom: {Type: AWS::ApiGateway::DomainName}", "!GetAtt Custom.RegionalDomainName", "https-only", ALL_VIEWER,
+     "PK203"),
+])
+def test_attributes_naming_aws_endpoints(write: Write, resources: str, domain: str, protocol: str, policy: str,
+                                         expected: str) -> None:
+    result = scan([write("t.yaml", template(resources, domain, protocol, policy))])
+    assert expected in decided(result), [f.message for f in result.findings if not f.unknown]
+
+
+TERRAFORM = """
+variable "tier" {
+  type    = string
+  default = "LoadBalanced"
+  validation {
+    condition     = contains(["LoadBalanced", "SingleInstance"], var.tier)
+    error_message = "LoadBalanced or SingleInstance"
+  }
+}
+
+resource "aws_elastic_beanstalk_environment" "env" {
+  name                = "app"
+  application         = "app"
+  solution_stack_name = "64bit Amazon Linux 2023 v6.1.0 running Node.js 20"
+  setting {
+    namespace = "aws:elasticbeanstalk:environment"
+    name      = "EnvironmentType"
+    value     = var.tier
+  }
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "app"
+    domain_name = aws_elastic_beanstalk_environment.env.endpoint_url
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "match-viewer"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "app"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""
+
+
+def test_terraform_beanstalk_endpoint_url(write: Write) -> None:
+    directory = write("mod/main.tf", TERRAFORM).parent
+    assert decided(scan([directory])) == {"PK201": "when var.tier=LoadBalanced",
+                                          "PK103": "when var.tier=SingleInstance"}
+
+
+def test_terraform_instance_address(write: Write) -> None:
+    text = TERRAFORM.replace("aws_elastic_beanstalk_environment.env.endpoint_url", "aws_eip.ip.public_ip")
+    text = text.replace('resource "aws_elastic_beanstalk_environment" "env" {', 'resource "aws_eip" "ip" {}\n'
+                        'resource "aws_elastic_beanstalk_environment" "env" {')
+    assert "PK103" in decided(scan([write("mod/main.tf", text).parent]))
