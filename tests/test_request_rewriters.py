@@ -170,3 +170,23 @@ def test_terraform_function_code(write: Write, code: str, severity: Severity) ->
     directory = write("mod/main.tf", TERRAFORM % code).parent
     found = [f for f in scan([directory]).findings if f.policy_id == "PK207" and not f.unknown]
     assert [f.severity for f in found] == [severity]
+
+
+def test_terraform_origin_request_lambda_makes_pk207_a_warning(write: Write) -> None:
+    text = TERRAFORM % '"function handler(e) { return e.request; }"'
+    text = text.replace('''    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.router.arn
+    }''', '''    lambda_function_association {
+      event_type = "origin-request"
+      lambda_arn = aws_lambda_function.edge.qualified_arn
+    }''') + '''
+resource "aws_lambda_function" "edge" {
+  function_name = "edge"
+  runtime       = "nodejs20.x"
+  publish       = true
+}
+'''
+    found = [f for f in scan([write("mod/main.tf", text).parent]).findings if f.policy_id == "PK207" and not f.unknown]
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "origin-request Lambda@Edge aws_lambda_function.edge" in found[0].message

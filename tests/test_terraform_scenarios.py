@@ -121,3 +121,18 @@ locals {
 }
 """ + DISTRIBUTION.format(meta="", protocol="local.protocol")
     assert pk101(scan([module(write, text)])) == []
+
+
+def test_validation_values_used_directly_are_each_judged(write: Write) -> None:
+    text = """
+variable "protocol" {
+  type    = string
+  default = "http-only"
+  validation {
+    condition     = contains(["http-only", "https-only"], var.protocol)
+    error_message = "http-only or https-only"
+  }
+}
+""" + DISTRIBUTION.format(meta="", protocol="var.protocol")
+    found = pk101(scan([module(write, text)]))
+    assert [f.scenario for f in found] == ["when var.protocol=https-only"]
