@@ -1,4 +1,4 @@
-"""The speed bound of issue 5: 50 origins behind loopback servers probed in under 3 s."""
+"""The speed bound of issue 5 (50 origins probed in under 3 s) and the bounds of issue 12 (hung origins)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,15 @@ def test_fifty_origins_under_three_seconds() -> None:
     elapsed, handshakes = bench.run(50)
     assert handshakes >= 50  # every origin was really reached
     assert elapsed < 3.0, elapsed
+
+
+def test_hung_origins_are_bounded_per_origin() -> None:
+    """⌈origins / concurrency⌉ × --origin-timeout: each hung origin (three names, each handshake
+    hanging) is cut off by its own bound, and no origin waits for another."""
+    spec = importlib.util.spec_from_file_location("bench_live_hung", ROOT / "bench" / "bench_live_hung.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    elapsed, stopped = bench.run(20, 10, 0.3, 0.7)
+    assert stopped == 20  # every origin got its verdict or its bound, none was dropped
+    assert elapsed < bench.budget(20, 10, 0.7), elapsed
