@@ -1,10 +1,10 @@
 """Benchmark the bounds of `policykit scan --live`: 50 hung origins finish in about
-⌈50 / concurrency⌉ × the per-origin bound.
+⌈50 / concurrency⌉ x the per-origin bound.
 
     python3 bench/bench_live_hung.py [--origins 50] [--concurrency 16] [--timeout 0.4] [--origin-timeout 1]
 
 Each origin is a loopback server that accepts TCP and never answers, reached with three names
-(aliases whose behaviors forward Host), so its handshakes alone would take 3 × --timeout: the
+(aliases whose behaviors forward Host), so its handshakes alone would take 3 x --timeout: the
 per-origin bound cuts each origin off. Real servers on 127.0.0.1, a loopback DNS server.
 """
 
@@ -74,7 +74,7 @@ def run(origins: int, concurrency: int, timeout: float, origin_timeout: float) -
 
 
 def budget(origins: int, concurrency: int, origin_timeout: float) -> float:
-    """⌈origins / concurrency⌉ × the per-origin bound, plus one second for start-up and the report."""
+    """⌈origins / concurrency⌉ x the per-origin bound, plus one second for start-up and the report."""
     return math.ceil(origins / concurrency) * origin_timeout + 1.0
 
 

@@ -19,7 +19,7 @@ def test_fifty_origins_under_three_seconds() -> None:
 
 
 def test_hung_origins_are_bounded_per_origin() -> None:
-    """⌈origins / concurrency⌉ × --origin-timeout: each hung origin (three names, each handshake
+    """⌈origins / concurrency⌉ x --origin-timeout: each hung origin (three names, each handshake
     hanging) is cut off by its own bound, and no origin waits for another."""
     spec = importlib.util.spec_from_file_location("bench_live_hung", ROOT / "bench" / "bench_live_hung.py")
     assert spec is not None and spec.loader is not None
