@@ -119,14 +119,7 @@ def scan(
 
         baselines.apply(result, baselines.load(baseline), baseline.name)
     for name, target in outputs:
-        report = get(name)
-        if target == "-":
-            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            report(result, sys.stdout, ReportOptions(color=color, show_unknown=show_unknown))
-        else:
-            buffer = io.StringIO()
-            report(result, buffer, ReportOptions(show_unknown=show_unknown))
-            _write(Path(target), functools.partial(write_atomic, text=buffer.getvalue()))
+        write_report(result, name, target, show_unknown)
     for note in result.notes:
         typer.echo(f"policykit: note: {note}", err=True)
     if ("text", "-") not in outputs:
@@ -159,6 +152,18 @@ def exit_on_outcome(result: ScanResult, severity_threshold: Threshold | None, se
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     if result.worst_at_least(Severity(threshold)):
         raise typer.Exit(1)
+
+
+def write_report(result: ScanResult, name: str, target: str, show_unknown: bool) -> None:
+    """One report: to stdout (colour on a terminal, unless NO_COLOR) or, atomically, to a file."""
+    report = get(name)
+    if target == "-":
+        color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        report(result, sys.stdout, ReportOptions(color=color, show_unknown=show_unknown))
+    else:
+        buffer = io.StringIO()
+        report(result, buffer, ReportOptions(show_unknown=show_unknown))
+        _write(Path(target), functools.partial(write_atomic, text=buffer.getvalue()))
 
 
 def _write(path: Path, write: Callable[[Path], None]) -> None:

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from policykit.findings import Finding, Observed, Severity
-from policykit.model.cloudfront import Model
+from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
 from policykit.probes.addresses import special_range
@@ -49,9 +49,14 @@ class _Probed:
 
 def probe_model(model: Model, options: LiveOptions, run_at: float | None = None) -> ProbeReport:
     """Probe every endpoint the model declares; set `live_origins` on each distribution."""
+    return probe_plans([(dist, plan(dist)) for dist in model.distributions], options, run_at)
+
+
+def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: LiveOptions,
+                run_at: float | None = None) -> ProbeReport:
+    """Probe the planned endpoints (a template's, or `policykit probe`'s one target)."""
     run_at = time.monotonic() + options.run_timeout if run_at is None else run_at
     certs.load_roots(options.trust_store)  # once, here: never inside a pool thread's warning filter
-    plans = [(dist, plan(dist)) for dist in model.distributions]
     endpoints: dict[_EndpointKey, EndpointPlan] = {}
     names_of: dict[_EndpointKey, dict[_NameKey, tuple[EndpointPlan, NamePlan]]] = {}
     for _, items in plans:
@@ -167,7 +172,8 @@ def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, 
         live.requests_not_sent = refused
         return
     prefix = origin_path(item.origin)
-    live.head = http_probe.request(address, item.port, name.name, prefix + "/", budget.step(), private, context)
+    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, budget.step(), private,
+                                   context)
     if live.head.outcome in ("timeout", "cut"):
         # a server that never answers costs one timeout, not one per request
         return

@@ -30,6 +30,7 @@ class EndpointPlan:
     ssl_protocols: tuple[str, ...] | None
     names: tuple[NamePlan, ...]
     not_probed: str = ""  # set when the endpoint is not known before deployment
+    head_path: str = "/"  # the path of the HEAD request after OriginPath (`policykit probe --path`)
 
 
 def plan(dist: Distribution) -> list[EndpointPlan]:

@@ -30,7 +30,8 @@ def lines(result: ScanResult, shown: list[Finding]) -> list[str]:
 
 def _block(item: Observed) -> list[str]:
     indent = "    " if item.endpoint else "  "
-    where = f" ({item.distribution})" if item.distribution and not item.endpoint else ""
+    named = not item.distribution or item.endpoint or item.distribution in item.subject
+    where = "" if named else f" ({item.distribution})"
     out = [f"{indent[:-2]}{item.subject}{where}:"]
     out.extend(f"{indent}{what}: {value}" for what, value in item.lines)
     return out

@@ -17,7 +17,8 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
 
 def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] = ()) -> list[str]:
     severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
-    head = f"{_paint(str(finding.location), _BOLD, options)}: {severity} {finding.policy_id} {finding.message}"
+    where = str(finding.location) or finding.resource  # a finding without a template: the probed target
+    head = f"{_paint(where, _BOLD, options)}: {severity} {finding.policy_id} {finding.message}"
     lines = [head]
     if finding.suppressed:
         lines.append(_paint(f"    suppressed: {finding.suppressed}", _DIM, options))
@@ -48,6 +49,9 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['info'] - hidden} info"]
     summary = (f"{', '.join(parts)} in {len(result.files)} file(s), "
                f"{sum(result.distributions.values())} distribution(s)")
+    if result.show_all_observed:  # `policykit probe`: no template, one target
+        probed = sorted({f.resource for f in result.findings} | {o.distribution for o in result.observed})
+        summary = f"{', '.join(parts)} probing {', '.join(probed)}"
     if result.never_deployed:
         summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
     if result.skipped:
