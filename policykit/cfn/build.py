@@ -6,14 +6,15 @@ from typing import Any
 
 from policykit.cfn.inputs import without_idle_ifs
 from policykit.cfn.intrinsics import Decided, Resolver
-from policykit.cfn.related import build_related
 from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN
 from policykit.cfn.template import Template
+from policykit.model.base import ModelObject
 from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader, Scalar
+from policykit.model.related_build import Declared, build_all
 from policykit.scenarios import scenario_bound_note
 
 DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
@@ -24,7 +25,7 @@ def template_to_model(template: Template) -> Model:
     model = Model(template.file)
     base = Resolver(template)
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
-    index.objects = build_related(base, model.problems)
+    index.objects = related_objects(base, model.problems)
     model.resources = index.objects
     decided = Decided(template)
     for logical_id, resource in template.resources.items():
@@ -49,6 +50,23 @@ def template_to_model(template: Template) -> Model:
                 built[key].scenarios = ()
             built[key].scenarios += tuple(s.choices for s in scenarios)
     return model
+
+
+def related_objects(resolver: Resolver, problems: list[Problem]) -> dict[str, ModelObject]:
+    """Model objects for the related resources of a template, by logical id, linked together."""
+    template = resolver.template
+    declared: list[Declared] = []
+    for logical_id, resource in template.resources.items():
+        rtype = template.resource_type(logical_id)
+        if rtype not in CFN.spelling.related or not isinstance(resource, dict):
+            continue
+        read = Reader(template.file, logical_id, problems)
+        props = resolver.resolve(resource.get("Properties") or {})
+        if isinstance(props, dict):
+            declared.append(Declared(logical_id, rtype, props, read, read.loc(template.resources, logical_id)))
+    objects: dict[str, ModelObject] = {}
+    build_all(CFN, declared, objects)
+    return objects
 
 
 def _add(model: Model, template: Template, index: TemplateIndex, props: Any, logical_id: str,

@@ -5,10 +5,56 @@ Also the shape `aws cloudfront get-distribution-config` is adapted to before it 
 
 from __future__ import annotations
 
+from policykit.cfn import beanstalk
 from policykit.location import Location
 from policykit.model.reader import Mapping, Reader
+from policykit.model.related_build import Related
 from policykit.model.spelling import Spelling
 from policykit.model.values import MaybeMore, Partial, Unknown
+
+_LAMBDA = Related("lambda_function", keys={
+    "runtime": "Runtime", "memory_size": "MemorySize", "timeout": "Timeout", "architectures": "Architectures",
+    "package_type": "PackageType", "has_environment": "Environment", "variables": "Variables",
+    "has_vpc_config": "VpcConfig", "has_layers": "Layers", "has_dead_letter_config": "DeadLetterConfig",
+    "ephemeral_storage": "EphemeralStorage", "storage_size": "Size"},
+    locs={"runtime": "Runtime", "memory_size": "MemorySize", "timeout": "Timeout", "architectures": "Architectures",
+          "package_type": "PackageType", "has_environment": "Environment", "has_vpc_config": "VpcConfig",
+          "has_layers": "Layers", "has_dead_letter_config": "DeadLetterConfig",
+          "ephemeral_storage": "EphemeralStorage"})
+_BALANCER_KEYS = {"scheme": "Scheme", "lb_type": "Type", "security_groups": "SecurityGroups"}
+_BALANCER_LOCS = {"scheme": "Scheme", "lb_type": "Type", "security_groups": "SecurityGroups"}
+_RULE_KEYS = {"protocol": "IpProtocol", "from_port": "FromPort", "to_port": "ToPort", "cidrs": "CidrIp,CidrIpv6",
+              "prefix": "SourcePrefixListId", "group": "SourceSecurityGroupId"}
+
+RELATED: dict[str, Related] = {
+    "AWS::CertificateManager::Certificate": Related("certificate", keys={
+        "domain_name": "DomainName", "subject_alternative_names": "SubjectAlternativeNames"},
+        locs={"domain_name": "DomainName", "subject_alternative_names": "SubjectAlternativeNames"}),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": Related("load_balancer", keys=_BALANCER_KEYS, locs=_BALANCER_LOCS),
+    "AWS::ElasticLoadBalancing::LoadBalancer": Related("classic_load_balancer", keys={
+        **_BALANCER_KEYS, "listeners": "Listeners", "listener_port": "LoadBalancerPort",
+        "listener_protocol": "Protocol", "listener_certificate": "SSLCertificateId"}, locs=_BALANCER_LOCS),
+    "AWS::ElasticLoadBalancingV2::Listener": Related("listener", keys={
+        "port": "Port", "protocol": "Protocol", "ssl_policy": "SslPolicy", "certificates": "Certificates",
+        "certificate_arn": "CertificateArn", "load_balancer_arn": "LoadBalancerArn"},
+        locs={"port": "Port", "protocol": "Protocol", "ssl_policy": "SslPolicy", "certificate_arns": "Certificates"}),
+    "AWS::ElasticLoadBalancingV2::ListenerCertificate": Related(links="listener_certificate", keys={
+        "listener_arn": "ListenerArn", "certificates": "Certificates", "certificate_arn": "CertificateArn"}),
+    "AWS::EC2::SecurityGroup": Related("security_group", keys={"ingress": "SecurityGroupIngress", **_RULE_KEYS}),
+    "AWS::EC2::SecurityGroupIngress": Related(links="ingress_rule", keys={"group_id": "GroupId", **_RULE_KEYS}),
+    "AWS::Lambda::Function": _LAMBDA,
+    "AWS::Serverless::Function": _LAMBDA,
+    "AWS::Lambda::Version": Related(links="function_version", keys={"function_name": "FunctionName"}),
+    "AWS::CloudFront::CachePolicy": Related("cache_policy", keys={
+        "name": "CachePolicyConfig.Name",
+        "headers_config": "CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig",
+        "header_behavior": "HeaderBehavior", "headers": "Headers"}),
+    "AWS::CloudFront::OriginRequestPolicy": Related("origin_request_policy", keys={
+        "name": "OriginRequestPolicyConfig.Name", "headers_config": "OriginRequestPolicyConfig.HeadersConfig",
+        "header_behavior": "HeaderBehavior", "headers": "Headers"}),
+    "AWS::CloudFront::Function": Related("cloudfront_function", keys={"name": "Name", "code": "FunctionCode"}),
+    beanstalk.ENVIRONMENT_TYPE: Related(custom=beanstalk.load_balancer),
+}
 
 SPELLING = Spelling(
     distribution={"enabled": "Enabled", "aliases": "Aliases", "viewer_certificate": "ViewerCertificate",
@@ -48,6 +94,7 @@ SPELLING = Spelling(
         ("AWS::Serverless::Function", "Alias"): "alias",
     },
     lambda_qualifiers={("AWS::Lambda::Version", "Version"): "version"},
+    related=RELATED,
 )
 
 

@@ -9,11 +9,14 @@ Terraform: policykit/terraform/spelling.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from policykit.location import Location
 from policykit.model.reader import Mapping, Reader
 from policykit.model.values import MaybeMore, Unknown
+
+if TYPE_CHECKING:
+    from policykit.model.related_build import Related
 
 # A table: model field -> source key (or `Block.key` path)
 Table = dict[str, str]
@@ -39,6 +42,8 @@ class Spelling:
     # for the reference after the last `:` of a joined ARN (`${Fn.Arn}:${Fn.Version}`).
     lambda_arns: dict[tuple[str, str], str]
     lambda_qualifiers: dict[tuple[str, str], str]
+    # related resource types (certificates, load balancers...): what each builds or links, and its keys
+    related: dict[str, Related]
 
     @staticmethod
     def locs_of(table: Table) -> Table:

@@ -12,6 +12,8 @@ from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
+from policykit.model.related import Certificate, LambdaFunction
+from policykit.model.related_build import Declared, build_all
 from policykit.model.values import Partial, Unknown
 from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
 from policykit.source.dupkeys import DuplicateKey
@@ -20,9 +22,8 @@ from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.hcl import Block, load_tf_json, parse_hcl, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
-from policykit.terraform.related import BUILDERS, LINKED, link
 from policykit.terraform.scenarios import resource_inputs
-from policykit.terraform.spelling import distribution
+from policykit.terraform.spelling import TERRAFORM, distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 MAX_MODULE_DEPTH = 5
@@ -84,7 +85,8 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
 
 def _add_module(build: _Build, module: Module, depth: int) -> None:
     scope = Scope(module)
-    resolved: list[tuple[Resource, MDict, Reader]] = []
+    declared: list[Declared] = []
+    regions: dict[str, Resource] = {}
     for address, resource in module.resources.items():
         full = f"{module.prefix}{address}"
         build.index.types[full] = resource.type
@@ -92,21 +94,16 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
             publish = scope.resolve(resource.body.get("publish", False))
             build.index.published[full] = publish if isinstance(publish, (bool, Unknown)) else Unknown(
                 "publish is not known")
-        if resource.type not in BUILDERS and resource.type not in LINKED:
+        if resource.type not in TERRAFORM.spelling.related:
             continue
         body = scope.resolve(resource.body)
-        read = Reader(resource.file, full, build.problems)
-        if resource.type in BUILDERS and isinstance(body, MDict):
-            obj = BUILDERS[resource.type](read, body)
-            obj.resource = full
-            if hasattr(obj, "region"):
-                obj.region = _provider_region(module, scope, resource)
-            obj.loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
-            build.index.objects[full] = obj
         if isinstance(body, MDict):
-            resolved.append((resource, body, read))
-    for resource, body, read in resolved:
-        link(build.index.objects, resource.type, f"{module.prefix}{resource.type}.{resource.name}", body, read)
+            loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+            declared.append(Declared(full, resource.type, body, Reader(resource.file, full, build.problems), loc))
+            regions[full] = resource
+    for obj in build_all(TERRAFORM, declared, build.index.objects):
+        if isinstance(obj, (LambdaFunction, Certificate)):
+            obj.region = _provider_region(module, scope, regions[obj.resource])
     for block in module.blocks:
         if block.type == "module" and block.labels:
             _call_module(build, module, scope, block, depth)

@@ -14,11 +14,11 @@ from policykit.location import Location
 from policykit.model.cloudfront import Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
+from policykit.model.related_build import Declared, build_all
 from policykit.model.values import ResourceAttr, Unknown
 from policykit.source.nodes import MDict, MList
-from policykit.terraform.related import BUILDERS, LINKED, link
 from policykit.terraform.shapes import attribute_value
-from policykit.terraform.spelling import distribution
+from policykit.terraform.spelling import TERRAFORM, distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 
@@ -54,16 +54,10 @@ def plan_models(root: MDict, file: str) -> list[Model]:
             publish = filled.get("publish")
             published[address] = publish if isinstance(publish, bool) else False
     problems: list[Problem] = model.problems
-    for address, (resource, values) in values_by_address.items():
-        rtype = types[address]
-        if rtype in BUILDERS:
-            obj = BUILDERS[rtype](Reader(file, address, problems), values)
-            obj.resource = address
-            obj.loc = Location(file, resource.mark.line, resource.mark.column)
-            model.resources[address] = obj
-    for address, (_, values) in values_by_address.items():
-        if types[address] in LINKED:
-            link(model.resources, types[address], address, values, Reader(file, address, problems))
+    declared = [Declared(address, types[address], values, Reader(file, address, problems),
+                         Location(file, resource.mark.line, resource.mark.column))
+                for address, (resource, values) in values_by_address.items()]
+    build_all(TERRAFORM, declared, model.resources)
     index = TemplateIndex(types=types, objects=model.resources, published=published)
     for address, (resource, values) in values_by_address.items():
         if types[address] == DISTRIBUTION:

@@ -7,12 +7,60 @@ from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Mapping, Reader, Scalar
+from policykit.model.related_build import Related
 from policykit.model.spelling import Spelling
 from policykit.model.values import MaybeMore, Partial, Unknown
 from policykit.source.nodes import MDict, MList
 from policykit.terraform.module import UNKNOWN_BLOCKS
 
 WEBSOCKET_TAG = "policykit:websocket"
+
+_BALANCER_KEYS = {"internal": "internal", "lb_type": "load_balancer_type", "security_groups": "security_groups"}
+_BALANCER_LOCS = {"scheme": "internal", "lb_type": "load_balancer_type", "security_groups": "security_groups"}
+_LISTENER = Related("listener", keys={
+    "port": "port", "protocol": "protocol", "ssl_policy": "ssl_policy", "certificate_arn": "certificate_arn",
+    "load_balancer_arn": "load_balancer_arn"},
+    locs={"port": "port", "protocol": "protocol", "ssl_policy": "ssl_policy", "certificate_arns": "certificate_arn"})
+_RULE_KEYS = {"protocol": "protocol", "from_port": "from_port", "to_port": "to_port",
+              "cidrs": "cidr_blocks,ipv6_cidr_blocks", "prefix": "prefix_list_ids"}
+
+RELATED: dict[str, Related] = {
+    "aws_acm_certificate": Related("certificate", keys={
+        "domain_name": "domain_name", "subject_alternative_names": "subject_alternative_names"},
+        locs={"domain_name": "domain_name", "subject_alternative_names": "subject_alternative_names"}),
+    "aws_lb": Related("load_balancer", keys=_BALANCER_KEYS, locs=_BALANCER_LOCS),
+    "aws_alb": Related("load_balancer", keys=_BALANCER_KEYS, locs=_BALANCER_LOCS),
+    "aws_elb": Related("classic_load_balancer", keys={
+        **_BALANCER_KEYS, "listeners": "listener", "listener_port": "lb_port", "listener_protocol": "lb_protocol",
+        "listener_certificate": "ssl_certificate_id"}, locs=_BALANCER_LOCS),
+    "aws_lb_listener": _LISTENER,
+    "aws_alb_listener": _LISTENER,
+    "aws_lb_listener_certificate": Related(links="listener_certificate", keys={
+        "listener_arn": "listener_arn", "certificate_arn": "certificate_arn"}),
+    "aws_security_group": Related("security_group", keys={"ingress": "ingress", **_RULE_KEYS,
+                                                          "group": "security_groups"}),
+    "aws_security_group_rule": Related(links="ingress_rule", keys={
+        "group_id": "security_group_id", "only_type": "ingress", **_RULE_KEYS, "group": "source_security_group_id"}),
+    "aws_vpc_security_group_ingress_rule": Related(links="ingress_rule", keys={
+        "group_id": "security_group_id", "protocol": "ip_protocol", "from_port": "from_port", "to_port": "to_port",
+        "cidrs": "cidr_ipv4,cidr_ipv6", "prefix": "prefix_list_id", "group": "referenced_security_group_id"}),
+    "aws_lambda_function": Related("lambda_function", keys={
+        "runtime": "runtime", "memory_size": "memory_size", "timeout": "timeout", "architectures": "architectures",
+        "package_type": "package_type", "has_environment": "environment", "variables": "variables",
+        "has_vpc_config": "vpc_config", "has_layers": "layers", "has_dead_letter_config": "dead_letter_config",
+        "ephemeral_storage": "ephemeral_storage", "storage_size": "size"},
+        locs={"runtime": "runtime", "memory_size": "memory_size", "timeout": "timeout",
+              "architectures": "architectures", "package_type": "package_type", "has_environment": "environment",
+              "has_vpc_config": "vpc_config", "has_layers": "layers", "has_dead_letter_config": "dead_letter_config",
+              "ephemeral_storage": "ephemeral_storage"}),
+    "aws_cloudfront_cache_policy": Related("cache_policy", keys={
+        "name": "name", "headers_config": "parameters_in_cache_key_and_forwarded_to_origin.headers_config",
+        "header_behavior": "header_behavior", "headers": "headers.items"}),
+    "aws_cloudfront_origin_request_policy": Related("origin_request_policy", keys={
+        "name": "name", "headers_config": "headers_config", "header_behavior": "header_behavior",
+        "headers": "headers.items"}),
+    "aws_cloudfront_function": Related("cloudfront_function", keys={"name": "name", "code": "code"}),
+}
 
 SPELLING = Spelling(
     distribution={"enabled": "enabled", "aliases": "aliases", "viewer_certificate": "viewer_certificate",
@@ -54,6 +102,7 @@ SPELLING = Spelling(
         ("aws_lambda_function", "version"): "published",  # `${f.arn}:${f.version}`: $LATEST without publish
         ("aws_lambda_alias", "name"): "alias",
     },
+    related=RELATED,
 )
 
 
