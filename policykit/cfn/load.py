@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.cfn.build import template_to_model
+from policykit.cfn.deployed import deployed_model
 from policykit.cfn.template import Template
 from policykit.errors import InputError
 from policykit.model.cloudfront import Model
@@ -42,6 +43,10 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
             raise
         return None
     if not is_cfn_document(root):
+        deployed = deployed_model(root, file, path.stem)  # aws cloudfront get-distribution(-config) output
+        if deployed is not None:
+            deployed.notes.extend(duplicate_key_findings(duplicates, file, "policykit reads"))
+            return deployed
         if "AWSTemplateFormatVersion" in text and not isinstance(root, dict):
             raise InputError(file, "a template must be a mapping at the top", 1, 1)
         return None
