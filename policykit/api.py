@@ -206,7 +206,8 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     """Scan files and directories; bad inputs are recorded in `errors` and the rest still scanned."""
     policies = load_policies(options.policy_dirs) if policies is None else policies
     policies = [p for p in policies if _selected(p.id, options)]
-    result = ScanResult(policies=[_override_info(p.info(), options) for p in policies])
+    result = ScanResult(policies=[_override_info(p.info(), options) for p in policies],
+                        live=options.live is not None)
     live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
     try:
         for item in discover(paths):

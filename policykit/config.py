@@ -31,6 +31,17 @@ class Config:
     baseline: Path | None = None
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     live: dict[str, Any] = field(default_factory=dict)
+    # (id or glob as written, the key it is under, line, column): checked against the loaded policies
+    id_positions: tuple[tuple[str, str, int, int], ...] = ()
+
+    def check_ids(self, known: frozenset[str]) -> None:
+        """An id or glob in enable/disable/severity that names no policy is exit 2, with the nearest id."""
+        from policykit.selection import suggestion, unknown
+
+        for pattern, key, line, column in self.id_positions:
+            if unknown(pattern, known):
+                raise InputError(self.file, f"{key}: no policy '{pattern}'{suggestion(pattern, known)}",
+                                 line, column)
 
 
 def find(start: Path) -> Path | None:
@@ -53,7 +64,17 @@ def load(path: Path) -> Config:
     else:
         data, locate = _from_yaml(text, str(path))
     _validate(data, str(path), locate)
-    return _build(data, path)
+    return _build(data, path, _id_positions(data, locate))
+
+
+def _id_positions(data: dict[str, Any], locate: Locate) -> tuple[tuple[str, str, int, int], ...]:
+    positions = []
+    for key in ("enable", "disable"):
+        for index, item in enumerate(data.get(key) or []):
+            positions.append((str(item), key, *locate((key, index), None)))
+    for item in data.get("severity") or {}:
+        positions.append((str(item), "severity", *locate(("severity",), str(item))))
+    return tuple(positions)
 
 
 def discover(start: Path | None = None) -> Config:
@@ -161,7 +182,7 @@ def _strings(mapping: dict[str, Any] | None) -> dict[str, str]:
     return out
 
 
-def _build(data: dict[str, Any], path: Path) -> Config:
+def _build(data: dict[str, Any], path: Path, id_positions: tuple[tuple[str, str, int, int], ...] = ()) -> Config:
     base = path.parent
 
     def ids(key: str) -> frozenset[str]:
@@ -178,4 +199,5 @@ def _build(data: dict[str, Any], path: Path) -> Config:
         file_options=tuple((str(e["pattern"]), _strings(e.get("params")), _strings(e.get("vars")))
                            for e in data.get("files", [])),
         live=dict(data.get("live") or {}),
+        id_positions=id_positions,
     )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from policykit.location import Location
+from policykit.repo import identity_path
 from policykit.source.suppressions import Suppression
 
 # Evidence a finding carries: text, or structured data machines read (JSON reports keep the structure).
@@ -73,29 +72,29 @@ class Finding:
         return (self.location.file, self.location.line, self.location.column, self.policy_id, self.message)
 
     @property
-    def fingerprint(self) -> str:
-        """Stable across line moves: policy, file, resource, subject and message, not the line.
+    def identity(self) -> tuple[str, ...]:
+        """What makes this the same problem from run to run: the policy, the file from its repository
+        root, the resource and the subject (origin, alias, behavior...). Never the message (PK501's
+        lists every origin id), the line, or the scenarios it holds in (findings of several deploy-time
+        scenarios are one finding). A finding without a subject (PK002-PK005: fixed text about one
+        property or suppression) is identified by its message instead. A "not checked" note is not
+        the same problem as a finding on the same subject."""
+        return (self.policy_id, identity_path(self.location.file), self.resource,
+                self.subject or self.unscoped_message, "unknown" if self.unknown else "")
 
-        The file is taken relative to the working directory, so a baseline written in one clone
-        (or with absolute paths) matches in another."""
-        # Without the scenario label: a finding keeps its fingerprint when the scenarios it holds in change.
-        message = self.message.removesuffix(f" ({self.scenario})") if self.scenario else self.message
-        text = "\x1f".join((self.policy_id, portable_path(self.location.file), self.resource, self.subject,
-                             message))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    @property
+    def unscoped_message(self) -> str:
+        """The message without the scenario label the engine appends (`... (when Env=prod)`)."""
+        return self.message.removesuffix(f" ({self.scenario})") if self.scenario else self.message
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves, message rewording, new origins and clones (policykit/v2)."""
+        return hashlib.sha256("\x1f".join(self.identity).encode("utf-8")).hexdigest()[:32]
 
 
 BASELINE_NEW = "new"
 BASELINE_UNCHANGED = "unchanged"
-
-
-def portable_path(file: str) -> str:
-    """`file` relative to the working directory with / separators; absolute outside it."""
-    try:
-        relative = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return Path(file).as_posix()
-    return Path(file if relative.startswith("..") else relative).as_posix()
 
 
 @dataclass(frozen=True)
@@ -135,6 +134,12 @@ class PolicyInfo:
     description: str = ""
     fix: str = ""
     help_uri: str = ""
+    tags: tuple[str, ...] = ()  # the policy file's own (SARIF rule tags)
+    applies_to: str = ""  # "live_origin"/"live_name": checked only by `scan --live`
+
+    @property
+    def live(self) -> bool:
+        return self.applies_to.startswith("live_")
 
 
 @dataclass
@@ -148,6 +153,7 @@ class ScanResult:
     never_deployed: list[str] = field(default_factory=list)
     policies: list[PolicyInfo] = field(default_factory=list)
     baseline: str = ""  # the baseline file compared against, "" when none
+    live: bool = False  # the origins were probed (scan --live): live policies had something to check
     # written in the scanned sources, gathered from the models (policykit/suppress.py filters with them)
     suppressions: list[Suppression] = field(default_factory=list)
     # what the scan passed over on purpose and why (a FIFO in a walked directory, a link loop): not errors

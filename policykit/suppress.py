@@ -80,12 +80,17 @@ def _target(suppression: Suppression) -> str:
     return f"resource {suppression.resource}" if suppression.resource else "this file"
 
 
+def _subject(suppression: Suppression) -> str:
+    """What identifies the finding across runs (its fingerprint): not the message with its dates."""
+    return f"suppression of {suppression.policy_id}"
+
+
 def _expired(suppression: Suppression) -> Finding:
     return Finding(
         policy_id=EXPIRED_ID, title="Expired suppression", severity=Severity.WARNING,
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} expired on "
                  f"{suppression.expires}, so its findings are reported again (reason was: {suppression.reason})"),
-        location=suppression.location, resource=suppression.resource,
+        location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
         fix="Fix the finding, or renew the suppression with a new expires date and a current reason.")
 
 
@@ -93,5 +98,5 @@ def _unused(suppression: Suppression) -> Finding:
     return Finding(
         policy_id=UNUSED_ID, title="Unused suppression", severity=Severity.INFO,
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} matches no finding"),
-        location=suppression.location, resource=suppression.resource,
+        location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
         fix="Remove the suppression: the finding it was written for is gone (or the id is misspelt).")

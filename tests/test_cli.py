@@ -44,7 +44,7 @@ message: "{label} of {distribution.label} is a custom origin ({domain_name})."
 
 def test_version(run_cli: RunCli) -> None:
     code, out, _ = run_cli("--version")
-    assert (code, out.strip()) == (0, f"policykit {__version__}")
+    assert (code, out.strip()) == (0, f"policykit {__version__} (cloudfront-policykit)")
 
 
 def test_exit_0_clean_1_findings_2_input_error(run_cli: RunCli, write: Write) -> None:
@@ -57,9 +57,10 @@ def test_exit_0_clean_1_findings_2_input_error(run_cli: RunCli, write: Write) ->
 
 
 def test_no_such_path_and_bad_usage_are_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
-    code, out, _ = run_cli("scan", str(tmp_path / "missing.yaml"))
+    code, out, err = run_cli("scan", str(tmp_path / "missing.yaml"))
     assert code == 2
-    assert "missing.yaml: no such file or directory" in out
+    assert "missing.yaml: no such file or directory" in err  # errors on stderr, not in the report
+    assert "no such file" not in out and "1 input error(s)" in out
     code, _, err = run_cli("scan", "--format", "yaml", str(CORRECT))
     assert code == 2
     assert "Traceback" not in err

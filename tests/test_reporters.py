@@ -118,7 +118,7 @@ def test_text_report(mixed: list[Path]) -> None:
     first = next(line for line in lines if " PK201 " in line)
     assert first.startswith(f"{CFN / 'broken-origins.yaml'}:33:25: error PK201 origin 'api' of distribution")
     assert any(line.startswith("    fix: ") for line in lines)
-    assert "1 file(s) skipped (not templates)" in lines[-1]
+    assert "1 file(s) skipped (not templates: " in lines[-1] and "configmap.yaml)" in lines[-1]
     assert "1 input error(s)" in lines[-1]
 
 

@@ -30,7 +30,9 @@ app.add_typer(policies.app, name="policies")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"policykit {__version__}")
+        from policykit.about import DISTRIBUTION
+
+        typer.echo(f"policykit {__version__} ({DISTRIBUTION})")
         raise typer.Exit()
 
 

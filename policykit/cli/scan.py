@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
 import io
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from policykit import api
+from policykit import api, selection
 from policykit.cli.options import key_values
 from policykit.config import Config
 from policykit.config import discover as discover_config
@@ -22,7 +24,11 @@ from policykit.config import load as config_file
 from policykit.errors import InputError, UsageError
 from policykit.findings import ScanResult, Severity
 from policykit.probes import options as live_options
-from policykit.reporters import REPORTERS, ReportOptions, get, write_atomic
+from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
+from policykit.selection import BUILTIN_IDS
+
+if TYPE_CHECKING:
+    from policykit.policy.model import Policy
 
 INTERNAL_ERROR = "PK007"  # an internal error in a policy or a probe: a bug, exit 3
 
@@ -41,8 +47,18 @@ class Threshold(str, enum.Enum):
     info = "info"
 
 
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+STDIN = Path("-")
+
+
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Templates, Terraform files or directories.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Templates, Terraform files or directories; - reads one template from stdin.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")] = None,
@@ -91,6 +107,21 @@ def scan(
         "--baseline", help="Report only findings that are not in this baseline file.")] = None,
     write_baseline: Annotated[Path | None, typer.Option(
         "--write-baseline", help="Record the current findings as the accepted baseline.")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Run only these policies: ids or globs, comma-separated or repeated (PK2*).")] = None,
+    skip: Annotated[list[str] | None, typer.Option(
+        "--skip", help="Do not run these policies: ids or globs, comma-separated or repeated.")] = None,
+    stdin_filename: Annotated[str | None, typer.Option(
+        "--stdin-filename", help="With -: the file name stdin stands for (positions, suppressions, "
+        "config patterns).")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="Findings never fail the run (exit 0); input errors still exit 2.")] = False,
+    color: Annotated[Color, typer.Option(
+        "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), "
+        "always, never.")] = Color.auto,
+    base_dir: Annotated[Path | None, typer.Option(
+        "--base-dir", help="SARIF and annotation paths relative to this directory [default: the git root "
+        "of the scanned files].", show_default=False)] = None,
 ) -> None:
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
     settings = load_config(config, no_config)
@@ -102,29 +133,37 @@ def scan(
         given.add("nameservers")
     if trust_store is not None:
         given.add("trust_store")
+    from policykit.policy.loader import load_policies
+
+    policy_dirs = tuple(policies or ()) or settings.policy_dirs
+    loaded = load_policies(policy_dirs)
+    enabled, disabled = selected_ids(loaded, settings, select, skip)
     options = api.ScanOptions(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
-        tf_var_files=tuple(var_file or ()), policy_dirs=tuple(policies or ()) or settings.policy_dirs,
+        tf_var_files=tuple(var_file or ()), policy_dirs=policy_dirs,
         live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
                                 flags["concurrency"], flags["expiry_warning_days"], progress=True,
                                 origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
-        enabled=settings.enabled, disabled=settings.disabled, severity_overrides=settings.severity_overrides,
+        enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options,
     )
     options = with_live_config(options, settings, frozenset(given))
-    result = api.scan(paths, options)
+    threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
+    with stdin_input(paths, stdin_filename) as (scan_paths, rename):
+        result = rename(api.scan(scan_paths, options, policies=loaded))
     baseline = baseline or settings.baseline
     if baseline is not None and write_baseline is None:
         from policykit import baseline as baselines
 
         baselines.apply(result, baselines.load(baseline), baseline.name)
+    report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold,
+                                   base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
-        write_report(result, name, target, show_unknown)
+        write_report(result, name, target, options=report_options, color=color, errors_inline=False)
     for note in result.notes:
-        typer.echo(f"policykit: note: {note}", err=True)
-    if ("text", "-") not in outputs:
-        for error in result.errors:
-            typer.echo(f"policykit: {error}", err=True)
+        typer.echo(f"policykit: note: {visible(note)}", err=True)
+    for error in result.errors:
+        typer.echo(f"policykit: {visible(str(error))}", err=True)
     if write_baseline is not None:
         from policykit import baseline as baselines
 
@@ -136,34 +175,114 @@ def scan(
 
         _write(write_baseline, record)
         typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
-    exit_on_outcome(result, severity_threshold, settings, write_baseline is not None)
+    exit_on_outcome(result, severity_threshold, settings, write_baseline is not None, exit_zero)
 
 
 def exit_on_outcome(result: ScanResult, severity_threshold: Threshold | None, settings: Config,
-                    recording: bool = False) -> None:
+                    recording: bool = False, exit_zero: bool = False) -> None:
     """3 for an internal error (a bug, reported as PK007 after the report), 2 for input errors,
     1 for findings at or above the threshold."""
     if any(f.policy_id == INTERNAL_ERROR for f in result.findings):
         raise typer.Exit(3)
     if result.errors:
         raise typer.Exit(2)
-    if recording:
-        return  # recording a baseline accepts what is there
+    if recording or exit_zero:
+        return  # recording a baseline accepts what is there; --exit-zero reports without failing
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     if result.worst_at_least(Severity(threshold)):
         raise typer.Exit(1)
 
 
-def write_report(result: ScanResult, name: str, target: str, show_unknown: bool) -> None:
-    """One report: to stdout (colour on a terminal, unless NO_COLOR) or, atomically, to a file."""
+def write_report(result: ScanResult, name: str, target: str, show_unknown: bool = False, *,
+                 options: ReportOptions | None = None, color: Color = Color.auto, errors_inline: bool = True) -> None:
+    """One report: to stdout (colour per --color) or to a file (policykit.reporters.write_output).
+
+    `errors_inline=False`: a text report on stdout leaves the input errors to the caller's stderr lines."""
     report = get(name)
+    options = options or ReportOptions(show_unknown=show_unknown)
     if target == "-":
-        color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        report(result, sys.stdout, ReportOptions(color=color, show_unknown=show_unknown))
+        report(result, sys.stdout, dataclasses.replace(
+            options, color=name == "text" and use_color(color, sys.stdout), errors_inline=errors_inline))
     else:
         buffer = io.StringIO()
-        report(result, buffer, ReportOptions(show_unknown=show_unknown))
-        _write(Path(target), functools.partial(write_atomic, text=buffer.getvalue()))
+        report(result, buffer, options)
+        _write(Path(target), functools.partial(write_output, text=buffer.getvalue()))
+
+
+
+
+def use_color(choice: Color, stream: TextIO) -> bool:
+    """--color always/never; auto: FORCE_COLOR (any non-empty value) forces it, NO_COLOR (likewise)
+    turns it off, else a terminal that is not `dumb` gets it."""
+    if choice is not Color.auto:
+        return choice is Color.always
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def selected_ids(loaded: list[Policy], settings: Config, select: list[str] | None,
+                 skip: list[str] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(enabled, disabled) ids from --select/--skip and the configuration; a pattern naming no
+    policy is exit 2 with the nearest id. --select replaces the file's `enable`; --skip adds to `disable`."""
+    known = frozenset(p.id for p in loaded) | BUILTIN_IDS
+    settings.check_ids(known)
+    chosen, skipped = selection.split(select), selection.split(skip)
+    for option, patterns in (("--select", chosen), ("--skip", skipped)):
+        for pattern in patterns:
+            if selection.unknown(pattern, known):
+                raise UsageError(f"{option}: no policy '{pattern}'{selection.suggestion(pattern, known)}; "
+                                 "`policykit policies list` shows them")
+    enabled = selection.expand(chosen, known) if chosen else selection.expand(settings.enabled, known)
+    disabled = selection.expand([*settings.disabled, *skipped], known)
+    return enabled, disabled
+
+
+Rename = Callable[[ScanResult], ScanResult]
+
+
+@contextlib.contextmanager
+def stdin_input(paths: list[Path], name: str | None) -> Iterator[tuple[list[Path], Rename]]:
+    """`scan -`: stdin is written to a private temporary file named like --stdin-filename (so it is
+    read as that kind of file), and every path in the result is renamed back to that name."""
+    if STDIN not in paths:
+        if name is not None:
+            raise UsageError("--stdin-filename needs - among the paths (read the template from stdin)")
+        yield paths, lambda result: result
+        return
+    if paths.count(STDIN) > 1:
+        raise UsageError("- (stdin) can be given once")
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1) if hasattr(sys.stdin, "buffer") else \
+        sys.stdin.read(STDIN_LIMIT + 1).encode("utf-8", "surrogateescape")
+    if len(data) > STDIN_LIMIT:
+        raise UsageError(f"stdin is larger than {STDIN_LIMIT // (1024 * 1024)} MiB (the limit for -)")
+    shown = name or "-"
+    suffix = Path(name).name if name else ("stdin.json" if data.lstrip()[:1] in (b"{", b"[") else "stdin.yaml")
+    with tempfile.TemporaryDirectory(prefix="policykit-stdin-") as directory:
+        temp = Path(directory) / suffix
+        temp.write_bytes(data)
+        yield [temp if p == STDIN else p for p in paths], functools.partial(_renamed, temp=temp, name=shown)
+
+
+STDIN_LIMIT = 16 * 1024 * 1024  # bytes read from stdin; files have the loaders' own bound
+
+
+def _renamed(result: ScanResult, temp: Path, name: str) -> ScanResult:
+    def fix(file: str) -> str:
+        if file in (str(temp), str(temp.parent)):
+            return name
+        return file
+
+    result.findings[:] = [dataclasses.replace(f, location=f.location._replace(file=fix(f.location.file)))
+                          for f in result.findings]
+    result.errors[:] = [dataclasses.replace(e, file=fix(e.file)) for e in result.errors]
+    result.files[:] = [fix(f) for f in result.files]
+    result.skipped[:] = [fix(f) for f in result.skipped]
+    result.distributions = {fix(k): v for k, v in result.distributions.items()}
+    return result
 
 
 def _write(path: Path, write: Callable[[Path], None]) -> None:
@@ -175,12 +294,18 @@ def _write(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def parse_outputs(items: list[str] | None, default_format: str) -> list[tuple[str, str]]:
-    """`--output FILE` (the --format report) or `--output FORMAT=FILE`, repeatable; stdout when none."""
+    """`--output FILE` (the --format report) or `--output FORMAT=FILE`, repeatable; stdout when none.
+
+    A word before `=` that is not a format (`xml=out.x`) is a mistake, not a file name: exit 2
+    naming the formats (write `./xml=out.x` for a file of that name)."""
     outputs: list[tuple[str, str]] = []
     for item in items or []:
         name, sep, target = item.partition("=")
         if sep and name in REPORTERS:
             outputs.append((name, target or "-"))
+        elif sep and name.isidentifier():
+            raise UsageError(f"--output {item}: unknown format '{name}' (known: {', '.join(REPORTERS)}); "
+                             f"for a file of that name write ./{item}")
         else:
             outputs.append((default_format, item))
     if sum(1 for _, target in outputs if target == "-") > 1:

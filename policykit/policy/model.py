@@ -38,4 +38,5 @@ class Policy:
         return self.references[0] if self.references else ""
 
     def info(self) -> PolicyInfo:
-        return PolicyInfo(self.id, self.title, self.severity, self.why.strip(), self.fix.strip(), self.help_uri)
+        return PolicyInfo(self.id, self.title, self.severity, self.why.strip(), self.fix.strip(), self.help_uri,
+                          self.tags, self.applies_to)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,10 @@ from policykit.findings import ScanResult
 class ReportOptions:
     color: bool = False
     show_unknown: bool = False  # include "not checked" info findings in human-facing formats
-    base_dir: str = "."  # SARIF/annotations: paths relative to this
+    # SARIF/annotations: paths relative to this; None: the git root of the scanned files (policykit.repo)
+    base_dir: str | None = None
+    threshold: str = "error"  # JUnit: findings below it are output of a passing case, not failures
+    errors_inline: bool = True  # text: list input errors (the CLI prints them on stderr instead)
 
 
 class Render(Protocol):
@@ -41,8 +46,60 @@ def get(name: str) -> Render:
     return render
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Readers see the old file or the whole new one, never half of it: temp file beside it, then rename."""
+def base_dir(result: ScanResult, options: ReportOptions) -> Path:
+    from policykit.repo import base_dir as find_base
+
+    return find_base([*result.files, *(f.location.file for f in result.findings[:1])], options.base_dir)
+
+
+# C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides ("Trojan source"):
+# anything that moves the cursor, ends a line or reorders what a reader sees; and lone surrogates
+# (undecodable file names) and non-characters, which neither UTF-8 output nor XML can carry.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character as a visible escape (`\\x1b`, `\\n`): for terminals and
+    line-based formats, where a template string must not clear the screen or forge a line."""
+    return _CONTROL.sub(_escape, text)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Writes a report (or baseline) to `path` the way a user means it.
+
+    A regular file (or none yet) is replaced atomically and keeps its mode. Anything else (a FIFO,
+    a device such as /dev/null, /dev/stdout) is written into and never replaced. A symlink is
+    followed, so the file it points at is the one updated."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        return
+    write_atomic(target, text, stat.S_IMODE(status.st_mode) if status is not None else None)
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Readers see the old file or the whole new one, never half of it: temp file beside it, then rename.
+
+    `mode`: the permissions to give it (an existing report's); by default those of a new file."""
     directory = path.parent if str(path.parent) else Path(".")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -50,7 +107,7 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)  # mkstemp makes it private; a report is an ordinary file
+        os.chmod(temp, _default_mode() if mode is None else mode)  # mkstemp makes it private
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -1,10 +1,18 @@
-"""JUnit XML (the Ant/Jenkins dialect every CI server reads): one test case per policy x resource.
+"""JUnit XML (the Ant/Jenkins dialect every CI server reads): one test case per policy x subject.
 
-A suite per scanned input. A case fails when the policy found something on that resource
-(one <failure> per finding, with message and location); suppressed and baselined findings and
-"not checked" results are <skipped> with the reason; a policy with no finding in a file that
-declares distributions is one passing case; in a file without distributions every policy is
-skipped, because it did not apply.
+A suite per scanned input. A policy that found something has one case per (resource, subject)
+it found it on (origin, alias, behavior...):
+- it fails (one <failure> per finding, with message and location) when a finding is at or above
+  the severity threshold, so the job's verdict and the report agree;
+- it passes with the finding in <system-out> when the finding is below the threshold (a
+  warning on a green job is not a failed test);
+- it is <skipped> with the reason when the finding was suppressed, is in the baseline, or could
+  not be checked from the template.
+A policy with no finding in an input that declares distributions is one passing case. Cases that
+did not run are <skipped> with the reason: every policy in an input without distributions, and
+the live policies (PK6xx) when the scan did not use --live.
+Strings are XML-escaped by the serializer; control characters (which XML 1.0 cannot carry even
+escaped) become visible escapes such as `\\x1b`.
 """
 
 from __future__ import annotations
@@ -13,33 +21,46 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
-from policykit.findings import Finding, ScanResult, evidence_text
-from policykit.reporters import ReportOptions
+from policykit.findings import Finding, ScanResult, Severity, evidence_text
+from policykit.reporters import ReportOptions, visible
+
+NOT_APPLICABLE = "not applicable: no CloudFront distribution in this input"
+NOT_LIVE = "not run: a live check (run the scan with --live)"
+
+
+def _clean(text: str) -> str:
+    """Visible escapes for control characters, keeping the line breaks of multi-line text."""
+    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
-    return ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
+    return ET.SubElement(suite, "testcase", name=visible(name), classname=visible(classname), time="0")
 
 
-def _failure_text(finding: Finding) -> str:
+def _details(finding: Finding) -> str:
     lines = [f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}"]
     if finding.scenario:
         lines.append(f"scenario: {finding.scenario}")
     lines.extend(f"{key}: {evidence_text(value)}" for key, value in finding.evidence)
     if finding.fix:
         lines.append(f"fix: {finding.fix}")
-    return "\n".join(lines)
+    return _clean("\n".join(lines))
 
 
-def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
-    """Adds failures or a skip reason; returns (failures, skipped) for the suite counts."""
+def _fill_case(case: ET.Element, findings: list[Finding], threshold: Severity) -> tuple[int, int]:
+    """Adds failures, output or a skip reason; returns (failures, skipped) for the suite counts."""
     active = [f for f in findings if not f.accepted and not f.unknown]
+    failing = [f for f in active if f.severity.at_least(threshold)]
+    for finding in failing:
+        failure = ET.SubElement(case, "failure", message=visible(f"{finding.policy_id} {finding.message}"),
+                                type=finding.severity.value)
+        failure.text = _details(finding)
+    below = [f for f in active if not f.severity.at_least(threshold)]
+    if below:
+        out = ET.SubElement(case, "system-out")
+        out.text = "\n".join(f"below the {threshold.value} threshold: {_details(f)}" for f in below)
     if active:
-        for finding in active:
-            failure = ET.SubElement(case, "failure", message=f"{finding.policy_id} {finding.message}",
-                                    type=finding.severity.value)
-            failure.text = _failure_text(finding)
-        return 1, 0
+        return (1 if failing else 0), 0
     first = findings[0]
     if first.suppressed:
         reason = f"suppressed: {first.suppressed}"
@@ -47,7 +68,7 @@ def _fill_case(case: ET.Element, findings: list[Finding]) -> tuple[int, int]:
         reason = "in the baseline (accepted)"
     else:
         reason = f"not checked: {first.message}"
-    ET.SubElement(case, "skipped", message=reason)
+    case.insert(0, ET.Element("skipped", message=visible(reason)))  # <skipped> comes first in a testcase
     return 0, 1
 
 
@@ -68,47 +89,56 @@ def _input_of(finding: Finding, inputs: list[str]) -> str | None:
     return parent if parent in inputs else None
 
 
+def _name(policy_id: str, resource: str, subject: str) -> str:
+    """`PK101 Distribution: origin 'site'`: the policy, the resource and the subject in it."""
+    if not subject or subject == resource:
+        return f"{policy_id} {resource}".strip()
+    return f"{policy_id} {resource}: {subject}" if resource else f"{policy_id} {subject}"
+
+
 def document(result: ScanResult, options: ReportOptions) -> ET.Element:
     root = ET.Element("testsuites", name="policykit")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    policy_ids = [p.id for p in result.policies]
+    threshold = Severity(options.threshold)
     files = _files(result)
     for file in files:
-        suite = ET.SubElement(root, "testsuite", name=file)
+        suite = ET.SubElement(root, "testsuite", name=visible(file))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        grouped: dict[tuple[str, str], list[Finding]] = {}
+        grouped: dict[tuple[str, str, str], list[Finding]] = {}
         for finding in result.findings:
             if _input_of(finding, files) == file:
-                grouped.setdefault((finding.policy_id, finding.resource), []).append(finding)
+                grouped.setdefault((finding.policy_id, finding.resource, finding.subject), []).append(finding)
         applies = bool(grouped) or any(count and (name == file or str(Path(name).parent) == file)
                                        for name, count in result.distributions.items())
-        for (policy_id, resource), findings in grouped.items():
-            failed, skipped = _fill_case(_case(suite, f"{policy_id} {resource}".strip(), file), findings)
+        for (policy_id, resource, subject), findings in grouped.items():
+            failed, skipped = _fill_case(_case(suite, _name(policy_id, resource, subject), file), findings,
+                                         threshold)
             counts["tests"] += 1
             counts["failures"] += failed
             counts["skipped"] += skipped
-        fired = {policy_id for policy_id, _ in grouped}
-        for policy_id in policy_ids:
-            if policy_id in fired:
+        fired = {policy_id for policy_id, _, _ in grouped}
+        for policy in result.policies:
+            if policy.id in fired:
                 continue
-            case = _case(suite, policy_id, file)
+            case = _case(suite, policy.id, file)
             counts["tests"] += 1
-            if not applies:
-                ET.SubElement(case, "skipped", message="no CloudFront distribution in this input")
+            reason = NOT_APPLICABLE if not applies else NOT_LIVE if policy.live and not result.live else ""
+            if reason:
+                ET.SubElement(case, "skipped", message=reason)
                 counts["skipped"] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
         suite.set("time", "0")
     for error in result.errors:
-        suite = ET.SubElement(root, "testsuite", name=error.file, tests="1", failures="0", errors="1",
+        suite = ET.SubElement(root, "testsuite", name=visible(error.file), tests="1", failures="0", errors="1",
                               skipped="0", time="0")
         case = _case(suite, "input", error.file)
-        failure = ET.SubElement(case, "error", message=error.message, type="input error")
-        failure.text = str(error)
+        failure = ET.SubElement(case, "error", message=visible(error.message), type="input error")
+        failure.text = _clean(str(error))
         totals["tests"] += 1
         totals["errors"] += 1
-    for key in ("tests", "failures", "errors"):
+    for key in ("tests", "failures", "errors"):  # the schema has no skipped count on <testsuites>
         root.set(key, str(totals[key]))
     root.set("time", "0")
     return root

@@ -1,31 +1,47 @@
-"""SARIF 2.1.0 for code scanning: the rules that fired, with help, and results with regions."""
+"""SARIF 2.1.0 for code scanning: the rules that fired, with help, and results with regions.
+
+Paths are relative to `%SRCROOT%`, the git root of the scanned files (or `--base-dir`), so
+GitHub code scanning maps them onto the repository wherever the scan ran. These are
+reliability checks, not security findings: rules carry the policy's own tags and never a
+`security` tag or `security-severity` (GitHub would file them as security alerts).
+"""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, TextIO
 
 from policykit import __version__
+from policykit.about import repository_url
 from policykit.findings import Finding, PolicyInfo, ScanResult
-from policykit.reporters import ReportOptions
+from policykit.repo import relative_to
+from policykit.reporters import ReportOptions, base_dir
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "policykit/v2"  # Finding.fingerprint: identity, not message or line
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# Findings that come from no policy file.
+_BUILTIN_TAGS = {"PK002": ("input",), "PK003": ("suppression",), "PK004": ("suppression",),
+                 "PK005": ("terraform", "coverage")}
+_NOT_TAGS = frozenset({"security"})  # GitHub files results of rules tagged so as security alerts
 
 
-def _uri(path: str, base: str) -> str:
-    try:
-        relative = os.path.relpath(Path(path).resolve(), Path(base).resolve())
-    except ValueError:  # another drive on Windows
-        return Path(path).resolve().as_uri()
-    if relative.startswith(".."):
-        return Path(path).resolve().as_uri()
-    return Path(relative).as_posix()
+def _artifact(path: str, base: Path) -> dict[str, str]:
+    relative = relative_to(path, base)
+    if relative is None:  # outside the repository: an absolute URI that consumers can still open
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": relative, "uriBaseId": SRCROOT}
+
+
+def _base_uri(base: Path) -> str:
+    uri = base.as_uri()
+    return uri if uri.endswith("/") else uri + "/"  # the root directory is already file:///
 
 
 def _rule(info: PolicyInfo) -> dict[str, Any]:
+    tags = [t for t in info.tags or _BUILTIN_TAGS.get(info.id, ()) if t.lower() not in _NOT_TAGS]
     rule: dict[str, Any] = {
         "id": info.id,
         "name": info.id,
@@ -34,27 +50,28 @@ def _rule(info: PolicyInfo) -> dict[str, Any]:
         "help": {"text": f"{info.description}\n\nFix: {info.fix}".strip(),
                  "markdown": f"{info.description}\n\n**Fix:** {info.fix}".strip()},
         "defaultConfiguration": {"level": _LEVELS[info.severity.value]},
-        "properties": {"tags": ["cloudfront", "502"]},
+        "properties": {"tags": tags},
     }
     if info.help_uri:
         rule["helpUri"] = info.help_uri
     return rule
 
 
-def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.location.file, options.base_dir)}}
-    if not location["artifactLocation"]["uri"].startswith("file:"):
-        location["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
-    if finding.location.line:
-        location["region"] = {"startLine": finding.location.line,
-                              "startColumn": max(finding.location.column, 1)}
+def _result(finding: Finding, index: dict[str, int], base: Path) -> dict[str, Any]:
+    logical = [{"name": finding.resource or finding.subject or finding.distribution, "kind": "resource"}]
+    location: dict[str, Any] = {"logicalLocations": logical}
+    if finding.location.file:  # a live probe of a deployed name has no file: a logical location only
+        physical: dict[str, Any] = {"artifactLocation": _artifact(finding.location.file, base)}
+        if finding.location.line:
+            physical["region"] = {"startLine": finding.location.line,
+                                  "startColumn": max(finding.location.column, 1)}
+        location = {"physicalLocation": physical, **location}
     result: dict[str, Any] = {
         "ruleId": finding.policy_id,
         "level": _LEVELS[finding.severity.value],
         "message": {"text": finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")},
-        "locations": [{"physicalLocation": location,
-                       "logicalLocations": [{"name": finding.resource, "kind": "resource"}]}],
-        "partialFingerprints": {"policykit/v1": finding.fingerprint},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: finding.fingerprint},
     }
     if finding.policy_id in index:
         result["ruleIndex"] = index[finding.policy_id]
@@ -66,6 +83,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
 
 
 def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
+    base = base_dir(result, options)
     shown = [f for f in result.findings if options.show_unknown or not f.unknown]
     known = {p.id: p for p in result.policies}
     fired = sorted({f.policy_id for f in shown})
@@ -73,19 +91,22 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     notifications = [
         {"level": "error", "message": {"text": str(error)},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(error.file, options.base_dir)}}}]}
+         "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.file, base)}}]}
         for error in result.errors
     ]
+    driver: dict[str, Any] = {"name": "policykit", "version": __version__, "semanticVersion": __version__,
+                              "rules": rules}
+    if repository_url():
+        driver["informationUri"] = repository_url()
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "policykit", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(options.base_dir).resolve().as_uri() + "/"}},
+            "tool": {"driver": driver},
+            "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(base)}},
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index, options) for f in shown],
+            "results": [_result(f, index, base) for f in shown],
         }],
     }
 

@@ -1,14 +1,20 @@
-"""Human output: `file:line:col: severity PKnnn message`, the fix, and a summary line."""
+"""Human output: `file:line:col: severity PKnnn message`, the fix, and a summary line.
+
+Every string from a template or a file name is shown with its control characters as visible
+escapes (`\x1b`, `\n`): an alias cannot clear the screen or forge a finding line. JSON and
+SARIF keep the full string.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from policykit.findings import Finding, ScanResult, evidence_text
-from policykit.reporters import ReportOptions, observed_text
+from policykit.reporters import ReportOptions, observed_text, visible
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_NAMED_SKIPPED = 3  # the summary names this many skipped files (one named on the command line, typically)
 
 
 def _paint(text: str, code: str, options: ReportOptions) -> str:
@@ -17,23 +23,25 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
 
 def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] = ()) -> list[str]:
     severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
-    where = str(finding.location) or finding.resource  # a finding without a template: the probed target
-    head = f"{_paint(where, _BOLD, options)}: {severity} {finding.policy_id} {finding.message}"
+    where = str(finding.location) if finding.location.file else finding.resource or finding.subject
+    head = f"{_paint(visible(where), _BOLD, options)}: {severity} {finding.policy_id} {visible(finding.message)}"
     lines = [head]
     if finding.suppressed:
-        lines.append(_paint(f"    suppressed: {finding.suppressed}", _DIM, options))
+        lines.append(_paint(f"    suppressed: {visible(finding.suppressed)}", _DIM, options))
     for key, value in finding.evidence:
         if key not in hidden:
-            lines.append(f"    {key}: {evidence_text(value)}")
+            lines.append(f"    {visible(key)}: {visible(evidence_text(value))}")
     if finding.fix:
-        fix = finding.fix.replace("\n", "\n         ")
+        # the policy's own line breaks stay, indented: no line of it can pass for a finding
+        fix = "\n         ".join(visible(line) for line in finding.fix.split("\n"))
         lines.append(_paint(f"    fix: {fix}", _DIM, options))
     return lines
 
 
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
-    for error in result.errors:
-        stream.write(f"{_paint(str(error), _BOLD, options)} ({_paint('input error', _COLORS['error'], options)})\n")
+    for error in result.errors if options.errors_inline else ():
+        stream.write(f"{_paint(visible(str(error)), _BOLD, options)} "
+                     f"({_paint('input error', _COLORS['error'], options)})\n")
     # Baseline-matched findings were accepted when the baseline was written: only their number is shown.
     shown = [f for f in result.findings if (options.show_unknown or not f.unknown)
              and (f.suppressed or not f.accepted)]
@@ -55,7 +63,9 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     if result.never_deployed:
         summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
     if result.skipped:
-        summary += f"; {len(result.skipped)} file(s) skipped (not templates)"
+        named = ", ".join(visible(name) for name in result.skipped[:_NAMED_SKIPPED])
+        more = f" and {len(result.skipped) - _NAMED_SKIPPED} more" if len(result.skipped) > _NAMED_SKIPPED else ""
+        summary += f"; {len(result.skipped)} file(s) skipped (not templates: {named}{more})"
     if suppressed:
         summary += f"; {suppressed} suppressed"
     if result.baseline:

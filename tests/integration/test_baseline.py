@@ -149,10 +149,12 @@ def test_junit_and_github_skip_baselined_findings(repo: Path, run_cli: RunCli) -
     code, out, _ = run_cli("scan", "site.yaml", "--baseline", "b.json", "--format", "github")
     annotations = [line for line in out.splitlines() if "PK101" in line]
     assert code == 1 and len(annotations) == 1 and "second" in annotations[0]
-    # with only the accepted finding, the PK101 case is skipped, not failed
+    # with only accepted findings, each PK101 case (one per origin) is skipped, not failed
     run_cli("scan", "site.yaml", "--write-baseline", "b.json")
     code, out, _ = run_cli("scan", "site.yaml", "--baseline", "b.json", "--format", "junit")
     root = ET.fromstring(out)
-    [case] = [c for c in root.iter("testcase") if (c.get("name") or "").startswith("PK101")]
-    assert code == 0 and case.find("failure") is None
+    cases = {c.get("name"): c for c in root.iter("testcase") if (c.get("name") or "").startswith("PK101")}
+    assert set(cases) == {"PK101 Distribution: origin 'site'", "PK101 Distribution: origin 'second'"}
+    case = cases["PK101 Distribution: origin 'site'"]
+    assert code == 0 and all(c.find("failure") is None for c in cases.values())
     assert "baseline" in (case.find("skipped").get("message") or "")  # type: ignore[union-attr]

@@ -157,7 +157,7 @@ def _captured_live_options(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, *ar
 
     seen: list[object] = []
 
-    def fake_scan(paths: object, options: api.ScanOptions) -> ScanResult:
+    def fake_scan(paths: object, options: api.ScanOptions, policies: object = None) -> ScanResult:
         seen.append(options.live)
         return ScanResult()
 

@@ -37,7 +37,7 @@ def test_junit_validates_and_has_a_failure_per_finding(tmp_path: Path, run_cli: 
     pk101 = next(f for f in failures if f.get("message", "").startswith("PK101"))
     assert "broken-origins.yaml:30:37" in (pk101.text or "")
     case_names = {c.get("name") for c in root.iter("testcase")}
-    assert "PK101 Distribution" in case_names  # policy x resource
+    assert "PK101 Distribution: origin 'site'" in case_names  # policy x resource x subject
 
 
 def test_junit_skips_policies_that_did_not_apply(write: Write) -> None:
@@ -153,6 +153,6 @@ def test_junit_groups_a_terraform_module_into_one_suite(write: Write) -> None:
     [suite] = root.findall("testsuite")
     assert suite.get("name") == str(path.parent)
     failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["PK101 aws_cloudfront_distribution.cdn"]
+    assert [c.get("name") for c in failed] == ["PK101 aws_cloudfront_distribution.cdn: origin 'site'"]
     assert not [c for c in suite.iter("testcase") if c.find("skipped") is not None
                 and "no CloudFront distribution" in (c.find("skipped").get("message") or "")]  # type: ignore[union-attr]
