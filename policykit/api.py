@@ -124,8 +124,9 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
             yield Input(path, "cfn")
         elif path.is_dir():
             yield from _walk(path, visited)
-        elif path.is_file() and path.name.endswith(".tf"):
-            # A changed .tf file (pre-commit passes file names) means its whole module: once per directory.
+        elif path.is_file() and (path.name.endswith(".tf") or _auto_loaded_vars(path.name)):
+            # A changed .tf file (pre-commit passes file names) means its whole module: once per directory;
+            # so does a variable file Terraform loads by itself, which changes what the module does.
             module = path.parent
             if module.resolve() not in modules:
                 modules.add(module.resolve())
@@ -156,6 +157,13 @@ def _special(path: Path) -> str:
         if test(mode):
             return name
     return ""
+
+
+def _auto_loaded_vars(name: str) -> bool:
+    """terraform.tfvars(.json) and *.auto.tfvars(.json): Terraform reads them without being asked."""
+    lower = name.lower()
+    return lower in ("terraform.tfvars", "terraform.tfvars.json") or lower.endswith((".auto.tfvars",
+                                                                                        ".auto.tfvars.json"))
 
 
 def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, RunCli
-from templates import BROKEN, FIXED
+from templates import BROKEN, FIXED, TF_MODULE
+
+from policykit import __version__
 
 
 def _pre_commit() -> list[str]:
@@ -40,9 +42,10 @@ def test_hook_manifest_matches_templates_and_terraform() -> None:
     assert hook["entry"] == "policykit scan"
     assert hook.get("pass_filenames", True)
     files = re.compile(hook["files"])
-    for name in ("stack.yaml", "stack.yml", "stack.json", "stack.template", "main.tf", "cdn.tf.json"):
+    for name in ("stack.yaml", "stack.yml", "stack.json", "stack.template", "main.tf", "cdn.tf.json",
+                 "terraform.tfvars", "cdn/terraform.tfvars.json", "prod.auto.tfvars", "cdn/x.auto.tfvars.json"):
         assert files.search(name), name
-    for name in ("README.md", "main.py", "terraform.tfstate"):
+    for name in ("README.md", "main.py", "terraform.tfstate", "prod.tfvars", "myterraform.tfvars"):
         assert not files.search(name), name
 
 
@@ -60,6 +63,70 @@ def test_a_named_tf_file_scans_its_module(tmp_path: Path) -> None:
     assert sorted(f.name for f in item.files) == ["main.tf", "outputs.tf", "variables.tf"]
 
 
+def test_a_named_auto_loaded_variable_file_scans_its_module(tmp_path: Path) -> None:
+    from policykit.api import discover
+
+    module = tmp_path / "cdn"
+    module.mkdir()
+    for name in ("main.tf", "terraform.tfvars", "terraform.tfvars.json", "prod.auto.tfvars", "x.auto.tfvars.json"):
+        (module / name).write_text("", encoding="utf-8")
+    for name in ("terraform.tfvars", "terraform.tfvars.json", "prod.auto.tfvars", "x.auto.tfvars.json"):
+        [item] = list(discover([module / name]))
+        assert not isinstance(item, Exception) and (item.kind, item.path) == ("terraform", module), name
+        assert [f.name for f in item.files] == ["main.tf"]
+
+
+TF_PROTO_VARIABLE = TF_MODULE.replace("IGNORE", "").replace(
+    'origin_protocol_policy = "https-only"', "origin_protocol_policy = var.proto") + """
+variable "proto" {
+  type    = string
+  default = "http-only"
+}
+"""
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1",
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def _skip_without_index(log: str) -> None:
+    if "PK10" not in log and ("Could not find a version" in log or "NewConnectionError" in log):
+        pytest.skip("pre-commit could not install the hook's dependencies (no package index)")
+
+
+def test_readme_rev_is_the_release_tag_of_this_version() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"    rev: v{__version__}\n" in readme  # RELEASING.md tags each release vX.Y.Z
+    assert f"rev: v{__version__}" in (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+
+
+def test_tagged_release_hook_fails_on_a_changed_tfvars_alone(tmp_path: Path) -> None:
+    """As a user gets it: a scratch clone tagged the way RELEASING.md tags a release, `try-repo --ref
+    vX.Y.Z`, and a commit that changes only terraform.tfvars: the module is scanned and PK101 fails it."""
+    command = _pre_commit()
+    release = tmp_path / "release"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(release)], check=True, capture_output=True, timeout=120)
+    env = _env(tmp_path)
+    subprocess.run(["git", "tag", "-a", f"v{__version__}", "-m", f"policykit {__version__}"], cwd=release,
+                   env=env, check=True, capture_output=True, timeout=60)
+    infra = tmp_path / "infra"
+    (infra / "cdn").mkdir(parents=True)
+    _git(infra, "init", "-q")
+    (infra / "cdn" / "main.tf").write_text(TF_PROTO_VARIABLE, encoding="utf-8")
+    _git(infra, "add", ".")
+    subprocess.run(["git", "commit", "-q", "-m", "module"], cwd=infra, env=env, check=True, capture_output=True)
+    (infra / "cdn" / "terraform.tfvars").write_text('proto = "https-only"\n', encoding="utf-8")
+    _git(infra, "add", "cdn/terraform.tfvars")
+    proc = subprocess.run([*command, "try-repo", str(release), "policykit", "--ref", f"v{__version__}",
+                           "--files", "cdn/terraform.tfvars"],
+                          cwd=infra, env=env, capture_output=True, text=True, timeout=900)
+    _skip_without_index(proc.stdout + proc.stderr)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cdn/main.tf" in proc.stdout and "error PK101" in proc.stdout, proc.stdout
+
+
 def test_hook_fails_on_broken_then_passes_on_fixed(tmp_path: Path) -> None:
     command = _pre_commit()
     repo = tmp_path / "infra"
@@ -67,18 +134,14 @@ def test_hook_fails_on_broken_then_passes_on_fixed(tmp_path: Path) -> None:
     _git(repo, "init", "-q")
     (repo / "site.yaml").write_text(BROKEN, encoding="utf-8")
     _git(repo, "add", "site.yaml")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env = _env(tmp_path)
 
     def hook() -> subprocess.CompletedProcess[str]:
         return subprocess.run([*command, "try-repo", str(ROOT), "policykit", "--files", "site.yaml"],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
     broken = hook()
-    log = broken.stdout + broken.stderr
-    if "PK101" not in log and ("Could not find a version" in log or "NewConnectionError" in log):
-        pytest.skip("pre-commit could not install the hook's dependencies (no package index)")
+    _skip_without_index(broken.stdout + broken.stderr)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "site.yaml:17:37: error PK101" in broken.stdout
 
