@@ -25,7 +25,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
                            "--no-index", "-q", "-w", str(out), str(ROOT)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    [built] = list(Path(out).glob("policykit-*.whl"))
+    [built] = list(Path(out).glob("*.whl"))
     return zipfile.ZipFile(built)
 
 
@@ -46,3 +46,13 @@ def test_wheel_catalog_is_the_repository_catalog(wheel: zipfile.ZipFile) -> None
 def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     assert "policykit = policykit.cli:main" in wheel.read(entry_points).decode()
+
+
+def test_wheel_distribution_name_is_not_the_unrelated_policykit(wheel: zipfile.ZipFile) -> None:
+    """`policykit` on the package index is another project (with the same import package and command)."""
+    [metadata] = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    fields = dict(line.split(": ", 1) for line in wheel.read(metadata).decode().splitlines() if ": " in line)
+    assert fields["Name"] == "cloudfront-policykit"
+    assert fields["Name"].lower().replace("_", "-") != "policykit"
+    assert Path(wheel.filename or "").name.startswith("cloudfront_policykit-")
+    assert any(n.startswith("policykit/") for n in wheel.namelist())  # the import package keeps its name

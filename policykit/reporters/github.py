@@ -30,7 +30,7 @@ def escape_property(text: str) -> str:
 
 def _path(file: str, base: Path) -> str:
     """Annotations attach to repository-relative paths; outside the base keep the path as given."""
-    return visible(relative_to(file, base) or file)
+    return visible(relative_to(file, base) or file) if file else ""
 
 
 def command(kind: str, message: str, file: str, line: int = 0, column: int = 0, title: str = "") -> str:

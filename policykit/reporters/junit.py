@@ -38,13 +38,13 @@ def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
 
 
 def _details(finding: Finding) -> str:
-    lines = [f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}"]
+    lines = [visible(f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}")]
     if finding.scenario:
-        lines.append(f"scenario: {finding.scenario}")
-    lines.extend(f"{key}: {evidence_text(value)}" for key, value in finding.evidence)
+        lines.append(visible(f"scenario: {finding.scenario}"))
+    lines.extend(visible(f"{key}: {evidence_text(value)}") for key, value in finding.evidence)
     if finding.fix:
-        lines.append(f"fix: {finding.fix}")
-    return _clean("\n".join(lines))
+        lines.append("fix: " + _clean(finding.fix))  # the policy's own line breaks stay
+    return "\n".join(lines)
 
 
 def _fill_case(case: ET.Element, findings: list[Finding], threshold: Severity) -> tuple[int, int]:
