@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from policykit.errors import InputError
-from policykit.terraform.hcl import Block, load_hcl, load_tf_json
-from policykit.terraform.load import MAX_MODULE_DEPTH
+from policykit.terraform.hcl import Block, load_hcl_cached, load_tf_json
+from policykit.terraform.module import MAX_MODULE_DEPTH
 
-# Only files that may call a module are parsed here (the scan parses them again): a cheap filter.
+# Only files that may call a module are parsed here (the scan reuses the parse): a cheap filter.
 _MODULE_BLOCK = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 
 
@@ -40,7 +40,7 @@ def _module_blocks(files: Sequence[Path]) -> list[Block]:
             if path.name.lower().endswith(".tf.json"):
                 found = load_tf_json(path) or []
             elif _MODULE_BLOCK.search(path.read_text(encoding="utf-8-sig", errors="replace")):
-                found = load_hcl(path)
+                found = load_hcl_cached(path)
             else:
                 continue
         except (InputError, OSError):

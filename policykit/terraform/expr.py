@@ -13,6 +13,9 @@ from typing import Any
 # AST nodes are tuples: ("lit", value) | ("tpl", parts) | ("ref", name) | ("get", base, name)
 # | ("index", base, node) | ("call", name, args) | ("cond", c, a, b) | ("bin", op, l, r)
 # | ("not", x) | ("neg", x) | ("tuple", items) | ("object", pairs) | ("unknown", reason)
+# | ("splat", base, steps, text): `base[*].a[0]` (steps: ("get", name) | ("index", node)), `text` as written
+# | ("for", key_name, value_name, collection, key, value, group, condition, text): `[for ...]` (key None)
+#   and `{for ...}`; key_name may be None (`for v in ...`)
 Node = tuple[Any, ...]
 
 _TOKEN = re.compile(r"""
@@ -191,15 +194,15 @@ class _Parser:
             if self.accept("."):
                 kind, value = self.take()
                 if kind == "op" and value == "*":
-                    node = ("unknown", "a splat expression is not evaluated")
-                elif kind in ("name", "number"):
+                    node = self.splat(node, full=False)
+                elif kind == "name" or (kind == "number" and value.isdigit()):
                     node = ("get", node, value) if kind == "name" else ("index", node, ("lit", int(value)))
                 else:
                     raise ParseError("bad attribute")
             elif self.accept("["):
                 if self.accept("*"):
                     self.expect("]")
-                    node = ("unknown", "a splat expression is not evaluated")
+                    node = self.splat(node, full=True)
                 else:
                     index = self.expression()
                     self.expect("]")
@@ -207,10 +210,32 @@ class _Parser:
             else:
                 return node
 
+    def splat(self, base: Node, full: bool) -> Node:
+        """`base[*].a.b[0]` (full: the index applies to each item too) or `base.*.a.b` (attributes only)."""
+        start = self.pos
+        steps: list[tuple[str, Any]] = []
+        while True:
+            token = self.peek()
+            if token == ("op", ".") and self.peek(1) is not None and self.peek(1)[0] == "name":  # type: ignore[index]
+                self.pos += 1
+                steps.append(("get", self.take()[1]))
+            elif full and token == ("op", "["):
+                self.pos += 1
+                steps.append(("index", self.expression()))
+                self.expect("]")
+            else:
+                break
+        text = self.text_of(start, self.pos, "")
+        return ("splat", base, steps, ("[*]" if full else ".*") + text)
+
     def primary(self) -> Node:
         kind, value = self.take()
         if kind == "number":
-            return ("lit", float(value) if any(c in value for c in ".eE") else int(value))
+            if any(c in value for c in ".eE"):
+                return ("lit", float(value))
+            if len(value) > 309:  # beyond any float; Python will not even convert 4,300 digits
+                return ("unknown", f"the number {value[:20]}... ({len(value)} digits) is not evaluated")
+            return ("lit", int(value))
         if kind == "string":
             return parse_template(_unescape(value))
         if kind == "name":
@@ -244,8 +269,7 @@ class _Parser:
     def collection(self, closer: str) -> Node:
         token = self.peek()
         if token == ("name", "for"):
-            self._skip_to(closer)
-            return ("unknown", "a for expression is not evaluated")
+            return self.for_expression(closer)
         items: list[Node] = []
         pairs: list[tuple[Node, Node]] = []
         while not self.accept(closer):
@@ -262,17 +286,39 @@ class _Parser:
                 break
         return ("tuple", items) if closer == "]" else ("object", pairs)
 
-    def _skip_to(self, closer: str) -> None:
-        opener = "[" if closer == "]" else "{"
-        depth = 0
-        while True:
-            kind, value = self.take()
-            if kind == "op" and value == opener:
-                depth += 1
-            elif kind == "op" and value == closer:
-                if depth == 0:
-                    return
-                depth -= 1
+    def for_expression(self, closer: str) -> Node:
+        """`[for k, v in coll : value if cond]` or `{for k, v in coll : key => value... if cond}`."""
+        start = self.pos - 1
+        self.take()  # for
+        first = self._name()
+        second = self._name() if self.accept(",") else None
+        key_name, value_name = (first, second) if second is not None else (None, first)
+        if self.take() != ("name", "in"):
+            raise ParseError("expected in")
+        collection = self.expression()
+        self.expect(":")
+        key: Node | None = None
+        if closer == "}":
+            key = self.expression()
+            self.expect("=>")
+        value = self.expression()
+        group = closer == "}" and self.accept("...")
+        condition: Node | None = None
+        if self.peek() == ("name", "if"):
+            self.pos += 1
+            condition = self.expression()
+        self.expect(closer)
+        text = self.text_of(start, self.pos, " ")
+        return ("for", key_name, value_name, collection, key, value, group, condition, _short(text))
+
+    def text_of(self, start: int, end: int, separator: str) -> str:
+        return separator.join(f'"{v}"' if k == "string" else v for k, v in self.tokens[start:end])
+
+    def _name(self) -> str:
+        kind, value = self.take()
+        if kind != "name":
+            raise ParseError("expected a name")
+        return value
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}

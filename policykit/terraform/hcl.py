@@ -9,6 +9,7 @@ a template, `${expr}` an expression (python-hcl2 writes bare expressions that wa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from policykit.errors import InputError
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.files import read_text
-from policykit.source.json_loader import load_json
+from policykit.source.json_loader import MAX_INT_DIGITS, load_json
 from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 LABELED_NESTED = frozenset({"dynamic"})
@@ -40,30 +41,55 @@ class _Positions:
     blocks: dict[str, list[_Positions]]
 
 
+# Parsed files by (path as spelled, inode, size, mtime): calls.py reads a module's calls and the scan
+# its resources from one parse. Bounded: a long-running process (tests, an editor) does not grow.
+_PARSED: dict[tuple[str, int, int, int], list[Block]] = {}
+_PARSED_MAX = 512
+
+
 def load_hcl(path: Path) -> list[Block]:
     """The blocks of one `.tf` file (read_hcl + parse_hcl, for callers that need nothing else of the text)."""
     return parse_hcl(read_hcl(path), str(path))
 
 
+def load_hcl_cached(path: Path, text: str | None = None) -> list[Block]:
+    """load_hcl, once per file version; `text`, if the caller already read it."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    found = _PARSED.get(key)
+    if found is None:
+        found = parse_hcl(read_hcl(path) if text is None else text, str(path))
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = found
+    return found
+
+
+def module_files(directory: Path) -> list[Path]:
+    """A module directory's configuration files, in Terraform's order (by name)."""
+    try:
+        return sorted(p for p in directory.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
+    except OSError as exc:
+        raise InputError(str(directory), f"cannot read the module directory: {exc.strerror}") from None
+
+
+def load_module_blocks(directory: Path) -> list[Block]:
+    """The blocks of every file of a module directory (each file parsed once per scan)."""
+    blocks: list[Block] = []
+    for path in module_files(directory):
+        if path.name.lower().endswith(".tf.json"):
+            blocks.extend(load_tf_json(path) or [])
+        else:
+            blocks.extend(load_hcl_cached(path))
+    return blocks
+
+
 def parse_hcl(text: str, file: str) -> list[Block]:
     """The top-level blocks of a `.tf` file's text; `file` names it in positions and errors."""
-    import hcl2  # lazily: only when a .tf file is scanned
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    try:
-        tree = hcl2.parses_to_tree(text)
-        positions = _body_positions(tree, NO_MARK)  # before transform: it may rewrite the tree
-        options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True,
-                                            preserve_heredocs=False, explicit_blocks=True)
-        data = hcl2.serialize(hcl2.transform(tree, discard_comments=True), serialization_options=options)
-    except UnexpectedInput as exc:
-        line, column = getattr(exc, "line", 0), getattr(exc, "column", 0)
-        token = getattr(exc, "token", None)
-        what = f"unexpected '{str(token).strip()[:20]}'" if token is not None and str(token).strip() else "syntax error"
-        raise InputError(file, f"invalid HCL: {what}", max(line, 0), max(column, 0)) from None
-    except (LarkError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        first = str(exc).splitlines()[0][:120] if str(exc) else "cannot parse"
-        raise InputError(file, f"invalid HCL: {first}") from None
+    data, positions = parse_hcl_data(text, file, explicit_blocks=True)
     blocks: list[Block] = []
     for block_type, items in data.items():
         if block_type.startswith("__") or not isinstance(items, list):
@@ -74,6 +100,83 @@ def parse_hcl(text: str, file: str) -> list[Block]:
             labels, body = _unwrap(item)
             blocks.append(Block(block_type, labels, _body(body, place), file, place.mark))
     return blocks
+
+
+def parse_hcl_data(text: str, file: str, explicit_blocks: bool) -> tuple[dict[str, Any], _Positions]:
+    """python-hcl2's dict of an HCL text and the positions of its attributes and blocks.
+
+    Every exception of the parser becomes an InputError of one line with the position it gives;
+    an argument and a block of the same name, which python-hcl2 raises on without a position (or
+    takes silently), is found first, with its line.
+    """
+    import hcl2  # lazily: only when a .tf file is scanned
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        tree = hcl2.parses_to_tree(_trim_heredoc_markers(text))
+    except UnexpectedInput as exc:
+        line, column = getattr(exc, "line", 0), getattr(exc, "column", 0)
+        token = getattr(exc, "token", None)
+        shown = _one_line(str(token))[:20] if token is not None else ""
+        what = f"unexpected '{shown}'" if shown else "syntax error"
+        raise InputError(file, f"invalid HCL: {what}", max(line, 0), max(column, 0)) from None
+    except Exception as exc:  # the parser's own failures (RecursionError too) are the file's problem
+        raise _parser_error(exc, text, file, 0) from None
+    try:
+        positions = _body_positions(tree, NO_MARK, file)  # before transform: it may rewrite the tree
+    except RecursionError:
+        raise InputError(file, "invalid HCL: blocks nested deeper than policykit follows") from None
+    try:
+        options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True,
+                                            preserve_heredocs=False, explicit_blocks=explicit_blocks)
+        data = hcl2.serialize(hcl2.transform(tree, discard_comments=True), serialization_options=options)
+    except Exception as exc:  # any failure of the third-party transform is the input's
+        raise _parser_error(exc, text, file, positions.mark.line) from None
+    return (data if isinstance(data, dict) else {}), positions
+
+
+def _parser_error(exc: Exception, text: str, file: str, line: int) -> InputError:
+    cause = getattr(exc, "orig_exc", exc)  # lark wraps what a transformer raises in VisitError
+    long_number = _LONG_NUMBER.search(text) if isinstance(cause, ValueError) else None
+    if long_number:  # Python's int-string limit, met inside python-hcl2
+        line = text.count("\n", 0, long_number.start()) + 1
+        column = long_number.start() - text.rfind("\n", 0, long_number.start())
+        return InputError(file, f"a number of {len(long_number.group())} digits: more than the "
+                          f"{MAX_INT_DIGITS} digits policykit reads", line, column)
+    return InputError(file, f"invalid HCL: {_first_line(cause)}", line)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _one_line(text)[:120]
+
+
+def _one_line(text: str) -> str:
+    """Whitespace runs as one space, other control characters escaped: an error is one line."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in " ".join(text.split()))
+
+
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}")
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*\r?$")
+
+
+def _trim_heredoc_markers(text: str) -> str:
+    """A heredoc's closing marker with trailing spaces (`POLICY  `) closes it, as in Terraform."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker: str | None = None
+    changed = False
+    for index, line in enumerate(lines):
+        if marker is None:
+            opened = _HEREDOC_OPEN.search(line)
+            marker = opened.group(1) if opened else None
+        elif line.strip() == marker:
+            stripped = line.rstrip(" \t\r") + ("\r" if line.endswith("\r") else "")
+            changed = changed or stripped != line
+            lines[index] = stripped
+            marker = None
+    return "\n".join(lines) if changed else text
 
 
 def read_hcl(path: Path) -> str:
@@ -156,7 +259,7 @@ def _first_mark(tree: Any) -> Mark:
     return NO_MARK
 
 
-def _body_positions(tree: Any, mark: Mark) -> _Positions:
+def _body_positions(tree: Any, mark: Mark, file: str) -> _Positions:
     from lark import Tree
 
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
@@ -168,11 +271,28 @@ def _body_positions(tree: Any, mark: Mark) -> _Positions:
             continue
         if child.data == "attribute":
             name = _name(child.children[0])
-            place.attrs[name] = (_first_mark(child), _tuple_marks(child.children[-1]))
+            where = _first_mark(child)
+            _no_second(place, name, where, file)
+            place.attrs[name] = (where, _tuple_marks(child.children[-1]))
         elif child.data == "block":
             name = _name(child.children[0])
-            place.blocks.setdefault(name, []).append(_body_positions(child, _first_mark(child)))
+            where = _first_mark(child)
+            if name in place.attrs:
+                raise InputError(file, f"invalid HCL: '{_one_line(name)[:60]}' is a block here and an argument at "
+                                 f"line {place.attrs[name][0].line}", where.line, where.column)
+            place.blocks.setdefault(name, []).append(_body_positions(child, where, file))
     return place
+
+
+def _no_second(place: _Positions, name: str, where: Mark, file: str) -> None:
+    """An argument may not share a block's name (Terraform refuses it; python-hcl2 raises without a line).
+
+    An argument set twice is left to python-hcl2 (the last wins): Terraform 0.11 files repeat
+    `ingress = {...}` for what are blocks, and they are still read.
+    """
+    if name in place.blocks:
+        raise InputError(file, f"invalid HCL: '{_one_line(name)[:60]}' is an argument here and a block at "
+                         f"line {place.blocks[name][0].mark.line}", where.line, where.column)
 
 
 def _name(tree: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,14 @@ from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
-from policykit.terraform.hcl import Block, load_tf_json, parse_hcl, read_hcl
+from policykit.terraform.budget import Budget
+from policykit.terraform.hcl import Block, load_hcl_cached, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.scenarios import resource_inputs
 from policykit.terraform.spelling import TERRAFORM, distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
-MAX_MODULE_DEPTH = 5
-MAX_INSTANCES = 50
-_MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+_RECURSION_LIMIT = 4000
 
 
 @dataclass
@@ -60,7 +60,7 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
             loaded.blocks.extend(load_tf_json(path, found) or [])  # JSON has no comments: no suppressions
             continue
         text = read_hcl(path)
-        loaded.blocks.extend(parse_hcl(text, str(path)))
+        loaded.blocks.extend(load_hcl_cached(path, text))
         try:
             loaded.suppressions.extend(terraform_suppressions(text, str(path)))
         except InputError as exc:  # reported, and the module's findings still are
@@ -71,7 +71,17 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
 def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str) -> list[Model]:
     """Models of a root module; `anchor` names the input when no file declares a distribution."""
     build = _Build()
-    _add_module(build, Module(directory, blocks, variables), 0)
+    budget = Budget(where=(anchor, 0))
+    # Each level of references takes some 20 Python frames: MAX_DEPTH levels need more than the
+    # default 1,000. The bound on depth, not the interpreter's, is what stops a deep chain.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        _add_module(build, Scope(Module(directory, blocks, variables), budget=budget))
+    except RecursionError:  # a backstop: the depth bound should stop evaluation first
+        raise budget.fail("expressions and references nest deeper than policykit follows") from None
+    finally:
+        sys.setrecursionlimit(limit)
     for model in build.models.values():
         model.resources = build.index.objects
     models: list[Model] = list(build.models.values())
@@ -83,20 +93,20 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
     return models
 
 
-def _add_module(build: _Build, module: Module, depth: int) -> None:
-    scope = Scope(module)
+def _add_module(build: _Build, scope: Scope) -> None:
+    module = scope.module
     declared: list[Declared] = []
     regions: dict[str, Resource] = {}
     for address, resource in module.resources.items():
         full = f"{module.prefix}{address}"
         build.index.types[full] = resource.type
         if resource.type == "aws_lambda_function":
-            publish = scope.resolve(resource.body.get("publish", False))
+            publish = scope.resolve_at(resource.file, resource.body.get("publish", False))
             build.index.published[full] = publish if isinstance(publish, (bool, Unknown)) else Unknown(
                 "publish is not known")
         if resource.type not in TERRAFORM.spelling.related:
             continue
-        body = scope.resolve(resource.body)
+        body = scope.resolve_at(resource.file, resource.body)
         if isinstance(body, MDict):
             loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
             declared.append(Declared(full, resource.type, body, Reader(resource.file, full, build.problems), loc))
@@ -104,12 +114,24 @@ def _add_module(build: _Build, module: Module, depth: int) -> None:
     for obj in build_all(TERRAFORM, declared, build.index.objects):
         if isinstance(obj, (LambdaFunction, Certificate)):
             obj.region = _provider_region(module, scope, regions[obj.resource])
-    for block in module.blocks:
-        if block.type == "module" and block.labels:
-            _call_module(build, module, scope, block, depth)
+    for name, block in module.calls.items():
+        instances = scope.module_instances(name)
+        if isinstance(instances, Unknown):
+            where = Location(block.file, block.mark.line, block.mark.column)
+            build.notes.append(_note(where, f"{module.prefix}module.{name}", _not_followed(name, instances)))
+            continue
+        for instance in instances:
+            _add_module(build, instance.scope)
     for resource in module.declared:
         if resource.type == DISTRIBUTION:
             _add_distributions(build, scope, resource)
+
+
+def _not_followed(name: str, why: Unknown) -> str:
+    if "comes from" in why.reason:
+        return (f"{why.reason}: distributions it declares are not checked "
+                "(scan its source, or a plan JSON, to check them)")
+    return why.reason
 
 
 def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
@@ -118,31 +140,11 @@ def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
     alias = str(wanted).removeprefix("${").removesuffix("}").partition(".")[2] if isinstance(wanted, str) else ""
     for block in module.blocks:
         if block.type == "provider" and block.labels[:1] == ("aws",):
-            block_alias = scope.resolve(block.body.get("alias", ""))
+            block_alias = scope.resolve_at(block.file, block.body.get("alias", ""))
             if block_alias == alias:
-                region = scope.resolve(block.body.get("region"))
+                region = scope.resolve_at(block.file, block.body.get("region"))
                 return region if region is not None else None
     return None
-
-
-def _instances(scope: Scope, resource: Resource) -> list[tuple[str, dict[str, Any]]]:
-    """(address suffix, extra scope) per instance: count and for_each over known values expand."""
-    body = resource.body
-    if "count" in body:
-        count = scope.resolve(body["count"])
-        if isinstance(count, bool) or not isinstance(count, int):
-            return [("", {"count": {"index": Unknown("count is only known at plan time")}})]
-        return [(f"[{i}]" if count > 1 else "", {"count": {"index": i}}) for i in range(min(count, MAX_INSTANCES))]
-    if "for_each" in body:
-        each = scope.resolve(body["for_each"])
-        if isinstance(each, list) and all(isinstance(k, str) for k in each):
-            each = {k: k for k in each}
-        if not isinstance(each, dict):
-            return [("", {"each": {"key": Unknown("for_each is only known at plan time"),
-                                   "value": Unknown("for_each is only known at plan time")}})]
-        return [(f'["{k}"]' if len(each) > 1 else "", {"each": {"key": k, "value": v}})
-                for k, v in list(each.items())[:MAX_INSTANCES]]
-    return [("", {})]
 
 
 def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
@@ -160,9 +162,10 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
     for scenario in enumeration.scenarios:
         choices = {**unknown, **scenario.values()}
         here = scope.with_variables({k.removeprefix("var."): v for k, v in choices.items()}) if choices else scope
-        for suffix, extra in _instances(here, resource):
-            address = f"{base}{suffix}"
-            body = here.child(extra).resolve(resource.body) if extra else here.resolve(resource.body)
+        instances = here.instances(resource.body, resource.file, resource.block.mark.line)
+        for suffix, extra in instances:
+            address = f"{base}{suffix if len(instances) > 1 else ''}"  # one instance keeps the plain address
+            body = (here.child(extra) if extra else here).resolve_at(resource.file, resource.body)
             if not isinstance(body, MDict):
                 continue
             key = (address, repr(body))
@@ -176,27 +179,6 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
         names = ", ".join(item.name for item in inputs)
         build.model(resource.file).never_deployed.append(
             (base, f"its count is 0 for every value of {names}" if names else "its count is 0"))
-
-
-def _call_module(build: _Build, parent: Module, scope: Scope, block: Block, depth: int) -> None:
-    name = block.labels[0]
-    source = scope.resolve(block.body.get("source"))
-    where = Location(block.file, block.mark.line, block.mark.column)
-    if not isinstance(source, str) or not source.startswith(("./", "../")):
-        build.notes.append(_note(where, f"module.{name}",
-                                 f"module.{name} comes from '{source}', which is not followed: distributions it "
-                                 "declares are not checked (scan its source, or a plan JSON, to check them)"))
-        return
-    directory = (parent.directory / source).resolve()
-    if depth >= MAX_MODULE_DEPTH or not directory.is_dir():
-        build.notes.append(_note(where, f"module.{name}", f"module.{name}: {source} is not a directory here"
-                                 if depth < MAX_MODULE_DEPTH else f"module.{name} is nested too deep to follow"))
-        return
-    files = sorted(p for p in directory.iterdir() if p.name.endswith((".tf", ".tf.json")))
-    inputs = {key: scope.resolve(value) for key, value in block.body.items() if key not in _MODULE_META}
-    # Only the root module's suppressions count (a called module's are its own authors' business).
-    child = Module(directory, load_files(files).blocks, inputs, prefix=f"{parent.prefix}module.{name}.")
-    _add_module(build, child, depth + 1)
 
 
 def _note(where: Location, resource: str, message: str) -> Finding:
@@ -233,17 +215,9 @@ def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> d
         if not isinstance(data, dict):
             raise InputError(file, "a .tfvars.json file must hold an object", 1, 1)
         return dict(data)
-    import hcl2
-    from lark.exceptions import LarkError, UnexpectedInput
+    from policykit.terraform.hcl import parse_hcl_data
 
-    try:
-        options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, preserve_heredocs=False)
-        data = hcl2.loads(text, serialization_options=options)
-    except UnexpectedInput as exc:
-        raise InputError(file, "invalid HCL in variables file", getattr(exc, "line", 0),
-                         getattr(exc, "column", 0)) from None
-    except (LarkError, ValueError) as exc:
-        raise InputError(file, f"invalid HCL in variables file: {str(exc)[:100]}") from None
+    data, _ = parse_hcl_data(text, file, explicit_blocks=False)
     return {k: v for k, v in data.items() if not k.startswith("__")}
 
 

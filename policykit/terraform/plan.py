@@ -67,6 +67,12 @@ def plan_models(root: MDict, file: str) -> list[Model]:
     return [model]
 
 
+def _list(node: Any, key: str) -> list[Any]:
+    """`node[key]` when it is a list; a plan written by hand (or fuzzed) may hold anything there."""
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, list) else []
+
+
 def _resources(root: MDict) -> list[MDict]:
     """Resources of planned_values, through child modules."""
     out: list[MDict] = []
@@ -76,14 +82,14 @@ def _resources(root: MDict) -> list[MDict]:
         module = stack.pop()
         if not isinstance(module, dict):
             continue
-        out.extend(r for r in module.get("resources") or [] if isinstance(r, MDict))
-        stack.extend(reversed([m for m in module.get("child_modules") or [] if isinstance(m, dict)]))
+        out.extend(r for r in _list(module, "resources") if isinstance(r, MDict))
+        stack.extend(reversed([m for m in _list(module, "child_modules") if isinstance(m, dict)]))
     return out
 
 
 def _after_unknown(root: MDict) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for change in root.get("resource_changes") or []:
+    for change in _list(root, "resource_changes"):
         if isinstance(change, dict) and isinstance(change.get("change"), dict):
             out[str(change.get("address"))] = change["change"].get("after_unknown")
     return out
@@ -98,7 +104,7 @@ def _expressions(root: MDict) -> dict[str, Any]:
         prefix, module = stack.pop()
         if not isinstance(module, dict):
             continue
-        for resource in module.get("resources") or []:
+        for resource in _list(module, "resources"):
             if isinstance(resource, dict):
                 out[f"{prefix}{resource.get('address')}"] = resource.get("expressions")
         calls = module.get("module_calls") or {}
@@ -110,6 +116,8 @@ def _expressions(root: MDict) -> dict[str, Any]:
 
 def _mark_unknowns(values: Any, unknown: Any, expressions: Any, types: dict[str, str], address: str) -> Any:
     """Values with `after_unknown` parts replaced by Unknown (shaped by the reference, when there is one)."""
+    if unknown is True and isinstance(values, MDict):
+        unknown = {key: True for key in values}  # the whole resource: each of its values (keeps its shape)
     if unknown is True:
         return _unknown_value(expressions, types, address)
     if isinstance(values, MDict):
@@ -137,8 +145,7 @@ def _mark_unknowns(values: Any, unknown: Any, expressions: Any, types: dict[str,
 
 
 def _unknown_value(expression: Any, types: dict[str, str], address: str) -> Any:
-    references = expression.get("references") if isinstance(expression, dict) else None
-    for reference in references or []:
+    for reference in _list(expression, "references"):
         parts = str(reference).split(".")
         if parts[0] == "data" or len(parts) < 3:
             continue

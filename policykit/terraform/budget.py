@@ -1,0 +1,91 @@
+"""Bounds on what evaluating one Terraform root module may build, each named in its error.
+
+A 1.5 KB file of locals that each double the previous one asks for 2^40 bytes; a chain of
+`concat(local.a, local.a)` for as many list items. Terraform itself would run out of memory:
+policykit stops at a stated bound with an input error at the line being evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykit.errors import InputError
+
+MAX_STRING_BYTES = 32 * 1024 * 1024  # total bytes of the strings evaluation builds (templates, functions)
+MAX_STEPS = 2_000_000  # expressions evaluated, collection items built, dynamic/for iterations
+MAX_ITEMS = 200_000  # items of one evaluated value, counted through nested lists and objects
+MAX_DEPTH = 64  # references to references: a local whose value needs a local whose value needs...
+MAX_NUMBER_BITS = 1024  # numbers beyond ±2^1024 are not evaluated (Terraform's own floats stop near there)
+
+
+class BoundExceeded(InputError):
+    """Evaluation went past one of the bounds above."""
+
+
+@dataclass
+class Budget:
+    """What one root module's evaluation has used; `where` is the file and line being evaluated."""
+
+    steps: int = 0
+    string_bytes: int = 0
+    where: tuple[str, int] = ("", 0)
+    active: list[str] = field(default_factory=list)  # the names being resolved, innermost last
+    # items of collections built during evaluation, by id (kept alive with them so ids stay unique)
+    _items: dict[int, tuple[Any, int]] = field(default_factory=dict)
+
+    def at(self, file: str, line: int) -> tuple[str, int]:
+        """Evaluate at `file:line` from now on; returns the previous place to restore."""
+        previous = self.where
+        self.where = (file or previous[0], line or (previous[1] if not file or file == previous[0] else 0))
+        return previous
+
+    def fail(self, what: str) -> BoundExceeded:
+        file, line = self.where
+        return BoundExceeded(file or "<terraform>", what, line)
+
+    def step(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > MAX_STEPS:
+            raise self.fail(f"evaluation takes more than {MAX_STEPS:,} steps (the bound on evaluation steps)")
+
+    def string(self, text: str) -> str:
+        self.string_bytes += len(text)
+        if self.string_bytes > MAX_STRING_BYTES:
+            raise self.fail(f"evaluation builds more than {MAX_STRING_BYTES // (1024 * 1024)} MiB of strings "
+                            "(the bound on resolved string bytes)")
+        return text
+
+    def enter(self, name: str) -> None:
+        """Start resolving the named value `name` (inside the ones being resolved)."""
+        self.active.append(name)
+        if len(self.active) > MAX_DEPTH:
+            raise self.fail(f"references nest deeper than {MAX_DEPTH} levels (the bound on evaluation depth): "
+                            f"{self.active[0]} -> ... -> {name}")
+
+    def leave(self) -> None:
+        self.active.pop()
+
+    def collection(self, value: Any) -> Any:
+        """A list or object evaluation built: its items, through nested ones, count against MAX_ITEMS."""
+        total = self.items(value)
+        self.step(len(value))
+        if total > MAX_ITEMS:
+            raise self.fail(f"a value of more than {MAX_ITEMS:,} items (the bound on list sizes)")
+        return value
+
+    def items(self, value: Any) -> int:
+        if not isinstance(value, (list, dict)):
+            return 0
+        known = self._items.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        children = value.values() if isinstance(value, dict) else value
+        total = len(value)
+        for child in children:
+            total += self.items(child)
+            if total > MAX_ITEMS:
+                break
+        self._items[id(value)] = (value, total)
+        return total
+
