@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.facts.hostnames import covered
 from policykit.model.cloudfront import Alias
-from policykit.model.values import Unknown
+from policykit.model.values import Scalar, Unknown
 
 
-def viewer_certificate_names(alias: Alias) -> list[Any] | Unknown:
+def viewer_certificate_names(alias: Alias) -> list[Scalar] | Unknown:
     """Names of the viewer certificate, when it is an ACM certificate declared in the template or module."""
     dist = alias.distribution
     viewer = dist.viewer_certificate if dist else None

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.data import load
 from policykit.facts.cache import once
 from policykit.facts.indexes import targets_by_id
 from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
-from policykit.model.related import HeadersConfig
+from policykit.model.related import HeadersConfig, RequestPolicy
 from policykit.model.truth import Truth, any_true
-from policykit.model.values import Unknown
+from policykit.model.values import Text, Unknown
 
 _ALL = ("allviewer", "allviewerandwhitelistcloudfront")
 
 
-def _policy_headers(policy_id: Any, linked: Any, table: str) -> HeadersConfig | Unknown | None:
+def _policy_headers(policy_id: Text | None, linked: RequestPolicy | None, table: str) -> HeadersConfig | Unknown | None:
     """The headers config of a policy given by id: managed (by ID), or declared in the template."""
     if policy_id is None:
         return None
     if linked is not None:
-        return linked.headers  # type: ignore[no-any-return]
+        return linked.headers
     if isinstance(policy_id, str):
         managed = load("managed_policies.json")[table].get(policy_id.strip().lower())
         if managed:
@@ -98,7 +96,7 @@ def target(behavior: CacheBehavior) -> Origin | OriginGroup | None:
     return targets_by_id(dist).get(behavior.target_origin_id)
 
 
-def target_ids(behavior: CacheBehavior) -> list[Any]:
+def target_ids(behavior: CacheBehavior) -> list[Text | None]:
     """Ids of every origin and origin group of the distribution."""
     dist = behavior.distribution
     if dist is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.model.cloudfront import EdgeAssociation
 from policykit.model.values import Partial, Unknown
@@ -19,7 +18,7 @@ def arn_kind(association: EdgeAssociation) -> str | Unknown:
     return classify_arn(association.lambda_arn)
 
 
-def classify_arn(arn: Any) -> str | Unknown:
+def classify_arn(arn: object) -> str | Unknown:
     if isinstance(arn, Partial):
         last = arn.parts[-1]
         if isinstance(last, str) and re.search(r":\d+$", last):

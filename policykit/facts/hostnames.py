@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
 
-from policykit.model.values import Partial, Unknown
+from policykit.model.values import Partial, Scalar, Unknown
 
 _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
 _L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
@@ -37,7 +36,7 @@ _MAX_ENDPOINT_NAME = 1024  # characters, holes included: DNS allows 253, holes m
 AWS_GENERATED_CUSTOMER_TLS = frozenset({"elb", "ec2", "elastic-beanstalk", "global-accelerator"})
 
 
-def skeleton(value: Any) -> str | None:
+def skeleton(value: object) -> str | None:
     """The name in lower case with unknown pieces as holes; None when nothing is known."""
     if isinstance(value, str):
         return value.strip().lower()
@@ -54,7 +53,7 @@ def is_ip_address(text: str) -> bool:
     return True
 
 
-def endpoint_kind(domain: Any) -> str | Unknown:
+def endpoint_kind(domain: object) -> str | Unknown:
     """s3, s3-website, elb, ec2, api-gateway, lambda-url, mediastore, cloudfront, ip, custom."""
     name = skeleton(domain)
     if name is None:
@@ -84,7 +83,7 @@ def name_covers(certificate_name: str, host: str) -> bool:
     return False
 
 
-def covered(host: Any, certificate_names: list[Any]) -> bool | Unknown:
+def covered(host: object, certificate_names: list[Scalar]) -> bool | Unknown:
     """True when a known certificate name covers the known host; Unknown when either side is unknown."""
     if not isinstance(host, str):
         return Unknown(getattr(host, "reason", "the name is not known"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.model.cloudfront import CustomHeader, Origin, OriginGroup
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import MaybeMore, Partial, Unknown
@@ -63,7 +61,7 @@ def group_valid(group: OriginGroup) -> Truth:
     return problems if isinstance(problems, Unknown) else not problems
 
 
-def _int(code: Any) -> int | Unknown:
+def _int(code: object) -> int | Unknown:
     if isinstance(code, bool):
         return Unknown("a status code is not a number")
     if isinstance(code, int):

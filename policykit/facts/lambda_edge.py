@@ -70,9 +70,10 @@ def rejected_at_edge(setting: FunctionSetting) -> Truth:
     if field_name.startswith("has_"):
         return value is True
     if field_name == "architectures":
-        if any(isinstance(a, (Unknown, Partial)) for a in value or []):
+        names = value if isinstance(value, list) else []
+        if any(isinstance(a, (Unknown, Partial)) for a in names):
             return Unknown("an architecture is not known")
-        return any(isinstance(a, str) and a.lower() == "arm64" for a in value or [])
+        return any(isinstance(a, str) and a.lower() == "arm64" for a in names)
     if field_name == "package_type":
         return isinstance(value, str) and value.lower() == "image"
     if field_name == "ephemeral_storage":

@@ -8,13 +8,12 @@ module (`!GetAtt Alb.DNSName`, `aws_lb.app.dns_name`): `Origin.target` is then t
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
 from policykit.model.truth import Truth, any_true
-from policykit.model.values import MaybeMore, Unknown
+from policykit.model.values import MaybeMore, Number, Unknown
 
 # Listener protocols that carry HTTP / HTTPS from CloudFront (TCP passes either through).
 _CARRIES = {"HTTP": {"HTTP", "TCP", "TCP_UDP"}, "HTTPS": {"HTTPS", "TLS", "SSL", "TCP", "TCP_UDP"}}
@@ -45,7 +44,7 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
     return any_true(values, more=every.more)
 
 
-def origin_protocols(origin: Origin) -> list[tuple[str, Any]] | Unknown:
+def origin_protocols(origin: Origin) -> list[tuple[str, Number | None]] | Unknown:
     """(protocol, port) pairs CloudFront uses to reach the custom origin."""
     policy = origin.protocol_policy
     if not isinstance(policy, str):
@@ -56,7 +55,7 @@ def origin_protocols(origin: Origin) -> list[tuple[str, Any]] | Unknown:
         return [("HTTPS", origin.https_port)]
     if policy == "match-viewer":
         # HTTPS viewers always exist; HTTP viewers only reach the origin through an allow-all behavior.
-        pairs: list[tuple[str, Any]] = [("HTTPS", origin.https_port)]
+        pairs: list[tuple[str, Number | None]] = [("HTTPS", origin.https_port)]
         plain = _reaching_behaviors_allow_http(origin)
         if isinstance(plain, Unknown):
             return plain
@@ -66,7 +65,7 @@ def origin_protocols(origin: Origin) -> list[tuple[str, Any]] | Unknown:
     return Unknown(f"unexpected origin protocol policy {policy}")
 
 
-def _listener_serves(listener: Listener, protocol: str, port: Any) -> Truth:
+def _listener_serves(listener: Listener, protocol: str, port: int) -> Truth:
     if not isinstance(listener.port, int) or isinstance(listener.port, bool):
         return Unknown(getattr(listener.port, "reason", "a listener port is not known"))
     if not isinstance(listener.protocol, str):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
@@ -11,7 +9,7 @@ from policykit.facts.hostnames import endpoint_kind as classify
 from policykit.facts.indexes import behaviors_by_origin
 from policykit.model.cloudfront import CacheBehavior, Origin
 from policykit.model.truth import Truth, any_true
-from policykit.model.values import MaybeMore, Unknown
+from policykit.model.values import MaybeMore, Text, Unknown
 
 
 @once
@@ -58,9 +56,9 @@ def forwards_host(origin: Origin) -> Truth:
     return any_true([*(behavior_facts.forwards_host(b) for b in reaching), *unknown_targets], more=reaching.more)
 
 
-def validated_names(origin: Origin) -> list[Any]:
+def validated_names(origin: Origin) -> list[Text | None]:
     """Names CloudFront checks the origin certificate against: the domain, or the aliases when Host is forwarded."""
-    names: list[Any] = []
+    names: list[Text | None] = []
     forwarding = [b for b in behaviors(origin) if behavior_facts.forwards_host(b) is True]
     if not forwarding or any(behavior_facts.forwards_host(b) is False for b in behaviors(origin)):
         names.append(origin.domain_name)

@@ -4,13 +4,12 @@ origin config for the endpoint, HTTPS or not, and Host forwarding to endpoints t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import is_ip_address
 from policykit.facts.load_balancers import origin_protocols
-from policykit.model.cloudfront import Distribution, Origin
+from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.model.derived import OriginSetting
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import Partial, Unknown, UnknownAddress
@@ -179,7 +178,7 @@ def _forwarding(origin: Origin) -> Truth:
     return any_true((behavior_facts.forwards_host(b) for b in reaching), more=reaching.more)
 
 
-def host_forwarding_behaviors(origin: Origin) -> list[Any]:
+def host_forwarding_behaviors(origin: Origin) -> list[CacheBehavior]:
     """The behaviors that forward the viewer Host header to this origin (for messages)."""
     return [b for b in origin_facts.behaviors(origin) if behavior_facts.forwards_host(b) is True]
 

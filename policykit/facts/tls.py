@@ -18,7 +18,7 @@ from policykit.model.cloudfront import Distribution, Origin
 from policykit.model.derived import OriginName
 from policykit.model.related import Certificate, Listener
 from policykit.model.truth import Truth, any_true
-from policykit.model.values import Unknown
+from policykit.model.values import Scalar, Text, Unknown
 
 # What the ELB API, CloudFormation and Terraform use when SslPolicy is omitted.
 DEFAULT_ELB_POLICY = "ELBSecurityPolicy-2016-08"
@@ -63,7 +63,7 @@ def origin_certificates(origin: Origin) -> list[Certificate] | Unknown:
     return certificates
 
 
-def origin_certificate_names(origin: Origin) -> list[Any] | Unknown:
+def origin_certificate_names(origin: Origin) -> list[Scalar] | Unknown:
     """Names (DomainName and SANs) of the certificates the origin load balancer presents, when declared here."""
     certificates = origin_certificates(origin)
     if isinstance(certificates, Unknown):
@@ -127,7 +127,7 @@ def elb_ssl_policy(origin: Origin) -> str | Unknown:
     return name if isinstance(name, str) else Unknown(getattr(name, "reason", "the SslPolicy is not known"))
 
 
-def _policy_name(listener: Listener) -> Any:
+def _policy_name(listener: Listener) -> Text:
     return DEFAULT_ELB_POLICY if listener.ssl_policy is None else listener.ssl_policy
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
@@ -19,7 +18,7 @@ _WS_PATH = re.compile(r"(^|/)(ws|wss|websockets?|socket\.io|sockjs|cable)([/*.?_
 _WS_ALIAS = re.compile(r"^(ws|wss|websockets?|socket)[.-]", re.I)
 
 
-def arn_region(arn: Any) -> str | Unknown:
+def arn_region(arn: object) -> str | Unknown:
     """The Region written in an ARN (literal, or the literal head of a partly known ARN)."""
     if isinstance(arn, Partial):
         head = arn.parts[0]
@@ -91,7 +90,7 @@ def websocket_by_path(behavior: CacheBehavior) -> str:
     return "no"
 
 
-def is_websocket_name(name: Any) -> bool:
+def is_websocket_name(name: object) -> bool:
     """Does an alias look like a WebSocket endpoint (`ws.`, `wss.`, `websocket-`...)?"""
     return isinstance(name, str) and bool(_WS_ALIAS.match(name))
 

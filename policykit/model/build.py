@@ -186,8 +186,8 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
     s = fmt.spelling.behavior
     cache_policy_id = read.text(node, s["cache_policy_id"])
     request_policy_id = read.text(node, s["origin_request_policy_id"])
-    methods = read.strings(node, s["allowed_methods"]) if node.get(s["allowed_methods"]) is not None \
-        else list(DEFAULT_METHODS)
+    methods: list[Scalar] | Unknown = read.strings(node, s["allowed_methods"]) \
+        if node.get(s["allowed_methods"]) is not None else list(DEFAULT_METHODS)
     behavior = CacheBehavior(
         path_pattern=None if default else read.text(node, s["path_pattern"]),
         target_origin_id=read.text(node, s["target_origin_id"]),

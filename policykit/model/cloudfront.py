@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policykit.location import Location
 from policykit.model.base import ModelObject
 from policykit.model.related import (
     Certificate,
@@ -12,7 +13,7 @@ from policykit.model.related import (
     LambdaFunction,
     RequestPolicy,
 )
-from policykit.model.values import MaybeMore, ResourceAttr, Unknown, joined
+from policykit.model.values import Flag, MaybeMore, Number, ResourceAttr, Scalar, Text, Unknown, joined
 
 if TYPE_CHECKING:
     from policykit.errors import InputError
@@ -24,30 +25,30 @@ if TYPE_CHECKING:
 @dataclass(eq=False)
 class CustomHeader(ModelObject):
     kind = "custom_header"
-    name: Any = None
-    value: Any = None
+    name: Text | None = None
+    value: Text | None = None
     origin: Origin | None = field(default=None, repr=False)  # the origin that sends this header
 
 
 @dataclass(eq=False)
 class Origin(ModelObject):
     kind = "origin"
-    id: Any = None
-    domain_name: Any = None
-    origin_path: Any = None
-    # "custom" (CustomOriginConfig), "s3" (S3OriginConfig), "vpc" (VpcOriginConfig) or None
-    config_type: Any = None
-    protocol_policy: Any = None
-    http_port: Any = 80
-    https_port: Any = 443
-    ssl_protocols: Any = None  # None when not written (provider default applies)
-    read_timeout: Any = None
-    keepalive_timeout: Any = None
-    connection_attempts: Any = None
-    connection_timeout: Any = None
+    id: Text | None = None
+    domain_name: Text | None = None
+    origin_path: Text | None = None
+    # "custom" (CustomOriginConfig), "s3" (S3OriginConfig), "vpc" (VpcOriginConfig), Unknown or None
+    config_type: str | Unknown | None = None
+    protocol_policy: Text | None = None
+    http_port: Number | None = 80
+    https_port: Number | None = 443
+    ssl_protocols: list[Scalar] | Unknown | None = None  # None when not written (provider default applies)
+    read_timeout: Number | None = None
+    keepalive_timeout: Number | None = None
+    connection_attempts: Number | None = None
+    connection_timeout: Number | None = None
     custom_headers: MaybeMore[CustomHeader] = field(default_factory=MaybeMore)
     target_ref: ResourceAttr | None = None  # the resource the domain name comes from
-    target: Any = None  # the linked related resource, e.g. a LoadBalancer
+    target: ModelObject | None = None  # the linked related resource, e.g. a LoadBalancer
     distribution: Distribution | None = field(default=None, repr=False)
 
     @property
@@ -58,9 +59,9 @@ class Origin(ModelObject):
 @dataclass(eq=False)
 class OriginGroup(ModelObject):
     kind = "origin_group"
-    id: Any = None
-    member_ids: MaybeMore[Any] = field(default_factory=MaybeMore)
-    status_codes: MaybeMore[Any] = field(default_factory=MaybeMore)
+    id: Text | None = None
+    member_ids: MaybeMore[Text | None] = field(default_factory=MaybeMore)
+    status_codes: MaybeMore[Scalar] = field(default_factory=MaybeMore)
     distribution: Distribution | None = field(default=None, repr=False)
 
     @property
@@ -73,12 +74,12 @@ class EdgeAssociation(ModelObject):
     """A Lambda@Edge function association on a cache behavior."""
 
     kind = "lambda_association"
-    event_type: Any = None
-    lambda_arn: Any = None
-    include_body: Any = False
+    event_type: Text | None = None
+    lambda_arn: Text | None = None
+    include_body: Flag | None = False
     # what the ARN names when the builder knows it from the referenced resource:
     # version | alias | unqualified | function-name | latest (None: read it from the ARN text)
-    arn_source: Any = None
+    arn_source: str | None = None
     function: LambdaFunction | None = None
     behavior: CacheBehavior | None = field(default=None, repr=False)
 
@@ -92,8 +93,8 @@ class FunctionAssociation(ModelObject):
     """A CloudFront Functions association on a cache behavior."""
 
     kind = "function_association"
-    event_type: Any = None
-    function_arn: Any = None
+    event_type: Text | None = None
+    function_arn: Text | None = None
     function: CloudFrontFunction | None = None  # when the ARN names a function declared here
     behavior: CacheBehavior | None = field(default=None, repr=False)
 
@@ -102,20 +103,20 @@ class FunctionAssociation(ModelObject):
 class ForwardedValues:
     """Legacy ForwardedValues of a cache behavior."""
 
-    headers: Any = field(default_factory=list)
-    cookies: Any = None
-    query_string: Any = None
+    headers: list[Scalar] | Unknown = field(default_factory=list)
+    cookies: Text | None = None
+    query_string: Flag | None = None
 
 
 @dataclass(eq=False)
 class CacheBehavior(ModelObject):
     kind = "behavior"
-    path_pattern: Any = None  # None for the default cache behavior
-    target_origin_id: Any = None
-    viewer_protocol_policy: Any = None
-    allowed_methods: Any = field(default_factory=lambda: ["GET", "HEAD"])
-    cache_policy_id: Any = None
-    origin_request_policy_id: Any = None
+    path_pattern: Text | None = None  # None for the default cache behavior
+    target_origin_id: Text | None = None
+    viewer_protocol_policy: Text | None = None
+    allowed_methods: list[Scalar] | Unknown = field(default_factory=lambda: list[Scalar](["GET", "HEAD"]))
+    cache_policy_id: Text | None = None
+    origin_request_policy_id: Text | None = None
     cache_policy: RequestPolicy | None = None
     origin_request_policy: RequestPolicy | None = None
     forwarded_values: ForwardedValues | None = None
@@ -135,18 +136,18 @@ class CacheBehavior(ModelObject):
 @dataclass(eq=False)
 class ViewerCertificate(ModelObject):
     kind = "viewer_certificate"
-    acm_certificate_arn: Any = None
-    iam_certificate_id: Any = None
-    cloudfront_default: Any = None
-    minimum_protocol_version: Any = None
-    ssl_support_method: Any = None
+    acm_certificate_arn: Text | None = None
+    iam_certificate_id: Text | None = None
+    cloudfront_default: Flag | None = None
+    minimum_protocol_version: Text | None = None
+    ssl_support_method: Text | None = None
     certificate: Certificate | None = None  # the ACM certificate resource, when declared
 
 
 @dataclass(eq=False)
 class Alias(ModelObject):
     kind = "alias"
-    name: Any = None
+    name: Text | None = None
     distribution: Distribution | None = field(default=None, repr=False)
 
     @property
@@ -157,14 +158,14 @@ class Alias(ModelObject):
 @dataclass(eq=False)
 class Distribution(ModelObject):
     kind = "distribution"
-    enabled: Any = True
+    enabled: Flag | None = True
     aliases: MaybeMore[Alias] = field(default_factory=MaybeMore)
     viewer_certificate: ViewerCertificate | None = None
     origins: MaybeMore[Origin] = field(default_factory=MaybeMore)
     origin_groups: MaybeMore[OriginGroup] = field(default_factory=MaybeMore)
     default_behavior: CacheBehavior | None = None
     ordered_behaviors: MaybeMore[CacheBehavior] = field(default_factory=MaybeMore)
-    websocket_paths: list[Any] = field(default_factory=list)  # declared by the user (metadata/tags)
+    websocket_paths: list[Scalar] = field(default_factory=list)  # declared by the user (metadata/tags)
     scenario: str = ""  # e.g. "when Env=prod"; empty when no deploy-time choice was assumed
     # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
     # several when they resolve to the same configuration. The engine names findings with them.
@@ -191,7 +192,7 @@ class Model:
 
     file: str
     distributions: list[Distribution] = field(default_factory=list)
-    resources: dict[str, Any] = field(default_factory=dict)  # related objects by logical id/address
+    resources: dict[str, ModelObject] = field(default_factory=dict)  # related objects by logical id/address
     problems: list[Problem] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # what loading could not follow (remote modules)
     # distributions that exist in no scenario (Condition/count always false): (resource, why), for the summary
@@ -209,12 +210,12 @@ class Problem:
     """A value of the wrong type where CloudFront needs another: reported as PK002."""
 
     message: str
-    location: Any
+    location: Location
     resource: str = ""
     distribution: str = ""
 
 
-def _named(value: Any) -> str:
+def _named(value: object) -> str:
     """How a label shows a name: an unknown one by what it stands for (`${FQDN}`), not by its reason,
     which changes from one scenario to the next."""
     return value.placeholder if isinstance(value, Unknown) else str(value)

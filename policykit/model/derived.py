@@ -8,11 +8,12 @@ must cover), each place is an object of its own here, built by the engine's `OBJ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from policykit.model.base import ModelObject
 from policykit.model.cloudfront import EdgeAssociation, Origin
-from policykit.model.related import LambdaFunction
+from policykit.model.related import Certificate, LambdaFunction
+from policykit.model.truth import Truth
+from policykit.model.values import Number, Scalar, Text, Unknown
 
 
 @dataclass(eq=False)
@@ -21,11 +22,11 @@ class OriginName(ModelObject):
 
     kind = "origin_name"
     origin: Origin | None = field(default=None, repr=False)
-    name: Any = None
+    name: Text | None = None
     source: str = "origin domain"  # "origin domain" or "alias (Host forwarded)"
-    needed: Any = True  # does CloudFront check this name? (Unknown when Host forwarding is unknown)
-    certificate_names: Any = None  # list of names, or Unknown when no certificate is declared here
-    certificates: list[Any] = field(default_factory=list)  # the Certificate objects the names come from
+    needed: Truth = True  # does CloudFront check this name? (Unknown when Host forwarding is unknown)
+    certificate_names: list[Scalar] | Unknown | None = None  # Unknown: no certificate declared here
+    certificates: list[Certificate] = field(default_factory=list)  # the Certificate objects the names come from
 
     @property
     def label(self) -> str:
@@ -40,7 +41,7 @@ class OriginSetting(ModelObject):
     origin: Origin | None = field(default=None, repr=False)
     field_name: str = ""  # the model field, e.g. "http_port"
     name: str = ""  # the CloudFormation property, e.g. "HTTPPort"
-    value: Any = None
+    value: Number | None = None
 
     @property
     def label(self) -> str:
@@ -56,7 +57,7 @@ class FunctionSetting(ModelObject):
     function: LambdaFunction | None = field(default=None, repr=False)
     field_name: str = ""  # the model field, e.g. "has_environment"
     name: str = ""  # the CloudFormation property, e.g. "Environment"
-    value: Any = None
+    value: Scalar | list[Scalar] = None
 
     @property
     def label(self) -> str:

@@ -12,13 +12,11 @@ from typing import Any
 
 from policykit.location import Location
 from policykit.model.cloudfront import Problem
-from policykit.model.values import MaybeMore, Partial, Unknown
+from policykit.model.values import MaybeMore, Partial, Scalar, Text, Unknown
 from policykit.source.nodes import child_mark, mark_of
 
-# What a scalar property reads as: its value, or what is known of it.
-Scalar = str | int | float | bool | Unknown | Partial | None
-Text = str | Unknown | Partial
 Mapping = dict[str, Any]
+__all__ = ["Mapping", "Reader", "Scalar", "Text"]
 
 
 class Reader:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.model.base import ModelObject
-from policykit.model.values import Partial, Unknown
+from policykit.model.values import Flag, Number, Partial, Scalar, Text, Unknown
 
 
 @dataclass(eq=False)
@@ -14,24 +14,24 @@ class Certificate(ModelObject):
     """An ACM certificate declared in the template or module."""
 
     kind = "certificate"
-    domain_name: Any = None
-    subject_alternative_names: list[Any] = field(default_factory=list)
-    region: Any = None
+    domain_name: Text | None = None
+    subject_alternative_names: list[Scalar] = field(default_factory=list)
+    region: Scalar = None
 
     @property
-    def names(self) -> list[Any]:
+    def names(self) -> list[Scalar]:
         return [self.domain_name, *self.subject_alternative_names]
 
 
 @dataclass(eq=False)
 class SecurityGroupRule(ModelObject):
     kind = "security_group_rule"
-    protocol: Any = None  # "tcp", "-1", ...
-    from_port: Any = None
-    to_port: Any = None
-    cidr: Any = None  # IPv4 or IPv6 CIDR
-    prefix_list: Any = None
-    source_group: Any = None
+    protocol: Scalar = None  # "tcp", "-1", ...
+    from_port: Number | None = None
+    to_port: Number | None = None
+    cidr: Scalar = None  # IPv4 or IPv6 CIDR
+    prefix_list: Scalar = None
+    source_group: Scalar = None
 
 
 @dataclass(eq=False)
@@ -43,19 +43,19 @@ class SecurityGroup(ModelObject):
 @dataclass(eq=False)
 class Listener(ModelObject):
     kind = "listener"
-    port: Any = None
-    protocol: Any = None  # HTTP, HTTPS, TCP, TLS, ...
-    ssl_policy: Any = None  # None when omitted (the API default applies)
-    certificate_arns: list[Any] = field(default_factory=list)
+    port: Number | None = None
+    protocol: Scalar = None  # HTTP, HTTPS, TCP, TLS, ...
+    ssl_policy: Text | None = None  # None when omitted (the API default applies)
+    certificate_arns: list[Scalar] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
 
 
 @dataclass(eq=False)
 class LoadBalancer(ModelObject):
     kind = "load_balancer"
-    scheme: Any = None  # internet-facing | internal; None = default (internet-facing)
-    lb_type: Any = None  # application | network | classic
-    security_group_refs: list[Any] = field(default_factory=list)
+    scheme: Scalar = None  # internet-facing | internal; None = default (internet-facing)
+    lb_type: Scalar = None  # application | network | classic
+    security_group_refs: list[Scalar] = field(default_factory=list)
     security_groups: list[SecurityGroup] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
 
@@ -63,17 +63,17 @@ class LoadBalancer(ModelObject):
 @dataclass(eq=False)
 class LambdaFunction(ModelObject):
     kind = "lambda_function"
-    runtime: Any = None
-    memory_size: Any = None
-    timeout: Any = None
-    architectures: list[Any] = field(default_factory=list)
-    package_type: Any = None
-    has_environment: Any = False
-    has_vpc_config: Any = False
-    has_layers: Any = False
-    has_dead_letter_config: Any = False
-    ephemeral_storage: Any = None
-    region: Any = None
+    runtime: Text | None = None
+    memory_size: Number | None = None
+    timeout: Number | None = None
+    architectures: list[Scalar] = field(default_factory=list)
+    package_type: Text | None = None
+    has_environment: Flag = False
+    has_vpc_config: Flag = False
+    has_layers: Flag = False
+    has_dead_letter_config: Flag = False
+    ephemeral_storage: Number | None = None
+    region: Scalar = None
 
 
 @dataclass(eq=False)
@@ -81,8 +81,8 @@ class CloudFrontFunction(ModelObject):
     """A CloudFront Function declared in the template or module: its inline code, when written there."""
 
     kind = "cloudfront_function"
-    name: Any = None
-    code: Any = None  # the JavaScript source, Unknown when it is not inline (a file, a parameter)
+    name: Text | None = None
+    code: str | Unknown | None = None  # the JavaScript source, Unknown when it is not inline (a file, a parameter)
 
 
 def function_code(value: Any) -> str | Unknown:
@@ -99,8 +99,8 @@ def function_code(value: Any) -> str | Unknown:
 class HeadersConfig:
     """Which viewer headers a cache policy or origin request policy sends to the origin."""
 
-    behavior: Any = None  # none | whitelist | allViewer | allViewerAndWhitelistCloudFront | allExcept
-    headers: list[Any] = field(default_factory=list)
+    behavior: Text | None = None  # none | whitelist | allViewer | allViewerAndWhitelistCloudFront | allExcept
+    headers: list[Scalar] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -109,5 +109,5 @@ class RequestPolicy(ModelObject):
 
     kind = "request_policy"
     policy_type: str = "origin_request"  # or "cache"
-    name: Any = None
+    name: Text | None = None
     headers: HeadersConfig = field(default_factory=HeadersConfig)

@@ -261,7 +261,7 @@ def _headers(fmt: Format, k: Table, read: Reader, body: Mapping) -> HeadersConfi
         return HeadersConfig(behavior="none")
     *heads, last = k["headers"].split(".")
     holder = _path(fmt, read, config, ".".join(heads))
-    names = _strings(read, holder, last) if isinstance(holder, dict) else [holder] if holder else []
+    names: list[Scalar] = _strings(read, holder, last) if isinstance(holder, dict) else [holder] if holder else []
     return HeadersConfig(read.text(config, k["header_behavior"], "none"), names)
 
 

@@ -108,6 +108,14 @@ def joined(*lists: Iterable[_T]) -> MaybeMore[_T]:
     return out
 
 
+# What a field holds: its value, or what is known of it (Unknown with a reason, a Partial string).
+Text = str | Unknown | Partial
+Number = int | Unknown
+Flag = bool | Unknown
+# A scalar as a template writes it (numbers and booleans too), before a field gives it a type.
+Scalar = str | int | float | bool | Unknown | Partial | None
+
+
 def make_string(parts: list[str | Unknown]) -> str | Partial:
     """Join pieces; merge adjacent text; a string when every piece is known."""
     merged: list[str | Unknown] = []

@@ -49,12 +49,14 @@ def _plan_origin(origin: Origin) -> EndpointPlan | None:
         return EndpointPlan(origin, shown(host), 0, "", None, (), f"not probed: {host_problem(host.rstrip('.'))}")
     uses_https = origin_facts.uses_https(origin)
     protocols: tuple[str, ...] | None
+    port: object
     if origin.config_type == "s3":
         scheme, port, protocols = "https", 443, ("TLSv1.2",)  # CloudFront always uses TLSv1.2 for S3 REST
     elif uses_https is True:
         scheme, port = "https", origin.https_port
         raw = origin.ssl_protocols
-        protocols = tuple(raw) if isinstance(raw, list) and all(isinstance(p, str) for p in raw) else None
+        protocols = tuple(str(p) for p in raw) if isinstance(raw, list) and all(isinstance(p, str) for p in raw) \
+            else None
     elif origin.protocol_policy == "http-only":
         scheme, port, protocols = "http", origin.http_port, None
     else:
