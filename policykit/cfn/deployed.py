@@ -9,9 +9,11 @@ static policy and `--live` work on it, and findings point at the lines of the JS
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from policykit.model.cloudfront import Model
+from policykit.model.related import RequestPolicy
 from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 # API key -> CloudFormation key (the same property, spelled differently)
@@ -52,7 +54,73 @@ def deployed_model(root: Any, file: str, stem: str) -> Model | None:
     config, ident = found
     name = ident or stem  # get-distribution-config does not print the Id: the file's name stands for it
     distribution = distribution_from_config(to_cloudformation(config), file, name)
+    policies = policies_beside(Path(file))
+    for behavior in distribution.behaviors:
+        # a custom policy is named by its id; `aws cloudfront get-cache-policy` output beside the file holds it
+        if isinstance(behavior.cache_policy_id, str) and behavior.cache_policy is None:
+            behavior.cache_policy = policies.get(("cache", behavior.cache_policy_id))
+        if isinstance(behavior.origin_request_policy_id, str) and behavior.origin_request_policy is None:
+            behavior.origin_request_policy = policies.get(("origin_request", behavior.origin_request_policy_id))
     return Model(file, distributions=[distribution])
+
+
+# What `aws cloudfront get-cache-policy` / `get-origin-request-policy` print: (top key, config key, kind, type)
+_POLICY_DOCUMENTS = (("CachePolicy", "CachePolicyConfig", "cache", "AWS::CloudFront::CachePolicy"),
+                     ("OriginRequestPolicy", "OriginRequestPolicyConfig", "origin_request",
+                      "AWS::CloudFront::OriginRequestPolicy"))
+MAX_SIBLINGS = 256  # JSON files looked at beside a deployed distribution
+MAX_SIBLING_BYTES = 1024 * 1024
+
+
+def policies_beside(path: Path) -> dict[tuple[str, str], RequestPolicy]:
+    """Custom cache and origin request policies by (kind, id), from the JSON files beside `path`."""
+    from policykit.cfn.spelling import CFN
+    from policykit.model.reader import Reader
+    from policykit.model.related_build import build_related
+
+    found: dict[tuple[str, str], RequestPolicy] = {}
+    try:
+        siblings = sorted(p for p in path.parent.iterdir() if p.suffix.lower() == ".json" and p != path)
+    except OSError:
+        return found
+    for sibling in siblings[:MAX_SIBLINGS]:
+        root = _small_json(sibling)
+        for top, key, kind, resource_type in _POLICY_DOCUMENTS:
+            document = root.get(top) if isinstance(root, dict) else None
+            if not isinstance(document, MDict) or not isinstance(document.get("Id"), str):
+                continue
+            body = to_cloudformation(MDict(document.mark) if key not in document else _only(document, key))
+            read = Reader(str(sibling), document["Id"], [])
+            policy = build_related(CFN, CFN.spelling.related[resource_type], read, body)
+            if isinstance(policy, RequestPolicy):
+                policy.resource, policy.loc = document["Id"], read.loc(document)
+                found[(kind, document["Id"])] = policy
+    return found
+
+
+def _only(node: MDict, key: str) -> MDict:
+    out = MDict(node.mark)
+    out.set(key, node[key], node.key_marks.get(key, NO_MARK), node.mark_of(key))
+    return out
+
+
+def _small_json(path: Path) -> Any:
+    """A sibling's marked JSON, or None when it is large, unreadable or not JSON (it is not ours to judge)."""
+    from policykit.errors import InputError
+    from policykit.source.json_loader import load_json
+
+    try:
+        if path.stat().st_size > MAX_SIBLING_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if '"CachePolicy"' not in text and '"OriginRequestPolicy"' not in text:
+        return None
+    try:
+        return load_json(text, str(path))
+    except InputError:
+        return None
 
 
 def _is_quantity_items(node: MDict) -> bool:

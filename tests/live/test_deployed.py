@@ -128,3 +128,34 @@ def _config(path: Path) -> dict[str, Any]:
     config: dict[str, Any] = root["Distribution"]["DistributionConfig"] if "Distribution" in root else root[
         "DistributionConfig"]
     return config
+
+
+def _origin_request_policy(ident: str, headers: list[str]) -> dict[str, Any]:
+    """What `aws cloudfront get-origin-request-policy --id ID` prints."""
+    return {"ETag": "E2", "OriginRequestPolicy": {"Id": ident, "LastModifiedTime": "2024-01-01T00:00:00Z",
+            "OriginRequestPolicyConfig": {
+                "Name": "custom", "HeadersConfig": {"HeaderBehavior": "whitelist",
+                                                    "Headers": {"Quantity": len(headers), "Items": headers}},
+                "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "all"}}}}
+
+
+@pytest.mark.parametrize(("headers", "fired"), [(["Host", "Origin"], False), (["Origin"], True), (None, None)])
+def test_custom_policy_beside_the_file_is_resolved(tmp_path: Path, headers: list[str] | None,
+                                                   fired: bool | None) -> None:
+    """HTTPS to a load balancer's name: PK201 unless the custom origin request policy forwards Host.
+    With the policy's `get-origin-request-policy` output beside the file it is decided; without, unknown."""
+    doc = _deployed([{"id": "api", "domain": "api-1.us-east-1.elb.amazonaws.com", "port": 443}])
+    doc["DistributionConfig"]["DefaultCacheBehavior"]["OriginRequestPolicyId"] = "c0ffee00-1111-2222-3333-444455556666"
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    if headers is not None:
+        (tmp_path / "orp.json").write_text(json.dumps(_origin_request_policy(
+            "c0ffee00-1111-2222-3333-444455556666", headers), indent=2), encoding="utf-8")
+    result = api.scan([tmp_path])
+    pk201 = [f for f in result.findings if f.policy_id == "PK201"]
+    if fired is None:
+        assert pk201 and all(f.unknown for f in pk201)
+    else:
+        assert bool([f for f in pk201 if not f.unknown]) is fired
+        assert not [f for f in pk201 if f.unknown]
+    assert result.files == [str(path)]  # the policy file is read beside it, not scanned as an input
