@@ -279,3 +279,14 @@ def test_defaults_doubling_under_the_bound_resolve_once_each(write: Write) -> No
     result = run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P15"))
     assert time.perf_counter() - started < 10  # memoised: 15 resolutions, not 2**15
     assert result.errors == []
+
+
+def test_a_chain_of_definitions_past_the_bound_is_an_input_error(write: Write) -> None:
+    # 400 mappings each pointing into the next would recurse past Python's limit (exit 3).
+    mappings = "".join(f"  M{i}:\n    K:\n      V: !FindInMap [M{i + 1}, K, V]\n" for i in range(400))
+    mappings += "  M400:\n    K:\n      V: a.example.com\n"
+    result = run(write, HEAD + "Mappings:\n" + mappings + "Resources:\n" + distribution(domain="!FindInMap [M0, K, V]"))
+    assert len(result.errors) == 1 and "more than 100 definitions" in result.errors[0].message
+    params = "  P0: {Type: String, Default: a.example.com}\n" + "".join(
+        f"  P{i}: {{Type: String, Default: !Ref P{i - 1}}}\n" for i in range(1, 50))
+    assert run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P49")).errors == []

@@ -29,6 +29,7 @@ NO_VALUE = _NoValue()
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _PARAM_LIST_TYPES = ("List<", "CommaDelimitedList")
 MAX_STRING = 1_000_000  # characters in one resolved string (Fn::Join/Fn::Sub): past it, an input error
+MAX_CHAIN = 100  # parameters, mappings and conditions resolving through one another: past it, an input error
 
 
 class Decided:
@@ -83,6 +84,9 @@ class Resolver:
             cycle = " -> ".join([*self._busy[self._busy.index(what):], what])
             raise InputError(self.template.file, f"{what} uses itself ({cycle}): CloudFormation rejects "
                              "circular definitions", mark.line, mark.column)
+        if len(self._busy) >= MAX_CHAIN:
+            raise InputError(self.template.file, f"{what} is reached through more than {MAX_CHAIN} definitions "
+                             f"that use one another (policykit's bound; from {self._busy[0]})", mark.line, mark.column)
         self._busy.append(what)
 
     def _leave(self) -> None:
