@@ -290,3 +290,22 @@ def test_a_chain_of_definitions_past_the_bound_is_an_input_error(write: Write) -
     params = "  P0: {Type: String, Default: a.example.com}\n" + "".join(
         f"  P{i}: {{Type: String, Default: !Ref P{i - 1}}}\n" for i in range(1, 50))
     assert run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P49")).errors == []
+
+
+def test_resources_around_a_distribution_are_resolved_in_each_scenario(write: Write) -> None:
+    # The load balancer is internal only in prod: PK108 holds there, not at the defaults.
+    text = HEAD + """\
+Parameters:
+  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: !If [IsProd, internal, internet-facing]}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {LoadBalancerArn: !Ref Alb, Port: 80, Protocol: HTTP}
+""" + distribution(domain="!GetAtt Alb.DNSName", protocol="http-only")
+    found = fired(run(write, text), "PK108")
+    assert [f.scenario for f in found] == ["when Env=prod"]

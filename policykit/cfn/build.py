@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.cfn.inputs import without_idle_ifs
+from policykit.cfn.inputs import related_inputs, without_idle_ifs
 from policykit.cfn.intrinsics import Decided, Resolver
 from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN
@@ -28,11 +28,14 @@ def template_to_model(template: Template) -> Model:
     index.objects = related_objects(base, model.problems)
     model.resources = index.objects
     decided = Decided(template)
+    # The resources around distributions are resolved in each scenario of their own inputs too.
+    related = related_inputs(template)
+    indexes: dict[tuple[Any, ...], TemplateIndex] = {}
     for logical_id, resource in template.resources.items():
         if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, dict):
             continue
         resource = without_idle_ifs(resource)
-        variants = resource_variants(template, resource, decided)
+        variants = resource_variants(template, resource, decided, related)
         where = Reader(template.file, logical_id, [], logical_id).loc(template.resources, logical_id)
         if variants.never:
             model.never_deployed.append((logical_id, variants.never))
@@ -41,12 +44,20 @@ def template_to_model(template: Template) -> Model:
             model.notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
         # One distribution per different configuration, standing for all the scenarios that give it:
         # the cost is the number of configurations, not of combinations.
-        built: dict[str, Distribution] = {}
+        built: dict[tuple[str, tuple[Any, ...]], Distribution] = {}
         for scenarios, resolver in variants.exists:
             props = resolver.resolve(resource.get("Properties") or {})
-            key = repr(props)
+            around = tuple(repr(resolver.choices.get(item.name)) for item in related)
+            if around and around not in indexes:
+                scoped = TemplateIndex(types=index.types, published=index.published)
+                problems: list[Problem] = []
+                scoped.objects = build_related(resolver, problems)
+                _add_problems(model, problems)
+                indexes[around] = scoped
+            key = (repr(props), around)
             if key not in built:
-                built[key] = _add(model, template, index, props, logical_id, resource, scenarios[0].label)
+                built[key] = _add(model, template, indexes.get(around, index), props, logical_id, resource,
+                                  scenarios[0].label)
                 built[key].scenarios = ()
             built[key].scenarios += tuple(s.choices for s in scenarios)
     return model
@@ -81,9 +92,13 @@ def _add(model: Model, template: Template, index: TemplateIndex, props: Any, log
         distribution = build_distribution(CFN, read, config, index, resource=logical_id, loc=read.loc(config),
                                           scenario=scenario, websocket_paths=_websocket_metadata(resource))
     model.distributions.append(distribution)
+    _add_problems(model, problems)
+    return distribution
+
+
+def _add_problems(model: Model, problems: list[Problem]) -> None:
     known = {(p.message, p.location) for p in model.problems}  # the same in most scenarios: each once
     model.problems.extend(p for p in problems if (p.message, p.location) not in known)
-    return distribution
 
 
 def distribution_from_config(config: dict[str, Any], file: str, name: str) -> Distribution:

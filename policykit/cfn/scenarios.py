@@ -8,13 +8,14 @@ groups the rest by what the properties resolve from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.cfn.inputs import resource_dependencies
 from policykit.cfn.intrinsics import Decided, Resolver
 from policykit.cfn.template import Template
-from policykit.scenarios import MAX_SCENARIOS, Enumeration, Other, Scenario, enumerate_scenarios
+from policykit.scenarios import MAX_SCENARIOS, Enumeration, Input, Other, Scenario, enumerate_scenarios
 
 
 @dataclass
@@ -31,13 +32,18 @@ class Variants:
         return bool(self.enumeration.alone or self.enumeration.unknown)
 
 
-def resource_variants(template: Template, resource: dict[str, Any], decided: Decided | None = None) -> Variants:
+def resource_variants(template: Template, resource: dict[str, Any], decided: Decided | None = None,
+                      related: Sequence[Input] = ()) -> Variants:
     """The scenarios of `resource`, grouped by what its properties resolve from (the values of the
     conditions its Fn::Ifs name and of the parameters it uses): one resolver per group, so the cost
     is the number of different configurations, not of combinations. Pass the resource through
-    `without_idle_ifs` first (and resolve that one), so a condition that changes nothing is no input."""
+    `without_idle_ifs` first (and resolve that one), so a condition that changes nothing is no input.
+    `related`: the inputs of the resources around it (load balancers, listeners, certificates), which
+    the builder resolves in each scenario too."""
     dependencies = resource_dependencies(template, resource)
-    enumeration = enumerate_scenarios(dependencies.inputs, MAX_SCENARIOS)
+    own = {item.name for item in dependencies.inputs}
+    inputs = [*dependencies.inputs, *(item for item in related if item.name not in own)]
+    enumeration = enumerate_scenarios(inputs, MAX_SCENARIOS)
     unknown = {item.name: Other() for item in enumeration.unknown}
     decided = decided if decided is not None else Decided(template)
     out = Variants(enumeration=enumeration)
@@ -48,14 +54,15 @@ def resource_variants(template: Template, resource: dict[str, Any], decided: Dec
         if condition is not None and decided.value(condition, choices) is False:
             continue
         signature = (*[decided.value(name, choices) for name in dependencies.conditions],
-                     *[repr(choices.get(name)) for name in dependencies.parameters])
+                     *[repr(choices.get(name)) for name in dependencies.parameters],
+                     *[repr(choices.get(item.name)) for item in related])
         if signature in groups:
             groups[signature].append(scenario)
             continue
         groups[signature] = [scenario]
         out.exists.append((groups[signature], Resolver(template, choices=choices, decided=decided)))
     if not out.exists:
-        given = ", ".join(item.name for item in dependencies.inputs)
+        given = ", ".join(item.name for item in inputs)
         out.never = (f"its Condition {condition} is false for every value of {given}"
                      if given else f"its Condition {condition} is always false")
     return out
