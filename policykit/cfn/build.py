@@ -29,7 +29,7 @@ def template_to_model(template: Template) -> Model:
     model.resources = index.objects
     decided = Decided(template)
     # The resources around distributions are resolved in each scenario of their own inputs too.
-    related = related_inputs(template)
+    related = related_inputs(template, CFN.spelling.related)
     indexes: dict[tuple[Any, ...], TemplateIndex] = {}
     for logical_id, resource in template.resources.items():
         if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, dict):
@@ -51,7 +51,7 @@ def template_to_model(template: Template) -> Model:
             if around and around not in indexes:
                 scoped = TemplateIndex(types=index.types, published=index.published)
                 problems: list[Problem] = []
-                scoped.objects = build_related(resolver, problems)
+                scoped.objects = related_objects(resolver, problems)
                 _add_problems(model, problems)
                 indexes[around] = scoped
             key = (repr(props), around)

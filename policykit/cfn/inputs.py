@@ -11,6 +11,7 @@ Default names a parameter, it is not a value.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,21 +96,12 @@ def resource_inputs(template: Template, resource: Any) -> list[Input]:
     return resource_dependencies(template, resource).inputs
 
 
-# Resources the model reads around a distribution (policykit/cfn/related.py).
-RELATED_TYPES = frozenset({
-    "AWS::CertificateManager::Certificate", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    "AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::Listener",
-    "AWS::ElasticLoadBalancingV2::ListenerCertificate", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress",
-    "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Version", "AWS::CloudFront::CachePolicy",
-    "AWS::CloudFront::OriginRequestPolicy", "AWS::CloudFront::Function", "AWS::ElasticBeanstalk::Environment",
-})
-
-
-def related_inputs(template: Template) -> list[Input]:
-    """The inputs the resources around distributions depend on (each once, in template order)."""
+def related_inputs(template: Template, types: Collection[str]) -> list[Input]:
+    """The inputs the resources of `types` (those the model reads around distributions) depend on,
+    each once, in template order."""
     found: dict[str, Input] = {}
     for name in template.resources:
-        if template.resource_type(name) in RELATED_TYPES:
+        if template.resource_type(name) in types:
             for item in resource_inputs(template, without_idle_ifs(template.resources[name])):
                 found.setdefault(item.name, item)
     return list(found.values())
