@@ -243,7 +243,7 @@ def _selected(policy_id: str, options: ScanOptions) -> bool:
 
 
 # Input problems and suppression bookkeeping are not policies one opts into.
-_ALWAYS_ON = frozenset({"PK002", "PK003", "PK004", "PK006", "PK007"})
+_ALWAYS_ON = frozenset({"PK002", "PK003", "PK004", "PK006", "PK007", "PK008"})
 
 
 def _override(finding: Finding, options: ScanOptions) -> Finding:

@@ -29,6 +29,7 @@ def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
         models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path))
         models[0].suppressions.extend(loaded.suppressions)  # module_models returns at least one model
         models[0].suppression_errors.extend(loaded.suppression_errors)
+        models[0].notes.extend(loaded.near_misses)
         for file, found in duplicates.items():
             models[0].notes.extend(duplicate_key_findings(found, file, "Terraform uses"))
         return models

@@ -19,6 +19,7 @@ from policykit.model.values import Partial, Unknown
 from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
+from policykit.source.near_misses import terraform_near_misses
 from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.budget import Budget
@@ -49,6 +50,7 @@ class LoadedFiles:
     blocks: list[Block] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)  # `# policykit:ignore` comments
     suppression_errors: list[InputError] = field(default_factory=list)  # invalid ones, one per file at most
+    near_misses: list[Finding] = field(default_factory=list)  # PK008: comments that are almost suppressions
 
 
 def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | None = None) -> LoadedFiles:
@@ -61,6 +63,7 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
             continue
         text = read_hcl(path)
         loaded.blocks.extend(load_hcl_cached(path, text))
+        loaded.near_misses.extend(terraform_near_misses(text, str(path)))  # PK008: almost a suppression
         try:
             loaded.suppressions.extend(terraform_suppressions(text, str(path)))
         except InputError as exc:  # reported, and the module's findings still are
