@@ -136,3 +136,21 @@ variable "protocol" {
 """ + DISTRIBUTION.format(meta="", protocol="var.protocol")
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ["when var.protocol=https-only"]
+
+
+def test_resources_around_the_distribution_follow_the_scenario(write: Write) -> None:
+    # The load balancer is internal only in prod: PK108 holds there, not at the default.
+    text = ENV + """
+resource "aws_lb" "app" {
+  internal = var.env == "prod"
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.app.arn
+  port              = 80
+  protocol          = "HTTP"
+}
+""" + DISTRIBUTION.format(meta="", protocol='"http-only"').replace(
+        'domain_name = "www.s3-website-us-east-1.amazonaws.com"', "domain_name = aws_lb.app.dns_name")
+    found = [f for f in scan([module(write, text)]).findings if f.policy_id == "PK108" and not f.unknown]
+    assert [f.scenario for f in found] == ["when var.env=prod"]

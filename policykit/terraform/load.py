@@ -25,7 +25,7 @@ from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.budget import Budget
 from policykit.terraform.hcl import Block, load_hcl_cached, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
-from policykit.terraform.scenarios import resource_inputs
+from policykit.terraform.scenarios import related_inputs, resource_inputs
 from policykit.terraform.spelling import TERRAFORM, distribution
 
 DISTRIBUTION = "aws_cloudfront_distribution"
@@ -98,8 +98,6 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
 
 def _add_module(build: _Build, scope: Scope) -> None:
     module = scope.module
-    declared: list[Declared] = []
-    regions: dict[str, Resource] = {}
     for address, resource in module.resources.items():
         full = f"{module.prefix}{address}"
         build.index.types[full] = resource.type
@@ -107,16 +105,7 @@ def _add_module(build: _Build, scope: Scope) -> None:
             publish = scope.resolve_at(resource.file, resource.body.get("publish", False))
             build.index.published[full] = publish if isinstance(publish, (bool, Unknown)) else Unknown(
                 "publish is not known")
-        if resource.type not in TERRAFORM.spelling.related:
-            continue
-        body = scope.resolve_at(resource.file, resource.body)
-        if isinstance(body, MDict):
-            loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
-            declared.append(Declared(full, resource.type, body, Reader(resource.file, full, build.problems), loc))
-            regions[full] = resource
-    for obj in build_all(TERRAFORM, declared, build.index.objects):
-        if isinstance(obj, (LambdaFunction, Certificate)):
-            obj.region = _provider_region(module, scope, regions[obj.resource])
+    _add_related(build.index.objects, scope, build.problems)
     for name, block in module.calls.items():
         instances = scope.module_instances(name)
         if isinstance(instances, Unknown):
@@ -137,6 +126,25 @@ def _not_followed(name: str, why: Unknown) -> str:
     return why.reason
 
 
+def _add_related(objects: dict[str, Any], scope: Scope, problems: list[Problem]) -> None:
+    """The module's related objects (load balancers, listeners, certificates...) resolved in `scope`."""
+    module = scope.module
+    declared: list[Declared] = []
+    regions: dict[str, Resource] = {}
+    for address, resource in module.resources.items():
+        if resource.type not in TERRAFORM.spelling.related:
+            continue
+        full = f"{module.prefix}{address}"
+        body = scope.resolve_at(resource.file, resource.body)
+        if isinstance(body, MDict):
+            loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+            declared.append(Declared(full, resource.type, body, Reader(resource.file, full, problems), loc))
+            regions[full] = resource
+    for obj in build_all(TERRAFORM, declared, objects):
+        if isinstance(obj, (LambdaFunction, Certificate)):
+            obj.region = _provider_region(module, scope, regions[obj.resource])
+
+
 def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
     """The Region of the provider configuration a resource uses (`provider = aws.us_east_1`); None if not known."""
     wanted = resource.body.get("provider")
@@ -155,26 +163,36 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
     resolve to the same body are one distribution standing for all of them."""
     loc = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
     base = f"{resource.prefix}{resource.type}.{resource.name}"
-    inputs = resource_inputs(scope.module, resource.body)
+    own = resource_inputs(scope.module, resource.body)
+    # the resources around it (load balancers, listeners...) are resolved in each scenario of their inputs too
+    related = [item for item in related_inputs(scope.module, TERRAFORM.spelling.related)
+               if item.name not in {i.name for i in own}]
+    inputs = [*own, *related]
     enumeration = enumerate_scenarios(inputs)
     if enumeration.alone or enumeration.unknown:
         build.notes.append(scenario_bound_note(resource.file, base, loc, enumeration))
     unknown = {item.name: OtherValue(f"{item.name} is not enumerated (too many deploy-time choices)",
                                      name=item.name) for item in enumeration.unknown}
-    built: dict[tuple[str, str], Distribution] = {}
+    built: dict[tuple[str, str, tuple[str, ...]], Distribution] = {}
+    indexes: dict[tuple[str, ...], TemplateIndex] = {}
     for scenario in enumeration.scenarios:
         choices = {**unknown, **scenario.values()}
         here = scope.with_variables({k.removeprefix("var."): v for k, v in choices.items()}) if choices else scope
+        around = tuple(repr(choices.get(item.name)) for item in related)
+        if around and around not in indexes:
+            indexes[around] = TemplateIndex(types=build.index.types, objects=dict(build.index.objects),
+                                            published=build.index.published)
+            _add_related(indexes[around].objects, here, build.problems)
         instances = here.instances(resource.body, resource.file, resource.block.mark.line)
         for suffix, extra in instances:
             address = f"{base}{suffix if len(instances) > 1 else ''}"  # one instance keeps the plain address
             body = (here.child(extra) if extra else here).resolve_at(resource.file, resource.body)
             if not isinstance(body, MDict):
                 continue
-            key = (address, repr(body))
+            key = (address, repr(body), around)
             if key not in built:
                 read = Reader(resource.file, address, build.problems, address)
-                built[key] = distribution(read, body, address, loc, build.index)
+                built[key] = distribution(read, body, address, loc, indexes.get(around, build.index))
                 built[key].scenario, built[key].scenarios = scenario.label, ()
                 build.model(resource.file).distributions.append(built[key])
             built[key].scenarios += (scenario.choices,)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from typing import Any
 
 from policykit.scenarios import Input, OtherValue
@@ -38,6 +39,16 @@ def resource_inputs(module: Module, body: Any) -> list[Input]:
         if len(values) > 1:
             inputs.append(Input(f"var.{name}", values))
     return inputs
+
+
+def related_inputs(module: Module, types: Collection[str]) -> list[Input]:
+    """The inputs the module's resources of `types` (those the model reads around distributions) depend on."""
+    found: dict[str, Input] = {}
+    for resource in module.resources.values():
+        if resource.type in types:
+            for item in resource_inputs(module, resource.body):
+                found.setdefault(item.name, item)
+    return list(found.values())
 
 
 def _strings(node: Any, out: list[str]) -> None:
