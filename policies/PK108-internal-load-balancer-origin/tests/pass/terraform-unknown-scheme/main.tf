@@ -1,6 +1,5 @@
-variable "internal" {
-  type = bool
-}
+# Untyped and without a default: its value is unknown (a `bool` would be both values, each a scenario).
+variable "internal" {}
 
 resource "aws_lb" "app" {
   internal = var.internal
