@@ -90,3 +90,23 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
         progress.step("https://a.test:443")
         progress.done()
         assert ("policykit: live probes 1/2 (waiting for https://b.test:443)" in stream.getvalue()) is shown
+
+
+@pytest.mark.parametrize(("address", "words"), [
+    ("2002:a9fe:a9fe::1", "link-local (6to4, embedding 169.254.169.254)"),
+    ("2002:0a00:0001::1", "private (6to4, embedding 10.0.0.1)"),
+    ("64:ff9b::a9fe:a9fe", "link-local (NAT64, embedding 169.254.169.254)"),
+    ("64:ff9b:1::7f00:1", "loopback (NAT64, embedding 127.0.0.1)"),
+    ("::ffff:169.254.169.254", "link-local (IPv4-mapped, embedding 169.254.169.254)"),
+    ("::ffff:0:7f00:1", "loopback (IPv4-translated, embedding 127.0.0.1)"),
+    ("::a9fe:a9fe", "link-local (IPv4-compatible, embedding 169.254.169.254)"),
+    ("2001:0:4136:e378:8000:63bf:5601:fefe", "link-local (Teredo, embedding 169.254.1.1)"),
+])
+def test_embedded_ipv4_forms_are_refused_without_sending(address: str, words: str) -> None:
+    from policykit.probes.addresses import AddressRefused, check_allowed, open_connection
+
+    assert special_range(address) == words
+    with pytest.raises(AddressRefused, match="pass --allow-private"):
+        check_allowed(address, allow_private=False)
+    with pytest.raises(AddressRefused):  # the one place probes connect refuses before any socket exists
+        open_connection(address, 443, 1.0, allow_private=False)

@@ -198,3 +198,16 @@ def test_scan_timeout_rejects_nan_and_inf(run_cli: Any, write: Any) -> None:
     for value in ("nan", "inf", "-1"):
         code, _, err = run_cli("scan", str(path), "--live", "--timeout", value)
         assert code == 2 and "--timeout must be a positive number" in err
+
+
+def test_sarif_gives_the_target_as_a_logical_location(run_cli: Any, serve: Any, pki: Pki, dns_server: Any) -> None:
+    server = _tls(serve, pki, pki.leaf("other.test"))
+    dns = dns_server({ORIGIN: "127.0.0.1"})
+    code, out, _ = run_cli("probe", f"{ORIGIN}:{server.port}", "--format", "sarif", "--nameserver", dns.address,
+                           "--allow-private", "--trust-store", str(pki.trust_store))
+    assert code == 1
+    (result,) = json.loads(out)["runs"][0]["results"]
+    (location,) = result["locations"]
+    assert "physicalLocation" not in location  # no template: nothing in the repository to point at
+    assert location["logicalLocations"][0]["name"] == f"{ORIGIN}:{server.port}"
+    assert result["ruleId"] == "PK610" and result["partialFingerprints"]
