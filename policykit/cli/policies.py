@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,9 +23,19 @@ def list_policies(policies: PolicyDirs = None) -> None:
         typer.echo(f"{policy.id}  {policy.severity.value:<7}  {policy.title}")
 
 
+class Language(str, enum.Enum):
+    yaml = "yaml"
+    json = "json"
+    hcl = "hcl"
+
+
 @app.command("show")
-def show(policy_id: str, policies: PolicyDirs = None) -> None:
+def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Language, typer.Option(
+        "--as", help="Snippets as CloudFormation YAML, CloudFormation JSON (converted with cfn-flip) "
+        "or Terraform HCL.")] = Language.yaml) -> None:
     """A policy's explanation, the 502 it prevents, the fix, and bad/good snippets."""
+    from policykit.snippets import example
+
     by_id = {p.id: p for p in load_policies(tuple(policies or ()))}
     policy = by_id.get(policy_id.upper())
     if policy is None:
@@ -35,8 +46,10 @@ def show(policy_id: str, policies: PolicyDirs = None) -> None:
         ("why:\n" + _indent(policy.why)) if policy.why else "",
         ("symptom:\n" + _indent(policy.symptom)) if policy.symptom else "",
         ("fix:\n" + _indent(policy.fix)) if policy.fix else "",
-        ("bad:\n" + _indent(policy.examples["bad"])) if "bad" in policy.examples else "",
-        ("good:\n" + _indent(policy.examples["good"])) if "good" in policy.examples else "",
+        *(f"{kind} ({language.value}):\n" + _indent(example(policy.examples, kind, language.value))
+          if example(policy.examples, kind, language.value) else "" for kind in ("bad", "good")),
+        (f"(no Terraform example for {policy.id}: `--as yaml` shows the CloudFormation one)"
+         if language is Language.hcl and not example(policy.examples, "good", "hcl") and policy.examples else ""),
         ("references:\n" + "\n".join(f"  {r}" for r in policy.references)) if policy.references else "",
         f"source: {policy.source}",
     ]

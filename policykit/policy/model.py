@@ -39,4 +39,4 @@ class Policy:
 
     def info(self) -> PolicyInfo:
         return PolicyInfo(self.id, self.title, self.severity, self.why.strip(), self.fix.strip(), self.help_uri,
-                          self.tags, self.applies_to)
+                          self.tags, self.applies_to, tuple(sorted(self.examples.items())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from policykit import __version__
@@ -10,8 +11,9 @@ from policykit.findings import Finding, ScanResult
 from policykit.reporters import ReportOptions
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    out = {
+def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One finding; `examples`: its policy's snippets, shown as `fix_example` in the file's own language."""
+    out: dict[str, Any] = {
         "policy_id": finding.policy_id,
         "title": finding.title,
         "severity": finding.severity.value,
@@ -33,14 +35,22 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.baseline:  # only when the scan compared with a baseline
         out["baseline"] = finding.baseline
+    if examples and not finding.unknown:
+        from policykit.snippets import example, language_of
+
+        language = language_of(finding.location.file)
+        snippet = example(examples, "good", language)
+        if snippet:
+            out["fix_example"] = {"language": language, "snippet": snippet}
     return out
 
 
 def document(result: ScanResult) -> dict[str, Any]:
     counts = result.counts()
+    examples = {p.id: dict(p.examples) for p in result.policies if p.examples}
     return {
         "version": __version__,
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [finding_dict(f, examples.get(f.policy_id)) for f in result.findings],
         "summary": {
             "files": len(result.files),
             "skipped": len(result.skipped),
