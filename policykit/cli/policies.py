@@ -46,7 +46,8 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
         ("why:\n" + _indent(policy.why)) if policy.why else "",
         ("symptom:\n" + _indent(policy.symptom)) if policy.symptom else "",
         ("fix:\n" + _indent(policy.fix)) if policy.fix else "",
-        *(f"{kind} ({language.value}):\n" + _indent(example(policy.examples, kind, language.value))
+        *(f"{kind}{'' if language is Language.yaml else f' ({language.value})'}:\n"
+          + _indent(example(policy.examples, kind, language.value))
           if example(policy.examples, kind, language.value) else "" for kind in ("bad", "good")),
         (f"(no Terraform example for {policy.id}: `--as yaml` shows the CloudFormation one)"
          if language is Language.hcl and not example(policy.examples, "good", "hcl") and policy.examples else ""),

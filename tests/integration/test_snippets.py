@@ -61,7 +61,7 @@ def test_policies_show_as_json_and_hcl(run_cli: RunCli) -> None:
     code, out, _ = run_cli("policies", "show", "PK102", "--as", "hcl")
     assert code == 0 and "no Terraform example for PK102" in out and "bad (hcl)" not in out
     code, out, _ = run_cli("policies", "show", "PK101")
-    assert "OriginProtocolPolicy: http-only" in _section(out, "good (yaml)")
+    assert "OriginProtocolPolicy: http-only" in _section(out, "good")
 
 
 def test_every_example_converts_and_every_terraform_example_parses() -> None:
