@@ -76,20 +76,17 @@ def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError | Skip]:
     passes over on purpose (special files, links back to scanned directories) is a Skip."""
     paths = list(paths)
     found = list(_discover(paths))
-    # Named on the command line (a directory, or a .tf/.tf.json file's module): scanned as given.
-    named = {(p if p.is_dir() else p.parent).resolve() for p in paths
-             if p.is_dir() or p.name.lower().endswith((".tf", ".tf.json"))}
-    yield from _without_called_modules(found, named)
+    yield from _without_called_modules(found)
 
 
 def _module_dir(item: Input) -> Path:
     return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
 
 
-def _without_called_modules(found: list[Input | ScanError | Skip],
-                            named: set[Path]) -> Iterator[Input | ScanError | Skip]:
-    """Drop walked Terraform directories that another module of the scan calls (`source = "./x"`):
-    they are scanned through their callers, with the inputs those give them, not twice."""
+def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[Input | ScanError | Skip]:
+    """Drop Terraform directories that another module of the scan calls (`source = "./x"`): they are
+    scanned through their callers, with the inputs those give them, not twice; also when named on the
+    command line beside their caller, however the path is spelled (alone, a module is scanned as given)."""
     modules: dict[Path, list[Path]] = {}
     for item in found:
         if isinstance(item, Input) and item.kind in ("terraform", "tf-json"):
@@ -101,7 +98,7 @@ def _without_called_modules(found: list[Input | ScanError | Skip],
         except ImportError:  # Terraform support not installed in this build
             pass
         else:
-            called = scanned_through_callers(modules) - named
+            called = scanned_through_callers(modules)
     for item in found:
         if not (isinstance(item, Input) and item.kind in ("terraform", "tf-json") and _module_dir(item) in called):
             yield item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,12 +105,14 @@ def test_a_module_directory_named_on_the_command_line_is_scanned_as_given(write:
     cdn = root / "modules" / "cdn"
     assert _pk101([cdn]) == [("cdn", "aws_cloudfront_distribution.cdn"),
                              ("inner", "module.inner.aws_cloudfront_distribution.cdn")]
-    # named beside its caller: scanned standalone as well as through the caller
-    both = _pk101([root, cdn])
-    assert ("cdn", "aws_cloudfront_distribution.cdn") in both
-    assert ("cdn", "module.cdn.aws_cloudfront_distribution.cdn") in both
-    assert ("inner", "module.cdn.module.inner.aws_cloudfront_distribution.cdn") in both
-    assert ("inner", "aws_cloudfront_distribution.cdn") not in both  # only walked, and called
+    through_caller = _pk101([root])
+    # named beside its caller, however spelled (relative, absolute, with ..): it adds nothing
+    relative = Path(os.path.relpath(cdn))
+    for spelling in (cdn, relative, root / "modules" / ".." / "modules" / "cdn", cdn / "main.tf"):
+        assert _pk101([root, spelling]) == through_caller, spelling
+        assert _pk101([spelling, Path(os.path.relpath(root))]) == through_caller, spelling
+    result = scan([root, relative], ScanOptions())
+    assert sum(result.distributions.values()) == 3  # not counted twice
 
 
 def test_modules_calling_each_other_in_a_cycle_are_still_scanned(write: Write) -> None:

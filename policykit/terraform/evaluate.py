@@ -46,9 +46,10 @@ def _reason(value: Any, fallback: str) -> str:
     return getattr(value, "reason", "") or fallback
 
 
-def _unknown_of(value: Any, fallback: str) -> Unknown:
-    """The Unknown standing for an operation over `value`: an Invalid stays invalid (try() skips it)."""
-    reason = _reason(value, fallback)
+def _unknown_of(value: Any, fallback: str, what: str = "") -> Unknown:
+    """The Unknown standing for an operation over `value`: an Invalid stays invalid (try() skips it);
+    `what` (the expression, as written) comes first in the reason."""
+    reason = what + (_reason(value, fallback) or "its value is not known")
     return Invalid(reason) if isinstance(value, Invalid) else Unknown(reason)
 
 
@@ -181,7 +182,7 @@ class _Evaluator:
         """`x[*].a`: a list of each item's `a`; a single object is a list of one; null is []."""
         base = self.run(node[1])
         if isinstance(base, (Unknown, Partial)):
-            return _unknown_of(base, f"the splat {node[3]} is over a value not known")
+            return _unknown_of(base, "", f"the splat {node[3]}: ")
         items = [] if base is None else base if isinstance(base, list) else [base]
         out = []
         for item in items:
@@ -197,7 +198,7 @@ class _Evaluator:
         if not isinstance(collection, (list, dict)):
             if collection is None:
                 return Invalid(f"{text}: iterates over null")
-            return _unknown_of(collection, f"{text}: iterates over a value that is not known")
+            return _unknown_of(collection, "", f"{text}: ")
         pairs = sorted(collection.items()) if isinstance(collection, dict) else list(enumerate(collection))
         items: list[Any] = []
         grouped: dict[str, Any] = {}

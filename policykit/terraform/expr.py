@@ -312,7 +312,17 @@ class _Parser:
         return ("for", key_name, value_name, collection, key, value, group, condition, _short(text))
 
     def text_of(self, start: int, end: int, separator: str) -> str:
-        return separator.join(f'"{v}"' if k == "string" else v for k, v in self.tokens[start:end])
+        """The tokens as they were written (near enough): for the reasons of what is not evaluated."""
+        out: list[str] = []
+        previous: tuple[str, str] | None = None
+        for kind, value in self.tokens[start:end]:
+            after_value = previous is not None and (previous[0] == "name" or previous[1] in ")]")
+            tight = kind == "op" and (value in (".", ",", ")", "]") or (value in ("(", "[") and after_value))
+            if out and separator and not tight and previous not in (("op", "."), ("op", "("), ("op", "[")):
+                out.append(separator)
+            out.append(f'"{value}"' if kind == "string" else value)
+            previous = (kind, value)
+        return "".join(out)
 
     def _name(self) -> str:
         kind, value = self.take()
