@@ -8,17 +8,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykit.errors import InputError
 from policykit.findings import Finding, PolicyInfo, ScanError, ScanResult, Severity
-from policykit.model.cloudfront import Model
-from policykit.policy import engine
-from policykit.policy.loader import load_policies
-from policykit.policy.model import Policy
 from policykit.printable import printable_data
 from policykit.probes.options import LiveOptions
 from policykit.source.detect import is_cfn_candidate
 from policykit.source.files import forget_streams, is_stream
+
+if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
+    from policykit.model.cloudfront import Model
+    from policykit.policy.model import Policy
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "venv", "__pycache__",
@@ -50,7 +51,7 @@ class Input:
     files: tuple[Path, ...] = ()
 
 
-Reader = Callable[[Input, ScanOptions], list[Model] | None]
+Reader = Callable[[Input, ScanOptions], "list[Model] | None"]
 
 
 def _read_cfn(item: Input, options: ScanOptions) -> list[Model] | None:
@@ -209,7 +210,10 @@ def _classify(files: list[Path], explicit: bool) -> Iterator[Input]:
 def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
          policies: list[Policy] | None = None) -> ScanResult:
     """Scan files and directories; bad inputs are recorded in `errors` and the rest still scanned."""
-    policies = load_policies(options.policy_dirs) if policies is None else policies
+    if policies is None:
+        from policykit.policy.loader import load_policies
+
+        policies = load_policies(options.policy_dirs)
     policies = [p for p in policies if _selected(p.id, options)]
     result = ScanResult(policies=[_override_info(p.info(), options) for p in policies],
                         live=options.live is not None)
@@ -271,6 +275,8 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result: ScanResult,
                live_deadline: float | None = None) -> None:
+    from policykit.policy import engine
+
     try:
         models = READERS[item.kind](item, options)
         if models is None and item.kind == "cfn" and (item.path.name.lower().endswith(".json")

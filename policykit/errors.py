@@ -14,6 +14,8 @@ class InputError(PolicykitError):
 
     def __init__(self, file: str, message: str, line: int = 0, column: int = 0) -> None:
         self.file = file
+        if "\n" in message or "\r" in message:  # one line, whatever a parser put in its message
+            message = " ".join(part.strip() for part in message.splitlines())
         self.message = message
         self.line = line
         self.column = column

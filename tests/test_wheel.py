@@ -56,3 +56,13 @@ def test_wheel_distribution_name_is_not_the_unrelated_policykit(wheel: zipfile.Z
     assert fields["Name"].lower().replace("_", "-") != "policykit"
     assert Path(wheel.filename or "").name.startswith("cloudfront_policykit-")
     assert any(n.startswith("policykit/") for n in wheel.namelist())  # the import package keeps its name
+
+
+def test_wheel_ships_the_catalog_compiled_from_its_yaml(wheel: zipfile.ZipFile) -> None:
+    import json
+
+    from policykit.policy.loader import COMPILED_CATALOG, compile_catalog
+
+    shipped = json.loads(wheel.read(f"policykit/policies/{COMPILED_CATALOG}"))
+    assert shipped == json.loads(json.dumps(compile_catalog(ROOT / "policies")))
+    assert [e["file"] for e in shipped["policies"]] == sorted(p.name for p in (ROOT / "policies").glob("*.yaml"))

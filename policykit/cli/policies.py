@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from policykit.errors import UsageError
-from policykit.policy.loader import load_policies
 
 app = typer.Typer(help="List and explain the policies.", no_args_is_help=True)
 
@@ -19,6 +18,8 @@ PolicyDirs = Annotated[list[Path] | None, typer.Option("--policies", help="Your 
 @app.command("list")
 def list_policies(policies: PolicyDirs = None) -> None:
     """One line per policy: id, severity, title."""
+    from policykit.policy.loader import load_policies
+
     for policy in load_policies(tuple(policies or ())):
         typer.echo(f"{policy.id}  {policy.severity.value:<7}  {policy.title}")
 
@@ -34,6 +35,7 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
         "--as", help="Snippets as CloudFormation YAML, CloudFormation JSON (converted with cfn-flip) "
         "or Terraform HCL.")] = Language.yaml) -> None:
     """A policy's explanation, the 502 it prevents, the fix, and bad/good snippets."""
+    from policykit.policy.loader import load_policies
     from policykit.snippets import example
 
     by_id = {p.id: p for p in load_policies(tuple(policies or ()))}

@@ -22,6 +22,10 @@ from policykit.source.nodes import path_mark
 from policykit.source.yaml_loader import load_yaml
 
 POLICY_SUFFIXES = (".yaml", ".yml")
+# The built-in catalog, parsed at wheel build time (hatch_build.py): reading 45 YAML files on every
+# run costs more than the rest of a small scan. A checkout has no such file and reads the YAML.
+COMPILED_CATALOG = "compiled.json"
+COMPILED_FORMAT = 1
 
 
 def builtin_dir() -> Path:
@@ -100,11 +104,43 @@ def build_policy(data: dict[str, Any], source: str) -> Policy:
     )
 
 
+def compile_catalog(directory: Path) -> dict[str, Any]:
+    """The policy files of `directory` as parsed data, in the form `load_policies` reads (JSON)."""
+    entries = []
+    for path in policy_files(directory):
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        entries.append({"file": path.name, "policy": data})
+    return {"format": COMPILED_FORMAT, "policies": entries}
+
+
+def _compiled_builtin(directory: Path) -> list[Policy] | None:
+    """The shipped catalog from its compiled form; None when there is none (a checkout) or it is of
+    another format version (then the YAML beside it is read)."""
+    compiled = directory / COMPILED_CATALOG
+    try:
+        catalog = json.loads(compiled.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise PolicyError(f"{compiled}: cannot read the compiled catalog: {exc}") from None
+    if not isinstance(catalog, dict) or catalog.get("format") != COMPILED_FORMAT:
+        return None
+    return [build_policy(entry["policy"], str(directory / entry["file"])) for entry in catalog["policies"]]
+
+
+def builtin_policies(validate: bool = False) -> list[Policy]:
+    """The built-in catalog: compiled when shipped so (and not asked to validate), else from its YAML."""
+    directory = builtin_dir()
+    compiled = None if validate else _compiled_builtin(directory)
+    if compiled is not None:
+        return compiled
+    return [read_policy_file(path, validate) for path in policy_files(directory)]
+
+
 def load_policies(extra_dirs: Iterable[Path] = (), validate_builtin: bool = False) -> list[Policy]:
     """The built-in catalog plus users' directories; a later policy with the same id replaces an earlier one."""
     by_id: dict[str, Policy] = {}
-    for path in policy_files(builtin_dir()):
-        policy = read_policy_file(path, validate_builtin)
+    for policy in builtin_policies(validate_builtin):
         by_id[policy.id] = policy
     for directory in extra_dirs:
         if not directory.is_dir():

@@ -1,0 +1,84 @@
+"""Start-up stays lean (issue 14): `--version` and `--help` import no scanning code, and the built-in catalog
+is read from its compiled form, which must say exactly what the YAML files say. Timings live in bench/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import POLICIES, ROOT
+
+from policykit.policy import loader
+from policykit.policy.model import Policy
+
+# Modules that only a scan needs: the model, facts, policy engine and catalog, the format readers, probes,
+# reporters, and the heavy third-party libraries behind them.
+SCANNING = ("policykit.model", "policykit.facts", "policykit.policy.engine", "policykit.policy.loader",
+            "policykit.cfn", "policykit.terraform", "policykit.probes.runner", "policykit.reporters.",
+            "jsonschema", "hcl2", "lark", "cryptography", "dns")
+
+
+def _imported(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "policykit", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("scan", "--help"), ("policies", "--help")])
+def test_version_and_help_import_no_scanning_code(args: tuple[str, ...]) -> None:
+    modules = _imported(*args)
+    assert "policykit.cli" in modules  # the measurement works
+    assert sorted(m for m in modules if m.startswith(SCANNING)) == []
+
+
+def _fields(policy: Policy) -> dict[str, Any]:
+    """A policy's data; its compiled conditions are closures, compared by what they were built from (raw)."""
+    return {name: getattr(policy, name) for name in policy.__dataclass_fields__ if name not in ("check",
+                                                                                                  "severity_when")}
+
+
+@pytest.fixture
+def compiled_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the catalog's YAML files with the compiled form beside them, as in the wheel."""
+    directory = tmp_path / "policies"
+    directory.mkdir()
+    for path in loader.policy_files(POLICIES):
+        shutil.copy(path, directory / path.name)
+    catalog = loader.compile_catalog(directory)
+    (directory / loader.COMPILED_CATALOG).write_text(json.dumps(catalog), encoding="utf-8")
+    monkeypatch.setattr(loader, "builtin_dir", lambda: directory)
+    return directory
+
+
+def test_the_compiled_catalog_equals_the_yaml(compiled_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from_yaml = loader.builtin_policies(validate=True)  # reads (and validates) every YAML file
+
+    def no_yaml(*args: object) -> object:
+        raise AssertionError("the compiled catalog was not used")
+
+    monkeypatch.setattr(loader, "load_yaml", no_yaml)
+    compiled = loader.builtin_policies()
+    assert [_fields(p) for p in compiled] == [_fields(p) for p in from_yaml]
+    assert len(compiled) == len(loader.policy_files(POLICIES)) >= 40
+
+
+def test_the_compiled_catalog_behaves_as_the_yaml(compiled_catalog: Path) -> None:
+    """Same findings from both forms on the shipped examples (the conditions compile the same)."""
+    from policykit import api
+
+    examples = [ROOT / "examples"]
+    compiled = api.scan(examples, policies=loader.load_policies())
+    from_yaml = api.scan(examples, policies=loader.load_policies(validate_builtin=True))
+    assert compiled.findings == from_yaml.findings
+    assert compiled.findings
+
+
+def test_a_compiled_catalog_of_another_format_falls_back_to_the_yaml(compiled_catalog: Path) -> None:
+    (compiled_catalog / loader.COMPILED_CATALOG).write_text('{"format": 999, "policies": []}', encoding="utf-8")
+    assert len(loader.builtin_policies()) == len(loader.policy_files(POLICIES))
