@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +29,16 @@ COMPILED_FORMAT = 1
 
 def builtin_dir() -> Path:
     """The shipped catalog: package data in a wheel, the repository's `policies/` in a checkout."""
-    packaged = resources.files("policykit").joinpath("policies")
+    package = Path(__file__).resolve().parent.parent  # not importlib.resources: ~5 ms of imports per run
+    packaged = package / "policies"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent.parent / "policies"
+        return packaged
+    return package.parent / "policies"
 
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("policykit.policy").joinpath("schema.json").read_text("utf-8"))  # type: ignore[no-any-return]
+    return json.loads((Path(__file__).resolve().parent / "schema.json").read_text("utf-8"))  # type: ignore[no-any-return]
 
 
 def policy_files(directory: Path) -> list[Path]:
