@@ -1,0 +1,100 @@
+"""Linear-cost benchmark (issue 14, point 3): policykit's time grows with the input, not faster.
+
+Targets (on the 2-core CI machine):
+  - time(800 distributions) <= 4.4 x time(200 distributions)  (linear is 4)
+  - 1,600 and 5,000 distributions scan (exit 0/1: no false bound refuses them)
+  - time(2,000 origins + 2,000 behaviors) <= 6 x time(400 + 400)  (linear is 5)
+  - peak RSS under 100 MB at 800 distributions
+
+Run from the repository root:
+
+    python bench/linear.py                  # 3 runs each, the median; exit 1 when a target is missed
+    python bench/linear.py --runs 5 --json linear.json
+
+Times are whole `policykit scan` runs in a fresh interpreter; start-up (~0.1 s) is subtracted with a
+scan of an empty template, so the ratios compare the work that grows with the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import cfn_distributions, cfn_origins_behaviors
+from measure import Run, median, run
+
+TIME_BOUND_S = 600.0
+
+
+def scan_command(python: str, path: Path) -> list[str]:
+    return [python, "-m", "policykit", "scan", "--no-config", "--format", "json", str(path)]
+
+
+def measure(python: str, path: Path, runs: int) -> tuple[float, float, list[Run]]:
+    samples = [run(scan_command(python, path), TIME_BOUND_S, cwd=str(path.parent)) for _ in range(runs)]
+    return median([s.seconds for s in samples]), max(s.peak_rss_mb for s in samples), samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--python", default=sys.executable, help="interpreter to run policykit with")
+    parser.add_argument("--json", type=Path, help="also write the measurements here")
+    args = parser.parse_args()
+
+    inputs = {
+        "empty": "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+        **{f"{n} distributions": cfn_distributions(n) for n in (200, 800, 1600, 5000)},
+        "400 origins + 400 behaviors": cfn_origins_behaviors(400, 400),
+        "2000 origins + 2000 behaviors": cfn_origins_behaviors(2000, 2000),
+    }
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="policykit-linear-") as tmp:
+        for name, text in inputs.items():
+            path = Path(tmp) / (name.replace(" ", "-").replace("+", "and") + ".yaml")
+            path.write_text(text, encoding="utf-8")
+            runs = 1 if name.startswith("5000") else args.runs
+            seconds, rss, samples = measure(args.python, path, runs)
+            codes = sorted({s.code for s in samples})
+            results[name] = {"seconds": seconds, "peak_rss_mb": rss, "exit_codes": codes,
+                             "bytes": len(text.encode()), "stderr": samples[-1].stderr_tail}
+            print(f"{name:32} {seconds:8.2f} s  {rss:7.1f} MB  exit {codes}", flush=True)
+
+    seconds_of = {name: float(str(r["seconds"])) for name, r in results.items()}
+    base = seconds_of["empty"]
+
+    def work(name: str) -> float:
+        return max(seconds_of[name] - base, 1e-3)
+
+    targets = [
+        ("time(800) / time(200) <= 4.4", work("800 distributions") / work("200 distributions"), 4.4),
+        ("time(2000+2000) / time(400+400) <= 6", work("2000 origins + 2000 behaviors")
+         / work("400 origins + 400 behaviors"), 6.0),
+        ("peak RSS at 800 distributions < 100 MB", float(str(results["800 distributions"]["peak_rss_mb"])), 100.0),
+    ]
+    ok = True
+    print()
+    for label, value, limit in targets:
+        verdict = "ok" if value <= limit else "MISSED"
+        ok = ok and value <= limit
+        print(f"{label:44} {value:8.2f}  {verdict}")
+    for name in ("1600 distributions", "5000 distributions"):
+        codes = results[name]["exit_codes"]
+        scanned = codes in ([0], [1], [0, 1])
+        ok = ok and scanned
+        verdict = "ok" if scanned else f"MISSED: {results[name]['stderr']}"
+        print(f"{name + ' scan (exit 0/1)':44} {codes!s:>8}  {verdict}")
+    if args.json:
+        args.json.write_text(json.dumps({"results": results, "targets": [
+            {"target": label, "value": value, "limit": limit} for label, value, limit in targets]}, indent=2),
+            encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
