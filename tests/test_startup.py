@@ -30,7 +30,8 @@ def _imported(*args: str) -> set[str]:
     return {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
 
 
-@pytest.mark.parametrize("args", [("--version",), ("--help",), ("scan", "--help"), ("policies", "--help")])
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("scan", "--help"), ("policies", "--help"),
+                                  ("probe", "--help")])
 def test_version_and_help_import_no_scanning_code(args: tuple[str, ...]) -> None:
     modules = _imported(*args)
     assert "policykit.cli" in modules  # the measurement works

@@ -10,7 +10,6 @@ import typer
 
 from policykit.cli.scan import Format, Threshold, exit_on_outcome, load_config, parse_outputs, write_report
 from policykit.errors import UsageError
-from policykit.facts.wire_names import shown
 from policykit.probes import options as live_options
 
 
@@ -57,6 +56,7 @@ def probe(
         "--expiry-warning-days", help="Warn when the certificate expires this soon.")] = 30,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
+    from policykit.facts.wire_names import shown  # scanning code: imported when a probe runs, not for --help
     from policykit.policy.loader import load_policies
     from policykit.probes.direct import Target, check, parse_target
     from policykit.probes.direct import probe as run_probe
