@@ -9,6 +9,16 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Fuzz tests (tests/test_fuzz.py): a fixed seed and a small budget in the normal suite, so it stays fast and
+# repeatable; `--hypothesis-profile=long` for a deep run (see the README).
+_FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=_FUZZ_CHECKS, print_blob=True)
+settings.register_profile("long", max_examples=20_000, derandomize=False, database=None, deadline=None,
+                          suppress_health_check=_FUZZ_CHECKS, print_blob=True)
+settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
