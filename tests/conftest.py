@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 _FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,
                           suppress_health_check=_FUZZ_CHECKS, print_blob=True)
-settings.register_profile("long", max_examples=20_000, derandomize=False, database=None, deadline=None,
+settings.register_profile("long", max_examples=2_500, derandomize=False, database=None, deadline=None,
                           suppress_health_check=_FUZZ_CHECKS, print_blob=True)
 settings.load_profile("default")
 

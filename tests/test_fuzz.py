@@ -43,6 +43,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 TIME_BOUND_S = 20  # per example, generous for a loaded 2-core machine; a small input scans in milliseconds
 MEMORY_BOUND = 768 * 1024 * 1024  # address space an example may add to the test process
+LOG = os.environ.get("POLICYKIT_FUZZ_LOG", "")
 CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
@@ -148,6 +149,9 @@ def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
                 path.write_text(content, encoding="utf-8", errors="surrogatepass")
         scanned = root / target if target else root
         code, out, err = _bounded(["scan", "--no-config", "--format", "json", str(scanned)])
+        if LOG:  # a long run's tally: one line per example (POLICYKIT_FUZZ_LOG=FILE)
+            with open(LOG, "a", encoding="utf-8") as tally:
+                tally.write(f"{os.environ.get('PYTEST_CURRENT_TEST', '?').split(' ')[0]} exit {code}\n")
         assert code in (0, 1, 2), f"exit {code}: {err.strip()}"
         assert "Traceback" not in err, err
         document: dict[str, Any] = json.loads(out)
