@@ -5,7 +5,7 @@ from __future__ import annotations
 from policykit.data import load
 from policykit.facts.cache import once
 from policykit.facts.indexes import targets_by_id
-from policykit.model.cloudfront import CacheBehavior, Origin, OriginGroup
+from policykit.model.cloudfront import CacheBehavior, Distribution, Origin, OriginGroup
 from policykit.model.related import HeadersConfig, RequestPolicy
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import Text, Unknown
@@ -101,7 +101,19 @@ def target_ids(behavior: CacheBehavior) -> list[Text | None]:
     dist = behavior.distribution
     if dist is None:
         return []
+    return _target_ids(dist)
+
+
+@once
+def _target_ids(dist: Distribution) -> list[Text | None]:
     return [o.id for o in dist.origins] + [g.id for g in dist.origin_groups]
+
+
+@once
+def _known_target_ids(dist: Distribution) -> tuple[frozenset[str], bool]:
+    """The known ids, and whether some id is not known: once per distribution (a set, not a list scan)."""
+    ids = _target_ids(dist)
+    return frozenset(i for i in ids if isinstance(i, str)), any(not isinstance(i, str) for i in ids)
 
 
 def target_exists(behavior: CacheBehavior) -> Truth:
@@ -111,11 +123,11 @@ def target_exists(behavior: CacheBehavior) -> Truth:
         return Unknown("TargetOriginId is not set")
     if not isinstance(wanted, str):
         return Unknown(getattr(wanted, "reason", "TargetOriginId is not known"))
-    ids = target_ids(behavior)
-    if wanted in ids:
-        return True
-    if any(not isinstance(i, str) for i in ids):
-        return Unknown("an origin id is not known")
     dist = behavior.distribution
+    known, some_unknown = _known_target_ids(dist) if dist is not None else (frozenset(), False)
+    if wanted in known:
+        return True
+    if some_unknown:
+        return Unknown("an origin id is not known")
     more = (dist.origins.more or dist.origin_groups.more) if dist is not None else None
     return more if more is not None else False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from policykit.model.cloudfront import CustomHeader, Origin, OriginGroup
+from policykit.facts.cache import once
+from policykit.facts.indexes import origins_by_id
+from policykit.model.cloudfront import CustomHeader, Distribution, Origin, OriginGroup
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import MaybeMore, Partial, Unknown
 
@@ -94,13 +96,25 @@ def duplicate_id(origin: Origin) -> Truth:
     dist = origin.distribution
     if dist is None:
         return False
-    earlier = dist.origins[:dist.origins.index(origin)]
-    if not earlier:
+    positions, first_unknown = _id_positions(dist)
+    position = positions.get(id(origin), 0)
+    if position == 0:
         return False
     if not isinstance(origin.id, str):
         return Unknown(getattr(origin.id, "reason", "the origin Id is not known"))
-    return any_true((o.id == origin.id if isinstance(o.id, str) else Unknown("an origin Id is not known")
-                     for o in earlier), more=dist.origins.more)
+    if origins_by_id(dist)[origin.id][0] is not origin:
+        return True
+    unknown = first_unknown is not None and first_unknown < position
+    return any_true([Unknown("an origin Id is not known")] if unknown else [], more=dist.origins.more)
+
+
+@once
+def _id_positions(dist: Distribution) -> tuple[dict[int, int], int | None]:
+    """Each origin's position (by `id()`), and the first position whose Id is not known: built once,
+    so duplicate_id is not a scan of the earlier origins for every origin."""
+    positions = {id(o): i for i, o in enumerate(dist.origins)}
+    first_unknown = next((i for i, o in enumerate(dist.origins) if not isinstance(o.id, str)), None)
+    return positions, first_unknown
 
 
 def header_refused(header: CustomHeader) -> Truth:

@@ -7,7 +7,7 @@ from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
 from policykit.facts.hostnames import endpoint_kind as classify
 from policykit.facts.indexes import behaviors_by_origin
-from policykit.model.cloudfront import CacheBehavior, Origin
+from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.model.truth import Truth, any_true
 from policykit.model.values import MaybeMore, Text, Unknown
 
@@ -48,12 +48,17 @@ def behaviors(origin: Origin) -> MaybeMore[CacheBehavior]:
 def forwards_host(origin: Origin) -> Truth:
     """Does any behavior reaching this origin forward the viewer's Host header?"""
     dist = origin.distribution
-    unknown_targets = [
-        Unknown("a TargetOriginId is not known")
-        for b in (dist.behaviors if dist else []) if not isinstance(b.target_origin_id, str)
-    ]
+    unknown_targets = _unknown_targets(dist) if dist is not None else []
     reaching = behaviors(origin)
     return any_true([*(behavior_facts.forwards_host(b) for b in reaching), *unknown_targets], more=reaching.more)
+
+
+@once
+def _unknown_targets(dist: Distribution) -> list[Unknown]:
+    """One Unknown when some behavior's TargetOriginId is not known (it may reach any origin): once per
+    distribution, not a scan of every behavior for every origin."""
+    unknown = any(not isinstance(b.target_origin_id, str) for b in dist.behaviors)
+    return [Unknown("a TargetOriginId is not known")] if unknown else []
 
 
 def validated_names(origin: Origin) -> list[Text | None]:
