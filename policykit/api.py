@@ -33,6 +33,7 @@ class ScanOptions:
     tf_var_files: tuple[Path, ...] = ()
     policy_dirs: tuple[Path, ...] = ()
     live: LiveOptions | None = None  # scan --live: probe the declared origins (policykit/probes)
+    edge: bool = False  # scan --edge: run the code behind Lambda@Edge / CloudFront Functions associations
     # From the command line or .policykit.yaml (policykit/config.py):
     enabled: frozenset[str] = frozenset()  # empty: every policy
     disabled: frozenset[str] = frozenset()
@@ -299,6 +300,10 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], result
             report = probe_model(model, options.live, live_deadline)
             model.notes.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
             result.observed.extend(report.observed)
+        if options.edge:
+            from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
+
+            run_edge(model)
         findings, failures = engine.run(policies, model)
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]

@@ -12,8 +12,10 @@ from policykit.cfn.template import Template
 from policykit.model.base import ModelObject
 from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution, Model, Problem
+from policykit.model.function_code import cfn_lambda_code
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader, Scalar
+from policykit.model.related import LambdaFunction
 from policykit.model.related_build import Declared, build_all
 from policykit.scenarios import scenario_bound_note
 
@@ -76,7 +78,12 @@ def related_objects(resolver: Resolver, problems: list[Problem]) -> dict[str, Mo
         if isinstance(props, dict):
             declared.append(Declared(logical_id, rtype, props, read, read.loc(template.resources, logical_id)))
     objects: dict[str, ModelObject] = {}
-    build_all(CFN, declared, objects)
+    for obj in build_all(CFN, declared, objects):
+        resource = template.resources.get(obj.resource)
+        if isinstance(obj, LambdaFunction) and isinstance(resource, dict) and resource.get("Metadata"):
+            # CDK: the function's code is the asset beside the template in cdk.out
+            props = next(d.body for d in declared if d.address == obj.resource)
+            obj.code = cfn_lambda_code(props, resource.get("Metadata"), template.file)
     return objects
 
 

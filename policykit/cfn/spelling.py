@@ -13,7 +13,8 @@ from policykit.model.spelling import Spelling
 from policykit.model.values import MaybeMore, Partial, Unknown
 
 _LAMBDA = Related("lambda_function", keys={
-    "runtime": "Runtime", "memory_size": "MemorySize", "timeout": "Timeout", "architectures": "Architectures",
+    "runtime": "Runtime", "handler": "Handler", "code": "cloudformation",
+    "memory_size": "MemorySize", "timeout": "Timeout", "architectures": "Architectures",
     "package_type": "PackageType", "has_environment": "Environment", "variables": "Variables",
     "has_vpc_config": "VpcConfig", "has_layers": "Layers", "has_dead_letter_config": "DeadLetterConfig",
     "ephemeral_storage": "EphemeralStorage", "storage_size": "Size"},

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from policykit import __version__
-from policykit.cli import policies, probe, scan
+from policykit.cli import edge, policies, probe, scan
 from policykit.errors import PolicykitError
 from policykit.printable import printable
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.command("scan", no_args_is_help=True)(scan.scan)
 app.command("probe", no_args_is_help=True)(probe.probe)
 app.add_typer(policies.app, name="policies")
+app.add_typer(edge.app, name="edge")
 
 
 def _version(value: bool) -> None:

@@ -77,6 +77,10 @@ def scan(
         "--show-unknown", help="List the checks that the template leaves undecidable.")] = False,
     live: Annotated[bool, typer.Option(
         "--live", help="Also probe each declared origin over the network as CloudFront would.")] = False,
+    edge: Annotated[bool, typer.Option(
+        "--edge", help="Also run the code of each Lambda@Edge / CloudFront Functions association on a "
+        "generated event and check what it returns. This executes that code: use it only on code you trust.")]
+        = False,
     nameserver: Annotated[list[str] | None, typer.Option(
         "--nameserver", help="With --live: resolve with this DNS server, HOST[:PORT] (repeatable).")] = None,
     allow_private: Annotated[bool | None, typer.Option(
@@ -145,7 +149,7 @@ def scan(
                                 flags["concurrency"], flags["expiry_warning_days"], progress=True,
                                 origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
-        file_options=settings.file_options,
+        file_options=settings.file_options, edge=edge,
     )
     options = with_live_config(options, settings, frozenset(given))
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"

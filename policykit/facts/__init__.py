@@ -6,7 +6,8 @@ or `Unknown(reason)`; never an error over something it cannot know.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from policykit.facts import (
@@ -28,7 +29,32 @@ from policykit.facts.cache import once
 
 Fact = Callable[[Any], Any]
 
-FACTS: dict[str, dict[str, Fact]] = {
+
+
+class Deferred(Mapping[str, Fact]):
+    """A kind's facts imported on first use: the edge facts load only when edge objects exist."""
+
+    def __init__(self, module: str, kind: str) -> None:
+        self.module, self.kind = module, kind
+        self._loaded: dict[str, Fact] | None = None
+
+    def _table(self) -> Mapping[str, Fact]:
+        if self._loaded is None:  # computed once per object, like every other fact
+            table = importlib.import_module(self.module).FACTS[self.kind]
+            self._loaded = {name: once(fn) for name, fn in table.items()}
+        return self._loaded
+
+    def __getitem__(self, name: str) -> Fact:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+FACTS: dict[str, Mapping[str, Fact]] = {
     "origin": {
         "endpoint_kind": origins.endpoint_kind,
         "aws_generated_host": origins.aws_generated_host,
@@ -129,6 +155,9 @@ FACTS["live_origin"] = live.LIVE_ORIGIN_FACTS
 FACTS["live_name"] = live.LIVE_NAME_FACTS
 # every fact is computed once per object, however many policies read it
 FACTS = {kind: {name: once(fn) for name, fn in table.items()} for kind, table in FACTS.items()}
+# objects only `scan --edge` and `policykit edge` create (policykit/edge)
+for _kind in ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"):
+    FACTS[_kind] = Deferred("policykit.edge.facts", _kind)
 
 
 def describe() -> dict[str, dict[str, str]]:

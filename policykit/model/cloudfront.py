@@ -174,6 +174,8 @@ class Distribution(ModelObject):
     live_origins: list[LiveOrigin] = field(default_factory=list)
     # objects derived for the policies (origin names, settings...), by kind: built once (policy.engine.objects)
     derived: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    # function runs of `scan --edge` (policykit.edge.model.EdgeRun); empty otherwise
+    edge_runs: list[Any] = field(default_factory=list)
 
     @property
     def behaviors(self) -> MaybeMore[CacheBehavior]:

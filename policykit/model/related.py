@@ -60,10 +60,24 @@ class LoadBalancer(ModelObject):
     listeners: list[Listener] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FunctionCode:
+    """Where a function's code is, as the template or module says it (what `scan --edge` runs)."""
+
+    kind: str  # inline | path | s3 | image | unknown
+    inline: str | None = None  # Code.ZipFile, InlineCode, FunctionCode, source_content
+    path: str | None = None  # CodeUri, aws:asset:path, filename, source_dir/source_file, relative to `base`
+    base: str = ""  # the directory `path` is relative to
+    reason: str = ""  # why it is not local (S3, an image, a value only known at deployment)
+    ref: str = ""  # Terraform: the data.archive_file it comes from, until linked
+
+
 @dataclass(eq=False)
 class LambdaFunction(ModelObject):
     kind = "lambda_function"
     runtime: Text | None = None
+    handler: Text | None = None
+    code: FunctionCode | None = None
     memory_size: Number | None = None
     timeout: Number | None = None
     architectures: list[Scalar] = field(default_factory=list)

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from policykit.location import Location
 from policykit.model.base import ModelObject
+from policykit.model.function_code import cfn_lambda_code, terraform_lambda_code
 from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
+    FunctionCode,
     HeadersConfig,
     LambdaFunction,
     Listener,
@@ -233,7 +235,8 @@ def _lambda_function(fmt: Format, k: Table, read: Reader, body: Mapping) -> Lamb
     storage = fmt.block(read, body, k["ephemeral_storage"])
     architectures = _strings(read, body, k["architectures"])
     return LambdaFunction(
-        runtime=read.text(body, k["runtime"]), memory_size=read.integer(body, k["memory_size"], 128),
+        runtime=read.text(body, k["runtime"]), handler=read.text(body, k["handler"]),
+        code=LAMBDA_CODE[k["code"]](body, read.file), memory_size=read.integer(body, k["memory_size"], 128),
         timeout=read.integer(body, k["timeout"], 3), architectures=architectures or ["x86_64"],
         package_type=read.text(body, k["package_type"], "Zip"),
         has_environment=_set(fmt, read, body, k["has_environment"], k["variables"]),
@@ -241,6 +244,13 @@ def _lambda_function(fmt: Format, k: Table, read: Reader, body: Mapping) -> Lamb
         has_layers=_set(fmt, read, body, k["has_layers"]),
         has_dead_letter_config=_set(fmt, read, body, k["has_dead_letter_config"]),
         ephemeral_storage=read.integer(storage, k["storage_size"], 512) if isinstance(storage, dict) else 512)
+
+
+# Where a function's code is (for `scan --edge`), read the way each format writes it
+LAMBDA_CODE: dict[str, Callable[[Mapping, str], FunctionCode]] = {
+    "cloudformation": lambda body, file: cfn_lambda_code(body, None, file),
+    "terraform": terraform_lambda_code,
+}
 
 
 def _path(fmt: Format, read: Reader, node: object, path: str) -> Mapping | Unknown | None:

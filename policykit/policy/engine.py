@@ -40,6 +40,15 @@ OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
     "origin_setting": lambda d: origin_settings(d),
     "function_setting": lambda d: function_settings(d),
 }
+# Function results (policykit/edge/model.py): only `scan --edge` and `policykit edge` create them.
+EDGE_KINDS = ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem")
+
+
+def _edge_objects(kind: str) -> Callable[[Distribution], Iterable[Any]]:
+    return lambda d: [o for run in d.edge_runs for o in run.objects(kind)]
+
+
+OBJECTS.update({kind: _edge_objects(kind) for kind in EDGE_KINDS})
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 

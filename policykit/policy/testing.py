@@ -60,8 +60,17 @@ def fixtures_of(policy: Policy) -> list[Fixture]:
         directory = tests / outcome
         if directory.is_dir():
             found.extend(Fixture(policy.id, outcome, entry) for entry in sorted(directory.iterdir())
-                         if not entry.name.startswith("."))
+                         if not entry.name.startswith(".") and _is_fixture(policy, entry))
     return found
+
+
+# Policies over function results: their fixtures are `NAME.edge.yaml` sidecars (policykit/edge/fixtures.py)
+EDGE_KINDS = frozenset({"edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"})
+EDGE_SIDECAR = ".edge.yaml"
+
+
+def _is_fixture(policy: Policy, entry: Path) -> bool:
+    return entry.name.endswith(EDGE_SIDECAR) if policy.applies_to in EDGE_KINDS else True
 
 
 def policies_in(directory: Path) -> list[Policy]:
@@ -97,6 +106,12 @@ def expected_markers(fixture: Path) -> set[tuple[str, int, str]]:
 
 def check_fixture(fixture: Fixture, policies: list[Policy]) -> FixtureResult:
     from policykit import api
+
+    if fixture.path.name.endswith(EDGE_SIDECAR):
+        from policykit.edge.fixtures import run_fixture
+
+        reason = run_fixture(fixture.path, fixture.policy_id, fixture.outcome, policies)
+        return FixtureResult(fixture, not reason, reason)
 
     result = api.scan([fixture.path], api.ScanOptions(), policies=policies)
     problem = _unusable(result, fixture)

@@ -11,6 +11,7 @@ from policykit.errors import InputError
 from policykit.findings import Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model, Problem
+from policykit.model.function_code import terraform_archive
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related import Certificate, LambdaFunction
@@ -143,6 +144,23 @@ def _add_related(objects: dict[str, Any], scope: Scope, problems: list[Problem])
     for obj in build_all(TERRAFORM, declared, objects):
         if isinstance(obj, (LambdaFunction, Certificate)):
             obj.region = _provider_region(module, scope, regions[obj.resource])
+    _link_archives(objects, scope)
+
+
+def _link_archives(objects: dict[str, Any], scope: Scope) -> None:
+    """A function whose `filename` is a data.archive_file's output: its code is what the archive zips."""
+    module = scope.module
+    archives = {f"{module.prefix}data.{address}": source for address, source in module.data.items()
+                if source.type == "archive_file"}
+    if not archives:
+        return
+    for obj in objects.values():
+        code = getattr(obj, "code", None)
+        if isinstance(obj, LambdaFunction) and code is not None and code.ref in archives:
+            source = archives[code.ref]
+            body = scope.resolve_at(source.file, source.body)
+            if isinstance(body, dict):
+                obj.code = terraform_archive(body, source.file)
 
 
 def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:

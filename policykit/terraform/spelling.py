@@ -45,7 +45,8 @@ RELATED: dict[str, Related] = {
         "group_id": "security_group_id", "protocol": "ip_protocol", "from_port": "from_port", "to_port": "to_port",
         "cidrs": "cidr_ipv4,cidr_ipv6", "prefix": "prefix_list_id", "group": "referenced_security_group_id"}),
     "aws_lambda_function": Related("lambda_function", keys={
-        "runtime": "runtime", "memory_size": "memory_size", "timeout": "timeout", "architectures": "architectures",
+        "runtime": "runtime", "handler": "handler", "code": "terraform",
+        "memory_size": "memory_size", "timeout": "timeout", "architectures": "architectures",
         "package_type": "package_type", "has_environment": "environment", "variables": "variables",
         "has_vpc_config": "vpc_config", "has_layers": "layers", "has_dead_letter_config": "dead_letter_config",
         "ephemeral_storage": "ephemeral_storage", "storage_size": "size"},

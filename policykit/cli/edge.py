@@ -1,0 +1,169 @@
+"""`policykit edge validate|run`: what a Lambda@Edge function or CloudFront Function returns, checked
+against CloudFront's rules (PK7xx) before viewers get 502."""
+
+from __future__ import annotations
+
+import enum
+import io
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from policykit.errors import UsageError
+from policykit.findings import ScanResult, Severity
+
+if TYPE_CHECKING:
+    from policykit.edge.model import EdgeRun
+
+app = typer.Typer(help="Check what edge functions return (Lambda@Edge, CloudFront Functions).", no_args_is_help=True)
+
+
+class Event(str, enum.Enum):
+    viewer_request = "viewer-request"
+    origin_request = "origin-request"
+    origin_response = "origin-response"
+    viewer_response = "viewer-response"
+
+
+class Runtime(str, enum.Enum):
+    auto = "auto"
+    python = "python"
+    nodejs = "nodejs"
+    cloudfront_js = "cloudfront-js"
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class Threshold(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+EventOption = Annotated[Event, typer.Option("--event", "-e", help="The event the function ran for.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[list[str] | None, typer.Option(
+    "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")]
+ThresholdOption = Annotated[Threshold, typer.Option(
+    "--severity-threshold", help="Exit 1 when a finding at or above this severity exists.")]
+RequestOption = Annotated[str | None, typer.Option(
+    "--request", help="JSON file (or -) of what the function received: the whole event, or the request "
+    "(response, for response events).")]
+
+
+@app.command("validate", no_args_is_help=True)
+def validate(
+    file: Annotated[str, typer.Argument(help="JSON file of what the function returned, or - for stdin.")],
+    event: EventOption,
+    request: RequestOption = None,
+    runtime: Annotated[Runtime, typer.Option(
+        "--runtime", help="cloudfront-js: a CloudFront Function's result; otherwise Lambda@Edge.")] = Runtime.auto,
+    format: FormatOption = Format.text,
+    output: OutputOption = None,
+    severity_threshold: ThresholdOption = Threshold.error,
+) -> None:
+    """Validate a function's result for EVENT: structure (JSON Schema), status, headers, body, uri, origin."""
+    from policykit.edge.check import check_event, validate_file
+    from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
+
+    platform = CLOUDFRONT_FUNCTIONS if runtime is Runtime.cloudfront_js else LAMBDA_EDGE
+    run = validate_file(file, check_event(event.value, platform), request, platform)
+    _report([run], [run.function], format, output, severity_threshold)
+
+
+@app.command("run", no_args_is_help=True)
+def run(
+    handler: Annotated[str, typer.Argument(
+        help="path/file.py:function, file.js:handler, file.mjs:handler, or a directory with index.js.")],
+    event: EventOption,
+    runtime: Annotated[Runtime, typer.Option(
+        "--runtime", help="auto (from the file), python, nodejs, or cloudfront-js for a CloudFront Function.")]
+        = Runtime.auto,
+    uri: Annotated[str, typer.Option("--uri", help="Request URI.")] = "/",
+    method: Annotated[str, typer.Option("--method", help="Request method.")] = "GET",
+    header: Annotated[list[str] | None, typer.Option(
+        "--header", "-H", help="Request header 'Name: value' (repeatable).")] = None,
+    querystring: Annotated[str, typer.Option("--querystring", help="Query string, without '?'.")] = "",
+    body: Annotated[str | None, typer.Option("--body", help="Request body (as IncludeBody passes it).")] = None,
+    request: RequestOption = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", help="Seconds [default: Lambda's 3 s; never above the event's quota, 5 s viewer / 30 s origin].",
+        show_default=False)] = None,
+    format: FormatOption = Format.text,
+    output: OutputOption = None,
+    severity_threshold: ThresholdOption = Threshold.error,
+) -> None:
+    """Run HANDLER on a generated CloudFront event and validate what it returns.
+
+    This executes the handler's code on this machine (in a child process with a minimal
+    environment and a timeout): use it only on code you trust. Not covered for CloudFront
+    Functions: the JavaScript runtime's language restrictions and its compute-utilization limit
+    (the code runs in Node.js), and the rules specific to their headers beyond those shared with
+    Lambda@Edge.
+    """
+    from policykit.edge.check import check_event, read_json_file
+    from policykit.edge.events import RequestShape
+    from policykit.edge.rules import timeout_for
+    from policykit.edge.run import build_event, platform_of, run_handler
+    from policykit.edge.runner import parse_handler
+
+    wanted = None if runtime is Runtime.auto else runtime.value
+    found = parse_handler(handler, wanted)
+    if wanted in ("python", "nodejs") and found.runtime != wanted:
+        raise UsageError(f"{handler}: --runtime {wanted} does not match the file's language ({found.runtime})")
+    event_type = check_event(event.value, platform_of(found))
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
+    limit = timeout_for(event_type, timeout)
+    given = None
+    if request is not None:
+        _, value = read_json_file(request, "request (--request)")
+        if not isinstance(value, dict):
+            raise UsageError(f"{request}: the request (--request) is not a JSON object")
+        given = value
+    shape = RequestShape(uri=uri, method=method.upper(), querystring=querystring,
+                         headers=tuple(_header(h) for h in header or ()), body=body)
+    edge_run = run_handler(found, event_type, build_event(found, event_type, shape, given), limit,
+                           f"handler {handler}")
+    _report([edge_run], [str(found.file)], format, output, severity_threshold)
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise UsageError(f"--header {text!r}: write 'Name: value'")
+    return name.strip(), value.strip()
+
+
+def _report(runs: list[EdgeRun], files: list[str], format: Format, output: list[str] | None,
+            threshold: Threshold) -> None:
+    from policykit.cli.scan import parse_outputs
+    from policykit.edge.check import edge_policies, judge
+    from policykit.policy.loader import load_policies
+    from policykit.reporters import ReportOptions, get, write_atomic
+
+    policies = edge_policies(load_policies())
+    result = ScanResult(findings=judge(runs, policies), files=files, policies=[p.info() for p in policies])
+    for name, target in parse_outputs(output, format.value):
+        report = get(name)
+        if target == "-":
+            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            report(result, sys.stdout, ReportOptions(color=color, show_unknown=True))
+        else:
+            buffer = io.StringIO()
+            report(result, buffer, ReportOptions(show_unknown=True))
+            try:
+                write_atomic(Path(target), buffer.getvalue())
+            except OSError as exc:
+                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if result.worst_at_least(Severity(threshold.value)):
+        raise typer.Exit(1)

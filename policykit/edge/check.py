@@ -1,0 +1,75 @@
+"""Judge function runs with the PK7xx policies, through the same engine as templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from policykit.edge.build import build_result, received_object
+from policykit.edge.model import LAMBDA_EDGE, EdgeRun
+from policykit.edge.paths import in_file
+from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
+from policykit.errors import InputError, UsageError
+from policykit.findings import Finding
+from policykit.model.cloudfront import Distribution
+from policykit.policy import engine
+from policykit.policy.engine import EDGE_KINDS
+from policykit.policy.model import Policy
+from policykit.source.json_loader import load_json
+
+MAX_INPUT_BYTES = 8 * 1024 * 1024  # a result or event file larger than this is not a function's
+
+
+def edge_policies(policies: list[Policy]) -> list[Policy]:
+    return [p for p in policies if p.applies_to in EDGE_KINDS]
+
+
+def judge(runs: list[EdgeRun], policies: list[Policy]) -> list[Finding]:
+    """Findings of the edge policies over runs that belong to no template (edge validate / edge run)."""
+    holder = Distribution(edge_runs=list(runs))
+    findings: list[Finding] = []
+    for policy in edge_policies(policies):
+        findings.extend(engine.evaluate(policy, holder))
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def check_event(event: str, platform: str = LAMBDA_EDGE) -> str:
+    allowed = CLOUDFRONT_FUNCTION_EVENTS if platform != LAMBDA_EDGE else EVENTS
+    if event not in allowed:
+        kind = "CloudFront Functions" if platform != LAMBDA_EDGE else "Lambda@Edge"
+        raise UsageError(f"--event {event}: {kind} events are " + ", ".join(allowed))
+    return event
+
+
+def read_json_file(path: Path | str, what: str) -> tuple[str, Any]:
+    """A JSON file (or `-` for stdin) with positions; one-line errors naming the file."""
+    import sys
+
+    name = str(path)
+    try:
+        if name == "-":
+            text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+            name = "<stdin>"
+        else:
+            with open(name, encoding="utf-8") as handle:
+                text = handle.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(name, f"no such {what} file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, f"cannot read the {what}: {exc}") from None
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError(name, f"the {what} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return name, load_json(text, name)
+
+
+def validate_file(path: str, event: str, received_path: str | None, platform: str = LAMBDA_EDGE) -> EdgeRun:
+    """An EdgeRun for a result file, with locations inside it."""
+    name, value = read_json_file(path, "result")
+    received = None
+    if received_path is not None:
+        _, given = read_json_file(received_path, "input (--request)")
+        received = received_object(given, event)
+        if received is None:
+            raise InputError(received_path, "the input (--request) is not a JSON object")
+    result = build_result(value, event, name, in_file(value, name), received, platform)
+    return EdgeRun(function=name, event_type=event, platform=platform, result=result, loc=result.loc)

@@ -1,0 +1,149 @@
+// Run one Node.js Lambda@Edge handler, or a CloudFront Function: policykit starts this file with node.
+// argv: code root, file, function name, result fd, timeout (s), runtime (nodejs | cloudfront-js).
+// The event is read from stdin. The result goes on the result fd (never stdout, which is the log),
+// as lines of JSON: {"phase":"loaded"} once the code is loaded, then {"phase":"done", ...}.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const url = require("url");
+const [root, file, name, fdText, timeoutText, runtime] = process.argv.slice(2);
+const fd = Number(fdText);
+let finished = false;
+
+function send(message) {
+  fs.writeSync(fd, JSON.stringify(message) + "\n");
+}
+
+function finish(message) {
+  if (finished) return;
+  finished = true;
+  send(Object.assign({ phase: "done" }, message));
+  fs.closeSync(fd);
+  process.exit(0);
+}
+
+function blockNetwork() {
+  const blocked = () => {
+    const error = new Error("network access is not available when policykit runs a handler");
+    error.code = "POLICYKIT_NETWORK";
+    throw error;
+  };
+  const net = require("net");
+  net.Socket.prototype.connect = blocked;
+  net.connect = net.createConnection = blocked;
+  require("dns").lookup = blocked;
+  require("dns").resolve = blocked;
+  require("http").request = require("http").get = blocked;
+  require("https").request = require("https").get = blocked;
+  globalThis.fetch = async () => blocked();
+}
+
+function unavailable(error) {
+  if (!error) return "";
+  if (error.code === "POLICYKIT_NETWORK") return "it makes a network call (" + error.message + ")";
+  const text = String(error.message || "");
+  if ((error.code === "MODULE_NOT_FOUND" || error.code === "ERR_MODULE_NOT_FOUND") &&
+      /['"](aws-sdk|@aws-sdk\/[^'"]+)['"]/.test(text)) {
+    const missing = text.match(/['"](aws-sdk|@aws-sdk\/[^'"]+)['"]/)[1];
+    return "it imports " + missing + ", which the Lambda runtime provides and this machine does not have";
+  }
+  return "";
+}
+
+function describe(error) {
+  if (error instanceof Error) {
+    const frame = String(error.stack || "").split("\n").find((l) => l.includes(path.basename(file)));
+    const where = frame ? " at " + frame.trim().replace(/^at /, "") : "";
+    return (error.name || "Error") + ": " + error.message + where;
+  }
+  return "threw " + (typeof error === "string" ? JSON.stringify(error) : String(error));
+}
+
+function failed(error) {
+  const reason = unavailable(error);
+  finish({ outcome: reason ? "unavailable" : "error", detail: reason || describe(error) });
+}
+
+function returned(value) {
+  let text;
+  try {
+    text = value === undefined ? "null" : JSON.stringify(value);
+  } catch (error) {
+    finish({ outcome: "unserializable", detail: "the result cannot be sent as JSON: " + error.message });
+    return;
+  }
+  if (finished) return;
+  finished = true;
+  fs.writeSync(fd, '{"phase": "done", "outcome": "returned", "value": ' + (text === undefined ? "null" : text) + "}\n");
+  fs.closeSync(fd);
+  process.exit(0);
+}
+
+async function load() {
+  if (runtime === "cloudfront-js") {
+    const vm = require("vm");
+    const code = fs.readFileSync(file, "utf-8");
+    const allowed = { crypto: require("crypto"), querystring: require("querystring") };
+    const sandbox = { console, require: (m) => { if (m in allowed) return allowed[m]; throw new Error("Cannot find module '" + m + "'"); } };
+    vm.createContext(sandbox);
+    vm.runInContext(code, sandbox, { filename: file });
+    return vm.runInContext("typeof " + name + " === 'function' ? " + name + " : undefined", sandbox);
+  }
+  let module;
+  if (file.endsWith(".mjs")) {
+    module = await import(url.pathToFileURL(file).href);
+  } else {
+    try {
+      module = require(file);
+    } catch (error) {
+      if (error.code !== "ERR_REQUIRE_ESM") throw error;
+      module = await import(url.pathToFileURL(file).href);
+    }
+  }
+  return module[name] || (module.default && module.default[name]);
+}
+
+async function main() {
+  const event = JSON.parse(fs.readFileSync(0, "utf-8"));
+  blockNetwork();
+  process.chdir(root);
+  process.on("uncaughtException", failed);
+  process.on("unhandledRejection", failed);
+  let handler;
+  try {
+    handler = await load();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (typeof handler !== "function") {
+    finish({ outcome: "usage", detail: path.basename(file) + " has no function " + JSON.stringify(name) });
+    return;
+  }
+  send({ phase: "loaded" });
+  const deadline = Date.now() + Number(timeoutText) * 1000;
+  const context = {
+    functionName: "edge-function", functionVersion: "1", memoryLimitInMB: "128",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:edge-function:1",
+    awsRequestId: "00000000-0000-4000-8000-000000000000", callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  // Lambda's Node.js runtimes: a promise's value, or what the callback is given; a plain return value
+  // of a non-async handler is ignored, and with no callback call the result is null.
+  process.on("beforeExit", () => returned(null));
+  const callback = (error, value) => (error ? failed(error) : returned(value));
+  let outcome;
+  try {
+    outcome = runtime === "cloudfront-js" ? handler(event) : handler(event, context, callback);
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (runtime === "cloudfront-js" && !(outcome && typeof outcome.then === "function")) {
+    returned(outcome);
+  } else if (outcome && typeof outcome.then === "function") {
+    outcome.then(returned, failed);
+  }
+}
+
+main();
