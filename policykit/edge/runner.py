@@ -114,7 +114,7 @@ def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
     children = resources.files("policykit.edge").joinpath("children")
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
-        return [sys.executable, "-I", str(children.joinpath("python_child.py")), *common]
+        return [sys.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common]
     return [node_path(), str(children.joinpath("node_child.js")), *common, handler.runtime]
 
 

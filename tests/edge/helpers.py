@@ -1,0 +1,40 @@
+"""Build and judge results in-process, as `policykit edge validate` does."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from policykit.edge.build import build_result, received_object
+from policykit.edge.check import judge
+from policykit.edge.events import RequestShape, lambda_event
+from policykit.edge.model import LAMBDA_EDGE, EdgeRun
+from policykit.edge.paths import at
+from policykit.findings import Finding
+from policykit.location import Location
+from policykit.policy.loader import load_policies
+
+POLICIES = load_policies()
+HERE = Location("result.json", 1, 1)
+
+
+def received(event: str) -> dict[str, Any]:
+    """What a function of `event` receives from CloudFront (a generated event)."""
+    found = received_object(lambda_event(event, RequestShape()), event)
+    assert found is not None
+    return copy.deepcopy(found)
+
+
+def findings(value: Any, event: str, given: dict[str, Any] | None = None, platform: str = LAMBDA_EDGE,
+             known_input: bool = True) -> list[Finding]:
+    base = given if given is not None else (received(event) if known_input else None)
+    result = build_result(value, event, "result.json", at(HERE), base, platform)
+    return judge([EdgeRun(function="result.json", event_type=event, platform=platform, result=result)], POLICIES)
+
+
+def fired(value: Any, event: str, **kw: Any) -> set[str]:
+    return {f.policy_id for f in findings(value, event, **kw) if not f.unknown}
+
+
+def header(name: str, value: str) -> dict[str, list[dict[str, str]]]:
+    return {name.lower(): [{"key": name, "value": value}]}
