@@ -24,6 +24,15 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     command = _block_after("## Run the tests", "sh").strip()
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert command in ci_lines
+    # After the install step (Node.js for the edge tests), the README command is what runs: the last line.
+    assert ci_lines[-1] == command
+
+
+def test_ci_installs_nodejs_only_when_node_is_missing_and_before_the_tests() -> None:
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = _block_after("## Run the tests", "sh").strip()
+    install = text.index("apt-get install -y nodejs")
+    assert text.index("command -v node") < text.index("apt-get update") < install < text.index(command)
 
 
 def test_the_readme_example_policy_is_valid_and_fires(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def terraform_lambda_code(body: dict[str, Any], file: str) -> FunctionCode:
     if isinstance(filename, str):
         return FunctionCode("path", path=filename, base=_base(file))
     ref = getattr(filename, "ref", None)
-    if ref is not None and str(ref.resource).split(".")[-3:-2] == ["archive_file"]:
+    if ref is not None and str(ref.resource).split(".")[-2:-1] == ["archive_file"]:
         return FunctionCode("unknown", reason="the archive_file data source is not declared", ref=ref.resource)
     if body.get("s3_bucket") is not None:
         return FunctionCode("s3", reason="the code is in S3 (s3_bucket)")

@@ -51,7 +51,7 @@ function unavailable(error) {
 }
 
 function describe(error) {
-  if (error instanceof Error) {
+  if (error && typeof error === "object" && "message" in error) {  // also errors of a vm context
     const frame = String(error.stack || "").split("\n").find((l) => l.includes(path.basename(file)));
     const where = frame ? " at " + frame.trim().replace(/^at /, "") : "";
     return (error.name || "Error") + ": " + error.message + where;
