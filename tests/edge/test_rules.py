@@ -10,7 +10,7 @@ import pytest
 from policykit.edge.model import CLOUDFRONT_FUNCTIONS
 from policykit.edge.rules import EVENTS, REQUEST_EVENTS
 
-from .helpers import fired, findings, header, received
+from .helpers import findings, fired, header, received
 
 RESPONSE_EVENTS = ("origin-response", "viewer-response")
 
