@@ -52,8 +52,9 @@ class Twins:
 
 
 def _static_policies() -> list[Path]:
-    """Policies decided from the configuration alone (the live PK6xx ones are proven against servers)."""
-    return [p for p in sorted(POLICIES.glob("PK*.yaml")) if not p.name.startswith("PK6")]
+    """Policies decided from the configuration alone (the live PK6xx ones are proven against servers, the
+    PK7xx ones judge function results: their fixtures are result files, run by `policies test`)."""
+    return [p for p in sorted(POLICIES.glob("PK*.yaml")) if not p.name.startswith(("PK6", "PK7"))]
 
 
 def _twins() -> list[Twins]:
