@@ -114,3 +114,36 @@ def test_policies_show_explains_an_edge_policy(run_cli: RunCli) -> None:
     assert code == 0 and "read-only" in out and "applies to: edge_header" in out
     code, out, _ = run_cli("policies", "list")
     assert all(f"PK7{n:02d}" in out for n in range(1, 18))
+
+
+def test_node_handler_without_node_is_one_line_exit_2(run_cli: RunCli, write: Write,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    handler = write("h.js", "exports.handler = async (e) => e.Records[0].cf.request;\n")
+    monkeypatch.setenv("PATH", str(handler.parent))  # no node on this PATH
+    code, _, err = run_cli("edge", "run", f"{handler}:handler", "--event", "viewer-request")
+    assert code == 2
+    assert err.strip().splitlines() == ["policykit: node is not on PATH: install Node.js to run Node.js handlers "
+                                        "and CloudFront Functions"]
+
+
+def test_edge_policies_name_only_facts_and_fields_that_exist() -> None:
+    """The loader checks fact paths of the model kinds it imports; edge kinds load lazily, so every PK7xx fail
+    fixture is judged here: an unknown path raises, and a placeholder that cannot be filled stays in the text."""
+    import re
+
+    from policykit.edge.check import judge
+    from policykit.edge.fixtures import _run
+    from policykit.policy.loader import load_policies
+    from policykit.policy.testing import fixtures_of
+    from policykit.source.yaml_loader import load_yaml
+
+    policies = load_policies()
+    checked = 0
+    for policy in (p for p in policies if p.id.startswith("PK7")):
+        for fixture in (f for f in fixtures_of(policy) if f.outcome == "fail"):
+            spec = load_yaml(fixture.path.read_text(encoding="utf-8"), str(fixture.path))
+            for finding in judge([_run(fixture.path, spec)], policies):
+                texts = [finding.message, finding.fix, *(value for _, value in finding.evidence)]
+                assert not any(re.search(r"(?<!\$)\{[a-z_][a-z0-9_.]*\}", t) for t in texts), (policy.id, texts)
+                checked += 1
+    assert checked >= 17
