@@ -1,7 +1,7 @@
 """Where a function's code is, read from the resolved properties of a template or module.
 
 CloudFormation `Code.ZipFile` / SAM `InlineCode` (inline), SAM `CodeUri` and CDK's `aws:asset:path`
-metadata (a local path), Terraform `filename` and `data.archive_file` (`source_file`/`source_dir`),
+metadata (a local path), Terraform `filename` and `data.archive_file` (`source_file`/`source_dir`).
 S3 code and images are not local. (CloudFront Functions keep their code as text: model/related.py.)
 """
 
