@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -180,10 +181,18 @@ def test_http_origin_that_never_answers_costs_one_timeout(live: LiveRun, dns_ser
         port = listener.getsockname()[1]
         dns = dns_server({"origin.test": "127.0.0.1"})
         origin = {"id": "o", "domain": "origin.test", "port": port, "policy": "http-only"}
-        started = time.monotonic()
         _, findings, _ = live(template([origin], paths=(("/ws/*", "o"),)), dns, "--timeout", "0.5",
                               "--show-unknown")
-        assert time.monotonic() - started < 1.1  # HEAD timed out once; no upgrade request after it
+        # HEAD timed out once and no upgrade request followed it: count the connections the kernel accepted
+        # for us (no wall-clock bound, which a loaded machine breaks; budgets live in bench/)
+        listener.setblocking(False)
+        accepted = []
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                accepted.append(listener.accept()[0])
+        for connection in accepted:
+            connection.close()
+        assert len(accepted) == 2, len(accepted)  # the TCP check and the HEAD; an upgrade would be a third
     finally:
         listener.close()
     # slower than the probe's timeout: a warning naming OriginReadTimeout (CloudFront waits 30 s)
