@@ -258,3 +258,16 @@ resource "aws_cloudfront_distribution" "cdn" {
     assert [d.origins[0].domain_name for d in dists] == ["a.example.com", "b.example.com", "c.example.com"]
     more = dists[0].ordered_behaviors.more
     assert more is not None and "var.behaviors[*]" in more.reason
+
+
+def test_a_dynamic_default_behavior_over_an_unknown_is_maybe_more_not_none(write: Write) -> None:
+    # the module scanned alone: its default behavior comes from a variable without a value
+    root = write("alone/main.tf", CDN_MODULE).parent
+    dist = only_distribution(root)
+    assert dist.default_behavior is None
+    more = dist.behaviors.more
+    assert isinstance(more, Unknown) and "var.default_cache_behavior[*]" in more.reason
+    # what depends on the behaviors is "not checked", never silently clean
+    result = scan([root], ScanOptions())
+    assert not result.errors
+    assert any(f.unknown and "default_cache_behavior" in f.message for f in result.findings)

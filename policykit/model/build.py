@@ -58,6 +58,12 @@ def build_distribution(fmt: Format, read: Reader, config: Mapping, index: Templa
     default = fmt.located(read, config, s["default_behavior"])
     if default is not None:
         dist.default_behavior = _behavior(fmt, read, default[1], default[0], dist, index, default=True)
+    else:
+        # a default behavior known only at deployment (a dynamic block over an unknown value) is not "none":
+        # the distribution's behaviors may hold one more, so what quantifies over them stays unknown
+        unknown_default = fmt.block(read, config, s["default_behavior"])
+        if isinstance(unknown_default, Unknown):
+            dist.ordered_behaviors.maybe(unknown_default)
     ordered = fmt.blocks(read, config, s["ordered_behaviors"])
     dist.ordered_behaviors.extend(_behavior(fmt, read, node, at, dist, index) for at, node in ordered)
     dist.ordered_behaviors.maybe(ordered.more)
