@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from policykit.cli.scan import Format, Threshold
 from policykit.errors import UsageError
 from policykit.findings import ScanResult, Severity
 
@@ -33,20 +34,6 @@ class Runtime(str, enum.Enum):
     python = "python"
     nodejs = "nodejs"
     cloudfront_js = "cloudfront-js"
-
-
-class Format(str, enum.Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-
-
-class Threshold(str, enum.Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 EventOption = Annotated[Event, typer.Option("--event", "-e", help="The event the function ran for.")]
