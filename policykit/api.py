@@ -6,7 +6,7 @@ import fnmatch
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from policykit.errors import InputError
 from policykit.findings import Finding, PolicyInfo, ScanError, ScanResult, Severity
 from policykit.printable import printable_data
 from policykit.probes.options import LiveOptions
+from policykit.record import record
 from policykit.source.detect import is_cfn_candidate
 from policykit.source.files import forget_streams, is_stream
 
@@ -26,8 +27,10 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".ve
                        ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out", ".aws-sam"})
 
 
-@dataclass(frozen=True)
+@record
 class ScanOptions:
+    """What a scan is asked to do, apart from the paths: selection, scenarios and live checks."""
+
     params: dict[str, str] = field(default_factory=dict)  # CloudFormation --param K=V
     tf_vars: dict[str, str] = field(default_factory=dict)  # Terraform --var K=V
     tf_var_files: tuple[Path, ...] = ()
@@ -43,7 +46,7 @@ class ScanOptions:
     suppressions: bool = True  # honour Metadata/comment suppressions (policykit/suppress.py)
 
 
-@dataclass(frozen=True)
+@record
 class Input:
     """One unit to scan: a file, or a Terraform module directory with its .tf files."""
 
@@ -106,7 +109,7 @@ def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[I
             yield item
 
 
-@dataclass(frozen=True)
+@record
 class Skip:
     """A path the walk passed over on purpose, with why (shown as a note, not an error)."""
 

@@ -10,18 +10,21 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from policykit.errors import InputError
+from policykit.record import record
 
 NAMES = (".policykit.yaml", ".policykit.yml")
 PYPROJECT = "pyproject.toml"
 
 
-@dataclass(frozen=True)
+@record
 class Config:
+    """The settings a `.policykit.yaml` file holds."""
+
     file: str = ""  # where it was read from; "" when there is none
     policy_dirs: tuple[Path, ...] = ()
     enabled: frozenset[str] = frozenset()

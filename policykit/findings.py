@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass, field
 
 from policykit.location import Location
+from policykit.record import record
 from policykit.repo import identity_path
 from policykit.source.suppressions import Suppression
 
@@ -42,8 +42,10 @@ class Severity(str, enum.Enum):
         return self.rank >= other.rank
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
+    """One problem found: the policy, where it is written, what it names, and how to fix it."""
+
     policy_id: str
     title: str
     severity: Severity
@@ -90,14 +92,20 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across line moves, message rewording, new origins and clones (policykit/v2)."""
+        import hashlib  # only baselines and SARIF need fingerprints: not every scan pays for the import
+
         return hashlib.sha256("\x1f".join(self.identity).encode("utf-8")).hexdigest()[:32]
 
+
+# A policy, fact or probe that raised: a bug of policykit, reported as a finding so the other checks still run
+# (the scan exits 3 after the report).
+INTERNAL_ERROR = "PK007"
 
 BASELINE_NEW = "new"
 BASELINE_UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True)
+@record
 class Observed:
     """What a live probe saw at one origin endpoint, or for one name sent to it: shown once in
     text, however many findings it explains (their `subject` is this one's)."""
@@ -110,7 +118,7 @@ class Observed:
     endpoint: str = ""  # the endpoint's subject, for a name's observation
 
 
-@dataclass(frozen=True)
+@record
 class ScanError:
     """An input that could not be read (reported, exit code 2; other files still scanned)."""
 
@@ -124,7 +132,7 @@ class ScanError:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@record
 class PolicyInfo:
     """What reporters need to describe a policy (SARIF rules, JUnit cases)."""
 
@@ -146,6 +154,8 @@ class PolicyInfo:
 
 @dataclass
 class ScanResult:
+    """What a scan produced: findings, input errors and the counts the summary line shows."""
+
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # scanned inputs

@@ -24,11 +24,12 @@ from typing import Any
 from policykit.findings import Finding, Severity
 from policykit.location import Location
 from policykit.model.values import Unknown
+from policykit.record import record
 
 MAX_SCENARIOS = 256  # combinations per distribution (those resolving alike are analysed once); past it, one at a time
 
 
-@dataclass(frozen=True)
+@record
 class Other:
     """Any value of the input but these literals (the ones its conditions compare it to)."""
 
@@ -40,7 +41,7 @@ class Other:
         return "not " + " or ".join(_quote(v) for v in self.excluded)
 
 
-@dataclass(frozen=True)
+@record
 class OtherValue(Unknown):
     """`Other` where a value flows through an evaluator (Terraform): unknown wherever it is used,
     except that it is decidedly not equal to its excluded literals."""
@@ -60,7 +61,7 @@ def other_equals(left: Any, right: Any) -> bool | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Input:
     """One deploy-time choice and the values it can take, the default (or given value) first."""
 
@@ -68,7 +69,7 @@ class Input:
     values: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Scenario:
     """One value per input: `choices` in the order of the inputs."""
 

@@ -83,3 +83,23 @@ def test_the_compiled_catalog_behaves_as_the_yaml(compiled_catalog: Path) -> Non
 def test_a_compiled_catalog_of_another_format_falls_back_to_the_yaml(compiled_catalog: Path) -> None:
     (compiled_catalog / loader.COMPILED_CATALOG).write_text('{"format": 999, "policies": []}', encoding="utf-8")
     assert len(loader.builtin_policies()) == len(loader.policy_files(POLICIES))
+
+
+def test_version_imports_no_command_and_a_scan_only_its_own(tmp_path: Path) -> None:
+    """A run builds only the command it names: `--version` none, `scan` no other command's module."""
+    commands = {"policykit.cli.scan", "policykit.cli.probe", "policykit.cli.policies", "policykit.cli.edge"}
+    assert sorted(_imported("--version") & commands) == []
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources: {}\n", encoding="utf-8")
+    assert sorted(_imported("scan", "--no-config", str(template)) & commands) == ["policykit.cli.scan"]
+    assert sorted(_imported("--help") & commands) == sorted(commands)  # the full CLI lists every command
+
+
+def test_compiling_the_catalog_checks_fact_paths(tmp_path: Path) -> None:
+    """The compiled form is not checked again when read, so the build refuses a policy with a typo."""
+    source = next(p for p in loader.policy_files(POLICIES) if p.name.startswith("PK101"))
+    text = source.read_text("utf-8")
+    assert "fact: endpoint_kind" in text
+    (tmp_path / source.name).write_text(text.replace("fact: endpoint_kind", "fact: endpoint_knd"), encoding="utf-8")
+    with pytest.raises(loader.PolicyError, match="endpoint_knd"):
+        loader.compile_catalog(tmp_path)

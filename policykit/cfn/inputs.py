@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 from policykit.cfn.template import Template
+from policykit.record import record
 from policykit.scenarios import Input, Other
 from policykit.source.nodes import MDict, MList
 
@@ -42,7 +42,7 @@ class _Uses:
             self.order.append(name)
 
 
-@dataclass(frozen=True)
+@record
 class Dependencies:
     """What a resource's resolved properties are a function of."""
 

@@ -11,6 +11,8 @@ from policykit.source.nodes import Mark, MDict
 
 @dataclass
 class Template:
+    """A CloudFormation template as read, with the positions of its nodes."""
+
     file: str
     root: MDict
     params: dict[str, str] = field(default_factory=dict)  # from --param K=V

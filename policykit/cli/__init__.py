@@ -11,22 +11,57 @@ import sys
 import typer
 
 from policykit import __version__
-from policykit.cli import edge, policies, probe, scan
 from policykit.errors import PolicykitError
 from policykit.printable import printable
 
-app = typer.Typer(
-    name="policykit",
-    help="Stop CloudFront 502 Bad Gateway before it ships.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-app.command("scan", no_args_is_help=True)(scan.scan)
-app.command("probe", no_args_is_help=True)(probe.probe)
-app.add_typer(policies.app, name="policies")
-app.add_typer(edge.app, name="edge")
+COMMANDS = ("scan", "probe", "policies", "edge")
+
+
+def _register(app: typer.Typer, name: str) -> None:
+    # Each command's module is imported only when the command is registered: a `scan` run pays neither for
+    # the other commands' imports nor for Typer reading their signatures.
+    if name == "scan":
+        from policykit.cli import scan
+
+        app.command("scan", no_args_is_help=True)(scan.scan)
+    elif name == "probe":
+        from policykit.cli import probe
+
+        app.command("probe", no_args_is_help=True)(probe.probe)
+    elif name == "policies":
+        from policykit.cli import policies
+
+        app.add_typer(policies.app, name="policies")
+    else:
+        from policykit.cli import edge
+
+        app.add_typer(edge.app, name="edge")
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The CLI with every command (None), or with just `only` (the command a run names), or with none ("")."""
+    app = typer.Typer(
+        name="policykit",
+        help="Stop CloudFront 502 Bad Gateway before it ships.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(root)
+    for name in COMMANDS if only is None else (only,) if only else ():
+        _register(app, name)
+    return app
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """Which command `argv` needs: its first word when that is a command, "" for none (`--version`, which
+    answers before any command is read), None for all (`--help`, no arguments, a typo: the full CLI answers)."""
+    if argv[:1] == ["--version"]:
+        return ""
+    if argv and argv[0] in COMMANDS:
+        return argv[0]
+    return None
 
 
 def _version(value: bool) -> None:
@@ -37,7 +72,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
@@ -45,9 +79,11 @@ def root(
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
     try:
+        app = build_app(_command_named(args))
         # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
-        code = app(args=argv, prog_name="policykit", standalone_mode=False)
+        code = app(args=args, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
         typer.echo(printable(f"policykit: {exc}"), err=True)
         return exc.exit_code

@@ -1,6 +1,7 @@
 """`policykit scan PATH...`"""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads the options from the annotations, and evaluating them
+# once here is cheaper than Typer evaluating each string on every run.
 
 import contextlib
 import dataclasses
@@ -9,7 +10,6 @@ import functools
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -22,7 +22,7 @@ from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
 from policykit.errors import InputError, UsageError
-from policykit.findings import ScanResult, Severity
+from policykit.findings import INTERNAL_ERROR, ScanResult, Severity
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
 from policykit.selection import BUILTIN_IDS
@@ -30,7 +30,6 @@ from policykit.selection import BUILTIN_IDS
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
 
-INTERNAL_ERROR = "PK007"  # an internal error in a policy or a probe: a bug, exit 3
 
 
 class Format(str, enum.Enum):
@@ -228,7 +227,7 @@ def use_color(choice: Color, stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def selected_ids(loaded: list[Policy], settings: Config, select: list[str] | None,
+def selected_ids(loaded: "list[Policy]", settings: Config, select: list[str] | None,
                  skip: list[str] | None) -> tuple[frozenset[str], frozenset[str]]:
     """(enabled, disabled) ids from --select/--skip and the configuration; a pattern naming no
     policy is exit 2 with the nearest id. --select replaces the file's `enable`; --skip adds to `disable`."""
@@ -265,6 +264,8 @@ def stdin_input(paths: list[Path], name: str | None) -> Iterator[tuple[list[Path
         raise UsageError(f"stdin is larger than {STDIN_LIMIT // (1024 * 1024)} MiB (the limit for -)")
     shown = name or "-"
     suffix = Path(name).name if name else ("stdin.json" if data.lstrip()[:1] in (b"{", b"[") else "stdin.yaml")
+    import tempfile  # only standard input needs it
+
     with tempfile.TemporaryDirectory(prefix="policykit-stdin-") as directory:
         temp = Path(directory) / suffix
         temp.write_bytes(data)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from policykit.edge.runner import CLOUDFRONT_JS, NODE, PYTHON, Handler
 from policykit.edge.unzip import UnzipError, unpack
 from policykit.model.related import CloudFrontFunction, FunctionCode, LambdaFunction
+from policykit.record import record
 
 _SUFFIXES = {PYTHON: (".py",), NODE: (".js", ".mjs", ".cjs")}
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """A handler to run, or why there is none (an info note, never an error)."""
 

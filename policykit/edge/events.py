@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import copy
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from policykit.edge.rules import REQUEST_EVENTS
+from policykit.record import record
 
 DISTRIBUTION_DOMAIN = "d111111abcdef8.cloudfront.net"
 DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
@@ -16,7 +17,7 @@ VIEWER_IP = "203.0.113.178"  # TEST-NET-3: documentation only, never contacted
 VIA = "2.0 2afae0d44e2540f472c0635ab62c232b.cloudfront.net (CloudFront)"
 
 
-@dataclass(frozen=True)
+@record
 class RequestShape:
     """What the viewer sends, as the command line or the template's behavior describes it."""
 

@@ -17,7 +17,7 @@ LAMBDA_EDGE = "lambda-edge"
 CLOUDFRONT_FUNCTIONS = "cloudfront-functions"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeProblem(ModelObject):
     """Something the JSON Schema of the result (or its JSON itself) rejects."""
 
@@ -31,7 +31,7 @@ class EdgeProblem(ModelObject):
         return f"{self.path} of {self.result.label if self.result else 'the result'}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeHeader(ModelObject):
     """One header entry of a result, or a read-only header of the input that the result dropped."""
 
@@ -50,7 +50,7 @@ class EdgeHeader(ModelObject):
         return f"header '{self.key or self.name}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeOrigin(ModelObject):
     """The `origin` object of a request result: where CloudFront sends the request."""
 
@@ -70,7 +70,7 @@ class EdgeOrigin(ModelObject):
         return f"{self.origin_type} origin '{self.domain_name}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeResult(ModelObject):
     """What a function returned for one event: a (modified) request or a response."""
 
@@ -107,7 +107,7 @@ class EdgeResult(ModelObject):
         return [h for h in self.headers if not h.removed]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeRun(ModelObject):
     """One invocation of a function (or one result file): how it ended, and what it returned."""
 

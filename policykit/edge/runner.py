@@ -17,12 +17,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from policykit.errors import UsageError
+from policykit.record import record
 
 LOG_CAP = 64 * 1024  # bytes of the handler's output kept (the tail)
 RESULT_CAP = 8 * 1024 * 1024  # bytes of result: past the largest response CloudFront accepts
@@ -31,7 +31,7 @@ LOG_TAIL_LINES = 20
 PYTHON, NODE, CLOUDFRONT_JS = "python", "nodejs", "cloudfront-js"
 
 
-@dataclass(frozen=True)
+@record
 class Handler:
     """A handler to run: its file, the function's name, the runtime and the code's root directory."""
 
@@ -45,7 +45,7 @@ class Handler:
         return f"{self.file}:{self.function}"
 
 
-@dataclass(frozen=True)
+@record
 class Invocation:
     outcome: str  # returned | timeout | error | unavailable | unserializable
     value: Any = None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from reprlib import recursive_repr
 from typing import Any, ClassVar
 
 from policykit.location import Location
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ModelObject:
-    """Base of every model object. `locs` maps a field name to where it is written."""
+    """Base of every model object. `locs` maps a field name to where it is written.
+
+    Subclasses are `@dataclass(eq=False, repr=False)`: they share this class's `__repr__` (the one a dataclass
+    would write), because generating one per class is a measurable part of start-up."""
 
     kind: ClassVar[str] = "object"
     loc: Location = field(default=Location(""), kw_only=True)
@@ -18,6 +22,11 @@ class ModelObject:
     resource: str = field(default="", kw_only=True)  # logical id or Terraform address
     # facts computed on this object, by fact function: each is computed once (policykit/facts/cache.py)
     fact_cache: dict[object, object] = field(default_factory=dict, kw_only=True, repr=False, compare=False)
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{item.name}={getattr(self, item.name)!r}" for item in fields(self) if item.repr)
+        return f"{type(self).__qualname__}({shown})"
 
     def location_of(self, field_name: str | None) -> Location:
         if field_name and field_name in self.locs:

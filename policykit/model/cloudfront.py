@@ -14,6 +14,7 @@ from policykit.model.related import (
     RequestPolicy,
 )
 from policykit.model.values import Flag, MaybeMore, Number, ResourceAttr, Scalar, Text, Unknown, joined
+from policykit.record import record
 
 if TYPE_CHECKING:
     from policykit.errors import InputError
@@ -22,16 +23,20 @@ if TYPE_CHECKING:
     from policykit.source.suppressions import Suppression
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CustomHeader(ModelObject):
+    """A custom header an origin sends to its server."""
+
     kind = "custom_header"
     name: Text | None = None
     value: Text | None = None
     origin: Origin | None = field(default=None, repr=False)  # the origin that sends this header
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Origin(ModelObject):
+    """One origin of a distribution: where CloudFront connects, and how."""
+
     kind = "origin"
     id: Text | None = None
     domain_name: Text | None = None
@@ -56,8 +61,10 @@ class Origin(ModelObject):
         return f"origin '{_named(self.id)}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class OriginGroup(ModelObject):
+    """An origin group: a primary and a failover origin."""
+
     kind = "origin_group"
     id: Text | None = None
     member_ids: MaybeMore[Text | None] = field(default_factory=MaybeMore)
@@ -69,7 +76,7 @@ class OriginGroup(ModelObject):
         return f"origin group '{_named(self.id)}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EdgeAssociation(ModelObject):
     """A Lambda@Edge function association on a cache behavior."""
 
@@ -88,7 +95,7 @@ class EdgeAssociation(ModelObject):
         return f"{self.event_type} function"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class FunctionAssociation(ModelObject):
     """A CloudFront Functions association on a cache behavior."""
 
@@ -108,8 +115,10 @@ class ForwardedValues:
     query_string: Flag | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CacheBehavior(ModelObject):
+    """A cache behavior (or the default one): which origin it targets and what it forwards."""
+
     kind = "behavior"
     path_pattern: Text | None = None  # None for the default cache behavior
     target_origin_id: Text | None = None
@@ -133,8 +142,10 @@ class CacheBehavior(ModelObject):
         return "default cache behavior" if self.is_default else f"cache behavior '{self.path_pattern}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ViewerCertificate(ModelObject):
+    """The certificate CloudFront shows viewers, and its security policy."""
+
     kind = "viewer_certificate"
     acm_certificate_arn: Text | None = None
     iam_certificate_id: Text | None = None
@@ -144,8 +155,10 @@ class ViewerCertificate(ModelObject):
     certificate: Certificate | None = None  # the ACM certificate resource, when declared
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Alias(ModelObject):
+    """An alternate domain name (CNAME) of a distribution."""
+
     kind = "alias"
     name: Text | None = None
     distribution: Distribution | None = field(default=None, repr=False)
@@ -155,8 +168,10 @@ class Alias(ModelObject):
         return f"alias '{_named(self.name)}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Distribution(ModelObject):
+    """A CloudFront distribution, as every input format is normalized to it."""
+
     kind = "distribution"
     enabled: Flag | None = True
     aliases: MaybeMore[Alias] = field(default_factory=MaybeMore)
@@ -207,7 +222,7 @@ class Model:
     suppression_errors: list[InputError] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """A value of the wrong type where CloudFront needs another: reported as PK002."""
 

@@ -16,7 +16,7 @@ from policykit.model.truth import Truth
 from policykit.model.values import Number, Scalar, Text, Unknown
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class OriginName(ModelObject):
     """A name CloudFront checks the origin certificate against (origin domain or forwarded alias)."""
 
@@ -33,7 +33,7 @@ class OriginName(ModelObject):
         return f"name '{self.name}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class OriginSetting(ModelObject):
     """One numeric connection setting of an origin (a port, a timeout, the attempts)."""
 
@@ -48,7 +48,7 @@ class OriginSetting(ModelObject):
         return f"{self.name} of origin '{self.origin.id if self.origin else '?'}'"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class FunctionSetting(ModelObject):
     """One property of a Lambda@Edge function (reached through an association) that the edge may refuse."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the probes (dnspython, cryptography) are imported only by `
     from policykit.probes.tls_probe import TlsResult
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LiveName(ModelObject):
     """One name CloudFront sends to an origin endpoint: SNI and Host for HTTPS, Host for HTTP."""
 
@@ -40,7 +40,7 @@ class LiveName(ModelObject):
         return self.endpoint.origin if self.endpoint else None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LiveOrigin(ModelObject):
     """An origin endpoint as CloudFront connects to it: domain, port, protocol."""
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from policykit.model.base import ModelObject
 from policykit.model.values import Flag, Number, Partial, Scalar, Text, Unknown
+from policykit.record import record
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Certificate(ModelObject):
     """An ACM certificate declared in the template or module."""
 
@@ -23,8 +24,10 @@ class Certificate(ModelObject):
         return [self.domain_name, *self.subject_alternative_names]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SecurityGroupRule(ModelObject):
+    """One ingress rule of a security group."""
+
     kind = "security_group_rule"
     protocol: Scalar = None  # "tcp", "-1", ...
     from_port: Number | None = None
@@ -34,14 +37,18 @@ class SecurityGroupRule(ModelObject):
     source_group: Scalar = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SecurityGroup(ModelObject):
+    """A security group and its ingress rules."""
+
     kind = "security_group"
     ingress: list[SecurityGroupRule] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Listener(ModelObject):
+    """A load balancer listener: port, protocol and security policy."""
+
     kind = "listener"
     port: Number | None = None
     protocol: Scalar = None  # HTTP, HTTPS, TCP, TLS, ...
@@ -50,8 +57,10 @@ class Listener(ModelObject):
     certificates: list[Certificate] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LoadBalancer(ModelObject):
+    """An Application, Network or Classic Load Balancer an origin can point at."""
+
     kind = "load_balancer"
     scheme: Scalar = None  # internet-facing | internal; None = default (internet-facing)
     lb_type: Scalar = None  # application | network | classic
@@ -60,7 +69,7 @@ class LoadBalancer(ModelObject):
     listeners: list[Listener] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class FunctionCode:
     """Where a function's code is, as the template or module says it (what `scan --edge` runs)."""
 
@@ -72,8 +81,10 @@ class FunctionCode:
     ref: str = ""  # Terraform: the data.archive_file it comes from, until linked
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LambdaFunction(ModelObject):
+    """A Lambda function (or version or alias) that a behavior associates at the edge."""
+
     kind = "lambda_function"
     runtime: Text | None = None
     handler: Text | None = None
@@ -90,7 +101,7 @@ class LambdaFunction(ModelObject):
     region: Scalar = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CloudFrontFunction(ModelObject):
     """A CloudFront Function declared in the template or module: its inline code, when written there."""
 
@@ -117,7 +128,7 @@ class HeadersConfig:
     headers: list[Scalar] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RequestPolicy(ModelObject):
     """A custom cache policy or origin request policy declared in the template or module."""
 

@@ -8,7 +8,7 @@ A format's `Spelling.related` maps each resource type it knows to a `Related`: w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from policykit.location import Location
 from policykit.model.base import ModelObject
@@ -30,11 +30,12 @@ from policykit.model.related import (
 )
 from policykit.model.spelling import Format, Table
 from policykit.model.values import Partial, Unknown
+from policykit.record import record
 
 Objects = dict[str, ModelObject]
 
 
-@dataclass(frozen=True)
+@record
 class Related:
     """What a resource type builds (`builds`) or links (`links`), and its keys (model field -> source key)."""
 
@@ -48,7 +49,7 @@ class Related:
     custom: Callable[[Mapping], ModelObject | None] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Declared:
     """A related resource as a format declares it: its address (logical id), type, resolved body, where."""
 

@@ -8,12 +8,12 @@ Terraform: policykit/terraform/spelling.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from policykit.location import Location
 from policykit.model.reader import Mapping, Reader
 from policykit.model.values import MaybeMore, Unknown
+from policykit.record import record
 
 if TYPE_CHECKING:
     from policykit.model.related_build import Related
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Table = dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class Spelling:
     """The keys one format writes each model field under."""
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar
 
 from policykit.location import Location
+from policykit.record import record
 
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@record
 class ResourceAttr:
     """A reference to a resource in the same template or module, e.g. `Alb.DNSName`."""
 
@@ -29,7 +30,7 @@ class ResourceAttr:
         return f"{self.resource}.{self.attribute}" if self.attribute else self.resource
 
 
-@dataclass(frozen=True)
+@record
 class Unknown:
     """A value that cannot be known from the template; `reason` says why, for the user."""
 
@@ -48,13 +49,13 @@ class Unknown:
         return f"<unknown: {self.reason}>"
 
 
-@dataclass(frozen=True)
+@record
 class UnknownAddress(Unknown):
     """An IP address known only at deployment (`!GetAtt Instance.PublicIp`, a single-instance Elastic
     Beanstalk environment's EndpointURL): which address is unknown, that it is an address is not."""
 
 
-@dataclass(frozen=True)
+@record
 class Partial:
     """A string made of known text and unknown pieces."""
 

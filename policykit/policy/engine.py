@@ -12,7 +12,7 @@ from policykit.facts import FACTS
 from policykit.facts.lambda_edge import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
-from policykit.findings import EvidenceValue, Finding, Severity
+from policykit.findings import INTERNAL_ERROR, EvidenceValue, Finding, Severity
 from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.truth import Truth, all_true, any_true, negate
@@ -263,9 +263,6 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], describer: De
                                           evidence=(*finding.evidence, *variants_said))
         out.append(finding)
     return out
-
-
-INTERNAL_ERROR = "PK007"
 
 
 def _internal_error(policy: Policy, dist: Distribution, exc: Exception) -> Finding:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from policykit.findings import PolicyInfo, Severity
 from policykit.model.truth import Truth
+from policykit.record import record
 
 # A compiled condition: object -> True, False or Unknown (with the reason it is not known)
 Check = Callable[[Any], Truth]
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
+    """One policy, loaded from its YAML file, with its conditions compiled."""
+
     id: str
     title: str
     severity: Severity

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from policykit.errors import PolicyError
 from policykit.findings import Finding, ScanResult
 from policykit.policy.loader import builtin_dir, load_policies, policy_files
 from policykit.policy.model import Policy
+from policykit.record import record
 
 OUTCOMES = ("fail", "pass")
 # `# expect: PK101` in YAML or HCL, `// expect: PK101` in HCL; several ids separated by commas.
@@ -26,7 +26,7 @@ _EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(PK\d+(?:\s*,\s*PK\d+)*)", re.IGNORE
 _MARKED_SUFFIXES = (".yaml", ".yml", ".tf", ".template", ".cfn", ".hcl")
 
 
-@dataclass(frozen=True)
+@record
 class Fixture:
     policy_id: str
     outcome: str  # "fail": the policy must fire; "pass": it must not
@@ -37,7 +37,7 @@ class Fixture:
         return f"{self.policy_id} {self.outcome}/{self.path.name}"
 
 
-@dataclass(frozen=True)
+@record
 class FixtureResult:
     fixture: Fixture
     ok: bool

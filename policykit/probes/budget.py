@@ -8,14 +8,15 @@ is a verdict about the origin; a step cut short by a larger bound proves nothing
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+
+from policykit.record import record
 
 
 class BoundReached(Exception):
     """A larger bound (per origin, per run) left no time for the next step."""
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     at: float  # time.monotonic() deadline
     seconds: float  # the step's own timeout
@@ -34,7 +35,7 @@ class Step:
         return f"within {self.seconds:g} s"
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     timeout: float  # --timeout, per step
     origin_at: float

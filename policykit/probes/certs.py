@@ -13,10 +13,11 @@ import ipaddress
 import threading
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from policykit.record import record
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -34,7 +35,7 @@ KNOWN_PRIVATE_CA_MARKERS = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class CertInfo:
     subject: str
     issuer: str
@@ -50,7 +51,7 @@ class CertInfo:
                 "ca": self.is_ca}
 
 
-@dataclass(frozen=True)
+@record
 class ChainResult:
     sni: str
     certificates: tuple[CertInfo, ...]  # as served
@@ -222,7 +223,7 @@ def _order_problems(chain: list[x509.Certificate]) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record
 class _Trust:
     problems: tuple[str, ...] = ()
     reason: str = ""

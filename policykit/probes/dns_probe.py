@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from policykit.probes.addresses import is_ip_literal, special_range
 from policykit.probes.budget import Step
 from policykit.probes.options import Nameserver
+from policykit.record import record
 
 
-@dataclass(frozen=True)
+@record
 class DnsResult:
     host: str
     # ok | nxdomain | servfail | no-answer | timeout | error | ip-literal

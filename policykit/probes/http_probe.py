@@ -11,16 +11,16 @@ import base64
 import os
 import socket
 import ssl
-from dataclasses import dataclass
 
 from policykit.facts.wire_names import host_problem, request_path_problem
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Step
+from policykit.record import record
 
 STATUS_LINE_LIMIT = 8192  # bytes read for the status line
 
 
-@dataclass(frozen=True)
+@record
 class HttpResult:
     method: str  # HEAD | GET (upgrade)
     host: str  # the Host header sent

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
+from policykit.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Nameserver:
+    """A DNS server the live checks ask instead of the system resolver."""
+
     host: str
     port: int = 53
 
@@ -23,8 +26,10 @@ DEFAULT_RUN_TIMEOUT = 300.0  # the whole live run
 MAX_SECONDS = 3600.0
 
 
-@dataclass(frozen=True)
+@record
 class LiveOptions:
+    """How `--live` probes run: time bounds, concurrency, DNS and the addresses allowed."""
+
     nameservers: tuple[Nameserver, ...] = ()  # empty: the system resolver
     allow_private: bool = False  # probe loopback/private/link-local addresses too
     trust_store: Path | None = None  # PEM roots replacing the Mozilla bundle (certifi)

@@ -17,7 +17,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from policykit.findings import Finding, Observed, Severity
+from policykit.findings import INTERNAL_ERROR, Finding, Observed, Severity
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
@@ -29,7 +29,6 @@ from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin
 
 _EndpointKey = tuple[str, int, str]
 _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
-INTERNAL_ERROR = "PK007"
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from policykit.facts import origins as origin_facts
@@ -11,9 +10,10 @@ from policykit.facts.wire_names import host_problem, origin_path_text_problem, r
 from policykit.location import Location
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.probes.addresses import is_ip_literal
+from policykit.record import record
 
 
-@dataclass(frozen=True)
+@record
 class NamePlan:
     name: str
     loc: Location
@@ -21,7 +21,7 @@ class NamePlan:
     invalid: str = ""  # why this name is never sent (not a DNS name: PK307)
 
 
-@dataclass(frozen=True)
+@record
 class EndpointPlan:
     origin: Origin
     host: str

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Step
+from policykit.record import record
 
 
-@dataclass(frozen=True)
+@record
 class TcpResult:
     address: str
     port: int

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import ssl
 import warnings
-from dataclasses import dataclass
 
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Budget
 from policykit.probes.offer import CLOUDFRONT_CIPHERS, CLOUDFRONT_CURVES, DEFAULT_PROTOCOLS
+from policykit.record import record
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
@@ -29,7 +29,7 @@ VERSIONS = {
 _LOW = ":@SECLEVEL=0"
 
 
-@dataclass(frozen=True)
+@record
 class TlsResult:
     address: str
     port: int
@@ -71,7 +71,7 @@ def cloudfront_context(versions: tuple[str, ...], curve: str | None = "prime256v
     return _context(versions, ":".join(CLOUDFRONT_CIPHERS) + _LOW, curve)
 
 
-@dataclass(frozen=True)
+@record
 class _Attempt:
     status: str  # ok | timeout | cut | refused | failed
     protocol: str = ""

@@ -10,15 +10,17 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from policykit.findings import ScanResult
+from policykit.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ReportOptions:
+    """How a report is written: colour, whether unknown checks show, the base of paths, the JUnit threshold."""
+
     color: bool = False
     show_unknown: bool = False  # include "not checked" info findings in human-facing formats
     # SARIF/annotations: paths relative to this; None: the git root of the scanned files (policykit.repo)

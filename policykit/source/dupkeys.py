@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from policykit.record import record
 from policykit.source.nodes import Mark
 
 
-@dataclass(frozen=True)
+@record
 class DuplicateKey:
     """A key written twice in one mapping: where the first and the second (the one used) are."""
 

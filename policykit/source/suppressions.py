@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from policykit.errors import InputError
 from policykit.location import Location
+from policykit.record import record
 from policykit.source.nodes import MDict, MList
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -35,8 +35,10 @@ _TF_RESOURCE = re.compile(r'^\s*resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"
 _EXPIRES = re.compile(r"\bexpires=(\S+)\s*$")
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
+    """One `# policykit: ignore` comment or config entry: which ids it silences, where, and why."""
+
     policy_id: str
     reason: str
     location: Location  # where it is written

@@ -64,6 +64,8 @@ def _apply_tag(tag: str | None, value: Any, mark: Mark) -> Any:
 
 @dataclass
 class _Frame:
+    """A collection being built while the YAML events are read."""
+
     node: MDict | MList
     tag: str | None
     anchor: str | None

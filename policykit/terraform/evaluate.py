@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from policykit.model.values import Partial, Unknown, is_known, make_string, unknown_reason
+from policykit.record import record
 from policykit.scenarios import OtherValue, other_equals
 from policykit.terraform.budget import MAX_NUMBER_BITS, Budget
 from policykit.terraform.expr import Node, parse_template
@@ -25,7 +25,7 @@ class Scope(Protocol):
         """The value of `root.path...` (path items: attribute names or index values)."""
 
 
-@dataclass(frozen=True)
+@record
 class Invalid(Unknown):
     """A value Terraform would refuse (a missing attribute, a wrong type, a bad function argument)."""
 
