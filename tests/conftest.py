@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -12,12 +13,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # Fuzz tests (tests/test_fuzz.py): a fixed seed and a small budget in the normal suite, so it stays fast and
-# repeatable; `--hypothesis-profile=long` for a deep run (see the README).
+# repeatable; `--hypothesis-profile=long` for a deep run (see the README), POLICYKIT_FUZZ_EXAMPLES examples per test.
 _FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,
                           suppress_health_check=_FUZZ_CHECKS, print_blob=True)
-settings.register_profile("long", max_examples=2_500, derandomize=False, database=None, deadline=None,
-                          suppress_health_check=_FUZZ_CHECKS, print_blob=True)
+settings.register_profile("long", max_examples=int(os.environ.get("POLICYKIT_FUZZ_EXAMPLES", "2500")),
+                          derandomize=False, database=None, deadline=None, suppress_health_check=_FUZZ_CHECKS,
+                          print_blob=True)
 settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
