@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from policykit.errors import InputError
 from policykit.findings import Finding, PolicyInfo, ScanError, ScanResult, Severity
+from policykit.limits import applied
 from policykit.printable import printable_data
 from policykit.probes.options import LiveOptions
 from policykit.record import record
@@ -44,6 +45,7 @@ class ScanOptions:
     # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     suppressions: bool = True  # honour Metadata/comment suppressions (policykit/suppress.py)
+    limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/limits.py)
 
 
 @record
@@ -222,16 +224,17 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     result = ScanResult(policies=[_override_info(p.info(), options) for p in policies],
                         live=options.live is not None)
     live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
-    try:
-        for item in discover(paths):
-            if isinstance(item, ScanError):
-                result.errors.append(item)
-            elif isinstance(item, Skip):
-                result.notes.append(f"{item.path}: skipped, {item.reason}")
-            else:
-                scan_input(item, _options_for(item, options), policies, result, live_deadline)
-    finally:
-        forget_streams()
+    with applied(options.limits):
+        try:
+            for item in discover(paths):
+                if isinstance(item, ScanError):
+                    result.errors.append(item)
+                elif isinstance(item, Skip):
+                    result.notes.append(f"{item.path}: skipped, {item.reason}")
+                else:
+                    scan_input(item, _options_for(item, options), policies, result, live_deadline)
+        finally:
+            forget_streams()
     result.findings[:] = [_override(f, options) for f in result.findings if _selected(f.policy_id, options)]
     result.findings.sort(key=lambda f: f.sort_key)
     if options.suppressions:

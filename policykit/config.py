@@ -34,6 +34,7 @@ class Config:
     baseline: Path | None = None
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     live: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)  # raised limits (policykit/limits.py), checked by the schema
     # (id or glob as written, the key it is under, line, column): checked against the loaded policies
     id_positions: tuple[tuple[str, str, int, int], ...] = ()
 
@@ -202,5 +203,6 @@ def _build(data: dict[str, Any], path: Path, id_positions: tuple[tuple[str, str,
         file_options=tuple((str(e["pattern"]), _strings(e.get("params")), _strings(e.get("vars")))
                            for e in data.get("files", [])),
         live=dict(data.get("live") or {}),
+        limits={str(k): int(v) for k, v in (data.get("limits") or {}).items()},
         id_positions=id_positions,
     )

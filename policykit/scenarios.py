@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.findings import Finding, Severity
+from policykit.limits import LIMITS, hint
 from policykit.location import Location
 from policykit.model.values import Unknown
 from policykit.record import record
-
-MAX_SCENARIOS = 256  # combinations per distribution (those resolving alike are analysed once); past it, one at a time
 
 
 @record
@@ -92,13 +91,14 @@ class Enumeration:
     unknown: list[Input] = field(default_factory=list)  # not enumerated at all: unknown in every scenario
 
 
-def enumerate_scenarios(inputs: Sequence[Input], bound: int = MAX_SCENARIOS) -> Enumeration:
+def enumerate_scenarios(inputs: Sequence[Input], bound: int | None = None) -> Enumeration:
     """Every combination of the inputs, the defaults first, while there are at most `bound`.
 
     Past the bound, each value of each input is analysed with the other inputs at their defaults
     (one input at a time), so a finding that one deploy-time choice causes is still found; inputs
-    that would take even that past the bound are unknown.
+    that would take even that past the bound are unknown. The bound is the `scenarios` limit unless given.
     """
+    bound = LIMITS.scenarios if bound is None else bound
     varying = [item for item in inputs if len(item.values) > 1]
     names = [item.name for item in varying]
     if math.prod(len(item.values) for item in varying) <= bound:
@@ -211,7 +211,7 @@ def scenario_bound_note(file: str, resource: str, location: Location, enumeratio
         said.append(f"{names} are treated as unknown, so checks that depend on them are not decided")
     return Finding(
         policy_id=BOUND_NOTE_ID, title="Deploy-time choices not all combined", severity=Severity.INFO,
-        message=(f"{resource} depends on more deploy-time choices than policykit combines ({MAX_SCENARIOS} "
-                 f"combinations per distribution): " + "; ".join(said)),
+        message=(f"{resource} depends on more deploy-time choices than policykit combines ({LIMITS.scenarios} "
+                 f"combinations per distribution, {hint('scenarios')}): " + "; ".join(said)),
         location=location, resource=resource, distribution=resource,
         fix="Give the values of the inputs you deploy with --param / --var to check that deployment exactly.")

@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLES, RunCli
 
 from policykit.errors import InputError
-from policykit.source import yaml_loader
+from policykit.limits import LIMITS
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
 
@@ -60,13 +60,13 @@ def test_alias_to_a_long_string_repeated_is_bounded_by_bytes(run_cli: RunCli, wr
                  "        Origins:\n          - Id: o\n"
                  f"            DomainName: !Join ['', [{refs}]]\n")
     error = _one_error(run_cli, path)
-    assert "aliases repeat more than 4 MiB of text" in str(error["message"])
+    assert "aliases repeat more than 4,194,304 characters of text: the alias_chars limit" in str(error["message"])
     assert error["line"] == 11
 
 
 def test_node_bound_counts_each_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # [[[[1]]]] has 5 values; counting each once per ancestor made it 15
-    monkeypatch.setattr(yaml_loader, "MAX_NODES", 5)
+    monkeypatch.setattr(LIMITS, "document_values", 5)
     assert load_yaml("[[[[1]]]]\n", "f.yaml") == [[[[1]]]]
     with pytest.raises(InputError, match="YAML document has more than 5 values"):
         load_yaml("[[[[1, 2]]]]\n", "f.yaml")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from policykit.api import ScanOptions, scan
-from policykit.terraform import budget
+from policykit.limits import DEFAULTS, LIMITS
 from tests.conftest import RunCli
 
 Write = Callable[[str, str], Path]
@@ -116,16 +116,16 @@ def test_forty_doubling_locals_stop_at_the_string_bound(write: Write, run_cli: R
     main = write("m/main.tf", "locals {\n" + "\n".join(lines) + "\n}\n" + DISTRIBUTION.format(comment="local.l40"))
     assert len(main.read_bytes()) < 2000
     started = time.monotonic()
-    message = _one_error(run_cli, main.parent, "MiB of strings", "bound")
+    message = _one_error(run_cli, main.parent, "bytes of strings", "the terraform_string_bytes limit")
     assert time.monotonic() - started < 30
-    assert str(budget.MAX_STRING_BYTES // (1024 * 1024)) in message
+    assert f"{DEFAULTS.terraform_string_bytes:,}" in message
 
 
 def test_forty_doubling_lists_stop_at_the_list_bound(write: Write, run_cli: RunCli) -> None:
     lines = ['  l0 = ["x", "y"]'] + [f"  l{i} = concat(local.l{i - 1}, local.l{i - 1})" for i in range(1, 41)]
     main = write("m/main.tf", "locals {\n" + "\n".join(lines) + "\n}\n"
                  + DISTRIBUTION.format(comment="length(local.l40)"))
-    _one_error(run_cli, main.parent, "items", "bound on list sizes")
+    _one_error(run_cli, main.parent, "items", "the terraform_items limit")
 
 
 def test_nested_lists_doubling_stop_at_the_list_bound(write: Write, run_cli: RunCli) -> None:
@@ -133,7 +133,7 @@ def test_nested_lists_doubling_stop_at_the_list_bound(write: Write, run_cli: Run
     lines = ['  l0 = ["x"]'] + [f"  l{i} = [local.l{i - 1}, local.l{i - 1}]" for i in range(1, 41)]
     main = write("m/main.tf", "locals {\n" + "\n".join(lines) + "\n}\n"
                  + DISTRIBUTION.format(comment="length(flatten(local.l40))"))
-    _one_error(run_cli, main.parent, "bound on list sizes")
+    _one_error(run_cli, main.parent, "the terraform_items limit")
 
 
 def test_a_long_chain_of_locals_stops_at_the_depth_bound(write: Write, run_cli: RunCli) -> None:
@@ -152,11 +152,11 @@ def test_a_chain_within_the_depth_bound_resolves(write: Write) -> None:
 
 
 def test_many_steps_stop_at_the_step_bound(write: Write, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(budget, "MAX_STEPS", 5_000)
+    monkeypatch.setattr(LIMITS, "terraform_steps", 5_000)
     ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"
     nested = f"[for j in {ten} : [for l in {ten} : [for m in {ten} : m]]]"  # 10,000 iterations
     main = write("m/main.tf", DISTRIBUTION.format(comment=nested))
-    _one_error(run_cli, main.parent, "steps", "bound on evaluation steps")
+    _one_error(run_cli, main.parent, "steps", "the terraform_steps limit")
 
 
 def test_huge_integers_in_hcl_json_syntax_and_tfvars_json(write: Write, run_cli: RunCli) -> None:

@@ -16,6 +16,7 @@ from policykit.cfn.inputs import PSEUDO, condition_roots, is_ssm
 from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
 from policykit.errors import InputError
+from policykit.limits import LIMITS, hint
 from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
 from policykit.scenarios import Other
 from policykit.source.nodes import NO_MARK, Mark, MDict, MList
@@ -28,7 +29,6 @@ class _NoValue:
 NO_VALUE = _NoValue()
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _PARAM_LIST_TYPES = ("List<", "CommaDelimitedList")
-MAX_STRING = 1_000_000  # characters in one resolved string (Fn::Join/Fn::Sub): past it, an input error
 MAX_CHAIN = 100  # parameters, mappings and conditions resolving through one another: past it, an input error
 
 
@@ -313,9 +313,9 @@ class Resolver:
 
     def _bounded(self, value: str | Partial, what: str) -> str | Partial:
         size = len(value) if isinstance(value, str) else sum(len(p) for p in value.parts if isinstance(p, str))
-        if size > MAX_STRING:
-            raise InputError(self.template.file, f"{what} builds a string of more than {MAX_STRING:,} characters "
-                             "(policykit's bound on a resolved string)", self._mark.line, self._mark.column)
+        if size > LIMITS.cfn_string_chars:
+            raise InputError(self.template.file, f"{what} builds a string of more than {LIMITS.cfn_string_chars:,} "
+                             f"characters: {hint('cfn_string_chars')}", self._mark.line, self._mark.column)
         return value
 
     def select(self, arg: Any) -> Any:

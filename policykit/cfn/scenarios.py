@@ -1,7 +1,7 @@
 """Deploy-time scenarios of a CloudFormation resource: one resolver per different configuration.
 
 The builder (policykit/cfn/build.py) asks `resource_variants` only: it knows which inputs the
-resource depends on (policykit/cfn/inputs.py), enumerates their values within `MAX_SCENARIOS`
+resource depends on (policykit/cfn/inputs.py), enumerates their values within the `scenarios` limit
 (policykit/scenarios.py), drops the scenarios in which the resource's `Condition` is false, and
 groups the rest by what the properties resolve from.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from policykit.cfn.inputs import resource_dependencies
 from policykit.cfn.intrinsics import Decided, Resolver
 from policykit.cfn.template import Template
-from policykit.scenarios import MAX_SCENARIOS, Enumeration, Input, Other, Scenario, enumerate_scenarios
+from policykit.scenarios import Enumeration, Input, Other, Scenario, enumerate_scenarios
 
 
 @dataclass
@@ -43,7 +43,7 @@ def resource_variants(template: Template, resource: dict[str, Any], decided: Dec
     dependencies = resource_dependencies(template, resource)
     own = {item.name for item in dependencies.inputs}
     inputs = [*dependencies.inputs, *(item for item in related if item.name not in own)]
-    enumeration = enumerate_scenarios(inputs, MAX_SCENARIOS)
+    enumeration = enumerate_scenarios(inputs)
     unknown = {item.name: Other() for item in enumeration.unknown}
     decided = decided if decided is not None else Decided(template)
     out = Variants(enumeration=enumeration)

@@ -23,6 +23,7 @@ from policykit.config import discover as discover_config
 from policykit.config import load as config_file
 from policykit.errors import InputError, UsageError
 from policykit.findings import INTERNAL_ERROR, ScanResult, Severity
+from policykit.limits import DEFAULTS, hint
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
 from policykit.selection import BUILTIN_IDS
@@ -122,12 +123,17 @@ def scan(
     color: Annotated[Color, typer.Option(
         "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), "
         "always, never.")] = Color.auto,
+    limit: Annotated[list[str] | None, typer.Option(
+        "--limit", help="Raise a bound on what the scan reads and builds, NAME=N (repeatable; the names: "
+        "file_bytes, document_values, alias_chars, cfn_string_chars, terraform_steps, terraform_string_bytes, "
+        "terraform_items, scenarios).")] = None,
     base_dir: Annotated[Path | None, typer.Option(
         "--base-dir", help="SARIF and annotation paths relative to this directory [default: the git root "
         "of the scanned files].", show_default=False)] = None,
 ) -> None:
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
     settings = load_config(config, no_config)
+    raised = {**settings.limits, **parse_limits(limit)}
     outputs = parse_outputs(output, format.value)
     given, flags = live_flags(allow_private=allow_private, timeout=timeout, concurrency=concurrency,
                               expiry_warning_days=expiry_warning_days, origin_timeout=origin_timeout,
@@ -148,11 +154,11 @@ def scan(
                                 flags["concurrency"], flags["expiry_warning_days"], progress=True,
                                 origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
-        file_options=settings.file_options, edge=edge,
+        file_options=settings.file_options, edge=edge, limits=raised,
     )
     options = with_live_config(options, settings, frozenset(given))
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
-    with stdin_input(paths, stdin_filename) as (scan_paths, rename):
+    with stdin_input(paths, stdin_filename, raised.get("file_bytes", DEFAULTS.file_bytes)) as (scan_paths, rename):
         result = rename(api.scan(scan_paths, options, policies=loaded))
     baseline = baseline or settings.baseline
     if baseline is not None and write_baseline is None:
@@ -247,10 +253,20 @@ def selected_ids(loaded: "list[Policy]", settings: Config, select: list[str] | N
 Rename = Callable[[ScanResult], ScanResult]
 
 
+def parse_limits(items: list[str] | None) -> dict[str, int]:
+    """`--limit NAME=N` options: known names and whole numbers, or a usage error (exit 2)."""
+    from policykit.limits import parse
+
+    try:
+        return parse(key_values(items, "--limit"), "--limit")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 @contextlib.contextmanager
-def stdin_input(paths: list[Path], name: str | None) -> Iterator[tuple[list[Path], Rename]]:
-    """`scan -`: stdin is written to a private temporary file named like --stdin-filename (so it is
-    read as that kind of file), and every path in the result is renamed back to that name."""
+def stdin_input(paths: list[Path], name: str | None, limit: int) -> Iterator[tuple[list[Path], Rename]]:
+    """`scan -`: stdin (at most `limit` bytes, the file_bytes limit) is written to a private temporary file named
+    like --stdin-filename (so it is read as that kind of file), and every path in the result is renamed back."""
     if STDIN not in paths:
         if name is not None:
             raise UsageError("--stdin-filename needs - among the paths (read the template from stdin)")
@@ -258,10 +274,10 @@ def stdin_input(paths: list[Path], name: str | None) -> Iterator[tuple[list[Path
         return
     if paths.count(STDIN) > 1:
         raise UsageError("- (stdin) can be given once")
-    data = sys.stdin.buffer.read(STDIN_LIMIT + 1) if hasattr(sys.stdin, "buffer") else \
-        sys.stdin.read(STDIN_LIMIT + 1).encode("utf-8", "surrogateescape")
-    if len(data) > STDIN_LIMIT:
-        raise UsageError(f"stdin is larger than {STDIN_LIMIT // (1024 * 1024)} MiB (the limit for -)")
+    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else \
+        sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+    if len(data) > limit:
+        raise UsageError(f"stdin is larger than {limit:,} bytes: {hint('file_bytes')}")
     shown = name or "-"
     suffix = Path(name).name if name else ("stdin.json" if data.lstrip()[:1] in (b"{", b"[") else "stdin.yaml")
     import tempfile  # only standard input needs it
@@ -272,7 +288,6 @@ def stdin_input(paths: list[Path], name: str | None) -> Iterator[tuple[list[Path
         yield [temp if p == STDIN else p for p in paths], functools.partial(_renamed, temp=temp, name=shown)
 
 
-STDIN_LIMIT = 16 * 1024 * 1024  # bytes read from stdin; files have the loaders' own bound
 
 
 def _renamed(result: ScanResult, temp: Path, name: str) -> ScanResult:

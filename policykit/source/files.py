@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from policykit.errors import InputError
+from policykit.limits import LIMITS, hint
 
-MAX_BYTES = 16 * 1024 * 1024  # CloudFormation accepts 1 MB; plans can be larger
 STDIN = "-"
 
 # A pipe or `-` (stdin) named on the command line can be read only once, but two readers may
@@ -31,21 +31,27 @@ def forget_streams() -> None:
     _STREAMS.clear()
 
 
+def _size(count: int) -> str:
+    """A byte count as a person reads it: `16 MiB`, or `1,500 bytes` when not whole MiB."""
+    return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count:,} bytes"
+
+
 def _read_bytes(path: Path) -> bytes:
-    too_big = InputError(str(path), f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    limit = LIMITS.file_bytes
+    too_big = InputError(str(path), f"file is larger than {_size(limit)}: {hint('file_bytes')}")
     if not is_stream(path):
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > limit:
             raise too_big
         return path.read_bytes()
     key = str(path)
     if key not in _STREAMS:
         if key == STDIN:
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(limit + 1)
         else:
             with path.open("rb") as stream:
-                data = stream.read(MAX_BYTES + 1)
+                data = stream.read(limit + 1)
         _STREAMS[key] = data
-    if len(_STREAMS[key]) > MAX_BYTES:
+    if len(_STREAMS[key]) > limit:
         raise too_big
     return _STREAMS[key]
 

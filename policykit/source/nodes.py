@@ -19,8 +19,6 @@ NO_MARK = Mark(0, 0)
 
 # Bounds that keep a hostile or broken file from hanging or exhausting memory.
 MAX_DEPTH = 128
-MAX_NODES = 2_000_000  # values in a document (YAML aliases expanded)
-MAX_ALIAS_BYTES = 4 * 1024 * 1024  # characters of text YAML aliases may repeat
 
 
 class MDict(dict[str, Any]):

@@ -12,8 +12,9 @@ from typing import Any
 import yaml
 
 from policykit.errors import InputError
+from policykit.limits import LIMITS, hint
 from policykit.source.dupkeys import DuplicateKey
-from policykit.source.nodes import MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES, NO_MARK, Mark, MDict, MList
+from policykit.source.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
     from yaml import CSafeLoader as _Loader
@@ -98,9 +99,9 @@ class _Builder:
         """Attach `value` (`size` values and `text` characters) to the open container; `new` of
         those values were not counted yet (a closed container's children were, as they arrived)."""
         self.total += new
-        if self.total > MAX_NODES:
+        if self.total > LIMITS.document_values:
             what = "YAML aliases expand to" if self.aliased else "YAML document has"
-            raise self.error(f"{what} more than {MAX_NODES} values", mark)
+            raise self.error(f"{what} more than {LIMITS.document_values:,} values: {hint('document_values')}", mark)
         if not self.stack:
             self.root, self.done = value, True
             return
@@ -161,8 +162,9 @@ class _Builder:
             # Bounded by characters too: a few aliases to one long string build strings of any size.
             self.alias_text += text
             self.aliased = True
-            if self.alias_text > MAX_ALIAS_BYTES:
-                raise self.error(f"YAML aliases repeat more than {MAX_ALIAS_BYTES // (1024 * 1024)} MiB of text", mark)
+            if self.alias_text > LIMITS.alias_chars:
+                raise self.error(f"YAML aliases repeat more than {LIMITS.alias_chars:,} characters of text: "
+                                 f"{hint('alias_chars')}", mark)
             self.add(value, mark, size, text, size)
 
 

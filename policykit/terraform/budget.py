@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.errors import InputError
+from policykit.limits import LIMITS, hint
 
-MAX_STRING_BYTES = 32 * 1024 * 1024  # total bytes of the strings evaluation builds (templates, functions)
-MAX_STEPS = 2_000_000  # expressions evaluated, collection items built, dynamic/for iterations
-MAX_ITEMS = 200_000  # items of one evaluated value, counted through nested lists and objects
 MAX_DEPTH = 64  # references to references: a local whose value needs a local whose value needs...
 MAX_NUMBER_BITS = 1024  # numbers beyond ±2^1024 are not evaluated (Terraform's own floats stop near there)
 
@@ -46,14 +44,14 @@ class Budget:
 
     def step(self, count: int = 1) -> None:
         self.steps += count
-        if self.steps > MAX_STEPS:
-            raise self.fail(f"evaluation takes more than {MAX_STEPS:,} steps (the bound on evaluation steps)")
+        if self.steps > LIMITS.terraform_steps:
+            raise self.fail(f"evaluation takes more than {LIMITS.terraform_steps:,} steps: {hint('terraform_steps')}")
 
     def string(self, text: str) -> str:
         self.string_bytes += len(text)
-        if self.string_bytes > MAX_STRING_BYTES:
-            raise self.fail(f"evaluation builds more than {MAX_STRING_BYTES // (1024 * 1024)} MiB of strings "
-                            "(the bound on resolved string bytes)")
+        if self.string_bytes > LIMITS.terraform_string_bytes:
+            raise self.fail(f"evaluation builds more than {LIMITS.terraform_string_bytes:,} bytes of strings: "
+                            f"{hint('terraform_string_bytes')}")
         return text
 
     def enter(self, name: str) -> None:
@@ -67,11 +65,11 @@ class Budget:
         self.active.pop()
 
     def collection(self, value: Any) -> Any:
-        """A list or object evaluation built: its items, through nested ones, count against MAX_ITEMS."""
+        """A list or object evaluation built: its items, through nested ones, count against the items limit."""
         total = self.items(value)
         self.step(len(value))
-        if total > MAX_ITEMS:
-            raise self.fail(f"a value of more than {MAX_ITEMS:,} items (the bound on list sizes)")
+        if total > LIMITS.terraform_items:
+            raise self.fail(f"a value of more than {LIMITS.terraform_items:,} items: {hint('terraform_items')}")
         return value
 
     def items(self, value: Any) -> int:
@@ -84,7 +82,7 @@ class Budget:
         total = len(value)
         for child in children:
             total += self.items(child)
-            if total > MAX_ITEMS:
+            if total > LIMITS.terraform_items:
                 break
         self._items[id(value)] = (value, total)
         return total
