@@ -132,10 +132,12 @@ def test_conditions() -> None:
     assert r.condition("IsProd") is True
     assert r.condition("IsDev") is False
     assert r.condition("Both") is True
-    assert r.condition("Either") is None  # IsDev false, Stage unknown
+    either = r.condition("Either")  # IsDev false, Stage unknown: unknown, saying why
+    assert isinstance(either, Unknown) and "Stage" in either.reason
     assert r.condition("AnyStage") is True  # Or: one true side decides
-    assert r.condition("StageIsBeta") is None
-    assert r.condition("Missing") is None
+    assert isinstance(r.condition("StageIsBeta"), Unknown)
+    missing = r.condition("Missing")
+    assert isinstance(missing, Unknown) and missing.reason == "condition Missing is not defined in the template"
     assert resolver(params={"Stage": "beta"}).condition("Either") is True
     assert resolver(params={"Env": "dev"}).condition("IsDev") is True
 

@@ -17,6 +17,7 @@ from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
 from policykit.errors import InputError
 from policykit.limits import LIMITS, hint
+from policykit.model.truth import Truth, all_true, any_true, negate
 from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
 from policykit.scenarios import Other
 from policykit.source.nodes import NO_MARK, Mark, MDict, MList
@@ -39,7 +40,7 @@ class Decided:
     def __init__(self, template: Template) -> None:
         self.template = template
         self.roots: dict[str, tuple[str, ...]] = {}
-        self.values: dict[tuple[Any, ...], bool | None] = {}
+        self.values: dict[tuple[Any, ...], Truth] = {}
 
     def key(self, name: str, choices: dict[str, Any]) -> tuple[Any, ...]:
         roots = self.roots.get(name)
@@ -47,10 +48,10 @@ class Decided:
             roots = self.roots[name] = condition_roots(self.template, name)
         return (name, *[choices.get(root) for root in roots])
 
-    def value(self, name: Any, choices: dict[str, Any]) -> bool | None:
+    def value(self, name: Any, choices: dict[str, Any]) -> Truth:
         """The condition under `choices`, decided once per values of its roots."""
         if not isinstance(name, str):
-            return None
+            return _NOT_A_NAME
         key = self.key(name, choices)
         if key not in self.values:
             self.values[key] = Resolver(self.template, choices=choices, decided=self).condition(name)
@@ -72,7 +73,7 @@ class Resolver:
         self.scenario = scenario or {}
         self.choices = choices or {}
         self._decided = decided if decided is not None and not self.scenario else None
-        self._conditions: dict[str, bool | None] = {}
+        self._conditions: dict[str, Truth] = {}
         self._parameters: dict[str, Any] = {}
         self._mappings: dict[tuple[str, ...], Any] = {}
         self._busy: list[str] = []  # definitions being resolved, innermost last
@@ -93,10 +94,10 @@ class Resolver:
         self._busy.pop()
 
     # -- conditions ---------------------------------------------------------------------
-    def condition(self, name: Any) -> bool | None:
-        """True/False, or None when it depends on something unknown."""
+    def condition(self, name: Any) -> Truth:
+        """True, False, or Unknown (saying why) when it depends on something only known at deployment."""
         if not isinstance(name, str):
-            return None
+            return _NOT_A_NAME
         if name in self._conditions:
             return self._conditions[name]
         if name in self.scenario:
@@ -109,7 +110,7 @@ class Resolver:
         conditions = self.template.conditions
         body = conditions.get(name)
         if body is None:
-            return None
+            return Unknown(f"condition {name} is not defined in the template")
         self._enter(f"condition {name}", _mark(conditions, name))
         try:
             value = self._conditions[name] = self._condition_expr(body)
@@ -119,9 +120,9 @@ class Resolver:
             decided.values[key] = value
         return value
 
-    def _condition_expr(self, expr: Any) -> bool | None:
+    def _condition_expr(self, expr: Any) -> Truth:
         if not isinstance(expr, dict) or len(expr) != 1:
-            return None
+            return Unknown("a condition that is not one condition function")
         (key, arg), = expr.items()
         if key == "Condition":
             return self.condition(arg)
@@ -130,20 +131,21 @@ class Resolver:
             for one, other in ((left, right), (right, left)):
                 if isinstance(one, Other):  # "any value but these literals"
                     text = _scalar_text(other)
-                    return False if isinstance(text, str) and text in one.excluded else None
-            if isinstance(left, (Unknown, Partial)) or isinstance(right, (Unknown, Partial)):
-                return None
+                    if isinstance(text, str) and text in one.excluded:
+                        return False
+                    return Unknown(f"Fn::Equals compares a parameter that is {one} with {text or 'a value'}")
+            for side in (left, right):
+                if isinstance(side, Unknown):
+                    return side
+                if isinstance(side, Partial):
+                    return Unknown(f"Fn::Equals compares {side}, which is only partly known before deployment")
             return bool(_scalar_text(left) == _scalar_text(right))
         if key in ("Fn::And", "Fn::Or") and isinstance(arg, list):
             values = [self._condition_expr(v) for v in arg]
-            decisive = key == "Fn::Or"
-            if decisive in values:
-                return bool(decisive)
-            return None if None in values else not decisive
+            return any_true(values) if key == "Fn::Or" else all_true(values)
         if key == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
-            inner = self._condition_expr(arg[0])
-            return None if inner is None else not inner
-        return None
+            return negate(self._condition_expr(arg[0]))
+        return Unknown(f"{key} is not a condition function policykit evaluates")
 
     def _compared(self, node: Any) -> Any:
         """One side of Fn::Equals: a parameter this scenario gives "any other value" stays `Other`."""
@@ -372,13 +374,20 @@ class Resolver:
 
     def if_(self, arg: Any) -> Any:
         decided = self.condition(arg[0])
-        if decided is None:
+        if isinstance(decided, Unknown):
             return Unknown(f"depends on condition {arg[0]}")
         return self.resolve(arg[1] if decided else arg[2])
 
     def base64(self, arg: Any) -> Any:
         value = self.resolve(arg)
         return value if isinstance(value, (Unknown, Partial)) else Unknown("Fn::Base64 output")
+
+
+_NOT_A_NAME = Unknown("a condition name that is not a string")
+
+
+def _known(value: Truth) -> bool | None:
+    return None if isinstance(value, Unknown) else value
 
 
 def _mark(parent: Any, key: str) -> Mark:
@@ -430,5 +439,6 @@ _HANDLERS: dict[str, Callable[[Resolver, Any], Any]] = {
     "Fn::ImportValue": lambda self, arg: Unknown("Fn::ImportValue is only known at deployment", name="ImportValue"),
     "Fn::GetAZs": lambda self, arg: Unknown("Fn::GetAZs is only known at deployment"),
     "Fn::Cidr": lambda self, arg: Unknown("Fn::Cidr is not evaluated"),
-    "Condition": lambda self, arg: self.condition(arg),
+    # a `Condition` key among a resource's values (not in Conditions): its truth, or no value when unknown
+    "Condition": lambda self, arg: _known(self.condition(arg)),
 }
