@@ -13,6 +13,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +136,10 @@ class Server:
 
     behavior: ok (200), 502, ws (101 to an upgrade), ws-refuse (400 to an upgrade), hang (never answers,
     not even the TLS handshake), dribble (the status line one byte every 0.1 s). `requests` records
-    every request as received, raw.
+    every request as received, raw. What happened when is kept as an order of events (monotonic clock), so
+    a test asserts what overlapped, not how long a run took: `accepted` and, for `hang`, `client_closed`
+    (the client gave up on the connection); `handshake_times`; for `dribble`, `dribbled` (the bytes each
+    connection got before the client went away).
     """
 
     context: ssl.SSLContext | None
@@ -144,6 +148,10 @@ class Server:
     port: int = 0
     handshakes: list[str] = field(default_factory=list)  # SNI names seen
     requests: list[str] = field(default_factory=list)  # raw request heads received
+    accepted: list[float] = field(default_factory=list)
+    client_closed: list[float] = field(default_factory=list)
+    handshake_times: list[float] = field(default_factory=list)
+    dribbled: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -156,6 +164,7 @@ class Server:
 
     def _select(self, sock: ssl.SSLSocket, name: str | None, _: ssl.SSLContext) -> None:
         self.handshakes.append(name or "")
+        self.handshake_times.append(time.monotonic())
         if name in self.sni:
             sock.context = self.sni[name]
 
@@ -171,10 +180,28 @@ class Server:
                 conn, _ = self.listener.accept()
             except OSError:
                 return
+            self.accepted.append(time.monotonic())
             if self.behavior == "hang":
                 self.held.append(conn)  # accepted, then silence
+                threading.Thread(target=self._watch, args=(conn,), daemon=True).start()
                 continue
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _watch(self, conn: socket.socket) -> None:
+        """A held connection: note when the client closes it (not when stop() does)."""
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            return
+        if not self.stopped.is_set():
+            self.client_closed.append(time.monotonic())
+
+    def wait_for(self, events: list[object], count: int, seconds: float = 10.0) -> None:
+        """Until `events` (one of the lists above) holds `count` entries: threads record them a moment late."""
+        deadline = time.monotonic() + seconds
+        while len(events) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(5)
@@ -190,10 +217,15 @@ class Server:
                 self.requests.append(data.decode("latin-1"))
                 response = self._response(data.decode("latin-1")).encode("latin-1")
                 if self.behavior == "dribble":
-                    for byte in response:
-                        if self.stopped.wait(0.1):
-                            return
-                        stream.sendall(bytes([byte]))
+                    sent = 0
+                    try:
+                        for byte in response:
+                            if self.stopped.wait(0.1):
+                                return
+                            stream.sendall(bytes([byte]))
+                            sent += 1
+                    finally:
+                        self.dribbled.append(sent)
                     return
                 stream.sendall(response)
         except (OSError, ssl.SSLError):
@@ -243,6 +275,7 @@ class DnsServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = int(self.sock.getsockname()[1])
         self.stopped = threading.Event()
+        self.queries: list[tuple[float, str]] = []  # (monotonic time, name) of every query received
         threading.Thread(target=self._serve, daemon=True).start()
 
     @property
@@ -262,6 +295,7 @@ class DnsServer:
             except OSError:
                 return
             query = dns.message.from_wire(wire)
+            self.queries.append((time.monotonic(), query.question[0].name.to_text().rstrip(".").lower()))
             if self.records.get(query.question[0].name.to_text().rstrip(".").lower()) == "DROP":
                 continue  # a resolver that never answers
             self.sock.sendto(self._answer(query).to_wire(), peer)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Any
 
 from live.helpers import LiveRun, ids, of, template
@@ -83,10 +82,14 @@ def test_hung_server_costs_one_timeout_and_blocks_nothing(live: LiveRun, serve: 
     origins = [{"id": f"h{i}", "domain": "origin.test", "port": s.port} for i, s in enumerate(hung)]
     origins.append({"id": "answers", "domain": "origin.test", "port": expired.port})
     paths = tuple((f"/{o['id']}/*", o["id"]) for o in origins[1:])
-    started = time.monotonic()
     _, findings, _ = live(template(origins, paths=paths), dns, "--timeout", "0.5", "--show-unknown")
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.6, elapsed  # one timeout (0.5 s) plus overhead, not one per hung server
+    # one timeout, not one per hung server: the client held the three hanging handshakes open at once (the
+    # last connection to each, after its TCP check, was accepted before any of them was given up on), whatever
+    # the machine's load makes of the wall time
+    for server in hung:
+        server.wait_for(server.client_closed, len(server.accepted))
+        assert len(server.client_closed) == len(server.accepted) >= 2, "TCP check and handshake, closed, not leaked"
+    assert max(max(server.accepted) for server in hung) < min(max(server.client_closed) for server in hung)
     assert of(findings, "PK610")  # the answering origin was judged all the same
     # tried and failed is a verdict, not a "not checked" note: each hung origin is a PK614 error
     timed_out = of(findings, "PK614")
@@ -150,10 +153,12 @@ def test_silent_resolver_costs_one_timeout_and_stays_unknown(live: LiveRun, serv
     dns = dns_server({"origin.test": "127.0.0.1", "silent.test": "DROP"})
     origins = [{"id": "o", "domain": "origin.test", "port": server.port},
                {"id": "s", "domain": "silent.test", "port": server.port}]
-    started = time.monotonic()
     _, findings, _ = live(template(origins, paths=(("/s/*", "s"),)), dns, "--timeout", "0.5", "--show-unknown")
-    assert time.monotonic() - started < 1.6
-    assert of(findings, "PK610")  # the origin that resolved was probed meanwhile
+    # the origin that resolved was probed meanwhile: its handshake came before the silent query's 0.5 s ran out
+    # (an order of events on the servers, not the run's wall time, which a loaded machine stretches)
+    [asked] = [when for when, name in dns.queries if name == "silent.test"][:1]
+    assert server.handshake_times and min(server.handshake_times) < asked + 0.5
+    assert of(findings, "PK610")
     assert not [f for f in of(findings, "PK601") if "silent.test" in f["message"]]
     unknown = [f["message"] for f in findings if f["unknown"] and f["policy_id"] == "PK601"]
     assert any("silent.test: no answer from the resolver within 0.5 s" in m for m in unknown), unknown
