@@ -389,3 +389,73 @@ def plan_documents(draw: st.DrawFn) -> Any:
         optional={"planned_values": _maybe(_fields({"root_module": module}, values), values),
                   "resource_changes": _maybe(st.lists(change, max_size=3), values),
                   "configuration": values, "prior_state": values, "variables": values}))
+
+
+# -- deployed distributions: the JSON `aws cloudfront get-distribution(-config)` prints ------------------------
+
+def _api_list(items: st.SearchStrategy[Any], values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """The API's `{"Quantity": n, "Items": [...]}`, with a Quantity that may not match, or be of any type."""
+    return st.lists(items, max_size=3).flatmap(lambda found: _fields(
+        {"Quantity": st.one_of(st.just(len(found)), st.integers(-1, 5)), "Items": st.just(found)}, values))
+
+
+@st.composite
+def deployed_documents(draw: st.DrawFn) -> Any:
+    values = json_values()
+    words = st.sampled_from(HOSTS + WORDS + ("GET", "HEAD", "OPTIONS", "viewer-request", "origin-response",
+                                              "sni-only", "vip", "TLSv1.2_2021", "o0", "o1"))
+    origin_ids = st.sampled_from(("o0", "o1", "missing"))
+    lambda_arn = st.sampled_from(("arn:aws:lambda:us-east-1:111122223333:function:edge:3",
+                                  "arn:aws:lambda:us-east-1:111122223333:function:edge", "x"))
+    origin = _fields({
+        "Id": origin_ids, "DomainName": st.sampled_from(HOSTS), "OriginPath": st.sampled_from(("", "/app", "app/")),
+        "CustomHeaders": _api_list(_fields({"HeaderName": words, "HeaderValue": words}, values), values),
+        "CustomOriginConfig": _fields({
+            "HTTPPort": st.integers(-1, 70000), "HTTPSPort": st.integers(-1, 70000),
+            "OriginProtocolPolicy": words, "OriginSslProtocols": _api_list(words, values),
+            "OriginReadTimeout": st.integers(0, 200), "OriginKeepaliveTimeout": st.integers(0, 200)}, values),
+        "S3OriginConfig": _fields({"OriginAccessIdentity": words}, values),
+        "ConnectionAttempts": st.integers(0, 5), "ConnectionTimeout": st.integers(0, 20)}, values)
+    behavior = {
+        "TargetOriginId": origin_ids, "ViewerProtocolPolicy": words,
+        "AllowedMethods": _fields({"Quantity": st.integers(0, 7), "Items": st.lists(words, max_size=3),
+                                   "CachedMethods": _api_list(words, values)}, values),
+        "CachePolicyId": st.sampled_from(("658327ea-f89d-4fab-a63d-7e88639e58f6", "custom-id", "")),
+        "OriginRequestPolicyId": st.sampled_from(("216adef6-5c7f-47e4-b989-5492eafa07d3", "custom-id")),
+        "ForwardedValues": _fields({"QueryString": st.booleans(), "Headers": _api_list(words, values),
+                                    "Cookies": _fields({"Forward": words}, values)}, values),
+        "LambdaFunctionAssociations": _api_list(_fields({"LambdaFunctionARN": lambda_arn, "EventType": words,
+                                                         "IncludeBody": st.booleans()}, values), values),
+        "FunctionAssociations": _api_list(_fields({"FunctionARN": lambda_arn, "EventType": words}, values), values)}
+    config = _fields({
+        "Origins": _api_list(origin, values),
+        "DefaultCacheBehavior": _fields(behavior, values),
+        "CacheBehaviors": _api_list(_fields({**behavior, "PathPattern": st.sampled_from(("/api/*", "*", ""))},
+                                            values), values),
+        "Aliases": _api_list(st.sampled_from(("www.example.com", "*.example.com", "ws.example.com")), values),
+        "ViewerCertificate": _fields({"ACMCertificateArn": words, "SSLSupportMethod": words,
+                                      "MinimumProtocolVersion": words, "CloudFrontDefaultCertificate": st.booleans()},
+                                     values),
+        "OriginGroups": _api_list(_fields({
+            "Id": st.just("g0"), "FailoverCriteria": _fields({"StatusCodes": _api_list(st.integers(0, 600), values)},
+                                                             values),
+            "Members": _api_list(_fields({"OriginId": origin_ids}, values), values)}, values), values),
+        "Enabled": st.booleans(), "IsIPV6Enabled": st.booleans()}, values)
+    shape = draw(st.sampled_from(("config", "distribution")))
+    if shape == "config":
+        return draw(st.fixed_dictionaries({"DistributionConfig": config}, optional={"ETag": words}))
+    return draw(st.fixed_dictionaries({"Distribution": _fields({"Id": words, "DistributionConfig": config}, values)},
+                                      optional={"ETag": words}))
+
+
+@st.composite
+def cache_policy_documents(draw: st.DrawFn) -> Any:
+    """What `aws cloudfront get-cache-policy` prints beside a deployed distribution (a custom policy)."""
+    values = json_values()
+    headers = _fields({"HeaderBehavior": st.sampled_from(("none", "whitelist", "allViewer")),
+                       "Headers": _api_list(st.sampled_from(("Host", "Origin", "Sec-WebSocket-Key")), values)},
+                      values)
+    config = _fields({"Name": st.just("custom"), "ParametersInCacheKeyAndForwardedToOrigin": _fields(
+        {"HeadersConfig": headers}, values)}, values)
+    return draw(st.fixed_dictionaries({"CachePolicy": _fields({"Id": st.just("custom-id"),
+                                                                "CachePolicyConfig": config}, values)}))

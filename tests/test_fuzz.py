@@ -24,9 +24,11 @@ from typing import Any
 
 import pytest
 from fuzz_inputs import (
+    cache_policy_documents,
     cfn_json,
     cfn_templates,
     cfn_yaml,
+    deployed_documents,
     hcl_modules,
     plan_documents,
     tf_json_documents,
@@ -202,6 +204,14 @@ def test_terraform_json(document: Any, name: str) -> None:
 @given(plan_documents())
 def test_terraform_plan(document: Any) -> None:
     check_scan({"plan.json": _json_text(document)})
+
+
+@given(deployed_documents(), st.none() | cache_policy_documents())
+def test_deployed_distribution(document: Any, policy: Any) -> None:
+    files = {"E1.json": _json_text(document)}
+    if policy is not None:
+        files["policy.json"] = _json_text(policy)  # read beside the distribution for its custom policy
+    check_scan(files)
 
 
 # -- the harness itself: a property that cannot fail is no guard --------------------------------------------
