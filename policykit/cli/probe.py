@@ -3,13 +3,23 @@
 # No `from __future__ import annotations`: Typer reads the options from the annotations, and evaluating them
 # once here is cheaper than Typer evaluating each string on every run.
 
+import dataclasses
 import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from policykit.cli.scan import Format, Threshold, exit_on_outcome, load_config, parse_outputs, write_report
+from policykit.cli.scan import (
+    Format,
+    Threshold,
+    exit_on_outcome,
+    live_flags,
+    live_with_config,
+    load_config,
+    parse_outputs,
+    write_report,
+)
 from policykit.errors import UsageError
 from policykit.probes import options as live_options
 
@@ -44,17 +54,26 @@ def probe(
         "--show-unknown", help="List the checks that could not be made, and why.")] = False,
     nameserver: Annotated[list[str] | None, typer.Option(
         "--nameserver", help="Resolve with this DNS server, HOST[:PORT] (repeatable).")] = None,
-    allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="Also probe loopback, private and link-local addresses.")] = False,
+    allow_private: Annotated[bool | None, typer.Option(
+        "--allow-private/--no-allow-private", help="Also probe loopback, private and link-local addresses.",
+        show_default=False)] = None,
     trust_store: Annotated[Path | None, typer.Option(
         "--trust-store", help="PEM file of root CAs instead of the Mozilla bundle.")] = None,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", help="Seconds per probe step, a deadline for the whole step.")] = live_options.DEFAULT_TIMEOUT,
-    origin_timeout: Annotated[float, typer.Option(
-        "--origin-timeout", help="Seconds for every step and retry of the target.")
-                              ] = live_options.DEFAULT_ORIGIN_TIMEOUT,
-    expiry_warning_days: Annotated[int, typer.Option(
-        "--expiry-warning-days", help="Warn when the certificate expires this soon.")] = 30,
+    # Defaults of None: a flag given on the command line beats the configuration's `live:` settings, which
+    # beat LiveOptions' defaults (as for `scan --live`: the same nameservers and trust store either way).
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", help="Seconds per probe step, a deadline for the whole step [default: 5].",
+        show_default=False)] = None,
+    origin_timeout: Annotated[float | None, typer.Option(
+        "--origin-timeout", help="Seconds for every step and retry of the target [default: 30].",
+        show_default=False)] = None,
+    expiry_warning_days: Annotated[int | None, typer.Option(
+        "--expiry-warning-days", help="Warn when the certificate expires this soon [default: 30].",
+        show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Read this configuration instead of the nearest .policykit.yaml (its live: settings "
+        "and severity_threshold apply).")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
     from policykit.facts.wire_names import shown  # scanning code: imported when a probe runs, not for --help
@@ -73,16 +92,24 @@ def probe(
     problem = check(wanted)
     if problem:
         raise UsageError(f"probe {shown(target)}: {problem}")
-    options = live_options.build(True, nameserver, allow_private, trust_store, timeout, 1, expiry_warning_days,
-                                 progress=False, origin_timeout=origin_timeout,
-                                 run_timeout=max(origin_timeout, live_options.DEFAULT_RUN_TIMEOUT))
-    if options is None:  # pragma: no cover - build returns None only without --live
+    settings = load_config(config, no_config)
+    given, flags = live_flags(allow_private=allow_private, timeout=timeout, expiry_warning_days=expiry_warning_days,
+                              origin_timeout=origin_timeout)
+    given |= {"nameservers"} if nameserver else set()
+    given |= {"trust_store"} if trust_store is not None else set()
+    built = live_options.build(True, nameserver, flags["allow_private"], trust_store, flags["timeout"], 1,
+                               flags["expiry_warning_days"], progress=False, origin_timeout=flags["origin_timeout"],
+                               run_timeout=live_options.DEFAULT_RUN_TIMEOUT)
+    if built is None:  # pragma: no cover - build returns None only without --live
         raise UsageError("probe: no live options")
+    # one target: the file's concurrency does not apply; the run lasts at least as long as the origin may
+    options = live_with_config(built, settings, frozenset(given), ignored=frozenset({"concurrency"}))
+    options = dataclasses.replace(options, run_timeout=max(options.run_timeout, options.origin_timeout))
     result = run_probe(wanted, options, load_policies(()))
     for name, target_file in outputs:
         write_report(result, name, target_file, show_unknown)
     if ("text", "-") not in outputs:
         for error in result.errors:
             typer.echo(f"policykit: {error}", err=True)
-    exit_on_outcome(result, severity_threshold, load_config(None, True))
+    exit_on_outcome(result, severity_threshold, settings)
 

@@ -358,10 +358,19 @@ def with_live_config(options: api.ScanOptions, settings: Config,
     the default counts as given (an explicit flag equal to the default then loses: pass `given`)."""
     if not settings.live or options.live is None:
         return options
+    return dataclasses.replace(options, live=live_with_config(options.live, settings, given))
+
+
+def live_with_config(live: live_options.LiveOptions, settings: Config, given: frozenset[str] | None = None,
+                     ignored: frozenset[str] = frozenset()) -> live_options.LiveOptions:
+    """`live` with the file's live settings where the command line gave none (see with_live_config);
+    `ignored`: settings that do not apply to this command."""
     defaults = live_options.LiveOptions()
     values: dict[str, Any] = {}
     for key, value in settings.live.items():
-        on_command_line = key in given if given is not None else getattr(options.live, key) != getattr(defaults, key)
+        if key in ignored:
+            continue
+        on_command_line = key in given if given is not None else getattr(live, key) != getattr(defaults, key)
         if on_command_line:
             continue
         if key == "nameservers":
@@ -375,4 +384,4 @@ def with_live_config(options: api.ScanOptions, settings: Config,
             if problem:
                 raise InputError(settings.file, f"live.trust_store {value}: {problem}")
         values[key] = value
-    return dataclasses.replace(options, live=dataclasses.replace(options.live, **values))
+    return dataclasses.replace(live, **values)
