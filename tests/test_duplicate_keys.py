@@ -11,6 +11,7 @@ from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.nodes import Mark
 from policykit.source.yaml_loader import load_yaml
+from policykit.terraform.hcl import parse_hcl
 
 Write = Callable[[str, str], Path]
 
@@ -86,3 +87,36 @@ def test_tfvars_json_plan_json_and_tf_json_duplicates(write: Write) -> None:
     result = scan([write("plan.json", text)], ScanOptions())
     assert not result.errors
     assert [f.location.line for f in result.findings if f.policy_id == "PK006"] == [2]
+
+
+def test_hcl_argument_set_twice_in_a_tf_and_a_tfvars_file(write: Write) -> None:
+    """python-hcl2 keeps the last; Terraform 0.12+ refuses the file ("Attribute redefined"): a PK006 warning
+    at the second, in any block and at the top of a .tfvars file, and the last value is what is read."""
+    main = write("h/main.tf", """\
+variable "env" {}
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    domain_name = "first.example.com"
+    domain_name = "second.example.com"
+    origin_id   = "o"
+  }
+  default_cache_behavior {
+    target_origin_id       = "o"
+    viewer_protocol_policy = "redirect-to-https"
+  }
+}
+""")
+    write("h/terraform.tfvars", 'env = "a"\nenv = "b"\n')
+    result = scan([main.parent], ScanOptions())
+    assert not result.errors
+    found = sorted((Path(f.location.file).name, f.location.line, f.location.column, f.message)
+                   for f in result.findings if f.policy_id == "PK006")
+    assert found == [
+        ("main.tf", 6, 5, "'domain_name' is set twice (first at line 5): Terraform refuses an argument set twice "
+                          "(\"Attribute redefined\"); policykit reads the last one"),
+        ("terraform.tfvars", 2, 1, "'env' is set twice (first at line 1): Terraform refuses an argument set twice "
+                                   "(\"Attribute redefined\"); policykit reads the last one"),
+    ]
+    [_, cdn] = parse_hcl(main.read_text("utf-8"), str(main))
+    assert cdn.body["origin"][0]["domain_name"] == "second.example.com"  # the last one is read

@@ -15,6 +15,7 @@ import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.limits import DEFAULTS, LIMITS
+from policykit.source.dupkeys import DuplicateKey
 from tests.conftest import RunCli
 
 Write = Callable[[str, str], Path]
@@ -220,13 +221,13 @@ def test_files_with_module_blocks_are_parsed_once(write: Write, monkeypatch: pyt
     write("root/cdn/main.tf", DISTRIBUTION.format(comment='"c"'))
     write("root/other/main.tf", 'module "x" {\n  source = "../cdn"\n}\n')
     parsed: list[str] = []
-    original = hcl.parse_hcl
+    original = hcl.parse_hcl_with_duplicates
 
-    def counting(text: str, file: str) -> list[hcl.Block]:
+    def counting(text: str, file: str) -> tuple[list[hcl.Block], list[DuplicateKey]]:
         parsed.append(Path(file).parent.name + "/" + Path(file).name)
         return original(text, file)
 
-    monkeypatch.setattr(hcl, "parse_hcl", counting)
+    monkeypatch.setattr(hcl, "parse_hcl_with_duplicates", counting)
     result = scan([write("root/main.tf", 'module "cdn" {\n  source = "./cdn"\n}\n').parent], ScanOptions())
     assert not result.errors
     assert sorted(parsed) == ["cdn/main.tf", "other/main.tf", "root/main.tf"]

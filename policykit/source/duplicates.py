@@ -9,12 +9,22 @@ from policykit.source.dupkeys import DuplicateKey
 DUPLICATE_KEY = "PK006"
 
 
+# What an HCL argument set twice is: Terraform 0.12+ refuses the file (policykit reads it, as python-hcl2 does).
+HCL_REFUSES = "Terraform refuses an argument set twice (\"Attribute redefined\"); policykit reads the last one"
+
+
 def duplicate_key_findings(duplicates: list[DuplicateKey], file: str, used_by: str) -> list[Finding]:
-    """One PK006 warning per duplicate, at the second key; `used_by` says who takes the last one."""
+    """One PK006 warning per duplicate, at the second key; `used_by` says who takes the last one (or, for
+    HCL, HCL_REFUSES: what Terraform does instead)."""
+    def said(d: DuplicateKey) -> str:
+        if used_by == HCL_REFUSES:
+            return f"'{d.key}' is set twice (first at line {d.first.line}): {HCL_REFUSES}"
+        return (f"'{d.key}' is written twice in this mapping (first at line {d.first.line}): "
+                f"{used_by} the last one, so the first one is silently ignored")
+
     return [
         Finding(policy_id=DUPLICATE_KEY, title="Duplicate key", severity=Severity.WARNING,
-                message=f"'{d.key}' is written twice in this mapping (first at line {d.first.line}): "
-                        f"{used_by} the last one, so the first one is silently ignored",
+                message=said(d),
                 location=Location(file, d.second.line, d.second.column), subject=f"key '{d.key}'",
                 fix=f"Keep one '{d.key}': merge the two, or delete the one that is not meant.")
         for d in duplicates

@@ -12,12 +12,12 @@ from policykit.model.cloudfront import Model
 
 if TYPE_CHECKING:
     from policykit.api import Input, ScanOptions
+    from policykit.findings import Finding
     from policykit.source.dupkeys import DuplicateKey
 
 
 def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
     """The models of a Terraform input; None when it is not Terraform (skipped silently)."""
-    from policykit.source.duplicates import duplicate_key_findings
     from policykit.terraform.load import load_files, module_models, variable_values
 
     if item.kind == "terraform":
@@ -30,14 +30,14 @@ def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
         models[0].suppressions.extend(loaded.suppressions)  # module_models returns at least one model
         models[0].suppression_errors.extend(loaded.suppression_errors)
         models[0].notes.extend(loaded.near_misses)
-        for file, found in duplicates.items():
-            models[0].notes.extend(duplicate_key_findings(found, file, "Terraform uses"))
+        for file, twice in loaded.hcl_duplicates:
+            duplicates.setdefault(file, []).append(twice)
+        models[0].notes.extend(_duplicates(duplicates))
         return models
     return _read_json(item, options)
 
 
 def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
-    from policykit.source.duplicates import duplicate_key_findings
     from policykit.source.files import read_text
     from policykit.source.json_loader import load_json
     from policykit.source.nodes import MDict
@@ -70,6 +70,16 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
     else:
         variables = variable_values(path.parent, options.tf_var_files, options.tf_vars, duplicates)
         models = module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path))
-    for file, found in duplicates.items():
-        models[0].notes.extend(duplicate_key_findings(found, file, "Terraform uses"))
+    models[0].notes.extend(_duplicates(duplicates))
     return models
+
+
+def _duplicates(by_file: dict[str, list[DuplicateKey]]) -> list[Finding]:
+    """PK006 for keys written twice: JSON files keep the last (Terraform too), HCL ones Terraform refuses."""
+    from policykit.source.duplicates import HCL_REFUSES, duplicate_key_findings
+
+    out: list[Finding] = []
+    for file, found in by_file.items():
+        out.extend(duplicate_key_findings(found, file, "Terraform uses" if file.lower().endswith(".json")
+                                          else HCL_REFUSES))
+    return out

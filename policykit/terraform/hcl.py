@@ -10,7 +10,7 @@ a template, `${expr}` an expression (python-hcl2 writes bare expressions that wa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,12 @@ class _Positions:
     mark: Mark
     attrs: dict[str, tuple[Mark, list[Mark]]]
     blocks: dict[str, list[_Positions]]
+    duplicates: list[DuplicateKey] = field(default_factory=list)  # of the whole file (on the top level's)
 
 
 # Parsed files by (path as spelled, inode, size, mtime): calls.py reads a module's calls and the scan
 # its resources from one parse. Bounded: a long-running process (tests, an editor) does not grow.
-_PARSED: dict[tuple[str, int, int, int], list[Block]] = {}
+_PARSED: dict[tuple[str, int, int, int], tuple[list[Block], list[DuplicateKey]]] = {}
 _PARSED_MAX = 512
 
 
@@ -54,6 +55,11 @@ def load_hcl(path: Path) -> list[Block]:
 
 def load_hcl_cached(path: Path, text: str | None = None) -> list[Block]:
     """load_hcl, once per file version; `text`, if the caller already read it."""
+    return load_hcl_with_duplicates(path, text)[0]
+
+
+def load_hcl_with_duplicates(path: Path, text: str | None = None) -> tuple[list[Block], list[DuplicateKey]]:
+    """The blocks of a `.tf` file and its arguments set twice in one block (PK006), once per file version."""
     try:
         stat = path.stat()
     except OSError as exc:
@@ -61,7 +67,7 @@ def load_hcl_cached(path: Path, text: str | None = None) -> list[Block]:
     key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
     found = _PARSED.get(key)
     if found is None:
-        found = parse_hcl(read_hcl(path) if text is None else text, str(path))
+        found = parse_hcl_with_duplicates(read_hcl(path) if text is None else text, str(path))
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = found
@@ -89,6 +95,11 @@ def load_module_blocks(directory: Path) -> list[Block]:
 
 def parse_hcl(text: str, file: str) -> list[Block]:
     """The top-level blocks of a `.tf` file's text; `file` names it in positions and errors."""
+    return parse_hcl_with_duplicates(text, file)[0]
+
+
+def parse_hcl_with_duplicates(text: str, file: str) -> tuple[list[Block], list[DuplicateKey]]:
+    """parse_hcl, and the arguments set twice in one block (Terraform refuses them; python-hcl2 keeps the last)."""
     data, positions = parse_hcl_data(text, file, explicit_blocks=True)
     blocks: list[Block] = []
     for block_type, items in data.items():
@@ -99,7 +110,7 @@ def parse_hcl(text: str, file: str) -> list[Block]:
             place = places[index] if index < len(places) else _Positions(NO_MARK, {}, {})
             labels, body = _unwrap(item)
             blocks.append(Block(block_type, labels, _body(body, place), file, place.mark))
-    return blocks
+    return blocks, positions.duplicates
 
 
 def parse_hcl_data(text: str, file: str, explicit_blocks: bool) -> tuple[dict[str, Any], _Positions]:
@@ -123,7 +134,7 @@ def parse_hcl_data(text: str, file: str, explicit_blocks: bool) -> tuple[dict[st
     except Exception as exc:  # the parser's own failures (RecursionError too) are the file's problem
         raise _parser_error(exc, text, file, 0) from None
     try:
-        positions = _body_positions(tree, NO_MARK, file)  # before transform: it may rewrite the tree
+        positions = _body_positions(tree, NO_MARK, file, [])  # before transform: it may rewrite the tree
     except RecursionError:
         raise InputError(file, "invalid HCL: blocks nested deeper than policykit follows") from None
     try:
@@ -259,11 +270,12 @@ def _first_mark(tree: Any) -> Mark:
     return NO_MARK
 
 
-def _body_positions(tree: Any, mark: Mark, file: str) -> _Positions:
+def _body_positions(tree: Any, mark: Mark, file: str, duplicates: list[DuplicateKey]) -> _Positions:
+    """The positions of a body's arguments and blocks; an argument set twice goes to `duplicates`."""
     from lark import Tree
 
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
-    place = _Positions(mark, {}, {})
+    place = _Positions(mark, {}, {}, duplicates)
     if body is None:
         return place
     for child in body.children:
@@ -273,6 +285,8 @@ def _body_positions(tree: Any, mark: Mark, file: str) -> _Positions:
             name = _name(child.children[0])
             where = _first_mark(child)
             _no_second(place, name, where, file)
+            if name in place.attrs:
+                duplicates.append(DuplicateKey(name, place.attrs[name][0], where))
             place.attrs[name] = (where, _tuple_marks(child.children[-1]))
         elif child.data == "block":
             name = _name(child.children[0])
@@ -280,15 +294,15 @@ def _body_positions(tree: Any, mark: Mark, file: str) -> _Positions:
             if name in place.attrs:
                 raise InputError(file, f"invalid HCL: '{_one_line(name)[:60]}' is a block here and an argument at "
                                  f"line {place.attrs[name][0].line}", where.line, where.column)
-            place.blocks.setdefault(name, []).append(_body_positions(child, where, file))
+            place.blocks.setdefault(name, []).append(_body_positions(child, where, file, duplicates))
     return place
 
 
 def _no_second(place: _Positions, name: str, where: Mark, file: str) -> None:
     """An argument may not share a block's name (Terraform refuses it; python-hcl2 raises without a line).
 
-    An argument set twice is left to python-hcl2 (the last wins): Terraform 0.11 files repeat
-    `ingress = {...}` for what are blocks, and they are still read.
+    An argument set twice is read as python-hcl2 reads it (the last wins), with a PK006 warning: Terraform
+    0.12+ refuses it ("Attribute redefined"), but 0.11 files repeat `ingress = {...}` for what are blocks.
     """
     if name in place.blocks:
         raise InputError(file, f"invalid HCL: '{_one_line(name)[:60]}' is an argument here and a block at "

@@ -24,7 +24,7 @@ from policykit.source.near_misses import terraform_near_misses
 from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.budget import Budget
-from policykit.terraform.hcl import Block, load_hcl_cached, load_tf_json, read_hcl
+from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.scenarios import related_inputs, resource_inputs
 from policykit.terraform.spelling import TERRAFORM, distribution
@@ -52,6 +52,7 @@ class LoadedFiles:
     suppressions: list[Suppression] = field(default_factory=list)  # `# policykit:ignore` comments
     suppression_errors: list[InputError] = field(default_factory=list)  # invalid ones, one per file at most
     near_misses: list[Finding] = field(default_factory=list)  # PK008: comments that are almost suppressions
+    hcl_duplicates: list[tuple[str, DuplicateKey]] = field(default_factory=list)  # (file, argument set twice)
 
 
 def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | None = None) -> LoadedFiles:
@@ -63,7 +64,9 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
             loaded.blocks.extend(load_tf_json(path, found) or [])  # JSON has no comments: no suppressions
             continue
         text = read_hcl(path)
-        loaded.blocks.extend(load_hcl_cached(path, text))
+        blocks, twice = load_hcl_with_duplicates(path, text)
+        loaded.blocks.extend(blocks)
+        loaded.hcl_duplicates.extend((str(path), d) for d in twice)
         loaded.near_misses.extend(terraform_near_misses(text, str(path)))  # PK008: almost a suppression
         try:
             loaded.suppressions.extend(terraform_suppressions(text, str(path)))
@@ -256,7 +259,9 @@ def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> d
         return dict(data)
     from policykit.terraform.hcl import parse_hcl_data
 
-    data, _ = parse_hcl_data(text, file, explicit_blocks=False)
+    data, positions = parse_hcl_data(text, file, explicit_blocks=False)
+    if duplicates is not None:
+        duplicates.extend(positions.duplicates)
     return {k: v for k, v in data.items() if not k.startswith("__")}
 
 
