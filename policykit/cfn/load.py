@@ -54,9 +54,11 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
     model = template_to_model(Template(file, root, params))
     model.notes.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
     if "policykit" in text:  # cheap: most templates have no suppression
-        from policykit.source.near_misses import cfn_near_misses
+        from policykit.source.near_misses import cfn_comment_near_misses, cfn_near_misses
 
         model.notes.extend(cfn_near_misses(root, file))  # PK008: almost a suppression
+        if not text.lstrip().startswith("{"):  # YAML: its comments may mean to suppress (JSON has none)
+            model.notes.extend(cfn_comment_near_misses(text, file))
         try:
             model.suppressions.extend(cfn_suppressions(root, file))
         except InputError as exc:  # reported, and the template's findings still are

@@ -53,6 +53,34 @@ def terraform_near_misses(text: str, file: str) -> list[Finding]:
     return out
 
 
+# A YAML comment (`#` at the start of a line or after a blank) that addresses policykit: in a CloudFormation
+# template no comment is read, the Terraform spelling `# policykit:ignore` included.
+_YAML_NEAR = re.compile(r"(?:^|\s)#\s*policykit\s*(?:[:=-]\s*|\s+)(?P<word>ignore|skip|disable|suppress|noqa|nosec|"
+                        r"exclude|allow)\b(?P<rest>.*)$", re.IGNORECASE)
+
+
+def _outside_quotes(before: str) -> bool:
+    """Whether text ending here is outside a quoted YAML scalar (a `#` inside quotes is no comment)."""
+    return before.count('"') % 2 == 0 and before.count("'") % 2 == 0
+
+
+def cfn_comment_near_misses(text: str, file: str) -> list[Finding]:
+    """PK008 for each comment of a YAML template that means to suppress: CloudFormation suppressions are
+    Metadata (comments are not read), so `# policykit:ignore PK101 why` there suppresses nothing."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _YAML_NEAR.search(line)
+        if not match or not _outside_quotes(line[:match.start()]):
+            continue
+        ids = _ID.findall(match["rest"])
+        policy_id = ids[0].upper() if ids else "PKnnn"
+        start = line.index("#", match.start())
+        out.append(_finding(file, number, start + 1,
+                            "'" + line[start:].strip()[:80] + "' (a comment: a CloudFormation template reads none)",
+                            f"Metadata: {{policykit: {{ignore: [{{id: {policy_id}, reason: why}}]}}}} on the resource"))
+    return out
+
+
 def cfn_near_misses(root: Any, file: str) -> list[Finding]:
     """PK008 for each key under Metadata.policykit that is not one policykit reads (cfn-lint's
     `config: ignore_checks`, `skip`, `suppress`...), at the top of the template or on a resource."""

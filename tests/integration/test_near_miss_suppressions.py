@@ -70,3 +70,31 @@ def test_near_misses_are_not_dropped_by_select(write: Write, run_cli: RunCli) ->
     path = write("site.yaml", with_resource_metadata(BROKEN, "      policykit:\n        skip: [PK101]\n"))
     code, out, _ = run_cli("scan", str(path), "--format", "json", "--select", "PK201")
     assert code == 0 and [f["policy_id"] for f in json.loads(out)["findings"]] == ["PK008"]
+
+
+@pytest.mark.parametrize("comment", [
+    "  # policykit:ignore PK101 migrating",      # Terraform's accepted spelling: a template reads no comment
+    "  #policykit:skip=PK101:migrating",         # checkov's
+    "        Enabled: true  # policykit: disable PK101",
+])
+def test_a_suppression_comment_in_a_yaml_template_is_pk008(comment: str, write: Write, run_cli: RunCli) -> None:
+    text = BROKEN.replace("        Enabled: true\n", "        Enabled: true\n" if comment.lstrip().startswith("#")
+                          else comment + "\n")
+    if comment.lstrip().startswith("#"):
+        text = text.replace("  Distribution:\n", comment + "\n  Distribution:\n")
+    findings = _findings(run_cli, write("site.yaml", text))
+    [near] = [f for f in findings if f["policy_id"] == "PK008"]
+    line = text.splitlines().index(comment) + 1
+    assert near["severity"] == "warning" and near["line"] == line
+    assert near["column"] == comment.index("#") + 1
+    assert "a CloudFormation template reads none" in str(near["message"])
+    assert "Metadata: {policykit: {ignore: [{id: PK101, reason: why}]}}" in str(near["message"])
+    pk101 = [f for f in findings if f["policy_id"] == "PK101"]
+    assert pk101 and not any(f["suppressed"] for f in pk101)
+
+
+def test_yaml_text_that_only_mentions_policykit_is_no_near_miss(write: Write, run_cli: RunCli) -> None:
+    text = BROKEN.replace('AWSTemplateFormatVersion: "2010-09-09"\n',
+                          'AWSTemplateFormatVersion: "2010-09-09"\n'
+                          'Description: "see # policykit:ignore in the docs"  # checked by policykit in CI\n')
+    assert not [f for f in _findings(run_cli, write("site.yaml", text)) if f["policy_id"] == "PK008"]
