@@ -28,6 +28,14 @@ LOG_CAP = 64 * 1024  # bytes of the handler's output kept (the tail)
 RESULT_CAP = 8 * 1024 * 1024  # bytes of result: past the largest response CloudFront accepts
 INIT_TIMEOUT = 10.0  # seconds to load the code (Lambda's init phase limit)
 LOG_TAIL_LINES = 20
+# Memory a handler may use: Python's address space, Node.js's V8 heap. Lambda@Edge gives viewer-event functions
+# 128 MB and origin-event ones up to 10,240 MB; a local run needs no more than this, and policykit's host keeps the rest.
+MEMORY_MB = 1024
+
+
+def _out_of_memory(detail: str = "") -> str:
+    where = detail[detail.rfind(" at "):] if " at " in detail else ""  # MemoryError's `at file.py:12`
+    return f"the handler ran out of memory (policykit's bound on a handler run: {MEMORY_MB:,} MB){where}"
 PYTHON, NODE, CLOUDFRONT_JS = "python", "nodejs", "cloudfront-js"
 
 
@@ -114,8 +122,9 @@ def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
     children = resources.files("policykit.edge").joinpath("children")
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
-        return [sys.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common]
-    return [node_path(), str(children.joinpath("node_child.js")), *common, handler.runtime]
+        return [sys.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
+    return [node_path(), f"--max-old-space-size={MEMORY_MB}", str(children.joinpath("node_child.js")), *common,
+            handler.runtime]
 
 
 def invoke(handler: Handler, event: dict[str, Any], timeout: float) -> Invocation:
@@ -236,11 +245,16 @@ def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> In
         if isinstance(message, dict) and message.get("phase") == "done":
             done = message
     if done is None:
+        if "heap out of memory" in log or "MemoryError" in log:
+            return Invocation("error", detail=_out_of_memory(), log=log)
         return Invocation("error", detail=f"the process exited (code {returncode}) without returning", log=log)
     outcome = str(done.get("outcome"))
     if outcome == "usage":
         raise UsageError(str(done.get("detail")))
-    return Invocation(outcome, value=done.get("value"), detail=str(done.get("detail") or ""), log=log)
+    detail = str(done.get("detail") or "")
+    if outcome == "error" and detail.startswith("MemoryError"):
+        detail = _out_of_memory(detail)
+    return Invocation(outcome, value=done.get("value"), detail=detail, log=log)
 
 
 def _tail(log: bytes | bytearray) -> str:

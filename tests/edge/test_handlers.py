@@ -12,6 +12,7 @@ import pytest
 from conftest import RunCli
 
 from policykit.edge.events import RequestShape, lambda_event
+from policykit.edge import runner
 from policykit.edge.runner import LOG_CAP, invoke, parse_handler
 
 Write = Callable[[str, str], Path]
@@ -71,6 +72,10 @@ def not_json(event, context):
 
 def exits(event, context):
     os._exit(3)
+
+
+def hungry(event, context):
+    return len(bytearray(4 * 1024 ** 3))  # 4 GiB: past policykit's bound on a handler's memory
 '''
 
 JS_HANDLERS = '''\
@@ -91,6 +96,7 @@ exports.plainReturn = (event) => event.Records[0].cf.request;  // ignored by Lam
 exports.slow = async () => new Promise(() => setTimeout(() => {}, 60000));
 exports.raises = async () => { throw new TypeError("cannot read properties of undefined"); };
 exports.tooBig = async () => ({ status: "200", body: "x".repeat(41 * 1024) });
+exports.hungry = async () => { const kept = []; for (;;) kept.push(new Array(1e6).fill(kept.length)); };
 '''
 
 
@@ -137,6 +143,23 @@ def test_python_exception_is_a_503_with_the_log(run_cli: RunCli, handlers: Path)
     assert code == 1 and ids(findings) == ["PK715"]
     assert "KeyError" in str(findings[0]["message"])
     assert "looking up the user" in json.dumps(findings[0]["evidence"])
+
+
+def test_a_python_handler_past_the_memory_bound_fails_naming_it(handlers: Path) -> None:
+    outcome = invoke(parse_handler(f"{handlers}/handlers.py:hungry"), lambda_event("viewer-request", RequestShape()),
+                     5)
+    assert outcome.outcome == "error"
+    assert outcome.detail.startswith("the handler ran out of memory (policykit's bound on a handler run: 1,024 MB)")
+    assert outcome.detail.endswith("at handlers.py:58")  # where the handler asked for it
+
+
+def test_a_node_handler_past_the_memory_bound_fails_naming_it(handlers: Path, node: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "MEMORY_MB", 64)  # a V8 heap of 64 MB fills in a moment
+    outcome = invoke(parse_handler(f"{handlers}/handlers.js:hungry"), lambda_event("viewer-request", RequestShape()),
+                     20)
+    assert (outcome.outcome, outcome.detail) == (
+        "error", "the handler ran out of memory (policykit's bound on a handler run: 64 MB)")
 
 
 def test_a_handler_that_exits_is_a_failure(handlers: Path) -> None:

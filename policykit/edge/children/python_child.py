@@ -1,6 +1,7 @@
 """Run one Python Lambda@Edge handler: policykit starts this file in a child interpreter.
 
-argv: code root, module file, function name, result fd. The event is read from stdin.
+argv: code root, module file, function name, result fd, timeout (s), memory bound (MB). The event is
+read from stdin.
 The result goes on the result fd (never stdout, which is the handler's log), as lines of JSON:
 {"phase": "loaded"} once the module is imported, then {"phase": "done", ...}.
 """
@@ -61,8 +62,22 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+def _bound_memory(limit: int) -> None:
+    """The address space this process may use, set here (not by the parent, which runs threads)."""
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # no such limit on this system: the timeout still holds
+        pass
+
+
 def main() -> None:
     root, file, name, fd, timeout = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+    _bound_memory(int(sys.argv[6]) * 1024 * 1024)
     channel = os.fdopen(fd, "w", encoding="utf-8")
 
     def send(message: dict[str, Any]) -> None:
