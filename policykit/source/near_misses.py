@@ -22,8 +22,9 @@ _ID = re.compile(r"\b[A-Za-z]{2,}\d{3,}\b")
 _ACCEPTED_TF = re.compile(r"(?:#|//)\s*policykit:ignore\b")  # read (or refused with an error) as a suppression
 # A comment that addresses policykit with a directive-like word: `policykit:skip`, `policykit: ignore`,
 # `policykit ignore`, `policykit=...`, `policykit-disable`, in any case. Prose (`# checked by policykit.`) is not one.
-_TF_NEAR = re.compile(r"(?:#|//|/\*)\s*policykit\s*(?:[:=-]\s*|\s+)(?P<word>ignore|skip|disable|suppress|noqa|nosec|"
-                      r"exclude|allow)\b(?P<rest>.*)$", re.IGNORECASE)
+_DIRECTIVE = (r"\s*policykit\s*(?:[:=-]\s*|\s+)(?P<word>ignore|skip|disable|suppress|noqa|nosec|exclude|allow)\b"
+              r"(?P<rest>.*)$")
+_TF_NEAR = re.compile(r"(?:#|//|/\*)" + _DIRECTIVE, re.IGNORECASE)
 # Keys of Metadata.policykit that policykit reads.
 CFN_KEYS = frozenset({"ignore", "websocket"})
 
@@ -55,8 +56,7 @@ def terraform_near_misses(text: str, file: str) -> list[Finding]:
 
 # A YAML comment (`#` at the start of a line or after a blank) that addresses policykit: in a CloudFormation
 # template no comment is read, the Terraform spelling `# policykit:ignore` included.
-_YAML_NEAR = re.compile(r"(?:^|\s)#\s*policykit\s*(?:[:=-]\s*|\s+)(?P<word>ignore|skip|disable|suppress|noqa|nosec|"
-                        r"exclude|allow)\b(?P<rest>.*)$", re.IGNORECASE)
+_YAML_NEAR = re.compile(r"(?:^|\s)#" + _DIRECTIVE, re.IGNORECASE)
 
 
 def _outside_quotes(before: str) -> bool:
