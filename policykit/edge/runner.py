@@ -29,7 +29,7 @@ RESULT_CAP = 8 * 1024 * 1024  # bytes of result: past the largest response Cloud
 INIT_TIMEOUT = 10.0  # seconds to load the code (Lambda's init phase limit)
 LOG_TAIL_LINES = 20
 # Memory a handler may use: Python's address space, Node.js's V8 heap. Lambda@Edge gives viewer-event functions
-# 128 MB and origin-event ones up to 10,240 MB; a local run needs no more than this, and policykit's host keeps the rest.
+# 128 MB and origin-event ones up to 10,240 MB; a local run needs no more, and policykit's host keeps the rest.
 MEMORY_MB = 1024
 
 
