@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import RunCli
 
-from policykit.edge.events import RequestShape, lambda_event
 from policykit.edge import runner
+from policykit.edge.events import RequestShape, lambda_event
 from policykit.edge.runner import LOG_CAP, invoke, parse_handler
 
 Write = Callable[[str, str], Path]
