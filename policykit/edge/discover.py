@@ -8,6 +8,7 @@ from pathlib import Path
 from policykit.edge.runner import CLOUDFRONT_JS, NODE, PYTHON, Handler
 from policykit.edge.unzip import UnzipError, unpack
 from policykit.model.related import CloudFrontFunction, FunctionCode, LambdaFunction
+from policykit.model.values import FileText
 from policykit.record import record
 
 _SUFFIXES = {PYTHON: (".py",), NODE: (".js", ".mjs", ".cjs")}
@@ -96,8 +97,32 @@ def _is_temporary(path: Path) -> bool:
     return str(path.resolve()).startswith(str(Path(tempfile.gettempdir()).resolve()))
 
 
+MAX_CODE_FILE = 1024 * 1024  # bytes of a CloudFront Function's code file read (CloudFront takes 10 KB)
+
+
+def _code_file(code: FileText) -> str | Found:
+    """The text of Terraform's `code = file(...)`, or why it is not run."""
+    path = Path(code.path) if Path(code.path).is_absolute() else Path(code.base or ".") / code.path
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CODE_FILE + 1)
+    except OSError as exc:
+        return Found(missing=f"its code file {path} cannot be read ({exc.strerror or exc}): not run")
+    if len(data) > MAX_CODE_FILE:
+        return Found(missing=f"its code file {path} is larger than {MAX_CODE_FILE // 1024} KB: not run")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Found(missing=f"its code file {path} is not UTF-8 text: not run")
+
+
 def cloudfront_handler(function: CloudFrontFunction, workdir: Path) -> Found:
     code = function.code  # the source as written, or Unknown (a file(), a parameter)
+    if isinstance(code, FileText):
+        read = _code_file(code)
+        if isinstance(read, Found):
+            return read
+        code = read
     if not isinstance(code, str):
         reason = getattr(code, "reason", "") or "its code is not declared inline"
         return Found(missing=f"its code is not known here ({reason}): not run")

@@ -56,6 +56,15 @@ class UnknownAddress(Unknown):
 
 
 @record
+class FileText(Unknown):
+    """What Terraform's `file(PATH)` reads: unknown to every policy and report (no file's content reaches a
+    finding), and read from `base / path` only where policykit runs a function's code (`scan --edge`)."""
+
+    path: str = ""
+    base: str = ""  # the directory PATH is relative to: the module's (`${path.module}` is ".")
+
+
+@record
 class Partial:
     """A string made of known text and unknown pieces."""
 

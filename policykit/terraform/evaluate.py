@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from policykit.model.values import Partial, Unknown, is_known, make_string, unknown_reason
+from policykit.model.values import FileText, Partial, Unknown, is_known, make_string, unknown_reason
 from policykit.record import record
 from policykit.scenarios import OtherValue, other_equals
 from policykit.terraform.budget import MAX_NUMBER_BITS, Budget
@@ -249,6 +249,8 @@ class _Evaluator:
         return _bounded(result)
 
     def apply(self, name: str, args: list[Any]) -> Any:
+        if name == "file":
+            return self.file(args)
         if name in _ORDERED:
             return _ORDERED[name](args)
         shaped = _shaped_call(name, args)
@@ -270,6 +272,17 @@ class _Evaluator:
             return Invalid(f"{name}(): {exc}")
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
             return Invalid(f"{name}() over values it does not take")
+
+    def file(self, args: list[Any]) -> Any:
+        """`file(PATH)`: a FileText, never the content (read only to run a function's code, by policykit.edge)."""
+        if len(args) != 1:
+            return Invalid("file() takes one argument")
+        if not isinstance(args[0], str):
+            return _first_unknown(args, "the path of file() is not known") if not is_known(args[0]) else Invalid(
+                "file() takes a path")
+        directory = getattr(getattr(self.scope, "module", None), "directory", None)
+        return FileText(f'file("{args[0]}") is read only to run a function\'s code (scan --edge)', path=args[0],
+                        base=str(directory) if directory is not None else "")
 
     def partial_call(self, name: str, args: list[Any]) -> Any:
         """format/join with unknown pieces: the known text stays, the unknown pieces become holes."""

@@ -311,3 +311,35 @@ def test_a_refused_zip_is_a_note_at_the_association(write: Write, tmp_path: Path
     notes = [f for f in result.findings if f.policy_id == "PK716"]
     assert notes and "outside its directory" in notes[0].message and notes[0].location.line == 20
     assert not (tmp_path / "app.py").exists()
+
+
+def test_terraform_cloudfront_function_code_from_a_file(write: Write, node: str) -> None:
+    """`code = file("${path.module}/fn.js")`, the usual way: the file is read to run the function (and only
+    then: to every policy and report its content stays unknown)."""
+    write("tff/fn.js", "function handler(event) {\n  event.request.headers['x-cache'] = {value: 'MISS'};\n"
+          "  return event.request;\n}\n")
+    text = TERRAFORM.replace("""  code    = <<-EOT
+    function handler(event) {
+      event.request.headers['x-cache'] = {value: 'MISS'};
+      return event.request;
+    }
+  EOT""", '  code    = file("${path.module}/fn.js")')
+    main = write("tff/main.tf", text)
+    write("tff/src/app.py", "def handler(event, context):\n    return event['Records'][0]['cf']['request']\n")
+    found = _edge_findings(main.parent)
+    association = next(n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "function_association {")
+    assert ("PK705", association, False) in found, found  # x-cache, in fn.js
+    # without the file, the function is not run, and says why
+    (main.parent / "fn.js").unlink()
+    result = api.scan([main.parent], api.ScanOptions(edge=True))
+    said = [f.message for f in result.findings if "fn.js" in f.message]
+    assert said and all("cannot be read" in m and "not run" in m for m in said), said
+
+
+def test_file_content_never_reaches_a_policy(write: Write) -> None:
+    """A value read by file() is unknown outside --edge: a secret in a file named as an origin stays unread."""
+    write("secret/token.txt", "s3cr3t-value\n")
+    text = TERRAFORM.replace('domain_name = "www.example.com"', 'domain_name = file("${path.module}/token.txt")')
+    main = write("secret/main.tf", text)
+    result = api.scan([main.parent], api.ScanOptions(edge=False))
+    assert "s3cr3t" not in json.dumps([f.message for f in result.findings] + [str(e) for e in result.errors])
