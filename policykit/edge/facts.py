@@ -14,6 +14,7 @@ from typing import Any
 
 from policykit.edge.model import CLOUDFRONT_FUNCTIONS, EdgeHeader, EdgeOrigin, EdgeResult, EdgeRun
 from policykit.edge.rules import (
+    CLOUDFRONT_FUNCTION_MAX_CODE,
     DISALLOWED,
     MAX_ORIGIN_HEADER_NAME,
     MAX_ORIGIN_HEADER_VALUE,
@@ -202,7 +203,7 @@ def querystring_problem(result: EdgeResult) -> str:
 
 def code_over_limit(result: EdgeResult) -> bool:
     """Is a CloudFront Function's code larger than 10 KB?"""
-    return result.code_size is not None and result.code_size > 10 * 1024
+    return result.code_size is not None and result.code_size > CLOUDFRONT_FUNCTION_MAX_CODE
 
 
 # --- edge_header ------------------------------------------------------------------------------
