@@ -111,3 +111,19 @@ Parameters:
         in note["message"]
     _, document, _ = _scan(run_cli, "--no-config", "--limit", "scenarios=2048", str(template))
     assert [f for f in document["findings"] if f["policy_id"] == "PK009"] == []  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "9999999999999"])
+def test_a_huge_limit_is_a_bound_not_an_allocation(limit: str, tmp_path: Path) -> None:
+    """Standard input and pipes are read a MiB at a time: `--limit file_bytes=10**20` reads what there is."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "policykit", "scan", "--no-config", "--format", "json", "--limit",
+               f"file_bytes={limit}", "-"]
+    proc = subprocess.run(command, input=CORRECT.read_bytes(), capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert json.loads(proc.stdout)["errors"] == []
+    proc = subprocess.run([*command[:-1], "--limit", "file_bytes=10", "-"], input=CORRECT.read_bytes(),
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 2 and b"stdin is larger than 10 bytes: the file_bytes limit" in proc.stderr

@@ -274,8 +274,10 @@ def stdin_input(paths: list[Path], name: str | None, limit: int) -> Iterator[tup
         return
     if paths.count(STDIN) > 1:
         raise UsageError("- (stdin) can be given once")
-    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else \
-        sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+    from policykit.source.files import read_bounded
+
+    data = read_bounded(sys.stdin.buffer, limit) if hasattr(sys.stdin, "buffer") else \
+        sys.stdin.read(min(limit + 1, 1 << 30)).encode("utf-8", "surrogateescape")
     if len(data) > limit:
         raise UsageError(f"stdin is larger than {limit:,} bytes: {hint('file_bytes')}")
     shown = name or "-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from policykit.errors import InputError
 from policykit.limits import LIMITS, hint
@@ -31,6 +32,23 @@ def forget_streams() -> None:
     _STREAMS.clear()
 
 
+_CHUNK = 1024 * 1024
+
+
+def read_bounded(stream: BinaryIO, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of `stream` (one more tells "larger than the limit"), read a MiB at a time: a
+    raised limit is a bound, never an allocation of that size."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _size(count: int) -> str:
     """A byte count as a person reads it: `16 MiB`, or `1,500 bytes` when not whole MiB."""
     return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count:,} bytes"
@@ -46,10 +64,10 @@ def _read_bytes(path: Path) -> bytes:
     key = str(path)
     if key not in _STREAMS:
         if key == STDIN:
-            data = sys.stdin.buffer.read(limit + 1)
+            data = read_bounded(sys.stdin.buffer, limit)
         else:
             with path.open("rb") as stream:
-                data = stream.read(limit + 1)
+                data = read_bounded(stream, limit)
         _STREAMS[key] = data
     if len(_STREAMS[key]) > limit:
         raise too_big
