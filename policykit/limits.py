@@ -30,6 +30,10 @@ class Limits:
 
 
 NAMES = tuple(f.name for f in dataclasses.fields(Limits))
+# How far each may be raised: past these a scan would take hours or all the memory there is, which is no bound.
+CEILINGS = {"file_bytes": 1024 * MIB, "document_values": 200_000_000, "alias_chars": 1024 * MIB,
+            "cfn_string_chars": 100_000_000, "terraform_steps": 2_000_000_000, "terraform_string_bytes": 1024 * MIB,
+            "terraform_items": 100_000_000, "scenarios": 65_536}
 DEFAULTS = Limits()
 LIMITS = Limits()  # read by the loaders and evaluators; set for one scan by `applied`
 
@@ -53,6 +57,8 @@ def parse(values: Mapping[str, object], where: str) -> dict[str, int]:
         number = _whole(value)
         if number is None or number < 1:
             raise ValueError(f"{where}: limit {name} takes a whole number of at least 1, not '{value}'")
+        if number > CEILINGS[name]:
+            raise ValueError(f"{where}: limit {name} can be raised to {CEILINGS[name]:,} at most, not {number:,}")
         out[name] = number
     return out
 

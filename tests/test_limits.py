@@ -113,9 +113,10 @@ Parameters:
     assert [f for f in document["findings"] if f["policy_id"] == "PK009"] == []  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("limit", ["99999999999999999999", "9999999999999"])
+@pytest.mark.parametrize("limit", ["1073741824", "1_000_000_000"])
 def test_a_huge_limit_is_a_bound_not_an_allocation(limit: str, tmp_path: Path) -> None:
-    """Standard input and pipes are read a MiB at a time: `--limit file_bytes=10**20` reads what there is."""
+    """Standard input and pipes are read a MiB at a time: `--limit file_bytes=1073741824` (the ceiling) reads
+    what there is, it does not ask for a GiB first."""
     import subprocess
     import sys
 
@@ -127,3 +128,15 @@ def test_a_huge_limit_is_a_bound_not_an_allocation(limit: str, tmp_path: Path) -
     proc = subprocess.run([*command[:-1], "--limit", "file_bytes=10", "-"], input=CORRECT.read_bytes(),
                           capture_output=True, timeout=60, check=False)
     assert proc.returncode == 2 and b"stdin is larger than 10 bytes: the file_bytes limit" in proc.stderr
+
+
+def test_a_limit_has_a_ceiling_and_the_schema_agrees() -> None:
+    """Raised past its ceiling a limit would be none: hours of scenarios, or all the memory there is."""
+    from policykit.limits import CEILINGS, parse
+
+    with pytest.raises(ValueError, match="limit scenarios can be raised to 65,536 at most, not 1,000,000"):
+        parse({"scenarios": "1000000"}, "--limit")
+    schema = json.loads((Path(limits.__file__).parent / "config_schema.json").read_text("utf-8"))
+    properties = schema["properties"]["limits"]["properties"]
+    assert {name: properties[name]["maximum"] for name in NAMES} == CEILINGS
+    assert all(getattr(DEFAULTS, name) <= CEILINGS[name] for name in NAMES)
