@@ -24,6 +24,7 @@ from policykit.config import load as config_file
 from policykit.errors import InputError, UsageError
 from policykit.findings import INTERNAL_ERROR, ScanResult, Severity
 from policykit.limits import DEFAULTS, hint
+from policykit.limits import NAMES as LIMIT_NAMES
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
 from policykit.selection import BUILTIN_IDS
@@ -125,8 +126,7 @@ def scan(
         "always, never.")] = Color.auto,
     limit: Annotated[list[str] | None, typer.Option(
         "--limit", help="Raise a bound on what the scan reads and builds, NAME=N (repeatable; the names: "
-        "file_bytes, document_values, alias_chars, cfn_string_chars, terraform_steps, terraform_string_bytes, "
-        "terraform_items, scenarios).")] = None,
+        f"{', '.join(LIMIT_NAMES)}).")] = None,
     base_dir: Annotated[Path | None, typer.Option(
         "--base-dir", help="SARIF and annotation paths relative to this directory [default: the git root "
         "of the scanned files].", show_default=False)] = None,
