@@ -10,12 +10,12 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.limits import applied
+from policykit.core.printable import printable_data
+from policykit.core.record import record
 from policykit.findings import Finding, PolicyInfo, ScanError, ScanResult, Severity
-from policykit.limits import applied
-from policykit.printable import printable_data
 from policykit.probes.options import LiveOptions
-from policykit.record import record
 from policykit.source.detect import is_cfn_candidate
 from policykit.source.files import forget_streams, is_stream
 
@@ -45,7 +45,7 @@ class ScanOptions:
     # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     suppressions: bool = True  # honour Metadata/comment suppressions (policykit/suppress.py)
-    limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/limits.py)
+    limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/core/limits.py)
 
 
 @record

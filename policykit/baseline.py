@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit import __version__
-from policykit.errors import InputError
+from policykit.core.errors import InputError
 from policykit.findings import BASELINE_NEW, BASELINE_UNCHANGED, Finding, ScanResult
 from policykit.reporters import write_output
 

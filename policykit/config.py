@@ -14,8 +14,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import InputError
-from policykit.record import record
+from policykit.core.errors import InputError
+from policykit.core.record import record
 
 NAMES = (".policykit.yaml", ".policykit.yml")
 PYPROJECT = "pyproject.toml"
@@ -34,7 +34,7 @@ class Config:
     baseline: Path | None = None
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     live: dict[str, Any] = field(default_factory=dict)
-    limits: dict[str, int] = field(default_factory=dict)  # raised limits (policykit/limits.py), checked by the schema
+    limits: dict[str, int] = field(default_factory=dict)  # raised limits (core/limits.py), checked by the schema
     # (id or glob as written, the key it is under, line, column): checked against the loaded policies
     id_positions: tuple[tuple[str, str, int, int], ...] = ()
 
@@ -97,7 +97,7 @@ Locate = Any  # (path in the data, key or None) -> (line, column)
 
 
 def _from_yaml(text: str, file: str) -> tuple[Any, Locate]:
-    from policykit.source.nodes import MDict, MList, child_mark
+    from policykit.core.nodes import MDict, MList, child_mark
     from policykit.source.yaml_loader import load_yaml
 
     root = load_yaml(text, file)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from policykit.location import Location
-from policykit.record import record
-from policykit.repo import identity_path
+from policykit.core.location import Location
+from policykit.core.record import record
+from policykit.core.repo import identity_path
 from policykit.source.suppressions import Suppression
 
 # Evidence a finding carries: text, or structured data machines read (JSON reports keep the structure).

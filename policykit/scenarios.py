@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policykit.core.limits import LIMITS, hint
+from policykit.core.location import Location
+from policykit.core.record import record
+from policykit.core.values import Unknown
 from policykit.findings import Finding, Severity
-from policykit.limits import LIMITS, hint
-from policykit.location import Location
-from policykit.model.values import Unknown
-from policykit.record import record
 
 
 @record

@@ -11,7 +11,7 @@ import pytest
 from conftest import SHARED, RunCli, requires_shared
 
 from policykit.api import scan
-from policykit.data import load
+from policykit.core.data import load
 from policykit.facts import FACTS
 from policykit.facts.hostnames import name_covers
 from policykit.facts.tls import DEFAULT_ELB_POLICY

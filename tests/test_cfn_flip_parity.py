@@ -17,7 +17,7 @@ from cfn_flip import load as cfn_flip_load
 from conftest import CORPUS, requires_shared
 
 from policykit.cfn.load import parse
-from policykit.errors import InputError
+from policykit.core.errors import InputError
 
 TEMPLATES = sorted(p for p in (CORPUS / "cfn").iterdir() if p.is_file()) if (CORPUS / "cfn").is_dir() else []
 pytestmark = requires_shared

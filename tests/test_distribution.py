@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT
 
 from policykit import __version__
-from policykit.about import DISTRIBUTION
+from policykit.core.about import DISTRIBUTION
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
+from policykit.core.nodes import Mark
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
-from policykit.source.nodes import Mark
 from policykit.source.yaml_loader import load_yaml
 from policykit.terraform.hcl import parse_hcl
 

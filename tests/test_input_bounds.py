@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, RunCli
 
-from policykit.errors import InputError
-from policykit.limits import LIMITS
+from policykit.core.errors import InputError
+from policykit.core.limits import LIMITS
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
 

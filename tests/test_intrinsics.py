@@ -9,7 +9,7 @@ import pytest
 from policykit.cfn.intrinsics import NO_VALUE, Resolver
 from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
-from policykit.model.values import Partial, ResourceAttr, Unknown
+from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.source.yaml_loader import load_yaml
 
 TEMPLATE = """\

@@ -1,4 +1,4 @@
-"""The limits a large repository may outgrow (policykit/limits.py): each error names its limit and how to raise it;
+"""The limits a large repository may outgrow (policykit/core/limits.py): each error names its limit and how to raise it;
 `--limit NAME=N` and `limits:` in .policykit.yaml raise it (the command line wins); a typo or a bad number is exit 2."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, RunCli
 
-from policykit import limits
 from policykit.api import ScanOptions, scan
-from policykit.limits import DEFAULTS, LIMITS, NAMES
+from policykit.core import limits
+from policykit.core.limits import DEFAULTS, LIMITS, NAMES
 
 CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
 
@@ -72,7 +72,7 @@ def test_a_bad_limit_in_the_configuration_names_its_line(tmp_path: Path, run_cli
 
 
 def test_the_configuration_schema_knows_every_limit() -> None:
-    schema = json.loads((Path(limits.__file__).parent / "config_schema.json").read_text("utf-8"))
+    schema = json.loads((Path(limits.__file__).parent.parent / "config_schema.json").read_text("utf-8"))
     assert tuple(schema["properties"]["limits"]["properties"]) == NAMES
 
 
@@ -132,11 +132,11 @@ def test_a_huge_limit_is_a_bound_not_an_allocation(limit: str, tmp_path: Path) -
 
 def test_a_limit_has_a_ceiling_and_the_schema_agrees() -> None:
     """Raised past its ceiling a limit would be none: hours of scenarios, or all the memory there is."""
-    from policykit.limits import CEILINGS, parse
+    from policykit.core.limits import CEILINGS, parse
 
     with pytest.raises(ValueError, match="limit scenarios can be raised to 65,536 at most, not 1,000,000"):
         parse({"scenarios": "1000000"}, "--limit")
-    schema = json.loads((Path(limits.__file__).parent / "config_schema.json").read_text("utf-8"))
+    schema = json.loads((Path(limits.__file__).parent.parent / "config_schema.json").read_text("utf-8"))
     properties = schema["properties"]["limits"]["properties"]
     assert {name: properties[name]["maximum"] for name in NAMES} == CEILINGS
     assert all(getattr(DEFAULTS, name) <= CEILINGS[name] for name in NAMES)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.nodes import Mark, MDict, MList, path_mark
 from policykit.source.json_loader import load_json
-from policykit.source.nodes import Mark, MDict, MList, path_mark
 from policykit.source.yaml_loader import load_yaml
 
 YAML = """\

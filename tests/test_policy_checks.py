@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policykit.api import ScanOptions, scan
-from policykit.errors import PolicyError
+from policykit.core.errors import PolicyError
 from policykit.facts import FACTS
 from policykit.policy.loader import load_policies
 from tests.conftest import EXAMPLES, POLICIES, RunCli

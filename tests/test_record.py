@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from policykit.model.values import Unknown, UnknownAddress
-from policykit.record import record
+from policykit.core.record import record
+from policykit.core.values import Unknown, UnknownAddress
 
 
 @record

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from policykit.api import ScanOptions, scan
+from policykit.core.values import Partial, Unknown
 from policykit.facts.origins import endpoint_kind
 from policykit.model.cloudfront import Distribution, Model
-from policykit.model.values import Partial, Unknown
 from policykit.terraform import read_input
 from policykit.terraform.evaluate import evaluate_text, traverse
 from tests.conftest import RunCli

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.api import ScanOptions, scan
-from policykit.model.values import Partial, ResourceAttr, Unknown
+from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.terraform.evaluate import evaluate_text
 from policykit.terraform.hcl import load_hcl
 from policykit.terraform.shapes import attribute_value

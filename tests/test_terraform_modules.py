@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
-from policykit.model.values import Partial, Unknown
+from policykit.core.values import Partial, Unknown
 from tests.test_terraform import BEHAVIOR, DIST, models, only_distribution, origin
 
 Write = Callable[[str, str], Path]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from policykit.api import ScanOptions, scan
-from policykit.limits import DEFAULTS, LIMITS
+from policykit.core.limits import DEFAULTS, LIMITS
 from policykit.source.dupkeys import DuplicateKey
 from tests.conftest import RunCli
 

@@ -1,15 +1,15 @@
-"""One three-valued logic (policykit/model/truth.py), quantifiers over lists that may hold more, facts computed once."""
+"""One three-valued logic (policykit/core/truth.py), quantifiers over lists that may hold more, facts computed once."""
 
 from __future__ import annotations
 
 import pytest
 
 from policykit.api import ScanOptions, scan
+from policykit.core.truth import all_true, any_true, both, either, negate
+from policykit.core.values import MaybeMore, Unknown
 from policykit.facts import FACTS
 from policykit.facts.cache import once
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
-from policykit.model.truth import all_true, any_true, both, either, negate
-from policykit.model.values import MaybeMore, Unknown
 from policykit.policy.engine import compile_condition
 from policykit.policy.operators import OPERATORS
 from tests.conftest import POLICIES

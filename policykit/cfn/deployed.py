@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList
 from policykit.model.cloudfront import Model
 from policykit.model.related import RequestPolicy
-from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 # API key -> CloudFormation key (the same property, spelled differently)
 RENAMES = {
@@ -106,7 +106,7 @@ def _only(node: MDict, key: str) -> MDict:
 
 def _small_json(path: Path) -> Any:
     """A sibling's marked JSON, or None when it is large, unreadable or not JSON (it is not ours to judge)."""
-    from policykit.errors import InputError
+    from policykit.core.errors import InputError
     from policykit.source.json_loader import load_json
 
     try:

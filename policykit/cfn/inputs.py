@@ -15,9 +15,9 @@ from collections.abc import Collection
 from typing import Any
 
 from policykit.cfn.template import Template
-from policykit.record import record
+from policykit.core.nodes import MDict, MList
+from policykit.core.record import record
 from policykit.scenarios import Input, Other
-from policykit.source.nodes import MDict, MList
 
 PSEUDO = frozenset({
     "AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::Partition",
@@ -153,7 +153,7 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-# Resource types whose attributes depend on their properties (policykit/cfn/beanstalk.py): a resource
+# Resource types whose attributes depend on their properties (policykit/model/beanstalk.py): a resource
 # that uses such an attribute depends on the inputs of those properties too.
 PROPERTY_SHAPED = frozenset({"AWS::ElasticBeanstalk::Environment"})
 _SUB_ATTRIBUTE = re.compile(r"\$\{([^}!.][^}.]*)\.[^}]+\}")

@@ -11,16 +11,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policykit.cfn import beanstalk
 from policykit.cfn.inputs import PSEUDO, condition_roots, is_ssm
 from policykit.cfn.shapes import attribute_value
 from policykit.cfn.template import Template
-from policykit.errors import InputError
-from policykit.limits import LIMITS, hint
-from policykit.model.truth import Truth, all_true, any_true, negate
-from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+from policykit.core.errors import InputError
+from policykit.core.limits import LIMITS, hint
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList
+from policykit.core.truth import Truth, all_true, any_true, negate
+from policykit.core.values import Partial, ResourceAttr, Unknown, make_string
+from policykit.model import beanstalk
 from policykit.scenarios import Other
-from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 
 class _NoValue:

@@ -8,14 +8,14 @@ from typing import Any
 from policykit.cfn.build import template_to_model
 from policykit.cfn.deployed import deployed_model
 from policykit.cfn.template import Template
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.nodes import MDict, child_mark
 from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.duplicates import duplicate_key_findings
 from policykit.source.files import read_text
 from policykit.source.json_loader import load_json
-from policykit.source.nodes import MDict, child_mark
 from policykit.source.suppressions import cfn_suppressions
 from policykit.source.yaml_loader import load_yaml
 

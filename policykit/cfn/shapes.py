@@ -7,8 +7,8 @@ origin to the load balancer, bucket or function behind it.
 
 from __future__ import annotations
 
+from policykit.core.values import Partial, ResourceAttr, Unknown, UnknownAddress
 from policykit.model import shapes
-from policykit.model.values import Partial, ResourceAttr, Unknown, UnknownAddress
 
 _U = shapes.RESOURCE  # the unknown piece that names the resource
 _R = shapes.REGION
@@ -25,7 +25,7 @@ _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("AWS::ApiGatewayV2::Api", "ApiEndpoint"): ("https://", _U, ".execute-api.", _R, ".amazonaws.com"),
     ("AWS::MediaStore::Container", "Endpoint"): ("https://", _U, ".data.mediastore.", _R, ".amazonaws.com"),
     ("AWS::CloudFront::Distribution", "DomainName"): (_U, ".cloudfront.net"),
-    # EndpointURL depends on the environment's OptionSettings: policykit/cfn/beanstalk.py
+    # EndpointURL depends on the environment's OptionSettings: policykit/model/beanstalk.py
     ("AWS::ElasticBeanstalk::Environment", "EndpointURL"): (_U,),
     ("AWS::ApiGateway::DomainName", "RegionalDomainName"): (_U, ".execute-api.", _R, ".amazonaws.com"),
     ("AWS::ApiGateway::DomainName", "DistributionDomainName"): (_U, ".cloudfront.net"),

@@ -5,12 +5,12 @@ Also the shape `aws cloudfront get-distribution-config` is adapted to before it 
 
 from __future__ import annotations
 
-from policykit.cfn import beanstalk
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.values import MaybeMore, Partial, Unknown
+from policykit.model import beanstalk
 from policykit.model.reader import Mapping, Reader
 from policykit.model.related_build import Related
 from policykit.model.spelling import Spelling
-from policykit.model.values import MaybeMore, Partial, Unknown
 
 _LAMBDA = Related("lambda_function", keys={
     "runtime": "Runtime", "handler": "Handler", "code": "cloudformation",

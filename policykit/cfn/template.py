@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykit.location import Location
-from policykit.source.nodes import Mark, MDict
+from policykit.core.location import Location
+from policykit.core.nodes import Mark, MDict
 
 
 @dataclass

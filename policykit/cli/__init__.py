@@ -11,8 +11,8 @@ import sys
 import typer
 
 from policykit import __version__
-from policykit.errors import PolicykitError
-from policykit.printable import printable
+from policykit.core.errors import PolicykitError
+from policykit.core.printable import printable
 
 COMMANDS = ("scan", "probe", "policies", "edge")
 
@@ -66,7 +66,7 @@ def _command_named(argv: list[str]) -> str | None:
 
 def _version(value: bool) -> None:
     if value:
-        from policykit.about import DISTRIBUTION
+        from policykit.core.about import DISTRIBUTION
 
         typer.echo(f"policykit {__version__} ({DISTRIBUTION})")
         raise typer.Exit()

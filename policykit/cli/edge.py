@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policykit.cli.scan import Format, Threshold
-from policykit.errors import UsageError
+from policykit.core.errors import UsageError
 from policykit.findings import ScanResult, Severity
 
 if TYPE_CHECKING:

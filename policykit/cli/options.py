@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykit.errors import UsageError
+from policykit.core.errors import UsageError
 
 
 def key_values(items: list[str] | None, option: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from policykit.errors import UsageError
+from policykit.core.errors import UsageError
 
 app = typer.Typer(help="List and explain the policies.", no_args_is_help=True)
 

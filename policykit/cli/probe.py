@@ -20,7 +20,7 @@ from policykit.cli.scan import (
     parse_outputs,
     write_report,
 )
-from policykit.errors import UsageError
+from policykit.core.errors import UsageError
 from policykit.probes import options as live_options
 
 

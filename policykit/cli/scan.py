@@ -21,10 +21,10 @@ from policykit.cli.options import key_values
 from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
-from policykit.errors import InputError, UsageError
+from policykit.core.errors import InputError, UsageError
+from policykit.core.limits import DEFAULTS, hint
+from policykit.core.limits import NAMES as LIMIT_NAMES
 from policykit.findings import INTERNAL_ERROR, ScanResult, Severity
-from policykit.limits import DEFAULTS, hint
-from policykit.limits import NAMES as LIMIT_NAMES
 from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
 from policykit.selection import BUILTIN_IDS
@@ -255,7 +255,7 @@ Rename = Callable[[ScanResult], ScanResult]
 
 def parse_limits(items: list[str] | None) -> dict[str, int]:
     """`--limit NAME=N` options: known names and whole numbers, or a usage error (exit 2)."""
-    from policykit.limits import parse
+    from policykit.core.limits import parse
 
     try:
         return parse(key_values(items, "--limit"), "--limit")

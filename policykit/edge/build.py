@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policykit.core.location import Location
 from policykit.edge import schema
 from policykit.edge.model import (
     CLOUDFRONT_FUNCTIONS,
@@ -16,7 +17,6 @@ from policykit.edge.model import (
 )
 from policykit.edge.paths import Locator, Path, jpath
 from policykit.edge.rules import READ_ONLY, REQUEST_EVENTS
-from policykit.location import Location
 
 
 def received_object(given: Any, event_type: str) -> dict[str, Any] | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from policykit.core.errors import InputError, UsageError
 from policykit.edge.build import build_result, received_object
 from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import in_file
 from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
-from policykit.errors import InputError, UsageError
 from policykit.findings import Finding
 from policykit.model.cloudfront import Distribution
 from policykit.policy import engine

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from policykit.core.record import record
+from policykit.core.values import FileText
 from policykit.edge.runner import CLOUDFRONT_JS, NODE, PYTHON, Handler
 from policykit.edge.unzip import UnzipError, unpack
 from policykit.model.related import CloudFrontFunction, FunctionCode, LambdaFunction
-from policykit.model.values import FileText
-from policykit.record import record
 
 _SUFFIXES = {PYTHON: (".py",), NODE: (".js", ".mjs", ".cjs")}
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policykit.core.truth import Truth
+from policykit.core.values import Unknown
 from policykit.edge.model import CLOUDFRONT_FUNCTIONS, EdgeHeader, EdgeOrigin, EdgeResult, EdgeRun
 from policykit.edge.rules import (
     CLOUDFRONT_FUNCTION_MAX_CODE,
@@ -28,8 +30,6 @@ from policykit.edge.rules import (
     listed,
     side,
 )
-from policykit.model.truth import Truth
-from policykit.model.values import Unknown
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")

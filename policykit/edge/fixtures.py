@@ -18,9 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from policykit.core.errors import PolicykitError
 from policykit.edge.check import judge, validate_file
 from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun
-from policykit.errors import PolicykitError
 from policykit.findings import Finding
 from policykit.policy.model import Policy
 from policykit.source.yaml_loader import load_yaml

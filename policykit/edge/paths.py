@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policykit.location import Location
-from policykit.source.nodes import path_mark
+from policykit.core.location import Location
+from policykit.core.nodes import path_mark
 
 Path = tuple[str | int, ...]
 Locator = Callable[[Path], Location]

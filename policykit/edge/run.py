@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
 from policykit.edge.events import RequestShape, cloudfront_function_event, lambda_event
 from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeProblem, EdgeResult, EdgeRun
 from policykit.edge.paths import Locator, at
 from policykit.edge.runner import CLOUDFRONT_JS, Handler, invoke
-from policykit.location import Location
 
 
 def platform_of(handler: Handler) -> str:

@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import UsageError
-from policykit.record import record
+from policykit.core.errors import UsageError
+from policykit.core.record import record
 
 LOG_CAP = 64 * 1024  # bytes of the handler's output kept (the tail)
 RESULT_CAP = 8 * 1024 * 1024  # bytes of result: past the largest response CloudFront accepts

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from policykit.core.values import Scalar, Unknown
 from policykit.facts.hostnames import covered
 from policykit.model.cloudfront import Alias
-from policykit.model.values import Scalar, Unknown
 
 
 def viewer_certificate_names(alias: Alias) -> list[Scalar] | Unknown:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from policykit.data import load
+from policykit.core.data import load
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import Text, Unknown
 from policykit.facts.cache import once
 from policykit.facts.indexes import targets_by_id
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin, OriginGroup
 from policykit.model.related import HeadersConfig, RequestPolicy
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import Text, Unknown
 
 _ALL = ("allviewer", "allviewerandwhitelistcloudfront")
 

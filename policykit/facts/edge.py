@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.values import Partial, Unknown
 from policykit.model.cloudfront import EdgeAssociation
-from policykit.model.values import Partial, Unknown
 
 _QUALIFIER = re.compile(r":function:[^:]+:(?P<qualifier>[^:]+)$")
 _UNQUALIFIED = re.compile(r":function:[^:]+$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policykit.model.values import Partial, Scalar, Unknown
+from policykit.core.values import Partial, Scalar, Unknown
 
 _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
 _L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import MaybeMore, Partial, Unknown
 from policykit.facts.cache import once
 from policykit.facts.indexes import origins_by_id
 from policykit.model.cloudfront import CustomHeader, Distribution, Origin, OriginGroup
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import MaybeMore, Partial, Unknown
 
 FAILOVER_STATUS_CODES = frozenset({400, 403, 404, 416, 500, 502, 503, 504})
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

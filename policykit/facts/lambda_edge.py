@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from policykit.core.truth import Truth
+from policykit.core.values import Partial, Unknown
 from policykit.facts.viewer import arn_region
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
-from policykit.model.truth import Truth
-from policykit.model.values import Partial, Unknown
 
 # (model field, CloudFormation property) of function properties Lambda@Edge restricts
 RESTRICTED: tuple[tuple[str, str], ...] = (

@@ -11,8 +11,8 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from policykit.core.values import Unknown
 from policykit.model.live import LiveName, LiveOrigin
-from policykit.model.values import Unknown
 from policykit.probes.offer import CLOUDFRONT_CIPHERS
 
 # ---- live_origin -------------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import MaybeMore, Number, Unknown
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import MaybeMore, Number, Unknown
 
 # Listener protocols that carry HTTP / HTTPS from CloudFront (TCP passes either through).
 _CARRIES = {"HTTP": {"HTTP", "TCP", "TCP_UDP"}, "HTTPS": {"HTTPS", "TLS", "SSL", "TCP", "TCP_UDP"}}

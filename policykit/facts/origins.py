@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import MaybeMore, Text, Unknown
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
 from policykit.facts.hostnames import endpoint_kind as classify
 from policykit.facts.indexes import behaviors_by_origin
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import MaybeMore, Text, Unknown
 
 
 @once

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import Partial, Unknown, UnknownAddress
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import is_ip_address
 from policykit.facts.load_balancers import origin_protocols
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.model.derived import OriginSetting
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import Partial, Unknown, UnknownAddress
 
 # Endpoints that route by their own Host name: the viewer's Host breaks them (403/404/502).
 HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore", "app-runner", "amplify",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.values import Partial, Unknown
 from policykit.facts import origins as origin_facts
 from policykit.facts import reachability
 from policykit.model.cloudfront import CacheBehavior, Origin
 from policykit.model.derived import OriginName
 from policykit.model.related import CloudFrontFunction
-from policykit.model.values import Partial, Unknown
 
 # What in CloudFront Functions code changes the origin or the Host header of the request.
 _REWRITES = re.compile(r"updateRequestOrigin|selectRequestOriginById"

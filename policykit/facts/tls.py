@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.data import load
+from policykit.core.data import load
+from policykit.core.truth import Truth, any_true
+from policykit.core.values import Scalar, Text, Unknown
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import covered
@@ -17,8 +19,6 @@ from policykit.facts.load_balancers import load_balancer
 from policykit.model.cloudfront import Distribution, Origin
 from policykit.model.derived import OriginName
 from policykit.model.related import Certificate, Listener
-from policykit.model.truth import Truth, any_true
-from policykit.model.values import Scalar, Text, Unknown
 
 # What the ELB API, CloudFormation and Terraform use when SslPolicy is omitted.
 DEFAULT_ELB_POLICY = "ELBSecurityPolicy-2016-08"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.truth import Truth, all_true
+from policykit.core.values import Partial, Unknown
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
-from policykit.model.truth import Truth, all_true
-from policykit.model.values import Partial, Unknown
 
 # Security policies older than TLSv1.2_2021 (TLSv1.2_2025 and TLSv1.3_2025 are newer, not older).
 OLD_SECURITY_POLICIES = ("SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019")

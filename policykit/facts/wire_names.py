@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+from policykit.core.values import Partial, Unknown
 from policykit.model.cloudfront import Alias, Origin
-from policykit.model.values import Partial, Unknown
 
 MAX_NAME = 253  # characters of a DNS name (RFC 1035, without the final dot)
 MAX_LABEL = 63

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from reprlib import recursive_repr
 from typing import Any, ClassVar
 
-from policykit.location import Location
+from policykit.core.location import Location
 
 
 @dataclass(eq=False, repr=False)

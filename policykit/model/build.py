@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.values import MaybeMore, Partial, Unknown
 from policykit.model.cloudfront import (
     Alias,
     CacheBehavior,
@@ -27,7 +28,6 @@ from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.refs import ref_target
 from policykit.model.related import Certificate, CloudFrontFunction, LambdaFunction, RequestPolicy
 from policykit.model.spelling import Format, Spelling
-from policykit.model.values import MaybeMore, Partial, Unknown
 
 DEFAULT_METHODS = ("GET", "HEAD")
 

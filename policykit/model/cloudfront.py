@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.record import record
+from policykit.core.values import Flag, MaybeMore, Number, ResourceAttr, Scalar, Text, Unknown, joined
 from policykit.model.base import ModelObject
 from policykit.model.related import (
     Certificate,
@@ -13,11 +15,9 @@ from policykit.model.related import (
     LambdaFunction,
     RequestPolicy,
 )
-from policykit.model.values import Flag, MaybeMore, Number, ResourceAttr, Scalar, Text, Unknown, joined
-from policykit.record import record
 
 if TYPE_CHECKING:
-    from policykit.errors import InputError
+    from policykit.core.errors import InputError
     from policykit.findings import Finding
     from policykit.model.live import LiveOrigin
     from policykit.source.suppressions import Suppression

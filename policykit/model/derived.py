@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from policykit.core.truth import Truth
+from policykit.core.values import Number, Scalar, Text, Unknown
 from policykit.model.base import ModelObject
 from policykit.model.cloudfront import EdgeAssociation, Origin
 from policykit.model.related import Certificate, LambdaFunction
-from policykit.model.truth import Truth
-from policykit.model.values import Number, Scalar, Text, Unknown
 
 
 @dataclass(eq=False, repr=False)

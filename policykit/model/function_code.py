@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from policykit.core.values import Partial, Unknown
 from policykit.model.related import FunctionCode
-from policykit.model.values import Partial, Unknown
 
 
 def _base(file: str) -> str:

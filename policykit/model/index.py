@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from policykit.core.values import Unknown
 from policykit.model.base import ModelObject
-from policykit.model.values import Unknown
 
 
 @dataclass

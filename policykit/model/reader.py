@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.nodes import child_mark, mark_of
+from policykit.core.values import MaybeMore, Partial, Scalar, Text, Unknown
 from policykit.model.cloudfront import Problem
-from policykit.model.values import MaybeMore, Partial, Scalar, Text, Unknown
-from policykit.source.nodes import child_mark, mark_of
 
 Mapping = dict[str, Any]
 __all__ = ["Mapping", "Reader", "Scalar", "Text"]

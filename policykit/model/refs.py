@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykit.model.values import Partial, ResourceAttr, Unknown
+from policykit.core.values import Partial, ResourceAttr, Unknown
 
 
 def ref_target(value: object) -> ResourceAttr | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from policykit.core.record import record
+from policykit.core.values import Flag, Number, Partial, Scalar, Text, Unknown
 from policykit.model.base import ModelObject
-from policykit.model.values import Flag, Number, Partial, Scalar, Text, Unknown
-from policykit.record import record
 
 
 @dataclass(eq=False, repr=False)

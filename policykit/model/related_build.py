@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import field
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.record import record
+from policykit.core.values import Partial, Unknown
 from policykit.model.base import ModelObject
 from policykit.model.function_code import cfn_lambda_code, terraform_lambda_code
 from policykit.model.reader import Mapping, Reader, Scalar
@@ -29,8 +31,6 @@ from policykit.model.related import (
     function_code,
 )
 from policykit.model.spelling import Format, Table
-from policykit.model.values import Partial, Unknown
-from policykit.record import record
 
 Objects = dict[str, ModelObject]
 

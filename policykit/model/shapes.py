@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from policykit.model.values import Partial, ResourceAttr, Unknown, make_string
+from policykit.core.values import Partial, ResourceAttr, Unknown, make_string
 
 RESOURCE = None  # the unknown piece that names the resource
 REGION = "region"  # the unknown piece that is the resource's Region

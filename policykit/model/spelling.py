@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.record import record
+from policykit.core.values import MaybeMore, Unknown
 from policykit.model.reader import Mapping, Reader
-from policykit.model.values import MaybeMore, Unknown
-from policykit.record import record
 
 if TYPE_CHECKING:
     from policykit.model.related_build import Related

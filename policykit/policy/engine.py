@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from policykit.core.location import Location
+from policykit.core.truth import Truth, all_true, any_true, negate
+from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
 from policykit.facts.lambda_edge import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
 from policykit.findings import INTERNAL_ERROR, EvidenceValue, Finding, Severity
-from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model
-from policykit.model.truth import Truth, all_true, any_true, negate
-from policykit.model.values import Partial, Unknown
 from policykit.policy.model import Check, Policy
 from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
 from policykit.scenarios import Describer, Scenario

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import InputError, PolicyError
+from policykit.core.errors import InputError, PolicyError
+from policykit.core.nodes import path_mark
 from policykit.findings import Severity
 from policykit.policy.engine import _PLACEHOLDER, OBJECTS, compile_condition
 from policykit.policy.model import Policy
-from policykit.source.nodes import path_mark
 from policykit.source.yaml_loader import load_yaml
 
 POLICY_SUFFIXES = (".yaml", ".yml")

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import field
 from typing import Any
 
+from policykit.core.record import record
+from policykit.core.truth import Truth
 from policykit.findings import PolicyInfo, Severity
-from policykit.model.truth import Truth
-from policykit.record import record
 
 # A compiled condition: object -> True, False or Unknown (with the reason it is not known)
 Check = Callable[[Any], Truth]

@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policykit.model.truth import Truth
-from policykit.model.values import Partial, Unknown, is_known
+from policykit.core.truth import Truth
+from policykit.core.values import Partial, Unknown, is_known
 
 Operator = Callable[[Any, Any], Truth]
 UNDECIDED = Unknown("the value cannot be compared")

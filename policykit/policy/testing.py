@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from policykit.errors import PolicyError
+from policykit.core.errors import PolicyError
+from policykit.core.record import record
 from policykit.findings import Finding, ScanResult
 from policykit.policy.loader import builtin_dir, load_policies, policy_files
 from policykit.policy.model import Policy
-from policykit.record import record
 
 OUTCOMES = ("fail", "pass")
 # `# expect: PK101` in YAML or HCL, `// expect: PK101` in HCL; several ids separated by commas.

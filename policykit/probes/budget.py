@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from policykit.record import record
+from policykit.core.record import record
 
 
 class BoundReached(Exception):

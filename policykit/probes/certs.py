@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykit.record import record
+from policykit.core.record import record
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -9,17 +9,17 @@ and policy).
 
 from __future__ import annotations
 
+from policykit.core.record import record
+from policykit.core.values import MaybeMore
 from policykit.facts.wire_names import host_problem, request_path_problem
 from policykit.findings import ScanError, ScanResult
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model, Origin
-from policykit.model.values import MaybeMore
 from policykit.policy import engine
 from policykit.policy.model import Policy
 from policykit.probes.addresses import is_ip_literal
 from policykit.probes.options import LiveOptions
 from policykit.probes.runner import probe_plans
 from policykit.probes.targets import EndpointPlan, NamePlan
-from policykit.record import record
 
 SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from policykit.core.record import record
 from policykit.probes.addresses import is_ip_literal, special_range
 from policykit.probes.budget import Step
 from policykit.probes.options import Nameserver
-from policykit.record import record
 
 
 @record

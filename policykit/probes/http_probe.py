@@ -12,10 +12,10 @@ import os
 import socket
 import ssl
 
+from policykit.core.record import record
 from policykit.facts.wire_names import host_problem, request_path_problem
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Step
-from policykit.record import record
 
 STATUS_LINE_LIMIT = 8192  # bytes read for the status line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from policykit.record import record
+from policykit.core.record import record
 
 
 @record
@@ -68,7 +68,7 @@ def build(live: bool, nameservers: list[str] | None, allow_private: bool, trust_
           origin_timeout: float = DEFAULT_ORIGIN_TIMEOUT, run_timeout: float = DEFAULT_RUN_TIMEOUT,
           ) -> LiveOptions | None:
     """LiveOptions from the command line (None without --live); UsageError for a bad value."""
-    from policykit.errors import UsageError
+    from policykit.core.errors import UsageError
 
     if not live:
         return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from policykit.core.record import record
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Step
-from policykit.record import record
 
 
 @record

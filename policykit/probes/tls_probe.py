@@ -12,10 +12,10 @@ import re
 import ssl
 import warnings
 
+from policykit.core.record import record
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Budget
 from policykit.probes.offer import CLOUDFRONT_CIPHERS, CLOUDFRONT_CURVES, DEFAULT_PROTOCOLS
-from policykit.record import record
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from policykit.core.record import record
 from policykit.findings import ScanResult
-from policykit.record import record
 
 
 @record
@@ -23,7 +23,7 @@ class ReportOptions:
 
     color: bool = False
     show_unknown: bool = False  # include "not checked" info findings in human-facing formats
-    # SARIF/annotations: paths relative to this; None: the git root of the scanned files (policykit.repo)
+    # SARIF/annotations: paths relative to this; None: the git root of the scanned files (policykit.core.repo)
     base_dir: str | None = None
     threshold: str = "error"  # JUnit: findings below it are output of a passing case, not failures
     errors_inline: bool = True  # text: list input errors (the CLI prints them on stderr instead)
@@ -49,7 +49,7 @@ def get(name: str) -> Render:
 
 
 def base_dir(result: ScanResult, options: ReportOptions) -> Path:
-    from policykit.repo import base_dir as find_base
+    from policykit.core.repo import base_dir as find_base
 
     return find_base([*result.files, *(f.location.file for f in result.findings[:1])], options.base_dir)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from policykit.core.repo import relative_to
 from policykit.findings import Finding, ScanResult
-from policykit.repo import relative_to
 from policykit.reporters import ReportOptions, base_dir, visible
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

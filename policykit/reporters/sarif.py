@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from policykit import __version__
-from policykit.about import repository_url
+from policykit.core.about import repository_url
+from policykit.core.repo import relative_to
 from policykit.findings import Finding, PolicyInfo, ScanResult
-from policykit.repo import relative_to
 from policykit.reporters import ReportOptions, base_dir
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

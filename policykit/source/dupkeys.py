@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policykit.record import record
-from policykit.source.nodes import Mark
+from policykit.core.nodes import Mark
+from policykit.core.record import record
 
 
 @record

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from policykit.core.location import Location
 from policykit.findings import Finding, Severity
-from policykit.location import Location
 from policykit.source.dupkeys import DuplicateKey
 
 DUPLICATE_KEY = "PK006"

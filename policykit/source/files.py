@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from policykit.errors import InputError
-from policykit.limits import LIMITS, hint
+from policykit.core.errors import InputError
+from policykit.core.limits import LIMITS, hint
 
 STDIN = "-"
 

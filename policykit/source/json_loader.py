@@ -12,9 +12,9 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.nodes import MAX_DEPTH, Mark, MDict, MList
 from policykit.source.dupkeys import DuplicateKey
-from policykit.source.nodes import MAX_DEPTH, Mark, MDict, MList
 
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policykit.core.location import Location
+from policykit.core.nodes import MDict
 from policykit.findings import Finding, Severity
-from policykit.location import Location
-from policykit.source.nodes import MDict
 
 NEAR_MISS_ID = "PK008"
 _TITLE = "Suppression policykit does not read"

@@ -24,10 +24,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import InputError
-from policykit.location import Location
-from policykit.record import record
-from policykit.source.nodes import MDict, MList
+from policykit.core.errors import InputError
+from policykit.core.location import Location
+from policykit.core.nodes import MDict, MList
+from policykit.core.record import record
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TF_COMMENT = re.compile(r"(?:#|//)\s*policykit:ignore\b(?P<rest>.*)$")

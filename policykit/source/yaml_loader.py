@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from policykit.errors import InputError
-from policykit.limits import LIMITS, hint
+from policykit.core.errors import InputError
+from policykit.core.limits import LIMITS, hint
+from policykit.core.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList
 from policykit.source.dupkeys import DuplicateKey
-from policykit.source.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
     from yaml import CSafeLoader as _Loader

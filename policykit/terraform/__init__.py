@@ -38,9 +38,9 @@ def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
 
 
 def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
+    from policykit.core.nodes import MDict
     from policykit.source.files import read_text
     from policykit.source.json_loader import load_json
-    from policykit.source.nodes import MDict
     from policykit.terraform.hcl import tf_json_blocks
     from policykit.terraform.load import module_models, variable_values
     from policykit.terraform.plan import is_plan, plan_models
@@ -51,7 +51,7 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
     text = read_text(path, b"" if path.name.lower().endswith(".tf.json") else b'"terraform_version"')
     if text is None or not text.lstrip().startswith("{"):
         return None
-    from policykit.errors import InputError
+    from policykit.core.errors import InputError
 
     duplicates: dict[str, list[DuplicateKey]] = {str(path): []}
     try:

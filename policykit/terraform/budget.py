@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykit.errors import InputError
-from policykit.limits import LIMITS, hint
+from policykit.core.errors import InputError
+from policykit.core.limits import LIMITS, hint
 
 MAX_DEPTH = 64  # references to references: a local whose value needs a local whose value needs...
 MAX_NUMBER_BITS = 1024  # numbers beyond ±2^1024 are not evaluated (Terraform's own floats stop near there)

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
 from policykit.terraform.hcl import Block, load_hcl_cached, load_tf_json
 from policykit.terraform.module import MAX_MODULE_DEPTH
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from policykit.model.values import FileText, Partial, Unknown, is_known, make_string, unknown_reason
-from policykit.record import record
+from policykit.core.record import record
+from policykit.core.values import FileText, Partial, Unknown, is_known, make_string, unknown_reason
 from policykit.scenarios import OtherValue, other_equals
 from policykit.terraform.budget import MAX_NUMBER_BITS, Budget
 from policykit.terraform.expr import Node, parse_template

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.files import read_text
 from policykit.source.json_loader import MAX_INT_DIGITS, load_json
-from policykit.source.nodes import NO_MARK, Mark, MDict, MList
 
 LABELED_NESTED = frozenset({"dynamic"})
 

@@ -7,21 +7,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykit.errors import InputError
+from policykit.core.errors import InputError
+from policykit.core.location import Location
+from policykit.core.nodes import MDict
+from policykit.core.values import Partial, Unknown
 from policykit.findings import Finding, Severity
-from policykit.location import Location
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.function_code import terraform_archive
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related import Certificate, LambdaFunction
 from policykit.model.related_build import Declared, build_all
-from policykit.model.values import Partial, Unknown
 from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
-from policykit.source.nodes import MDict
 from policykit.source.suppressions import Suppression, terraform_suppressions
 from policykit.terraform.budget import Budget
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl

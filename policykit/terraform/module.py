@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykit.cfn import beanstalk
-from policykit.data import load
-from policykit.errors import InputError
-from policykit.model.values import Partial, ResourceAttr, Unknown
-from policykit.source.nodes import MDict, MList
+from policykit.core.data import load
+from policykit.core.errors import InputError
+from policykit.core.nodes import MDict, MList
+from policykit.core.values import Partial, ResourceAttr, Unknown
+from policykit.model import beanstalk
 from policykit.terraform.budget import Budget
 from policykit.terraform.evaluate import Invalid, evaluate_text, traverse
 from policykit.terraform.hcl import Block, load_module_blocks

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.nodes import MDict, MList
+from policykit.core.values import ResourceAttr, Unknown
 from policykit.model.cloudfront import Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related_build import Declared, build_all
-from policykit.model.values import ResourceAttr, Unknown
-from policykit.source.nodes import MDict, MList
 from policykit.terraform.shapes import attribute_value
 from policykit.terraform.spelling import TERRAFORM, distribution
 

@@ -6,8 +6,8 @@ pieces carrying the reference that links an origin to the resource behind it.
 
 from __future__ import annotations
 
+from policykit.core.values import Partial, ResourceAttr, Unknown, UnknownAddress
 from policykit.model import shapes
-from policykit.model.values import Partial, ResourceAttr, Unknown, UnknownAddress
 
 _U = shapes.RESOURCE  # the unknown piece that names the resource
 _R = shapes.REGION
@@ -28,7 +28,7 @@ _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("aws_media_store_container", "endpoint"): ("https://", _U, ".data.mediastore.", _R, ".amazonaws.com"),
     ("aws_cloudfront_distribution", "domain_name"): (_U, ".cloudfront.net"),
     ("aws_elastic_beanstalk_environment", "cname"): (_U, ".elasticbeanstalk.com"),
-    # endpoint_url depends on the environment's settings: policykit/cfn/beanstalk.py (through terraform/module.py)
+    # endpoint_url depends on the environment's settings: policykit/model/beanstalk.py (through terraform/module.py)
     ("aws_api_gateway_domain_name", "regional_domain_name"): (_U, ".execute-api.", _R, ".amazonaws.com"),
     ("aws_api_gateway_domain_name", "cloudfront_domain_name"): (_U, ".cloudfront.net"),
     ("aws_globalaccelerator_accelerator", "dns_name"): (_U, ".awsglobalaccelerator.com"),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from policykit.location import Location
+from policykit.core.location import Location
+from policykit.core.nodes import MDict, MList
+from policykit.core.values import MaybeMore, Partial, Unknown
 from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.related_build import Related
 from policykit.model.spelling import Spelling
-from policykit.model.values import MaybeMore, Partial, Unknown
-from policykit.source.nodes import MDict, MList
 from policykit.terraform.module import UNKNOWN_BLOCKS
 
 WEBSOCKET_TAG = "policykit:websocket"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
 from policykit.edge.check import judge
 from policykit.edge.events import RequestShape, lambda_event
 from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import at
 from policykit.findings import Finding
-from policykit.location import Location
 from policykit.policy.loader import load_policies
 
 POLICIES = load_policies()

@@ -10,8 +10,8 @@ import pytest
 from conftest import SHARED, RunCli
 from templates import BROKEN, FIXED
 
+from policykit.core.location import Location
 from policykit.findings import Finding, Severity
-from policykit.location import Location
 
 S3_ORIGIN_SECOND = """\
           - Id: second

@@ -173,8 +173,8 @@ def test_sarif_meets_the_schema_and_githubs_upload_limits(repo: Path, run_cli: R
 
 def test_a_finding_without_a_file_gets_a_logical_location_only() -> None:
     """What `probe` findings of a deployed name look like: no template, a target and a subject."""
+    from policykit.core.location import Location
     from policykit.findings import Finding, Severity
-    from policykit.location import Location
 
     finding = Finding("PK602", "Origin TCP unreachable", Severity.ERROR, "port 443 refused", Location(""),
                       resource="api.example.com", subject="origin 'api'")

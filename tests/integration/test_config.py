@@ -141,7 +141,7 @@ def test_jsonschema_is_not_imported_without_a_config_file(tmp_path: Path) -> Non
 def test_bad_live_nameserver_is_an_input_error(repo: Path) -> None:
     from policykit.api import ScanOptions
     from policykit.cli.scan import with_live_config
-    from policykit.errors import InputError
+    from policykit.core.errors import InputError
     from policykit.probes.options import LiveOptions
 
     path = _config(repo, "live:\n  nameservers: ['host:notaport']\n")

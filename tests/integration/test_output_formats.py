@@ -10,8 +10,8 @@ import pytest
 from conftest import EXAMPLES, ROOT, SHARED, RunCli
 from templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
 
+from policykit.core.location import Location
 from policykit.findings import Finding, ScanResult, Severity
-from policykit.location import Location
 from policykit.reporters import ReportOptions, write_atomic
 from policykit.reporters.github import escape_data, escape_property
 

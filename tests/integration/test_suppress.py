@@ -12,8 +12,8 @@ from conftest import RunCli
 from templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 
 from policykit.api import scan
+from policykit.core.location import Location
 from policykit.findings import Finding, ScanResult, Severity
-from policykit.location import Location
 from policykit.source.suppressions import resource_blocks, terraform_suppressions
 from policykit.suppress import apply
 
@@ -126,7 +126,7 @@ def test_terraform_comment_parser() -> None:
 
 
 def test_terraform_comment_without_reason_is_an_error() -> None:
-    from policykit.errors import InputError
+    from policykit.core.errors import InputError
 
     with pytest.raises(InputError, match="needs a reason") as caught:
         terraform_suppressions('resource "a" "b" {\n  # policykit:ignore PK101\n}\n', "main.tf")

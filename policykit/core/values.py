@@ -3,7 +3,7 @@
 A template value is either known (str, int, bool, list, dict, None), or `Unknown`
 (a parameter without default, an import, a resource attribute...), or `Partial`
 (a string some of whose pieces are known, e.g. `${Bucket}.s3-website-${AWS::Region}.amazonaws.com`).
-Policies never produce an error finding over an unknown value: see policykit/model/truth.py.
+Policies never produce an error finding over an unknown value: see policykit/core/truth.py.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import field
 from typing import Any, TypeVar
 
-from policykit.location import Location
-from policykit.record import record
+from policykit.core.location import Location
+from policykit.core.record import record
 
 _T = TypeVar("_T")
 

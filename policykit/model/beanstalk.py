@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from policykit.core.values import Partial, ResourceAttr, Unknown, UnknownAddress, make_string
 from policykit.model.related import Listener, LoadBalancer
 from policykit.model.shapes import RESOURCE
-from policykit.model.values import Partial, ResourceAttr, Unknown, UnknownAddress, make_string
 
 ENVIRONMENT_TYPE = "AWS::ElasticBeanstalk::Environment"
 _ENV = "aws:elasticbeanstalk:environment"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from policykit.model.values import Unknown
+from policykit.core.values import Unknown
 
 Truth = bool | Unknown
 

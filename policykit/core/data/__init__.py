@@ -13,5 +13,5 @@ _HERE = Path(__file__).resolve().parent
 
 @functools.cache
 def load(name: str) -> Any:
-    """A JSON table shipped in `policykit/data`."""
+    """A JSON table shipped in `policykit/core/data`."""
     return json.loads((_HERE / name).read_text(encoding="utf-8"))
