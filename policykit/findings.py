@@ -144,7 +144,7 @@ class PolicyInfo:
     help_uri: str = ""
     tags: tuple[str, ...] = ()  # the policy file's own (SARIF rule tags)
     applies_to: str = ""  # "live_origin"/"live_name": checked only by `scan --live`
-    # the policy's example snippets (bad/good YAML, terraform_bad/terraform_good HCL): policykit/snippets.py
+    # the policy's example snippets (bad/good YAML, terraform_bad/terraform_good HCL): policykit/reporters/snippets.py
     examples: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -37,7 +37,7 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
         "or Terraform HCL.")] = Language.yaml) -> None:
     """A policy's explanation, the 502 it prevents, the fix, and bad/good snippets."""
     from policykit.policy.loader import load_policies
-    from policykit.snippets import example
+    from policykit.reporters.snippets import example
 
     by_id = {p.id: p for p in load_policies(tuple(policies or ()))}
     policy = by_id.get(policy_id.upper())

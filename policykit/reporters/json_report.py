@@ -36,7 +36,7 @@ def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) ->
     if finding.baseline:  # only when the scan compared with a baseline
         out["baseline"] = finding.baseline
     if examples and not finding.unknown:
-        from policykit.snippets import example, language_of
+        from policykit.reporters.snippets import example, language_of
 
         language = language_of(finding.location.file)
         snippet = example(examples, "good", language)
