@@ -40,7 +40,7 @@ class Config:
 
     def check_ids(self, known: frozenset[str]) -> None:
         """An id or glob in enable/disable/severity that names no policy is exit 2, with the nearest id."""
-        from policykit.selection import suggestion, unknown
+        from policykit.filters.selection import suggestion, unknown
 
         for pattern, key, line, column in self.id_positions:
             if unknown(pattern, known):

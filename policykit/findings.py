@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 
+from policykit.core.builtins import BUILTINS
+from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.repo import identity_path
-from policykit.source.suppressions import Suppression
 
 # Evidence a finding carries: text, or structured data machines read (JSON reports keep the structure).
 EvidenceValue = str | int | float | bool | None | list["EvidenceValue"] | dict[str, "EvidenceValue"]
@@ -97,9 +99,40 @@ class Finding:
         return hashlib.sha256("\x1f".join(self.identity).encode("utf-8")).hexdigest()[:32]
 
 
-# A policy, fact or probe that raised: a bug of policykit, reported as a finding so the other checks still run
-# (the scan exits 3 after the report).
-INTERNAL_ERROR = "PK007"
+@record
+class Suppression:
+    """One suppression written in the source (source/suppressions.py): which ids it silences, where, and why."""
+
+    policy_id: str
+    reason: str
+    location: Location  # where it is written
+    expires: datetime.date | None = None
+    resource: str = ""  # logical id / TYPE.NAME; "" covers the whole file (CFN) or module (Terraform)
+    scope: str = ""  # the file (CloudFormation) or module directory (Terraform) it covers
+    terraform: bool = False
+
+    def expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+@dataclass
+class InputNotes:
+    """What reading one input found besides its model: findings no policy makes (duplicate keys, modules not
+    followed, near-miss suppressions...), the suppressions written in it, and the invalid ones (input errors,
+    while the input's findings are still reported)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    suppression_errors: list[InputError] = field(default_factory=list)
+
+
+def builtin_finding(policy_id: str, message: str, location: Location, *, resource: str = "",
+                    distribution: str = "", subject: str = "", fix: str = "") -> Finding:
+    """A finding that comes from no policy file (core/builtins.py): its title and severity from the table."""
+    builtin = BUILTINS[policy_id]
+    return Finding(policy_id=builtin.id, title=builtin.title, severity=Severity(builtin.severity), message=message,
+                   location=location, resource=resource, distribution=distribution, subject=subject, fix=fix)
+
 
 BASELINE_NEW = "new"
 BASELINE_UNCHANGED = "unchanged"
@@ -152,25 +185,26 @@ class PolicyInfo:
         return self.applies_to.startswith("live_")
 
 
-@dataclass
+@record
 class ScanResult:
-    """What a scan produced: findings, input errors and the counts the summary line shows."""
+    """What a scan produced: findings, input errors and the counts the summary line shows. A value: the
+    filters (policykit/filters) make a new one, nothing changes it in place."""
 
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # scanned inputs
-    skipped: list[str] = field(default_factory=list)  # files that are not templates
-    distributions: dict[str, int] = field(default_factory=dict)  # per file
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    files: tuple[str, ...] = ()  # scanned inputs
+    skipped: tuple[str, ...] = ()  # files that are not templates
+    distributions: dict[str, int] = field(default_factory=dict, hash=False)  # per file
     # "file: resource (why)" for each distribution that exists in no deploy-time scenario
-    never_deployed: list[str] = field(default_factory=list)
-    policies: list[PolicyInfo] = field(default_factory=list)
+    never_deployed: tuple[str, ...] = ()
+    policies: tuple[PolicyInfo, ...] = ()
     baseline: str = ""  # the baseline file compared against, "" when none
     live: bool = False  # the origins were probed (scan --live): live policies had something to check
-    # written in the scanned sources, gathered from the models (policykit/suppress.py filters with them)
-    suppressions: list[Suppression] = field(default_factory=list)
+    # written in the scanned sources, gathered from the inputs (policykit/filters/suppressions.py filters with them)
+    suppressions: tuple[Suppression, ...] = ()
     # what the scan passed over on purpose and why (a FIFO in a walked directory, a link loop): not errors
-    notes: list[str] = field(default_factory=list)
-    observed: list[Observed] = field(default_factory=list)  # what live probes saw (policykit/probes)
+    notes: tuple[str, ...] = ()
+    observed: tuple[Observed, ...] = ()  # what live probes saw (policykit/probes)
     show_all_observed: bool = False  # `policykit probe`: the report of what was seen, even without findings
 
     def counts(self) -> dict[str, int]:

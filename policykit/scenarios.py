@@ -21,11 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policykit.core.builtins import SCENARIOS_NOT_COMBINED
 from policykit.core.limits import LIMITS, hint
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.values import Unknown
-from policykit.findings import Finding, Severity
+from policykit.findings import Finding, builtin_finding
 
 
 @record
@@ -196,9 +197,6 @@ def _quote(value: Any) -> str:
     return json.dumps(str(value))
 
 
-BOUND_NOTE_ID = "PK009"
-
-
 def scenario_bound_note(file: str, resource: str, location: Location, enumeration: Enumeration) -> Finding:
     """The visible info note for what the bound left out: combinations not analysed, inputs unknown."""
     said = []
@@ -209,8 +207,8 @@ def scenario_bound_note(file: str, resource: str, location: Location, enumeratio
     if enumeration.unknown:
         names = ", ".join(item.name for item in enumeration.unknown)
         said.append(f"{names} are treated as unknown, so checks that depend on them are not decided")
-    return Finding(
-        policy_id=BOUND_NOTE_ID, title="Deploy-time choices not all combined", severity=Severity.INFO,
+    return builtin_finding(
+        SCENARIOS_NOT_COMBINED,
         message=(f"{resource} depends on more deploy-time choices than policykit combines ({LIMITS.scenarios} "
                  f"combinations per distribution, {hint('scenarios')}): " + "; ".join(said)),
         location=location, resource=resource, distribution=resource,

@@ -177,7 +177,7 @@ WRONG_TYPES: dict[str, tuple[str, list[tuple[int, int, str]]]] = {
 def test_wrong_types_in_a_distribution_are_pk002(write: Write, name: str) -> None:
     config, expected = WRONG_TYPES[name]
     result = api.scan([write(f"{name}.yaml", _distribution(config))])
-    assert result.errors == []
+    assert result.errors == ()
     known = [f for f in result.findings if not f.unknown]
     pk002 = sorted((f.location.line, f.location.column, f.message) for f in known if f.policy_id == "PK002")
     assert [(line, column) for line, column, _ in pk002] == [(line, column) for line, column, _ in expected]

@@ -112,7 +112,7 @@ Resources:
     result = run(write, text)
     assert sum(result.distributions.values()) == 1
     assert len(fired(result, "PK401")) == 1  # the unversioned Lambda@Edge ARN the default hid
-    assert result.never_deployed == []
+    assert result.never_deployed == ()
 
 
 def test_impossible_combinations_never_appear(write: Write) -> None:
@@ -161,7 +161,7 @@ Conditions:
 Resources:
 """ + distribution(extra="    Condition: Never\n")
     result = run(write, text)
-    assert result.findings == [] and sum(result.distributions.values()) == 0
+    assert result.findings == () and sum(result.distributions.values()) == 0
     assert len(result.never_deployed) == 1 and "Site" in result.never_deployed[0]
     assert "Condition Never is false for every value of Env" in result.never_deployed[0]
 
@@ -250,7 +250,7 @@ def test_a_definition_using_itself_is_an_input_error_naming_the_cycle(write: Wri
     use = {"C": "!If [C, a.example.com, b.example.com]", "A": "!If [A, a.example.com, b.example.com]",
            "P": "!Ref P", "M": "!FindInMap [M, K, V]"}[section.split("\n")[1].strip()[0]]
     result = run(write, HEAD + section + "Resources:\n" + distribution(domain=use))
-    assert result.findings == [] or all(f.unknown for f in result.findings)
+    assert result.findings == () or all(f.unknown for f in result.findings)
     assert len(result.errors) == 1, result.errors
     error = result.errors[0]
     assert cycle in error.message and error.line > 0
@@ -258,7 +258,7 @@ def test_a_definition_using_itself_is_an_input_error_naming_the_cycle(write: Wri
 
 def test_select_with_an_infinite_index_is_unknown(write: Write) -> None:
     result = run(write, HEAD + "Resources:\n" + distribution(domain="!Select [.inf, [a.example.com]]"))
-    assert result.errors == []
+    assert result.errors == ()
     assert fired(result, "PK103") == []
 
 
@@ -278,7 +278,7 @@ def test_defaults_doubling_under_the_bound_resolve_once_each(write: Write) -> No
     started = time.perf_counter()
     result = run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P15"))
     assert time.perf_counter() - started < 10  # memoised: 15 resolutions, not 2**15
-    assert result.errors == []
+    assert result.errors == ()
 
 
 def test_a_chain_of_definitions_past_the_bound_is_an_input_error(write: Write) -> None:
@@ -289,7 +289,7 @@ def test_a_chain_of_definitions_past_the_bound_is_an_input_error(write: Write) -
     assert len(result.errors) == 1 and "more than 100 definitions" in result.errors[0].message
     params = "  P0: {Type: String, Default: a.example.com}\n" + "".join(
         f"  P{i}: {{Type: String, Default: !Ref P{i - 1}}}\n" for i in range(1, 50))
-    assert run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P49")).errors == []
+    assert run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P49")).errors == ()
 
 
 def test_resources_around_a_distribution_are_resolved_in_each_scenario(write: Write) -> None:

@@ -62,9 +62,10 @@ def models(path: Path, **options: Any) -> list[Model]:
     from policykit.api import Input
 
     files = tuple(sorted(path.glob("*.tf")))
-    found = read_input(Input(path, "terraform", files), ScanOptions(**options))
+    scan_options = ScanOptions(**options)
+    found = read_input(Input(path, "terraform", files), scan_options.tf_vars, scan_options.tf_var_files)
     assert found is not None
-    return found
+    return found[0]
 
 
 def only_distribution(path: Path, **options: Any) -> Distribution:

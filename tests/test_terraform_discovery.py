@@ -20,7 +20,7 @@ def test_binary_json_named_on_the_command_line_is_skipped(tmp_path: Path, run_cl
     assert code == 0, out + err
     assert "UTF-8" not in out + err
     result = scan([binary], ScanOptions())
-    assert not result.errors and result.skipped == [str(binary)]
+    assert not result.errors and result.skipped == (str(binary),)
 
 
 def test_bad_bytes_in_what_claims_to_be_terraform_are_still_an_error(tmp_path: Path, run_cli: RunCli) -> None:

@@ -86,14 +86,14 @@ def test_bool_count_makes_the_distribution_exist_in_its_scenario(write: Write) -
     result = scan([module(write, text)])
     assert sum(result.distributions.values()) == 1
     assert len(pk101(result)) == 1  # only one scenario has the distribution: no label needed
-    assert result.never_deployed == []
+    assert result.never_deployed == ()
 
 
 def test_count_zero_in_every_scenario_is_listed_as_never_deployed(write: Write) -> None:
     text = ('variable "create" {\n  type    = bool\n  default = false\n}\n'
             + DISTRIBUTION.format(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
     result = scan([module(write, text)], ScanOptions(tf_vars={"create": "false"}))
-    assert result.findings == []
+    assert result.findings == ()
     assert len(result.never_deployed) == 1 and "aws_cloudfront_distribution.cdn" in result.never_deployed[0]
 
 

@@ -9,6 +9,7 @@ from policykit.cfn.intrinsics import Decided, Resolver
 from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN
 from policykit.cfn.template import Template
+from policykit.findings import Finding
 from policykit.model.base import ModelObject
 from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution, Model, Problem
@@ -22,8 +23,9 @@ from policykit.scenarios import scenario_bound_note
 DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
 
 
-def template_to_model(template: Template) -> Model:
-    """Build the model; a distribution appears once per different configuration its scenarios give."""
+def template_to_model(template: Template, notes: list[Finding]) -> Model:
+    """Build the model; a distribution appears once per different configuration its scenarios give. What
+    the scan could not do in full (too many deploy-time choices) is added to `notes`."""
     model = Model(template.file)
     base = Resolver(template)
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
@@ -43,7 +45,7 @@ def template_to_model(template: Template) -> Model:
             model.never_deployed.append((logical_id, variants.never))
             continue
         if variants.bounded:
-            model.notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
+            notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
         # One distribution per different configuration, standing for all the scenarios that give it:
         # the cost is the number of configurations, not of combinations.
         built: dict[tuple[str, tuple[Any, ...]], Distribution] = {}

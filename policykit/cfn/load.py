@@ -10,6 +10,7 @@ from policykit.cfn.deployed import deployed_model
 from policykit.cfn.template import Template
 from policykit.core.errors import InputError
 from policykit.core.nodes import MDict, child_mark
+from policykit.findings import InputNotes
 from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.dupkeys import DuplicateKey
@@ -29,8 +30,9 @@ def parse(text: str, file: str, duplicates: list[DuplicateKey] | None = None) ->
     return load_yaml(text, file, duplicates)
 
 
-def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
-    """The model of a template; None when the file is not a template (skipped silently)."""
+def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | None:
+    """The model of a template and what reading it noted; None when the file is not a template (skipped
+    silently)."""
     file = str(path)
     text = read_text(path, b"AWS::")
     if text is None:
@@ -45,25 +47,25 @@ def load_cfn(path: Path, params: dict[str, str]) -> Model | None:
     if not is_cfn_document(root):
         deployed = deployed_model(root, file, path.stem)  # aws cloudfront get-distribution(-config) output
         if deployed is not None:
-            deployed.notes.extend(duplicate_key_findings(duplicates, file, "policykit reads"))
-            return deployed
+            return deployed, InputNotes(duplicate_key_findings(duplicates, file, "policykit reads"))
         if "AWSTemplateFormatVersion" in text and not isinstance(root, dict):
             raise InputError(file, "a template must be a mapping at the top", 1, 1)
         return None
     check_shape(root, file)
-    model = template_to_model(Template(file, root, params))
-    model.notes.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
+    notes = InputNotes()
+    model = template_to_model(Template(file, root, params), notes.findings)
+    notes.findings.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
     if "policykit" in text:  # cheap: most templates have no suppression
         from policykit.source.near_misses import cfn_comment_near_misses, cfn_near_misses
 
-        model.notes.extend(cfn_near_misses(root, file))  # PK008: almost a suppression
+        notes.findings.extend(cfn_near_misses(root, file))  # PK008: almost a suppression
         if not text.lstrip().startswith("{"):  # YAML: its comments may mean to suppress (JSON has none)
-            model.notes.extend(cfn_comment_near_misses(text, file))
+            notes.findings.extend(cfn_comment_near_misses(text, file))
         try:
-            model.suppressions.extend(cfn_suppressions(root, file))
+            notes.suppressions.extend(cfn_suppressions(root, file))
         except InputError as exc:  # reported, and the template's findings still are
-            model.suppression_errors.append(exc)
-    return model
+            notes.suppression_errors.append(exc)
+    return model, notes
 
 
 def check_shape(root: MDict, file: str) -> None:

@@ -16,18 +16,20 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from policykit import api, selection
+from policykit import api
 from policykit.cli.options import key_values
 from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
+from policykit.core.builtins import BUILTIN_IDS, INTERNAL_ERROR
 from policykit.core.errors import InputError, UsageError
 from policykit.core.limits import DEFAULTS, hint
 from policykit.core.limits import NAMES as LIMIT_NAMES
-from policykit.findings import INTERNAL_ERROR, ScanResult, Severity
+from policykit.core.output import write_output
+from policykit.filters import selection
+from policykit.findings import ScanResult, Severity
 from policykit.probes import options as live_options
-from policykit.reporters import REPORTERS, ReportOptions, get, visible, write_output
-from policykit.selection import BUILTIN_IDS
+from policykit.reporters import REPORTERS, ReportOptions, get, visible
 
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
@@ -158,13 +160,11 @@ def scan(
     )
     options = with_live_config(options, settings, frozenset(given))
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
-    with stdin_input(paths, stdin_filename, raised.get("file_bytes", DEFAULTS.file_bytes)) as (scan_paths, rename):
-        result = rename(api.scan(scan_paths, options, policies=loaded))
     baseline = baseline or settings.baseline
-    if baseline is not None and write_baseline is None:
-        from policykit import baseline as baselines
-
-        baselines.apply(result, baselines.load(baseline), baseline.name)
+    if write_baseline is None:
+        options = dataclasses.replace(options, baseline=baseline)
+    with stdin_input(paths, stdin_filename, raised.get("file_bytes", DEFAULTS.file_bytes)) as (scan_paths, names):
+        result = api.scan(scan_paths, dataclasses.replace(options, display_names=names), policies=loaded)
     report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
@@ -174,7 +174,7 @@ def scan(
     for error in result.errors:
         typer.echo(f"policykit: {visible(str(error))}", err=True)
     if write_baseline is not None:
-        from policykit import baseline as baselines
+        from policykit.filters import baseline as baselines
 
         count = 0
 
@@ -204,7 +204,7 @@ def exit_on_outcome(result: ScanResult, severity_threshold: Threshold | None, se
 
 def write_report(result: ScanResult, name: str, target: str, show_unknown: bool = False, *,
                  options: ReportOptions | None = None, color: Color = Color.auto, errors_inline: bool = True) -> None:
-    """One report: to stdout (colour per --color) or to a file (policykit.reporters.write_output).
+    """One report: to stdout (colour per --color) or to a file (policykit.core.output.write_output).
 
     `errors_inline=False`: a text report on stdout leaves the input errors to the caller's stderr lines."""
     report = get(name)
@@ -250,9 +250,6 @@ def selected_ids(loaded: "list[Policy]", settings: Config, select: list[str] | N
     return enabled, disabled
 
 
-Rename = Callable[[ScanResult], ScanResult]
-
-
 def parse_limits(items: list[str] | None) -> dict[str, int]:
     """`--limit NAME=N` options: known names and whole numbers, or a usage error (exit 2)."""
     from policykit.core.limits import parse
@@ -264,13 +261,14 @@ def parse_limits(items: list[str] | None) -> dict[str, int]:
 
 
 @contextlib.contextmanager
-def stdin_input(paths: list[Path], name: str | None, limit: int) -> Iterator[tuple[list[Path], Rename]]:
+def stdin_input(paths: list[Path], name: str | None, limit: int) -> Iterator[tuple[list[Path], dict[str, str]]]:
     """`scan -`: stdin (at most `limit` bytes, the file_bytes limit) is written to a private temporary file named
-    like --stdin-filename (so it is read as that kind of file), and every path in the result is renamed back."""
+    like --stdin-filename (so it is read as that kind of file); the names to show for it (ScanOptions.display_names)
+    come with the paths."""
     if STDIN not in paths:
         if name is not None:
             raise UsageError("--stdin-filename needs - among the paths (read the template from stdin)")
-        yield paths, lambda result: result
+        yield paths, {}
         return
     if paths.count(STDIN) > 1:
         raise UsageError("- (stdin) can be given once")
@@ -287,24 +285,9 @@ def stdin_input(paths: list[Path], name: str | None, limit: int) -> Iterator[tup
     with tempfile.TemporaryDirectory(prefix="policykit-stdin-") as directory:
         temp = Path(directory) / suffix
         temp.write_bytes(data)
-        yield [temp if p == STDIN else p for p in paths], functools.partial(_renamed, temp=temp, name=shown)
+        yield [temp if p == STDIN else p for p in paths], {str(temp): shown, str(temp.parent): shown}
 
 
-
-
-def _renamed(result: ScanResult, temp: Path, name: str) -> ScanResult:
-    def fix(file: str) -> str:
-        if file in (str(temp), str(temp.parent)):
-            return name
-        return file
-
-    result.findings[:] = [dataclasses.replace(f, location=f.location._replace(file=fix(f.location.file)))
-                          for f in result.findings]
-    result.errors[:] = [dataclasses.replace(e, file=fix(e.file)) for e in result.errors]
-    result.files[:] = [fix(f) for f in result.files]
-    result.skipped[:] = [fix(f) for f in result.skipped]
-    result.distributions = {fix(k): v for k, v in result.distributions.items()}
-    return result
 
 
 def _write(path: Path, write: Callable[[Path], None]) -> None:

@@ -17,10 +17,7 @@ from policykit.model.related import (
 )
 
 if TYPE_CHECKING:
-    from policykit.core.errors import InputError
-    from policykit.findings import Finding
     from policykit.model.live import LiveOrigin
-    from policykit.source.suppressions import Suppression
 
 
 @dataclass(eq=False, repr=False)
@@ -211,15 +208,10 @@ class Model:
     distributions: list[Distribution] = field(default_factory=list)
     resources: dict[str, ModelObject] = field(default_factory=dict)  # related objects by logical id/address
     problems: list[Problem] = field(default_factory=list)
-    notes: list[Finding] = field(default_factory=list)  # what loading could not follow (remote modules)
     # distributions that exist in no scenario (Condition/count always false): (resource, why), for the summary
     never_deployed: list[tuple[str, str]] = field(default_factory=list)
     # Said of every finding's location when it is not a line of the source (a plan's JSON)
     location_note: str = ""
-    # Suppressions written in the source, collected by the loader from what it read (never re-read)
-    suppressions: list[Suppression] = field(default_factory=list)
-    # Invalid ones (no reason, bad date): input errors, while the file's findings are still reported
-    suppression_errors: list[InputError] = field(default_factory=list)
 
 
 @record

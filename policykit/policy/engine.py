@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from policykit.core.builtins import INTERNAL_ERROR, WRONG_TYPE
 from policykit.core.location import Location
 from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
@@ -15,7 +16,7 @@ from policykit.facts import FACTS
 from policykit.facts.lambda_edge import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
-from policykit.findings import INTERNAL_ERROR, EvidenceValue, Finding, Severity
+from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.policy.model import Check, Policy
 from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
@@ -268,7 +269,7 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], describer: De
 def _internal_error(policy: Policy, dist: Distribution, exc: Exception) -> Finding:
     """PK007: the policy (or a fact it reads) raised on this distribution; the scan exits 3 after the report."""
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-    return Finding(policy_id=INTERNAL_ERROR, title="Internal error in a policy", severity=Severity.ERROR,
+    return builtin_finding(INTERNAL_ERROR,
                    message=f"internal error in policy {policy.id} ({Path(policy.source).name}) on "
                            f"{dist.label}: {detail}; the other policies still ran (please report this)",
                    location=dist.loc, resource=dist.resource, distribution=dist.resource, subject=policy.id,
@@ -278,7 +279,7 @@ def _internal_error(policy: Policy, dist: Distribution, exc: Exception) -> Findi
 def _problem_findings(model: Model) -> list[Finding]:
     unique = {(p.message, p.location): p for p in model.problems}
     return [
-        Finding(policy_id="PK002", title="Property of the wrong type", severity=Severity.ERROR,
+        builtin_finding(WRONG_TYPE,
                 message=f"{p.message}: CloudFormation/Terraform cannot deploy this, and policykit cannot check it",
                 location=p.location, resource=p.resource, distribution=p.distribution,
                 fix="Write the property with the type the resource specification gives.")

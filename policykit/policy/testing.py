@@ -124,7 +124,7 @@ def check_fixture(fixture: Fixture, policies: list[Policy]) -> FixtureResult:
         unknown = [f for f in result.findings if f.policy_id == fixture.policy_id]
         hint = f" (only 'not checked': {unknown[0].message})" if unknown else ""
         return FixtureResult(fixture, False, f"{fixture.policy_id} did not fire{hint}")
-    missing = _missing_markers(result.findings, expected_markers(fixture.path))
+    missing = _missing_markers(list(result.findings), expected_markers(fixture.path))
     if missing:
         return FixtureResult(fixture, False, "no finding on marked line(s): " + ", ".join(missing))
     return FixtureResult(fixture, True)

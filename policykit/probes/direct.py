@@ -108,10 +108,8 @@ def probe(target: Target, options: LiveOptions, policies: list[Policy]) -> ScanR
     model, plan = model_of(target)
     report = probe_plans([(model.distributions[0], [plan])], options)
     findings, failures = engine.run(live, model)
-    result = ScanResult(policies=[p.info() for p in live], show_all_observed=True)
-    result.findings.extend(findings)
-    result.findings.extend(report.internal_errors)
-    result.findings.sort(key=lambda f: (f.policy_id, f.subject, f.message))
-    result.observed.extend(report.observed)
-    result.errors.extend(ScanError(target.label, failure) for failure in failures)
-    return result
+    return ScanResult(policies=tuple(p.info() for p in live), show_all_observed=True,
+                      findings=tuple(sorted([*findings, *report.internal_errors],
+                                            key=lambda f: (f.policy_id, f.subject, f.message))),
+                      observed=tuple(report.observed),
+                      errors=tuple(ScanError(target.label, failure) for failure in failures))

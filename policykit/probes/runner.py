@@ -17,7 +17,8 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from policykit.findings import INTERNAL_ERROR, Finding, Observed, Severity
+from policykit.core.builtins import INTERNAL_ERROR
+from policykit.findings import Finding, Observed, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
@@ -92,7 +93,7 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
 
 def _internal_error(item: EndpointPlan, failure: str, distribution: str) -> Finding:
     origin = item.origin
-    return Finding(policy_id=INTERNAL_ERROR, title="Internal error in a live probe", severity=Severity.ERROR,
+    return builtin_finding(INTERNAL_ERROR,
                    message=(f"internal error while probing {origin.label} ({item.scheme}://{item.host}:{item.port}): "
                             f"{failure} (the other origins were probed; please report this)"),
                    location=origin.location_of("domain_name"), resource=origin.resource or distribution,

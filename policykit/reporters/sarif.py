@@ -14,17 +14,15 @@ from typing import Any, TextIO
 
 from policykit import __version__
 from policykit.core.about import repository_url
+from policykit.core.builtins import BUILTINS
 from policykit.core.repo import relative_to
-from policykit.findings import Finding, PolicyInfo, ScanResult
+from policykit.findings import Finding, PolicyInfo, ScanResult, Severity
 from policykit.reporters import ReportOptions, base_dir
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "policykit/v2"  # Finding.fingerprint: identity, not message or line
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-# Findings that come from no policy file.
-_BUILTIN_TAGS = {"PK002": ("input",), "PK003": ("suppression",), "PK004": ("suppression",),
-                 "PK005": ("terraform", "coverage")}
 _NOT_TAGS = frozenset({"security"})  # GitHub files results of rules tagged so as security alerts
 
 
@@ -41,7 +39,7 @@ def _base_uri(base: Path) -> str:
 
 
 def _rule(info: PolicyInfo) -> dict[str, Any]:
-    tags = [t for t in info.tags or _BUILTIN_TAGS.get(info.id, ()) if t.lower() not in _NOT_TAGS]
+    tags = [t for t in info.tags if t.lower() not in _NOT_TAGS]
     rule: dict[str, Any] = {
         "id": info.id,
         "name": info.id,
@@ -112,9 +110,13 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def _builtin_info(policy_id: str, findings: list[Finding]) -> PolicyInfo:
-    """Rules for findings that come from no policy file (PK002: wrong types)."""
+    """Rules for findings that come from no policy file (core/builtins.py)."""
+    builtin = BUILTINS.get(policy_id)
     first = next(f for f in findings if f.policy_id == policy_id)
-    return PolicyInfo(policy_id, first.title, first.severity, first.title, first.fix)
+    if builtin is None:
+        return PolicyInfo(policy_id, first.title, first.severity, first.title, first.fix)
+    return PolicyInfo(policy_id, builtin.title, Severity(builtin.severity), builtin.description, first.fix,
+                      tags=builtin.tags)
 
 
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:

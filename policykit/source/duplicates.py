@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from policykit.core.builtins import DUPLICATE_KEY
 from policykit.core.location import Location
-from policykit.findings import Finding, Severity
+from policykit.findings import Finding, builtin_finding
 from policykit.source.dupkeys import DuplicateKey
-
-DUPLICATE_KEY = "PK006"
-
 
 # What an HCL argument set twice is: Terraform 0.12+ refuses the file (policykit reads it, as python-hcl2 does).
 HCL_REFUSES = "Terraform refuses an argument set twice (\"Attribute redefined\"); policykit reads the last one"
@@ -23,8 +21,7 @@ def duplicate_key_findings(duplicates: list[DuplicateKey], file: str, used_by: s
                 f"{used_by} the last one, so the first one is silently ignored")
 
     return [
-        Finding(policy_id=DUPLICATE_KEY, title="Duplicate key", severity=Severity.WARNING,
-                message=said(d),
+        builtin_finding(DUPLICATE_KEY, said(d),
                 location=Location(file, d.second.line, d.second.column), subject=f"key '{d.key}'",
                 fix=f"Keep one '{d.key}': merge the two, or delete the one that is not meant.")
         for d in duplicates

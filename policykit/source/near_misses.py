@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policykit.core.builtins import NEAR_MISS_SUPPRESSION
 from policykit.core.location import Location
 from policykit.core.nodes import MDict
-from policykit.findings import Finding, Severity
+from policykit.findings import Finding, builtin_finding
 
-NEAR_MISS_ID = "PK008"
-_TITLE = "Suppression policykit does not read"
 _ID = re.compile(r"\b[A-Za-z]{2,}\d{3,}\b")
 _ACCEPTED_TF = re.compile(r"(?:#|//)\s*policykit:ignore\b")  # read (or refused with an error) as a suppression
 # A comment that addresses policykit with a directive-like word: `policykit:skip`, `policykit: ignore`,
@@ -30,7 +29,7 @@ CFN_KEYS = frozenset({"ignore", "websocket"})
 
 
 def _finding(file: str, line: int, column: int, written: str, accepted: str, resource: str = "") -> Finding:
-    return Finding(policy_id=NEAR_MISS_ID, title=_TITLE, severity=Severity.WARNING,
+    return builtin_finding(NEAR_MISS_SUPPRESSION,
                    message=f"{written} is not a suppression policykit reads, so nothing is suppressed; "
                            f"write {accepted}",
                    location=Location(file, line, column), resource=resource, subject=f"directive at line {line}",

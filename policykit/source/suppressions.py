@@ -3,7 +3,7 @@
 Like a linter's disable comments, they belong to the source stage: the CloudFormation loader
 reads `Metadata.policykit.ignore` from the template root it parsed, the Terraform reader reads
 `# policykit:ignore` comments from the `.tf` text it read. The filtering (which finding a
-suppression covers, PK003/PK004) is `policykit/suppress.py`, after the policies ran.
+suppression covers, PK003/PK004) is `policykit/filters/suppressions.py`, after the policies ran.
 
 Where a suppression is written:
 - CloudFormation: `Metadata: {policykit: {ignore: [{id, reason, expires}]}}` on a resource
@@ -27,28 +27,12 @@ from typing import Any
 from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.nodes import MDict, MList
-from policykit.core.record import record
+from policykit.findings import Suppression
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TF_COMMENT = re.compile(r"(?:#|//)\s*policykit:ignore\b(?P<rest>.*)$")
 _TF_RESOURCE = re.compile(r'^\s*resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"\s*\{')
 _EXPIRES = re.compile(r"\bexpires=(\S+)\s*$")
-
-
-@record
-class Suppression:
-    """One `# policykit: ignore` comment or config entry: which ids it silences, where, and why."""
-
-    policy_id: str
-    reason: str
-    location: Location  # where it is written
-    expires: datetime.date | None = None
-    resource: str = ""  # logical id / TYPE.NAME; "" covers the whole file (CFN) or module (Terraform)
-    scope: str = ""  # the file (CloudFormation) or module directory (Terraform) it covers
-    terraform: bool = False
-
-    def expired(self, today: datetime.date) -> bool:
-        return self.expires is not None and self.expires < today
 
 
 def parse_date(text: Any, where: Location) -> datetime.date:

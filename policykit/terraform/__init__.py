@@ -6,38 +6,43 @@ python-hcl2 is imported only when a `.tf` file is actually read.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policykit.findings import InputNotes
 from policykit.model.cloudfront import Model
 
 if TYPE_CHECKING:
-    from policykit.api import Input, ScanOptions
     from policykit.findings import Finding
+    from policykit.source.discover import Input
     from policykit.source.dupkeys import DuplicateKey
 
 
-def read_input(item: Input, options: ScanOptions) -> list[Model] | None:
-    """The models of a Terraform input; None when it is not Terraform (skipped silently)."""
+def read_input(item: Input, tf_vars: dict[str, str], tf_var_files: tuple[Path, ...] = ()
+               ) -> tuple[list[Model], InputNotes] | None:
+    """The models of a Terraform input (`--var` values and `--var-file` files given) and what reading it
+    noted; None when it is not Terraform (skipped silently)."""
     from policykit.terraform.load import load_files, module_models, variable_values
 
     if item.kind == "terraform":
         files = list(item.files) or sorted(item.path.glob("*.tf"))
         directory = item.path if item.path.is_dir() else item.path.parent
         duplicates: dict[str, list[DuplicateKey]] = {}
-        variables = variable_values(directory, options.tf_var_files, options.tf_vars, duplicates)
+        variables = variable_values(directory, tf_var_files, tf_vars, duplicates)
         loaded = load_files(files, duplicates)
-        models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path))
-        models[0].suppressions.extend(loaded.suppressions)  # module_models returns at least one model
-        models[0].suppression_errors.extend(loaded.suppression_errors)
-        models[0].notes.extend(loaded.near_misses)
+        notes = InputNotes(suppressions=loaded.suppressions, suppression_errors=loaded.suppression_errors)
+        models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path),
+                               notes.findings)
+        notes.findings.extend(loaded.near_misses)
         for file, twice in loaded.hcl_duplicates:
             duplicates.setdefault(file, []).append(twice)
-        models[0].notes.extend(_duplicates(duplicates))
-        return models
-    return _read_json(item, options)
+        notes.findings.extend(_duplicates(duplicates))
+        return models, notes
+    return _read_json(item.path, tf_vars, tf_var_files)
 
 
-def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
+def _read_json(path: Path, tf_vars: dict[str, str], tf_var_files: tuple[Path, ...]
+               ) -> tuple[list[Model], InputNotes] | None:
     from policykit.core.nodes import MDict
     from policykit.source.files import read_text
     from policykit.source.json_loader import load_json
@@ -45,7 +50,6 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
     from policykit.terraform.load import module_models, variable_values
     from policykit.terraform.plan import is_plan, plan_models
 
-    path = item.path
     # A .tf.json is ours by name, so bad bytes in it are an error; any other .json that is not
     # UTF-8 is only ours if it looks like a plan (or a template: read_text checks that itself).
     text = read_text(path, b"" if path.name.lower().endswith(".tf.json") else b'"terraform_version"')
@@ -62,16 +66,17 @@ def _read_json(item: Input, options: ScanOptions) -> list[Model] | None:
         return None  # some other broken JSON file: not ours to judge
     if not isinstance(root, MDict):
         return None
+    notes = InputNotes()
     if is_plan(root):
         models = plan_models(root, str(path))
     elif not path.name.lower().endswith(".tf.json") and not any(
             key in root for key in ("resource", "module")):
         return None
     else:
-        variables = variable_values(path.parent, options.tf_var_files, options.tf_vars, duplicates)
-        models = module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path))
-    models[0].notes.extend(_duplicates(duplicates))
-    return models
+        variables = variable_values(path.parent, tf_var_files, tf_vars, duplicates)
+        models = module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path), notes.findings)
+    notes.findings.extend(_duplicates(duplicates))
+    return models, notes
 
 
 def _duplicates(by_file: dict[str, list[DuplicateKey]]) -> list[Finding]:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit.core.builtins import MODULE_NOT_FOLLOWED
 from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.nodes import MDict
 from policykit.core.values import Partial, Unknown
-from policykit.findings import Finding, Severity
+from policykit.findings import Finding, Suppression, builtin_finding
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.function_code import terraform_archive
 from policykit.model.index import TemplateIndex
@@ -22,7 +23,7 @@ from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
-from policykit.source.suppressions import Suppression, terraform_suppressions
+from policykit.source.suppressions import terraform_suppressions
 from policykit.terraform.budget import Budget
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
@@ -75,7 +76,8 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
     return loaded
 
 
-def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str) -> list[Model]:
+def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str,
+                  notes: list[Finding]) -> list[Model]:
     """Models of a root module; `anchor` names the input when no file declares a distribution."""
     build = _Build()
     budget = Budget(where=(anchor, 0))
@@ -96,7 +98,7 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
         models = [Model(anchor, resources=build.index.objects)]
     first = models[0]
     first.problems.extend(build.problems)  # problems carry their own file in their location
-    first.notes.extend(build.notes)
+    notes.extend(build.notes)
     return models
 
 
@@ -225,8 +227,7 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
 
 def _note(where: Location, resource: str, message: str) -> Finding:
     """A visible info finding: what the scan did not check must be said, not hidden behind --show-unknown."""
-    return Finding(policy_id="PK005", title="Terraform module not followed", severity=Severity.INFO,
-                   message=message, location=where, resource=resource)
+    return builtin_finding(MODULE_NOT_FOLLOWED, message, where, resource=resource)
 
 
 def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str],

@@ -225,7 +225,7 @@ def test_a_new_origin_is_not_a_new_finding_against_the_baseline(repo: Path, run_
 
 def test_a_baseline_of_the_previous_format_is_still_honoured(repo: Path, run_cli: RunCli,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykit.baseline import legacy_fingerprint
+    from policykit.filters.baseline import legacy_fingerprint
 
     monkeypatch.chdir(repo / "infra")
     findings = [f for f in api.scan([Path("cdn/site.yaml")]).findings if not f.unknown]

@@ -11,8 +11,9 @@ from conftest import EXAMPLES, ROOT, SHARED, RunCli
 from templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
 
 from policykit.core.location import Location
+from policykit.core.output import write_atomic
 from policykit.findings import Finding, ScanResult, Severity
-from policykit.reporters import ReportOptions, write_atomic
+from policykit.reporters import ReportOptions
 from policykit.reporters.github import escape_data, escape_property
 
 Write = Callable[[str, str], Path]

@@ -13,9 +13,9 @@ from templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 
 from policykit.api import scan
 from policykit.core.location import Location
+from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.source.suppressions import resource_blocks, terraform_suppressions
-from policykit.suppress import apply
 
 Write = Callable[[str, str], Path]
 
@@ -145,7 +145,7 @@ def test_terraform_matching_on_constructed_findings() -> None:
         finding("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf"),
         finding("PK201", "aws_cloudfront_distribution.other", "infra/other.tf"),
     ])
-    apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF, "infra/main.tf"))
+    result = apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF, "infra/main.tf"))
     marks = [(f.policy_id, f.resource, f.location.file, bool(f.suppressed)) for f in result.findings]
     assert ("PK101", "aws_cloudfront_distribution.cdn", "infra/main.tf", True) in marks
     assert ("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf", True) in marks

@@ -11,8 +11,8 @@ import pytest
 from templates import BROKEN, TF_MODULE, with_resource_metadata
 
 from policykit.api import ScanOptions, scan
+from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult
-from policykit.suppress import apply
 
 Write = Callable[[str, str], Path]
 
@@ -74,7 +74,7 @@ def test_apply_needs_no_file(write: Write) -> None:
     result = scan([path])
     path.unlink()
     again = ScanResult(findings=[f for f in result.findings if f.policy_id == "PK101"])
-    apply(again, suppressions=result.suppressions)
+    again = apply(again, suppressions=result.suppressions)
     assert _known(again, "PK101")[0].suppressed
 
 

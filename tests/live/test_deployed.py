@@ -31,7 +31,7 @@ def _decided(result: api.ScanResult) -> list[tuple[str, int]]:
 def test_get_distribution_config_misconfigurations_at_their_lines() -> None:
     path = DEPLOYED / "get-distribution-config.json"
     result = api.scan([path])
-    assert not result.errors and result.files == [str(path)]
+    assert not result.errors and result.files == (str(path),)
     assert _decided(result) == sorted([
         ("PK101", _line(path, '"OriginProtocolPolicy": "https-only"', "example-site.s3-website")),
         ("PK201", _line(path, '"DomainName": "api-alb-1234567890.us-east-1.elb.amazonaws.com"')),
@@ -58,7 +58,7 @@ def test_recognised_by_content_whatever_the_name_and_in_a_walk(tmp_path: Path) -
     shutil.copy(DEPLOYED / "get-distribution-config.json", tmp_path / "d.json")
     (tmp_path / "other.json").write_text('{"ETag": "X", "Something": {}}', encoding="utf-8")
     result = api.scan([tmp_path])
-    assert result.files == [str(tmp_path / "d.json")]
+    assert result.files == (str(tmp_path / "d.json"),)
     assert {f.policy_id for f in result.findings if not f.unknown} == {"PK101", "PK201", "PK204", "PK207"}
     assert {f.distribution for f in result.findings} == {"d"}
 
@@ -158,4 +158,4 @@ def test_custom_policy_beside_the_file_is_resolved(tmp_path: Path, headers: list
     else:
         assert bool([f for f in pk201 if not f.unknown]) is fired
         assert not [f for f in pk201 if f.unknown]
-    assert result.files == [str(path)]  # the policy file is read beside it, not scanned as an input
+    assert result.files == (str(path),)  # the policy file is read beside it, not scanned as an input

@@ -17,11 +17,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from policykit.findings import Finding, ScanResult, Severity
-from policykit.source.suppressions import Suppression
-
-UNUSED_ID = "PK003"
-EXPIRED_ID = "PK004"
+from policykit.core.builtins import EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION
+from policykit.findings import Finding, ScanResult, Suppression, builtin_finding
 
 
 def covers(suppression: Suppression, finding: Finding) -> bool:
@@ -49,14 +46,14 @@ def _address(address: str) -> str:
 
 
 def apply(result: ScanResult, today: datetime.date | None = None,
-          suppressions: Iterable[Suppression] | None = None) -> None:
-    """Marks suppressed findings, reports expired and unused suppressions, in place.
+          suppressions: Iterable[Suppression] | None = None) -> ScanResult:
+    """The result with suppressed findings marked, and expired and unused suppressions reported.
 
     `suppressions` defaults to those the loaders collected (`result.suppressions`)."""
     today = today or datetime.date.today()
     active = list(result.suppressions if suppressions is None else suppressions)
     if not active:
-        return
+        return result
     used: set[int] = set()  # indexes into `active`: Suppression is frozen, the run's bookkeeping is here
     findings = []
     for finding in result.findings:
@@ -73,7 +70,7 @@ def apply(result: ScanResult, today: datetime.date | None = None,
         elif index not in used:
             findings.append(_unused(suppression))
     findings.sort(key=lambda f: f.sort_key)
-    result.findings[:] = findings
+    return dataclasses.replace(result, findings=tuple(findings))
 
 
 def _target(suppression: Suppression) -> str:
@@ -86,8 +83,8 @@ def _subject(suppression: Suppression) -> str:
 
 
 def _expired(suppression: Suppression) -> Finding:
-    return Finding(
-        policy_id=EXPIRED_ID, title="Expired suppression", severity=Severity.WARNING,
+    return builtin_finding(
+        EXPIRED_SUPPRESSION,
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} expired on "
                  f"{suppression.expires}, so its findings are reported again (reason was: {suppression.reason})"),
         location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
@@ -95,8 +92,8 @@ def _expired(suppression: Suppression) -> Finding:
 
 
 def _unused(suppression: Suppression) -> Finding:
-    return Finding(
-        policy_id=UNUSED_ID, title="Unused suppression", severity=Severity.INFO,
+    return builtin_finding(
+        UNUSED_SUPPRESSION,
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} matches no finding"),
         location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
         fix="Remove the suppression: the finding it was written for is gone (or the id is misspelt).")

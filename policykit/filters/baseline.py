@@ -26,8 +26,8 @@ from typing import Any
 
 from policykit import __version__
 from policykit.core.errors import InputError
+from policykit.core.output import write_output
 from policykit.findings import BASELINE_NEW, BASELINE_UNCHANGED, Finding, ScanResult
-from policykit.reporters import write_output
 
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -108,16 +108,11 @@ def load(path: Path) -> Baseline:
     return Baseline(frozenset(fingerprints), int(data["policykit_baseline"]))
 
 
-def apply(result: ScanResult, baseline: Baseline, name: str) -> int:
-    """Gives every finding its baseline state, in place; returns how many are unchanged (accepted).
+def apply(result: ScanResult, baseline: Baseline, name: str) -> ScanResult:
+    """The result with every finding given its baseline state (`result.baseline_count()` counts the accepted).
 
     Every result gets a state, as SARIF wants once a run is compared with a baseline; a
     suppressed or "not checked" finding is never recorded, so it is "new" unless it once was."""
-    result.baseline = name
-    matched = 0
-    for index, finding in enumerate(result.findings):
-        unchanged = baseline.matches(finding)
-        state = BASELINE_UNCHANGED if unchanged else BASELINE_NEW
-        result.findings[index] = dataclasses.replace(finding, baseline=state)
-        matched += unchanged and not finding.suppressed and not finding.unknown
-    return matched
+    findings = tuple(dataclasses.replace(f, baseline=BASELINE_UNCHANGED if baseline.matches(f) else BASELINE_NEW)
+                     for f in result.findings)
+    return dataclasses.replace(result, baseline=name, findings=findings)

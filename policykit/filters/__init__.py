@@ -1,0 +1,32 @@
+"""The filtering stage after detection: which findings a scan keeps and how they count.
+
+Detection yields everything; these filters, applied in this order and in this one place for the library and
+the command line alike, make the result people see: selection (`--select`/`--skip`, `enable`/`disable`) and
+severity overrides, then the suppressions written in the sources (with PK003/PK004 bookkeeping), then the
+baseline. Each takes a ScanResult and returns a new one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from pathlib import Path
+
+from policykit.filters.selection import Selection
+from policykit.findings import ScanResult, Suppression
+
+
+def apply(result: ScanResult, selection: Selection, suppressions: Iterable[Suppression] | None = None,
+          baseline: Path | None = None, today: datetime.date | None = None) -> ScanResult:
+    """`result` as the user asked to see it. `suppressions`: those to honour (None: none); `baseline`: the
+    file of accepted findings to compare against (None: no baseline)."""
+    result = selection.apply(result)
+    if suppressions is not None:
+        from policykit.filters import suppressions as suppressing
+
+        result = suppressing.apply(result, today, suppressions)
+    if baseline is not None:
+        from policykit.filters import baseline as baselines
+
+        result = baselines.apply(result, baselines.load(baseline), baseline.name)
+    return result

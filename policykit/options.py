@@ -1,0 +1,33 @@
+"""What a scan is asked to do, apart from the paths (the library's and the CLI's one description of it)."""
+
+from __future__ import annotations
+
+from dataclasses import field
+from pathlib import Path
+
+from policykit.core.record import record
+from policykit.probes.options import LiveOptions
+
+
+@record
+class ScanOptions:
+    """What a scan is asked to do, apart from the paths: selection, scenarios and live checks."""
+
+    params: dict[str, str] = field(default_factory=dict)  # CloudFormation --param K=V
+    tf_vars: dict[str, str] = field(default_factory=dict)  # Terraform --var K=V
+    tf_var_files: tuple[Path, ...] = ()
+    policy_dirs: tuple[Path, ...] = ()
+    live: LiveOptions | None = None  # scan --live: probe the declared origins (policykit/probes)
+    edge: bool = False  # scan --edge: run the code behind Lambda@Edge / CloudFront Functions associations
+    # From the command line or .policykit.yaml (policykit/config.py):
+    enabled: frozenset[str] = frozenset()  # empty: every policy
+    disabled: frozenset[str] = frozenset()
+    severity_overrides: dict[str, str] = field(default_factory=dict)  # policy id -> error|warning|info
+    # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
+    file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
+    suppressions: bool = True  # honour Metadata/comment suppressions (policykit/filters/suppressions.py)
+    # the name to show for a file read under another (stdin, written to a temporary file): in every finding,
+    # error and count, and in the fingerprints the baseline compares
+    display_names: dict[str, str] = field(default_factory=dict)
+    baseline: Path | None = None  # --baseline: findings recorded in this file are accepted (policykit/filters)
+    limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/core/limits.py)
