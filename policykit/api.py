@@ -18,6 +18,7 @@ from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanRes
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, Skip, discover
 from policykit.source.files import forget_streams, is_stream
+from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
     from policykit.model.cloudfront import Model
@@ -88,8 +89,10 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     chosen = selection(options)
     policies = [p for p in policies if chosen.selected(p.id)]
     found = _Found()
+    names = dict(options.display_names)
     live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
-    with applied(options.limits):
+    with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
+        names.update(stdin_names)
         try:
             for item in _without_called_modules(list(discover(paths))):
                 if isinstance(item, ScanError):
@@ -105,8 +108,8 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
         policies=tuple(chosen.info(p.info()) for p in policies), live=options.live is not None,
         suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed))
-    if options.display_names:
-        result = _renamed(result, options.display_names)
+    if names:
+        result = _renamed(result, names)
     result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
     return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
 

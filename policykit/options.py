@@ -26,8 +26,11 @@ class ScanOptions:
     # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
     suppressions: bool = True  # honour Metadata/comment suppressions (policykit/filters/suppressions.py)
-    # the name to show for a file read under another (stdin, written to a temporary file): in every finding,
-    # error and count, and in the fingerprints the baseline compares
+    # `-` among the paths reads one input from stdin; this is the file name it stands for (its kind, positions,
+    # suppressions, config patterns), None: `-`, YAML or JSON by its first character
+    stdin_name: str | None = None
+    # the name to show for a file read under another: in every finding, error and count, and in the
+    # fingerprints the baseline compares (stdin's temporary file is shown as `-` or stdin_name)
     display_names: dict[str, str] = field(default_factory=dict)
     baseline: Path | None = None  # --baseline: findings recorded in this file are accepted (policykit/filters)
     limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/core/limits.py)

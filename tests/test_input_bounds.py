@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLES, RunCli
 
 from policykit.core.errors import InputError
-from policykit.core.limits import LIMITS
+from policykit.core.limits import applied
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
 
@@ -64,15 +64,15 @@ def test_alias_to_a_long_string_repeated_is_bounded_by_bytes(run_cli: RunCli, wr
     assert error["line"] == 11
 
 
-def test_node_bound_counts_each_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_node_bound_counts_each_value_once() -> None:
     # [[[[1]]]] has 5 values; counting each once per ancestor made it 15
-    monkeypatch.setattr(LIMITS, "document_values", 5)
-    assert load_yaml("[[[[1]]]]\n", "f.yaml") == [[[[1]]]]
-    with pytest.raises(InputError, match="YAML document has more than 5 values"):
-        load_yaml("[[[[1, 2]]]]\n", "f.yaml")
-    # through an alias the count is of what the alias expands to
-    with pytest.raises(InputError, match="YAML aliases expand to more than 5 values"):
-        load_yaml("a: &a [1, 2]\nb: *a\n", "f.yaml")
+    with applied({"document_values": 5}):
+        assert load_yaml("[[[[1]]]]\n", "f.yaml") == [[[[1]]]]
+        with pytest.raises(InputError, match="YAML document has more than 5 values"):
+            load_yaml("[[[[1, 2]]]]\n", "f.yaml")
+        # through an alias the count is of what the alias expands to
+        with pytest.raises(InputError, match="YAML aliases expand to more than 5 values"):
+            load_yaml("a: &a [1, 2]\nb: *a\n", "f.yaml")
 
 
 def test_a_large_template_without_aliases_is_not_refused() -> None:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policykit.cli.scan import Format, Threshold
 from policykit.core.errors import UsageError
 from policykit.findings import ScanResult, Severity
+from policykit.reporters import Format
 
 if TYPE_CHECKING:
     from policykit.edge.model import EdgeRun
@@ -41,7 +41,7 @@ EventOption = Annotated[Event, typer.Option("--event", "-e", help="The event the
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[list[str] | None, typer.Option(
     "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")]
-ThresholdOption = Annotated[Threshold, typer.Option(
+ThresholdOption = Annotated[Severity, typer.Option(
     "--severity-threshold", help="Exit 1 when a finding at or above this severity exists.")]
 RequestOption = Annotated[str | None, typer.Option(
     "--request", help="JSON file (or -) of what the function received: the whole event, or the request "
@@ -57,7 +57,7 @@ def validate(
         "--runtime", help="cloudfront-js: a CloudFront Function's result; otherwise Lambda@Edge.")] = Runtime.auto,
     format: FormatOption = Format.text,
     output: OutputOption = None,
-    severity_threshold: ThresholdOption = Threshold.error,
+    severity_threshold: ThresholdOption = Severity.ERROR,
 ) -> None:
     """Validate a function's result for EVENT: structure (JSON Schema), status, headers, body, uri, origin."""
     from policykit.edge.check import check_event, validate_file
@@ -88,7 +88,7 @@ def run(
         show_default=False)] = None,
     format: FormatOption = Format.text,
     output: OutputOption = None,
-    severity_threshold: ThresholdOption = Threshold.error,
+    severity_threshold: ThresholdOption = Severity.ERROR,
 ) -> None:
     """Run HANDLER on a generated CloudFront event and validate what it returns.
 
@@ -133,8 +133,8 @@ def _header(text: str) -> tuple[str, str]:
 
 
 def _report(runs: "list[EdgeRun]", files: list[str], format: Format, output: list[str] | None,
-            threshold: Threshold) -> None:
-    from policykit.cli.scan import parse_outputs
+            threshold: Severity) -> None:
+    from policykit.cli.common import parse_outputs
     from policykit.core.output import write_atomic
     from policykit.edge.check import edge_policies, judge
     from policykit.policy.loader import load_policies

@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from policykit.cli.scan import (
-    Format,
-    Threshold,
+from policykit.cli.common import (
     exit_on_outcome,
     live_flags,
     live_with_config,
@@ -21,7 +19,9 @@ from policykit.cli.scan import (
     write_report,
 )
 from policykit.core.errors import UsageError
+from policykit.findings import Severity
 from policykit.probes import options as live_options
+from policykit.reporters import Format
 
 
 class Protocol(str, enum.Enum):
@@ -47,7 +47,7 @@ def probe(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")] = None,
-    severity_threshold: Annotated[Threshold | None, typer.Option(
+    severity_threshold: Annotated[Severity | None, typer.Option(
         "--severity-threshold", help="Exit 1 when a finding at or above this severity exists "
         "(default: error).")] = None,
     show_unknown: Annotated[bool, typer.Option(

@@ -10,14 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
-    """One scan's limits (the defaults below, or raised); `LIMITS` holds the running scan's."""
+    """One scan's limits (the defaults below, or raised); `LIMITS` reads the running scan's."""
 
     file_bytes: int = 16 * MIB  # one input file or standard input (CloudFormation accepts 1 MB; plans are larger)
     document_values: int = 2_000_000  # values of one YAML document, aliases expanded
@@ -35,7 +36,6 @@ CEILINGS = {"file_bytes": 1024 * MIB, "document_values": 200_000_000, "alias_cha
             "cfn_string_chars": 100_000_000, "terraform_steps": 2_000_000_000, "terraform_string_bytes": 1024 * MIB,
             "terraform_items": 100_000_000, "scenarios": 65_536}
 DEFAULTS = Limits()
-LIMITS = Limits()  # read by the loaders and evaluators; set for one scan by `applied`
 
 
 def hint(name: str) -> str:
@@ -73,14 +73,28 @@ def _whole(value: object) -> int | None:
     return None
 
 
+class _Current:
+    """The limits of the scan running in this context (`applied` sets them; a thread or task of its own starts
+    from the defaults): `LIMITS.file_bytes` reads them, and nothing can assign to them."""
+
+    def __getattr__(self, name: str) -> int:
+        value: int = getattr(_CURRENT.get(), name)
+        return value
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"limits are set for a scan with `applied`, not assigned ({name})")
+
+
+_CURRENT: ContextVar[Limits] = ContextVar("policykit_limits", default=DEFAULTS)
+LIMITS = _Current()  # read by the loaders and evaluators
+
+
 @contextmanager
-def applied(raised: Mapping[str, int]) -> Iterator[Limits]:
+def applied(changed: Mapping[str, int]) -> Iterator[Limits]:
     """Run with these limits raised (or lowered; the others as they are), then put the previous ones back."""
-    previous = dataclasses.replace(LIMITS)
-    for name, value in raised.items():
-        setattr(LIMITS, name, value)
+    limits = dataclasses.replace(_CURRENT.get(), **changed)
+    token = _CURRENT.set(limits)
     try:
-        yield LIMITS
+        yield limits
     finally:
-        for name in NAMES:
-            setattr(LIMITS, name, getattr(previous, name))
+        _CURRENT.reset(token)

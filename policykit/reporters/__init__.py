@@ -5,6 +5,7 @@ The registry names modules rather than importing them, so a scan loads only the 
 
 from __future__ import annotations
 
+import enum
 import importlib
 import re
 from pathlib import Path
@@ -30,13 +31,19 @@ class Render(Protocol):
     def __call__(self, result: ScanResult, stream: TextIO, options: ReportOptions) -> None: ...
 
 
-REPORTERS: dict[str, str] = {
-    "text": "policykit.reporters.text",
-    "json": "policykit.reporters.json_report",
-    "sarif": "policykit.reporters.sarif",
-    "junit": "policykit.reporters.junit",
-    "github": "policykit.reporters.github",
-}
+class Format(str, enum.Enum):
+    """The report formats, each written by one module of this package."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+# Module names, so a scan loads only the reporter it uses (json's module is not named `json`: the standard one is).
+REPORTERS: dict[str, str] = {f.value: f"policykit.reporters.{'json_report' if f is Format.json else f.value}"
+                             for f in Format}
 
 
 def get(name: str) -> Render:

@@ -45,7 +45,7 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
     visited: set[tuple[int, int]] = set()  # (device, inode) of each walked directory
     for path in paths:
         if is_stream(path):
-            # Named on the command line (`-`, `<(terraform show -json plan)`): read as given, once.
+            # Named on the command line (`<(terraform show -json plan)`): read as given, once.
             yield Input(path, "cfn")
         elif path.is_dir():
             yield from _walk(path, visited)

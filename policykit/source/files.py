@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import stat
-import sys
 from pathlib import Path
 from typing import BinaryIO
 
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
 
-STDIN = "-"
-
-# A pipe or `-` (stdin) named on the command line can be read only once, but two readers may
-# look at it (a JSON file is tried as a template, then as Terraform): its bytes are kept here.
+# A pipe named on the command line (`<(terraform show -json plan)`) can be read only once, but two readers may
+# look at it (a JSON file is tried as a template, then as Terraform): its bytes are kept here. (Standard input,
+# `-`, is written to a file of its own first: policykit/source/stdin.py.)
 _STREAMS: dict[str, bytes] = {}
 
 
 def is_stream(path: Path) -> bool:
-    """`-` or a path that is not a regular file (a pipe: `<(terraform show -json plan)`, /dev/stdin)."""
-    if str(path) == STDIN:
-        return True
+    """A path that is not a regular file (a pipe: `<(terraform show -json plan)`, /dev/stdin)."""
     try:
         return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
     except OSError:
@@ -63,12 +59,8 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     key = str(path)
     if key not in _STREAMS:
-        if key == STDIN:
-            data = read_bounded(sys.stdin.buffer, limit)
-        else:
-            with path.open("rb") as stream:
-                data = read_bounded(stream, limit)
-        _STREAMS[key] = data
+        with path.open("rb") as stream:
+            _STREAMS[key] = read_bounded(stream, limit)
     if len(_STREAMS[key]) > limit:
         raise too_big
     return _STREAMS[key]

@@ -124,7 +124,7 @@ def test_color_option_and_environment(run_cli: RunCli, monkeypatch: pytest.Monke
         def isatty(self) -> bool:
             return True
 
-    from policykit.cli.scan import Color, use_color
+    from policykit.cli.common import Color, use_color
 
     assert not use_color(Color.auto, Terminal())
     monkeypatch.delenv("NO_COLOR")

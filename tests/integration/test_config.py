@@ -115,7 +115,7 @@ def test_pyproject_unknown_key_has_a_line(repo: Path, run_cli: RunCli) -> None:
 
 
 def test_live_settings_are_validated_and_passed_on(repo: Path) -> None:
-    from policykit.cli.scan import with_live_config
+    from policykit.cli.common import with_live_config
     from policykit.probes.options import LiveOptions
 
     config = load(_config(repo, "live:\n  timeout: 2.5\n  concurrency: 4\n  nameservers: ['127.0.0.1:5353']\n"
@@ -140,7 +140,7 @@ def test_jsonschema_is_not_imported_without_a_config_file(tmp_path: Path) -> Non
 
 def test_bad_live_nameserver_is_an_input_error(repo: Path) -> None:
     from policykit.api import ScanOptions
-    from policykit.cli.scan import with_live_config
+    from policykit.cli.common import with_live_config
     from policykit.core.errors import InputError
     from policykit.probes.options import LiveOptions
 

@@ -1,0 +1,201 @@
+"""What the commands share: the configuration they read, how they write reports and exit, option parsing."""
+
+# No `from __future__ import annotations` in the CLI: Typer reads the options from the annotations.
+
+import dataclasses
+import enum
+import functools
+import io
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import typer
+
+from policykit.config import Config
+from policykit.config import discover as discover_config
+from policykit.config import load as config_file
+from policykit.core.builtins import BUILTIN_IDS, INTERNAL_ERROR
+from policykit.core.errors import InputError, UsageError
+from policykit.core.output import write_output
+from policykit.filters import selection
+from policykit.findings import ScanResult, Severity
+from policykit.options import ScanOptions
+from policykit.probes import options as live_options
+from policykit.reporters import REPORTERS, ReportOptions, get
+
+if TYPE_CHECKING:
+    from policykit.policy.model import Policy
+
+
+def key_values(items: list[str] | None, option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{option} takes KEY=VALUE, not '{item}'")
+        out[key.strip()] = value
+    return out
+
+
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def exit_on_outcome(result: ScanResult, severity_threshold: Severity | None, settings: Config,
+                    recording: bool = False, exit_zero: bool = False) -> None:
+    """3 for an internal error (a bug, reported as PK007 after the report), 2 for input errors,
+    1 for findings at or above the threshold."""
+    if any(f.policy_id == INTERNAL_ERROR for f in result.findings):
+        raise typer.Exit(3)
+    if result.errors:
+        raise typer.Exit(2)
+    if recording or exit_zero:
+        return  # recording a baseline accepts what is there; --exit-zero reports without failing
+    threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
+    if result.worst_at_least(Severity(threshold)):
+        raise typer.Exit(1)
+
+
+def write_report(result: ScanResult, name: str, target: str, show_unknown: bool = False, *,
+                 options: ReportOptions | None = None, color: Color = Color.auto, errors_inline: bool = True) -> None:
+    """One report: to stdout (colour per --color) or to a file (policykit.core.output.write_output).
+
+    `errors_inline=False`: a text report on stdout leaves the input errors to the caller's stderr lines."""
+    report = get(name)
+    options = options or ReportOptions(show_unknown=show_unknown)
+    if target == "-":
+        report(result, sys.stdout, dataclasses.replace(
+            options, color=name == "text" and use_color(color, sys.stdout), errors_inline=errors_inline))
+    else:
+        buffer = io.StringIO()
+        report(result, buffer, options)
+        write_file(Path(target), functools.partial(write_output, text=buffer.getvalue()))
+
+
+
+
+def use_color(choice: Color, stream: TextIO) -> bool:
+    """--color always/never; auto: FORCE_COLOR (any non-empty value) forces it, NO_COLOR (likewise)
+    turns it off, else a terminal that is not `dumb` gets it."""
+    if choice is not Color.auto:
+        return choice is Color.always
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def selected_ids(loaded: "list[Policy]", settings: Config, select: list[str] | None,
+                 skip: list[str] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(enabled, disabled) ids from --select/--skip and the configuration; a pattern naming no
+    policy is exit 2 with the nearest id. --select replaces the file's `enable`; --skip adds to `disable`."""
+    known = frozenset(p.id for p in loaded) | BUILTIN_IDS
+    settings.check_ids(known)
+    chosen, skipped = selection.split(select), selection.split(skip)
+    for option, patterns in (("--select", chosen), ("--skip", skipped)):
+        for pattern in patterns:
+            if selection.unknown(pattern, known):
+                raise UsageError(f"{option}: no policy '{pattern}'{selection.suggestion(pattern, known)}; "
+                                 "`policykit policies list` shows them")
+    enabled = selection.expand(chosen, known) if chosen else selection.expand(settings.enabled, known)
+    disabled = selection.expand([*settings.disabled, *skipped], known)
+    return enabled, disabled
+
+
+def parse_limits(items: list[str] | None) -> dict[str, int]:
+    """`--limit NAME=N` options: known names and whole numbers, or a usage error (exit 2)."""
+    from policykit.core.limits import parse
+
+    try:
+        return parse(key_values(items, "--limit"), "--limit")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def write_file(path: Path, write: Callable[[Path], None]) -> None:
+    """A file that cannot be written is the user's problem to fix, not a crash: one line, exit 2."""
+    try:
+        write(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def parse_outputs(items: list[str] | None, default_format: str) -> list[tuple[str, str]]:
+    """`--output FILE` (the --format report) or `--output FORMAT=FILE`, repeatable; stdout when none.
+
+    A word before `=` that is not a format (`xml=out.x`) is a mistake, not a file name: exit 2
+    naming the formats (write `./xml=out.x` for a file of that name)."""
+    outputs: list[tuple[str, str]] = []
+    for item in items or []:
+        name, sep, target = item.partition("=")
+        if sep and name in REPORTERS:
+            outputs.append((name, target or "-"))
+        elif sep and name.isidentifier():
+            raise UsageError(f"--output {item}: unknown format '{name}' (known: {', '.join(REPORTERS)}); "
+                             f"for a file of that name write ./{item}")
+        else:
+            outputs.append((default_format, item))
+    if sum(1 for _, target in outputs if target == "-") > 1:
+        raise UsageError("only one --output can go to stdout (-)")
+    return outputs or [(default_format, "-")]
+
+
+def load_config(path: Path | None, disabled: bool) -> Config:
+    if disabled:
+        return Config()
+    if path is not None:
+        if not path.is_file():
+            raise UsageError(f"--config {path}: no such file")
+        return config_file(path)
+    return discover_config()
+
+
+def live_flags(**flags: Any) -> tuple[set[str], dict[str, Any]]:
+    """(names given on the command line, values with LiveOptions' defaults for the rest)."""
+    defaults = live_options.LiveOptions()
+    given = {name for name, value in flags.items() if value is not None}
+    return given, {name: getattr(defaults, name) if value is None else value for name, value in flags.items()}
+
+
+def with_live_config(options: ScanOptions, settings: Config,
+                     given: frozenset[str] | None = None) -> ScanOptions:
+    """The file's live settings fill in what the command line did not give (flags win).
+
+    `given` names the LiveOptions fields set by flags; without it, a value that differs from
+    the default counts as given (an explicit flag equal to the default then loses: pass `given`)."""
+    if not settings.live or options.live is None:
+        return options
+    return dataclasses.replace(options, live=live_with_config(options.live, settings, given))
+
+
+def live_with_config(live: live_options.LiveOptions, settings: Config, given: frozenset[str] | None = None,
+                     ignored: frozenset[str] = frozenset()) -> live_options.LiveOptions:
+    """`live` with the file's live settings where the command line gave none (see with_live_config);
+    `ignored`: settings that do not apply to this command."""
+    defaults = live_options.LiveOptions()
+    values: dict[str, Any] = {}
+    for key, value in settings.live.items():
+        if key in ignored:
+            continue
+        on_command_line = key in given if given is not None else getattr(live, key) != getattr(defaults, key)
+        if on_command_line:
+            continue
+        if key == "nameservers":
+            try:
+                value = tuple(live_options.parse_nameserver(n) for n in value)
+            except ValueError as exc:
+                raise InputError(settings.file, f"live.nameservers: {exc}") from None
+        elif key == "trust_store":
+            value = Path(settings.file).parent / value
+            problem = live_options.trust_store_problem(value)
+            if problem:
+                raise InputError(settings.file, f"live.trust_store {value}: {problem}")
+        values[key] = value
+    return dataclasses.replace(live, **values)
