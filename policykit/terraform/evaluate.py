@@ -2,7 +2,7 @@
 
 Types are checked before any operation (Terraform has no string repetition: `"x" * 4e8` is an
 error there, not 400 MB here), and what evaluation builds is counted against the bounds in
-policykit/terraform/budget.py. A value Terraform would reject is `Invalid` (an Unknown that
+policykit/terraform/steps.py. A value Terraform would reject is `Invalid` (an Unknown that
 `try()` and `can()` see as an error); nothing raises but the bounds.
 """
 
@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from policykit.core.record import record
 from policykit.core.values import FileText, Partial, Unknown, is_known, make_string, unknown_reason
 from policykit.scenarios import OtherValue, other_equals
-from policykit.terraform.budget import MAX_NUMBER_BITS, Budget
 from policykit.terraform.expr import Node, parse_template
+from policykit.terraform.steps import MAX_NUMBER_BITS, Steps
 
 
 class Scope(Protocol):
@@ -38,8 +38,8 @@ def evaluate_text(text: str, scope: Scope) -> Any:
 
 
 def evaluate(node: Node, scope: Scope) -> Any:
-    budget = getattr(scope, "budget", None)
-    return _Evaluator(scope, budget if isinstance(budget, Budget) else Budget()).run(node)
+    steps = getattr(scope, "steps", None)
+    return _Evaluator(scope, steps if isinstance(steps, Steps) else Steps()).run(node)
 
 
 def _reason(value: Any, fallback: str) -> str:
@@ -87,15 +87,15 @@ def _text(value: Any) -> str | None:
 
 
 class _Evaluator:
-    """One evaluation: the scope, the budget and the names `for` expressions bind."""
+    """One evaluation: the scope, the work counted against the bounds, the names `for` expressions bind."""
 
-    def __init__(self, scope: Scope, budget: Budget, names: dict[str, Any] | None = None) -> None:
+    def __init__(self, scope: Scope, steps: Steps, names: dict[str, Any] | None = None) -> None:
         self.scope = scope
-        self.budget = budget
+        self.steps = steps
         self.names = names or {}
 
     def run(self, node: Node) -> Any:
-        self.budget.step()
+        self.steps.step()
         return self._eval(node)
 
     def _eval(self, node: Node) -> Any:
@@ -127,7 +127,7 @@ class _Evaluator:
             value = self.run(node[1])
             return -value if _number(value) else _unknown_of(value, "- over a value that is not a number")
         if kind == "tuple":
-            return self.budget.collection([self.run(item) for item in node[1]])
+            return self.steps.collection([self.run(item) for item in node[1]])
         if kind == "object":
             out: dict[str, Any] = {}
             for key_node, value_node in node[1]:
@@ -135,7 +135,7 @@ class _Evaluator:
                 if key is None:
                     return Unknown("an object key is not known")
                 out[key] = self.run(value_node)
-            return self.budget.collection(out)
+            return self.steps.collection(out)
         return Unknown("the expression is not understood")
 
     def condition(self, node: Node) -> Any:
@@ -164,7 +164,7 @@ class _Evaluator:
                 pieces.append(text)
         joined = make_string(pieces)
         if isinstance(joined, str) and len(values) > 1:
-            self.budget.string(joined)
+            self.steps.string(joined)
         return joined
 
     def reference(self, node: Node) -> Any:
@@ -190,7 +190,7 @@ class _Evaluator:
             for step, argument in node[2]:
                 value = traverse(value, [argument if step == "get" else self.run(argument)])
             out.append(value)
-        return self.budget.collection(out)
+        return self.steps.collection(out)
 
     def for_expression(self, node: Node) -> Any:
         _, key_name, value_name, collection_node, key_node, value_node, group, condition_node, text = node
@@ -203,11 +203,11 @@ class _Evaluator:
         items: list[Any] = []
         grouped: dict[str, Any] = {}
         for key, value in pairs:
-            self.budget.step()
+            self.steps.step()
             names = {**self.names, value_name: value}
             if key_name is not None:
                 names[key_name] = key
-            inner = _Evaluator(self.scope, self.budget, names)
+            inner = _Evaluator(self.scope, self.steps, names)
             if condition_node is not None:
                 keep = inner.run(condition_node)
                 if not isinstance(keep, bool):
@@ -227,7 +227,7 @@ class _Evaluator:
                 return Invalid(f"{text}: the key '{out_key}' comes twice (Terraform needs `...` to group)")
             else:
                 grouped[out_key] = result
-        return self.budget.collection(items if key_node is None else grouped)
+        return self.steps.collection(items if key_node is None else grouped)
 
     def call(self, name: str, arg_nodes: list[Node]) -> Any:
         if name == "try":  # the first argument that evaluates without an error
@@ -243,9 +243,9 @@ class _Evaluator:
         args = [self.run(node) for node in arg_nodes]
         result = self.apply(name, args)
         if isinstance(result, str):
-            self.budget.string(result)
+            self.steps.string(result)
         elif isinstance(result, (list, dict)):
-            self.budget.collection(result)
+            self.steps.collection(result)
         return _bounded(result)
 
     def apply(self, name: str, args: list[Any]) -> Any:

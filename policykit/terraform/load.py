@@ -24,11 +24,11 @@ from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
 from policykit.source.suppressions import terraform_suppressions
-from policykit.terraform.budget import Budget
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, Scope, parse_var_value
 from policykit.terraform.scenarios import related_inputs, resource_inputs
 from policykit.terraform.spelling import TERRAFORM, distribution
+from policykit.terraform.steps import Steps
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 _RECURSION_LIMIT = 4000
@@ -80,15 +80,15 @@ def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any
                   notes: list[Finding]) -> list[Model]:
     """Models of a root module; `anchor` names the input when no file declares a distribution."""
     build = _Build()
-    budget = Budget(where=(anchor, 0))
+    steps = Steps(where=(anchor, 0))
     # Each level of references takes some 20 Python frames: MAX_DEPTH levels need more than the
     # default 1,000. The bound on depth, not the interpreter's, is what stops a deep chain.
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        _add_module(build, Scope(Module(directory, blocks, variables), budget=budget))
+        _add_module(build, Scope(Module(directory, blocks, variables), steps=steps))
     except RecursionError:  # a backstop: the depth bound should stop evaluation first
-        raise budget.fail("expressions and references nest deeper than policykit follows") from None
+        raise steps.fail("expressions and references nest deeper than policykit follows") from None
     finally:
         sys.setrecursionlimit(limit)
     for model in build.models.values():

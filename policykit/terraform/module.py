@@ -19,10 +19,10 @@ from policykit.core.errors import InputError
 from policykit.core.nodes import MDict, MList
 from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.model import beanstalk
-from policykit.terraform.budget import Budget
 from policykit.terraform.evaluate import Invalid, evaluate_text, traverse
 from policykit.terraform.hcl import Block, load_module_blocks
 from policykit.terraform.shapes import attribute_value
+from policykit.terraform.steps import Steps
 
 # Meta-arguments that are not part of a resource's configuration.
 META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
@@ -132,13 +132,13 @@ class _Arguments(Mapping[str, Any]):
         if name not in self.arguments or name in MODULE_META:
             raise KeyError(name)
         line = self.arguments.mark_of(name).line if isinstance(self.arguments, MDict) else 0
-        budget = self.caller.budget
-        previous = budget.at(self.file, line)
+        steps = self.caller.steps
+        previous = steps.at(self.file, line)
         try:
             key = f"{self.prefix.removeprefix(self.caller.module.prefix)}{name}"  # e.g. module.cdn.bucket
             value = self.caller.once(key, None, lambda: self.caller.resolve(self.arguments[name]))
         finally:
-            budget.where = previous
+            steps.where = previous
         self.given[name] = value
         return value
 
@@ -161,8 +161,8 @@ class ModuleInstance:
 class _Shared:
     """What the scopes of one module instance share: resolved values, the stack of what is being resolved."""
 
-    def __init__(self, budget: Budget) -> None:
-        self.budget = budget
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
         self.values: dict[str, Any] = {}
         self.calls: dict[str, list[ModuleInstance] | Unknown] = {}
 
@@ -170,16 +170,16 @@ class _Shared:
 class Scope:
     """Resolves references inside one module instance; `extra` holds each/count/iterator values."""
 
-    def __init__(self, module: Module, extra: dict[str, Any] | None = None, budget: Budget | None = None,
+    def __init__(self, module: Module, extra: dict[str, Any] | None = None, steps: Steps | None = None,
                  _shared: _Shared | None = None) -> None:
         self.module = module
         self.extra = extra or {}
-        self.shared = _shared or _Shared(budget or Budget())
-        self.budget = self.shared.budget
+        self.shared = _shared or _Shared(steps or Steps())
+        self.steps = self.shared.steps
 
     def with_variables(self, values: dict[str, Any]) -> Scope:
         """A fresh scope in which these variables have these values (one deploy-time scenario)."""
-        scope = Scope(self.module, self.extra, budget=self.budget)
+        scope = Scope(self.module, self.extra, steps=self.steps)
         scope.shared.values.update({f"var.{name}": value for name, value in values.items()})
         return scope
 
@@ -222,24 +222,24 @@ class Scope:
                 raise self._cycle(key, place)
             return value
         values[key] = _BUSY
-        previous = self.budget.at(place.file, place.line) if place else self.budget.where
-        self.budget.enter(f"{self.module.prefix}{key}")
+        previous = self.steps.at(place.file, place.line) if place else self.steps.where
+        self.steps.enter(f"{self.module.prefix}{key}")
         try:
             value = compute()
         except BaseException:
             del values[key]
             raise
         finally:
-            self.budget.leave()
-            self.budget.where = previous
+            self.steps.leave()
+            self.steps.where = previous
         values[key] = value
         return value
 
     def _cycle(self, key: str, place: Place | None) -> CycleError:
-        stack = self.budget.active
+        stack = self.steps.active
         name = f"{self.module.prefix}{key}"
         loop = stack[stack.index(name):] if name in stack else stack[-1:]
-        file, line = (place.file, place.line) if place else self.budget.where
+        file, line = (place.file, place.line) if place else self.steps.where
         return CycleError(file or "<terraform>", "cycle: " + " -> ".join([*loop, name])
                           + " (a value that depends on itself has none)", line)
 
@@ -331,12 +331,12 @@ class Scope:
                            depth=self.module.depth + 1, caller=self.root.child(extra), arguments=call.body,
                            call_file=call.file)
             key = extra["count"]["index"] if "count" in extra else extra["each"]["key"] if "each" in extra else None
-            instances.append(ModuleInstance(key, child, Scope(child, budget=self.budget)))
+            instances.append(ModuleInstance(key, child, Scope(child, steps=self.steps)))
         return instances
 
     def instances(self, body: dict[str, Any], file: str, line: int) -> list[tuple[str, dict[str, Any]]]:
         """(address suffix, extra scope) per instance: count and for_each over known values expand."""
-        previous = self.budget.at(file, line)
+        previous = self.steps.at(file, line)
         try:
             if "count" in body:
                 count = self.resolve(body["count"])
@@ -355,7 +355,7 @@ class Scope:
                 return [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in list(each.items())[:MAX_INSTANCES]]
             return [("", {})]
         finally:
-            self.budget.where = previous
+            self.steps.where = previous
 
     def data_source(self, rtype: str, rest: list[Any]) -> Any:
         name = str(rest[0]) if rest else ""
@@ -409,34 +409,34 @@ class Scope:
             return evaluate_text(node, self)
         if isinstance(node, MDict):
             out = MDict(node.mark)
-            file, line = self.budget.where
+            file, line = self.steps.where
             for key, value in node.items():
-                self.budget.where = (file, node.mark_of(key).line or line)
+                self.steps.where = (file, node.mark_of(key).line or line)
                 if key == "dynamic" and isinstance(value, dict):
                     self._expand_dynamic(value, out)
                     continue
                 out.set(key, self.resolve(value), node.key_marks.get(key, node.mark), node.mark_of(key))
-            self.budget.where = (file, line)
-            return self.budget.collection(out)
+            self.steps.where = (file, line)
+            return self.steps.collection(out)
         if isinstance(node, MList):
             items = MList(node.mark)
             for index, item in enumerate(node):
                 items.add(self.resolve(item), node.mark_of(index))
-            return self.budget.collection(items)
+            return self.steps.collection(items)
         if isinstance(node, dict):
-            return self.budget.collection({str(k): self.resolve(v) for k, v in node.items()})
+            return self.steps.collection({str(k): self.resolve(v) for k, v in node.items()})
         if isinstance(node, list):
-            return self.budget.collection([self.resolve(v) for v in node])
+            return self.steps.collection([self.resolve(v) for v in node])
         return node
 
     def resolve_at(self, file: str, node: Any) -> Any:
         """resolve, with errors of the bounds pointing into `file`."""
         mark = getattr(node, "mark", None)
-        previous = self.budget.at(file, mark.line if mark is not None else 0)
+        previous = self.steps.at(file, mark.line if mark is not None else 0)
         try:
             return self.resolve(node)
         finally:
-            self.budget.where = previous
+            self.steps.where = previous
 
     def _expand_dynamic(self, dynamic: dict[str, Any], out: MDict) -> None:
         for label, specs in dynamic.items():
@@ -462,7 +462,7 @@ class Scope:
                     continue
                 pairs = sorted(collection.items()) if isinstance(collection, dict) else enumerate(collection)
                 for key, value in pairs:
-                    self.budget.step()
+                    self.steps.step()
                     scope = self.child({str(iterator): {"key": key, "value": value}})
                     for body in bodies:
                         if isinstance(body, MDict):

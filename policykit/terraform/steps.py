@@ -22,10 +22,11 @@ class BoundExceeded(InputError):
 
 
 @dataclass
-class Budget:
-    """What one root module's evaluation has used; `where` is the file and line being evaluated."""
+class Steps:
+    """The work one root module's evaluation has done (steps, string bytes, items), checked against the
+    bounds above; `where` is the file and line being evaluated."""
 
-    steps: int = 0
+    taken: int = 0
     string_bytes: int = 0
     where: tuple[str, int] = ("", 0)
     active: list[str] = field(default_factory=list)  # the names being resolved, innermost last
@@ -43,8 +44,8 @@ class Budget:
         return BoundExceeded(file or "<terraform>", what, line)
 
     def step(self, count: int = 1) -> None:
-        self.steps += count
-        if self.steps > LIMITS.terraform_steps:
+        self.taken += count
+        if self.taken > LIMITS.terraform_steps:
             raise self.fail(f"evaluation takes more than {LIMITS.terraform_steps:,} steps: {hint('terraform_steps')}")
 
     def string(self, text: str) -> str:
