@@ -19,10 +19,11 @@ from policykit.core.errors import InputError
 from policykit.core.nodes import MDict, MList
 from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.model import beanstalk
-from policykit.terraform.evaluate import Invalid, evaluate_text, traverse
+from policykit.terraform.evaluate import evaluate_text, traverse
 from policykit.terraform.hcl import Block, load_module_blocks
 from policykit.terraform.shapes import attribute_value
 from policykit.terraform.steps import Steps
+from policykit.terraform.values import Invalid
 
 # Meta-arguments that are not part of a resource's configuration.
 META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
