@@ -25,8 +25,9 @@ from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
 from policykit.source.suppressions import terraform_suppressions
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
-from policykit.terraform.module import Module, Resource, Scope, parse_var_value
+from policykit.terraform.module import Module, Resource, parse_var_value
 from policykit.terraform.scenarios import related_inputs, resource_inputs
+from policykit.terraform.scope import Scope
 from policykit.terraform.spelling import TERRAFORM, distribution
 from policykit.terraform.steps import Steps
 
