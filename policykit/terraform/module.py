@@ -9,11 +9,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from policykit.core.errors import InputError
 from policykit.core.nodes import MDict
 from policykit.terraform.hcl import Block
+from policykit.terraform.values import Value
 
 # Meta-arguments that are not part of a resource's configuration.
 META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
@@ -56,14 +56,14 @@ class Module:
     directory: Path
     blocks: list[Block]
     # values given to its variables: tfvars and --var for a root; a call's arguments for a called module
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Value] = field(default_factory=dict)
     prefix: str = ""
     depth: int = 0  # how many module calls deep (the root is 0)
     resources: dict[str, Resource] = field(default_factory=dict)
     data: dict[str, Resource] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    variables: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
+    locals: dict[str, Value] = field(default_factory=dict)  # each local's expression, as written
+    variables: dict[str, MDict] = field(default_factory=dict)  # each `variable` block's body
+    outputs: dict[str, MDict] = field(default_factory=dict)  # each `output` block's body
     calls: dict[str, Block] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)  # "local.x", "var.x", "output.x" -> where written
     # every resource block in order: a directory may declare the same address twice (e.g. test data)
@@ -90,21 +90,26 @@ class Module:
                     self.places[f"local.{name}"] = Place(block.file, block.body.mark_of(name).line)
                 self.locals.update(block.body)
             elif block.type in ("variable", "output", "module") and block.labels:
-                table = {"variable": self.variables, "output": self.outputs, "module": self.calls}[block.type]
-                kind = {"variable": "var", "output": "output", "module": "module"}[block.type]
                 name = block.labels[0]
-                if name in table:
+                if block.type == "module":
+                    kind, twice = "module", name in self.calls
+                    self.calls[name] = block
+                else:
+                    table = self.variables if block.type == "variable" else self.outputs
+                    kind, twice = ("var" if block.type == "variable" else "output"), name in table
+                    table[name] = block.body
+                if twice:
                     self.duplicates.add(f"{kind}.{name}")
-                table[name] = block if block.type == "module" else block.body
                 self.places[f"{kind}.{name}"] = Place(block.file, block.mark.line)
 
 
-def parse_var_value(text: str) -> Any:
+def parse_var_value(text: str) -> Value:
     """`--var k=v`: JSON/HCL-looking values (lists, numbers, booleans) are parsed, others kept as text."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{", '"') or stripped in ("true", "false") or stripped.lstrip("-").isdigit():
         try:
-            return json.loads(stripped)
+            value: Value = json.loads(stripped)
+            return value
         except ValueError:
             return text
     return text

@@ -8,9 +8,9 @@ they are several, each with the inputs its call gives, and `module.x.out` is tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from policykit.core.data import load
 from policykit.core.nodes import MDict, MList
@@ -30,13 +30,15 @@ from policykit.terraform.module import (
 )
 from policykit.terraform.shapes import attribute_value
 from policykit.terraform.steps import Steps
-from policykit.terraform.values import Invalid
+from policykit.terraform.values import Invalid, Value
+
+_T = TypeVar("_T")
 
 
-class _Arguments(Mapping[str, Any]):
+class _Arguments(Mapping[str, Value]):
     """A called module's inputs: each argument of the call resolved, when first used, in the caller's scope."""
 
-    def __init__(self, given: dict[str, Any], caller: Scope, arguments: Mapping[str, Any], file: str,
+    def __init__(self, given: dict[str, Value], caller: Scope, arguments: Mapping[str, Value], file: str,
                  prefix: str) -> None:
         self.given = given
         self.prefix = prefix  # the called instance's ("module.cdn."): its arguments are its own
@@ -45,7 +47,7 @@ class _Arguments(Mapping[str, Any]):
         self.file = file
         self.names = [*given, *(k for k in arguments if k not in MODULE_META and k not in given)]
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> Value:
         if name in self.given:
             return self.given[name]
         if name not in self.arguments or name in MODULE_META:
@@ -72,37 +74,39 @@ class _Arguments(Mapping[str, Any]):
 class ModuleInstance:
     """One instance of a local module call: `module.cdn` or `module.cdn["a"]`."""
 
-    key: Any  # None, a count index or a for_each key
+    key: Value  # None, a count index or a for_each key
     module: Module
     scope: Scope
 
 
 class _Shared:
-    """What the scopes of one module instance share: resolved values, the stack of what is being resolved."""
+    """What the scopes of one module instance share: resolved values, the names being resolved, the
+    instances of its module calls."""
 
     def __init__(self, steps: Steps) -> None:
         self.steps = steps
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, Value] = {}
+        self.busy: set[str] = set()  # meeting one of these again closes a cycle
         self.calls: dict[str, list[ModuleInstance] | Unknown] = {}
 
 
 class Scope:
     """Resolves references inside one module instance; `extra` holds each/count/iterator values."""
 
-    def __init__(self, module: Module, extra: dict[str, Any] | None = None, steps: Steps | None = None,
+    def __init__(self, module: Module, extra: dict[str, Value] | None = None, steps: Steps | None = None,
                  _shared: _Shared | None = None) -> None:
         self.module = module
         self.extra = extra or {}
         self.shared = _shared or _Shared(steps or Steps())
         self.steps = self.shared.steps
 
-    def with_variables(self, values: dict[str, Any]) -> Scope:
+    def with_variables(self, values: Mapping[str, Value]) -> Scope:
         """A fresh scope in which these variables have these values (one deploy-time scenario)."""
         scope = Scope(self.module, self.extra, steps=self.steps)
         scope.shared.values.update({f"var.{name}": value for name, value in values.items()})
         return scope
 
-    def child(self, extra: dict[str, Any]) -> Scope:
+    def child(self, extra: dict[str, Value]) -> Scope:
         return Scope(self.module, {**self.extra, **extra}, _shared=self.shared)
 
     @property
@@ -110,7 +114,7 @@ class Scope:
         """This module instance's scope without each/count: locals and other resources never see them."""
         return self if not self.extra else Scope(self.module, _shared=self.shared)
 
-    def reference(self, root: str, path: list[Any]) -> Any:
+    def reference(self, root: str, path: list[Value]) -> Value:
         if root in self.extra:
             return traverse(self.extra[root], path)
         if not path:
@@ -132,27 +136,29 @@ class Scope:
             return Unknown(f"{root}.{head} is only known when Terraform runs")
         return self.resource_attribute(root, str(head), rest)
 
-    def once(self, key: str, place: Place | None, compute: Any) -> Any:
+    def once(self, key: str, place: Place | None, compute: Callable[[], Value]) -> Value:
         """The value named `key` (e.g. `local.a`), computed at most once; a cycle is an input error."""
         values = self.shared.values
         if key in values:
-            value = values[key]
-            if value is _BUSY:
-                raise self._cycle(key, place)
-            return value
-        values[key] = _BUSY
+            return values[key]
+        value = self._resolving(key, place, compute)
+        values[key] = value
+        return value
+
+    def _resolving(self, key: str, place: Place | None, compute: Callable[[], _T]) -> _T:
+        """compute(), with `key` marked as being resolved: needing `key` inside it is a cycle."""
+        busy = self.shared.busy
+        if key in busy:
+            raise self._cycle(key, place)
+        busy.add(key)
         previous = self.steps.at(place.file, place.line) if place else self.steps.where
         self.steps.enter(f"{self.module.prefix}{key}")
         try:
-            value = compute()
-        except BaseException:
-            del values[key]
-            raise
+            return compute()
         finally:
+            busy.discard(key)
             self.steps.leave()
             self.steps.where = previous
-        values[key] = value
-        return value
 
     def _cycle(self, key: str, place: Place | None) -> CycleError:
         stack = self.steps.active
@@ -162,8 +168,8 @@ class Scope:
         return CycleError(file or "<terraform>", "cycle: " + " -> ".join([*loop, name])
                           + " (a value that depends on itself has none)", line)
 
-    def variable(self, name: str) -> Any:
-        def compute() -> Any:
+    def variable(self, name: str) -> Value:
+        def compute() -> Value:
             if name in self.module.inputs:
                 return self.module.inputs[name]
             if f"var.{name}" in self.module.duplicates:
@@ -174,7 +180,7 @@ class Scope:
             return Unknown(f"var.{name} has no value (give it with --var or --var-file)", name=f"var.{name}")
         return self.once(f"var.{name}", self.module.places.get(f"var.{name}"), compute)
 
-    def local(self, name: str) -> Any:
+    def local(self, name: str) -> Value:
         if f"local.{name}" in self.module.duplicates:
             return Unknown(f"local.{name} is defined more than once")
         if name not in self.module.locals:
@@ -182,7 +188,7 @@ class Scope:
         return self.once(f"local.{name}", self.module.places.get(f"local.{name}"),
                          lambda: self.root.resolve(self.module.locals[name]))
 
-    def output(self, name: str) -> Any:
+    def output(self, name: str) -> Value:
         if f"output.{name}" in self.module.duplicates:
             return Unknown(f"output {name} of {self.module.prefix.rstrip('.')} is declared more than once")
         body = self.module.outputs.get(name)
@@ -191,7 +197,7 @@ class Scope:
         return self.once(f"output.{name}", self.module.places.get(f"output.{name}"),
                          lambda: self.root.resolve(body["value"]))
 
-    def module_output(self, name: str, rest: list[Any]) -> Any:
+    def module_output(self, name: str, rest: list[Value]) -> Value:
         """`module.name.output` of a local module call: the output resolved in that instance."""
         instances = self.module_instances(name)
         if isinstance(instances, Unknown):
@@ -209,7 +215,7 @@ class Scope:
             return traverse({str(i.key): self._instance_value(i, []) for i in instances}, rest)
         return traverse([self._instance_value(i, []) for i in instances], rest)
 
-    def _instance_value(self, instance: ModuleInstance, rest: list[Any]) -> Any:
+    def _instance_value(self, instance: ModuleInstance, rest: list[Value]) -> Value:
         if rest and isinstance(rest[0], str):
             return traverse(instance.scope.output(rest[0]), rest[1:])
         if rest:
@@ -222,7 +228,7 @@ class Scope:
         if found is None:
             call = self.module.calls.get(name)
             place = Place(call.file, call.mark.line) if call is not None else None
-            found = self.once(f"module.{name}", place, lambda: self._instantiate(name))
+            found = self._resolving(f"module.{name}", place, lambda: self._instantiate(name))
             self.shared.calls[name] = found
         return found
 
@@ -249,11 +255,12 @@ class Scope:
             prefix = f"{self.module.prefix}module.{name}{suffix}."
             inputs = _Arguments({}, self.root.child(extra), call.body, call.file, prefix)
             child = Module(directory, blocks, inputs, prefix=prefix, depth=self.module.depth + 1)
-            key = extra["count"]["index"] if "count" in extra else extra["each"]["key"] if "each" in extra else None
+            count, each = extra.get("count"), extra.get("each")
+            key = count["index"] if isinstance(count, dict) else each["key"] if isinstance(each, dict) else None
             instances.append(ModuleInstance(key, child, Scope(child, steps=self.steps)))
         return instances
 
-    def instances(self, body: dict[str, Any], file: str, line: int) -> list[tuple[str, dict[str, Any]]]:
+    def instances(self, body: Mapping[str, Value], file: str, line: int) -> list[tuple[str, dict[str, Value]]]:
         """(address suffix, extra scope) per instance: count and for_each over known values expand."""
         previous = self.steps.at(file, line)
         try:
@@ -267,7 +274,7 @@ class Scope:
             if "for_each" in body:
                 each = self.resolve(body["for_each"])
                 if isinstance(each, list) and all(isinstance(k, str) for k in each):
-                    each = {k: k for k in each}
+                    each = {k: k for k in each if isinstance(k, str)}
                 if not isinstance(each, dict):
                     return [("", {"each": {"key": Unknown("for_each is only known at plan time"),
                                            "value": Unknown("for_each is only known at plan time")}})]
@@ -276,7 +283,7 @@ class Scope:
         finally:
             self.steps.where = previous
 
-    def data_source(self, rtype: str, rest: list[Any]) -> Any:
+    def data_source(self, rtype: str, rest: list[Value]) -> Value:
         name = str(rest[0]) if rest else ""
         attribute = next((str(s) for s in rest[1:] if isinstance(s, str)), "")
         ref = ResourceAttr(f"{self.module.prefix}data.{rtype}.{name}", attribute)
@@ -284,11 +291,11 @@ class Scope:
                  "aws_cloudfront_cache_policy": "cache"}.get(rtype)
         found = self.module.data.get(f"{rtype}.{name}")
         if table and found is not None and attribute == "id":
-            def policy_id() -> Any:
+            def policy_id() -> Value:
                 policy_name = self.root.resolve(found.body.get("name"))
                 for managed_id, managed in load("managed_policies.json")[table].items():
                     if isinstance(policy_name, str) and managed["name"] in (policy_name, f"Managed-{policy_name}"):
-                        return managed_id
+                        return str(managed_id)
                 if "id" in found.body:
                     return self.root.resolve(found.body["id"])
                 return None
@@ -298,7 +305,7 @@ class Scope:
                 return value
         return Unknown(f"data.{rtype}.{name} is only known when Terraform reads it", ref)
 
-    def resource_attribute(self, rtype: str, name: str, rest: list[Any]) -> Any:
+    def resource_attribute(self, rtype: str, name: str, rest: list[Value]) -> Value:
         steps = list(rest)
         while steps and not isinstance(steps[0], str):
             steps.pop(0)  # an instance index: every instance has the same shape
@@ -322,7 +329,7 @@ class Scope:
             return beanstalk.endpoint_url(ref.resource, self.resolve(resource.body))  # its settings decide
         return traverse(attribute_value(rtype, ref), rest)
 
-    def resolve(self, node: Any) -> Any:
+    def resolve(self, node: Value) -> Value:
         """A body or value with every string evaluated; nested blocks kept, dynamic blocks expanded."""
         if isinstance(node, str):
             return evaluate_text(node, self)
@@ -348,7 +355,7 @@ class Scope:
             return self.steps.collection([self.resolve(v) for v in node])
         return node
 
-    def resolve_at(self, file: str, node: Any) -> Any:
+    def resolve_at(self, file: str, node: Value) -> Value:
         """resolve, with errors of the bounds pointing into `file`."""
         mark = getattr(node, "mark", None)
         previous = self.steps.at(file, mark.line if mark is not None else 0)
@@ -357,7 +364,7 @@ class Scope:
         finally:
             self.steps.where = previous
 
-    def _expand_dynamic(self, dynamic: dict[str, Any], out: MDict) -> None:
+    def _expand_dynamic(self, dynamic: dict[str, Value], out: MDict) -> None:
         for label, specs in dynamic.items():
             for spec in specs if isinstance(specs, list) else [specs]:
                 if not isinstance(spec, dict):
@@ -388,5 +395,3 @@ class Scope:
                             out[label].add(scope.resolve(body), mark)
 
 
-
-_BUSY = object()  # a value being resolved: meeting it again closes a cycle

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import TypeGuard
 
 from policykit.core.record import record
 from policykit.core.values import Partial, Unknown, is_known, unknown_reason
-from policykit.terraform.steps import MAX_NUMBER_BITS
 
 # What an expression evaluates to: an HCL value (null, a bool, a number, a string, a list or tuple, a map or
 # object: plain lists and dicts, or the marked MList/MDict a resolved body keeps its positions in), a string
@@ -42,16 +40,8 @@ def first_unknown(values: list[Value], fallback: str) -> Unknown:
 
 
 def is_number(value: Value) -> TypeGuard[int | float]:
+    """A number (true and false are not, though Python counts them as ints)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def bounded(value: Value) -> Value:
-    """A number within what policykit evaluates, else Invalid (inf, nan and 10^400 never reach a policy)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return Invalid("a number out of range")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_NUMBER_BITS:
-        return Invalid(f"a number beyond ±2^{MAX_NUMBER_BITS}, which policykit does not evaluate")
-    return value
 
 
 def text_of(value: Value) -> str | None:
