@@ -8,15 +8,30 @@ value stays Unknown rather than wrong.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Literal
 
-# AST nodes are tuples: ("lit", value) | ("tpl", parts) | ("ref", name) | ("get", base, name)
-# | ("index", base, node) | ("call", name, args) | ("cond", c, a, b) | ("bin", op, l, r)
-# | ("not", x) | ("neg", x) | ("tuple", items) | ("object", pairs) | ("unknown", reason)
-# | ("splat", base, steps, text): `base[*].a[0]` (steps: ("get", name) | ("index", node)), `text` as written
-# | ("for", key_name, value_name, collection, key, value, group, condition, text): `[for ...]` (key None)
-#   and `{for ...}`; key_name may be None (`for v in ...`)
-Node = tuple[Any, ...]
+# AST nodes are tuples, tagged by their kind (the first item): cheap to build, and mypy tells them apart by it.
+BinaryOp = Literal["||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"]
+Lit = tuple[Literal["lit"], str | int | float | bool | None]
+Tpl = tuple[Literal["tpl"], list["str | Node"]]  # a template: its text and its interpolations, in order
+Ref = tuple[Literal["ref"], str]  # a name: `var`, `aws_lb`, a `for` variable
+Get = tuple[Literal["get"], "Node", str]  # `base.name`
+Index = tuple[Literal["index"], "Node", "Node"]  # `base[index]`
+Call = tuple[Literal["call"], str, list["Node"]]
+Cond = tuple[Literal["cond"], "Node", "Node", "Node"]  # `condition ? then : otherwise`
+Binary = tuple[Literal["bin"], BinaryOp, "Node", "Node"]
+Not = tuple[Literal["not"], "Node"]
+Neg = tuple[Literal["neg"], "Node"]
+TupleNode = tuple[Literal["tuple"], list["Node"]]
+ObjectNode = tuple[Literal["object"], list[tuple["Node", "Node"]]]  # (key, value) pairs
+NotUnderstood = tuple[Literal["unknown"], str]  # the reason, for the Unknown it evaluates to
+SplatStep = tuple[Literal["get"], str] | tuple[Literal["index"], "Node"]
+Splat = tuple[Literal["splat"], "Node", list[SplatStep], str]  # `base[*].a[0]`: base, steps, `text` as written
+# `[for ...]` (key None) and `{for ...}`: key_name (None in `for v in ...`), value_name, collection, key,
+# value, group (`...`), condition (`if ...`), text as written
+For = tuple[Literal["for"], str | None, str, "Node", "Node | None", "Node", bool, "Node | None", str]
+Node = Lit | Tpl | Ref | Get | Index | Call | Cond | Binary | Not | Neg | TupleNode | ObjectNode | NotUnderstood \
+    | Splat | For
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -26,7 +41,8 @@ _TOKEN = re.compile(r"""
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
 """, re.VERBOSE)
 
-_BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
+_BINARY: tuple[tuple[BinaryOp, ...], ...] = (
+    ("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%"))
 
 
 class ParseError(Exception):
@@ -35,7 +51,7 @@ class ParseError(Exception):
 
 def parse_template(text: str) -> Node:
     """A string that may hold `${...}` interpolations; `%{` directives are not understood."""
-    parts: list[Any] = []
+    parts: list[str | Node] = []
     literal: list[str] = []
     i = 0
     while i < len(text):
@@ -63,7 +79,8 @@ def parse_template(text: str) -> Node:
         parts.append("".join(literal))
     if len(parts) == 1 and isinstance(parts[0], tuple):
         return parts[0]  # "${x}" is x itself, of any type
-    return ("tpl", parts) if any(isinstance(p, tuple) for p in parts) else ("lit", "".join(parts))
+    texts = [p for p in parts if isinstance(p, str)]
+    return ("tpl", parts) if len(texts) < len(parts) else ("lit", "".join(texts))
 
 
 def _matching_brace(text: str, start: int) -> int:
@@ -177,10 +194,11 @@ class _Parser:
         left = self.binary(level + 1)
         while True:
             token = self.peek()
-            if token is None or token[0] != "op" or token[1] not in _BINARY[level]:
+            op = token[1] if token is not None and token[0] == "op" else ""
+            if op not in _BINARY[level]:
                 return left
             self.pos += 1
-            left = ("bin", token[1], left, self.binary(level + 1))
+            left = ("bin", op, left, self.binary(level + 1))
 
     def unary(self) -> Node:
         if self.accept("!"):
@@ -213,10 +231,11 @@ class _Parser:
     def splat(self, base: Node, full: bool) -> Node:
         """`base[*].a.b[0]` (full: the index applies to each item too) or `base.*.a.b` (attributes only)."""
         start = self.pos
-        steps: list[tuple[str, Any]] = []
+        steps: list[SplatStep] = []
         while True:
             token = self.peek()
-            if token == ("op", ".") and self.peek(1) is not None and self.peek(1)[0] == "name":  # type: ignore[index]
+            following = self.peek(1)
+            if token == ("op", ".") and following is not None and following[0] == "name":
                 self.pos += 1
                 steps.append(("get", self.take()[1]))
             elif full and token == ("op", "["):

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from policykit.core.errors import InputError
 from policykit.core.nodes import NO_MARK, Mark, MDict, MList
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.files import read_text
 from policykit.source.json_loader import MAX_INT_DIGITS, load_json
+from policykit.terraform.values import Value
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 LABELED_NESTED = frozenset({"dynamic"})
 
@@ -113,7 +117,7 @@ def parse_hcl_with_duplicates(text: str, file: str) -> tuple[list[Block], list[D
     return blocks, positions.duplicates
 
 
-def parse_hcl_data(text: str, file: str, explicit_blocks: bool) -> tuple[dict[str, Any], _Positions]:
+def parse_hcl_data(text: str, file: str, explicit_blocks: bool) -> tuple[dict[str, Value], _Positions]:
     """python-hcl2's dict of an HCL text and the positions of its attributes and blocks.
 
     Every exception of the parser becomes an InputError of one line with the position it gives;
@@ -199,7 +203,7 @@ def read_hcl(path: Path) -> str:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
 
 
-def _unwrap(item: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+def _unwrap(item: Value) -> tuple[tuple[str, ...], dict[str, Value]]:
     """`{"aws_lb": {"app": {..., "__is_block__": True}}}` -> (("aws_lb", "app"), body)."""
     labels: list[str] = []
     while isinstance(item, dict) and not item.get("__is_block__") and len(item) == 1:
@@ -211,7 +215,7 @@ def _unwrap(item: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     return tuple(labels), item if isinstance(item, dict) else {}
 
 
-def _body(data: dict[str, Any], place: _Positions) -> MDict:
+def _body(data: dict[str, Value], place: _Positions) -> MDict:
     out = MDict(place.mark)
     for key, value in data.items():
         if key.startswith("__"):
@@ -233,7 +237,7 @@ def _body(data: dict[str, Any], place: _Positions) -> MDict:
     return out
 
 
-def _labeled(value: Any, places: list[_Positions]) -> MDict:
+def _labeled(value: Value, places: list[_Positions]) -> MDict:
     out = MDict(places[0].mark if places else NO_MARK)
     for index, item in enumerate(value if isinstance(value, list) else [value]):
         sub = places[index] if index < len(places) else _Positions(out.mark, {}, {})
@@ -245,7 +249,7 @@ def _labeled(value: Any, places: list[_Positions]) -> MDict:
     return out
 
 
-def _value(value: Any, mark: Mark, item_marks: list[Mark]) -> Any:
+def _value(value: Value, mark: Mark, item_marks: list[Mark]) -> Value:
     if isinstance(value, dict):
         node = MDict(mark)
         for key, item in value.items():
@@ -261,7 +265,7 @@ def _value(value: Any, mark: Mark, item_marks: list[Mark]) -> Any:
     return value
 
 
-def _first_mark(tree: Any) -> Mark:
+def _first_mark(tree: Tree[Token]) -> Mark:
     from lark import Token
 
     for token in tree.scan_values(lambda t: isinstance(t, Token)):
@@ -270,7 +274,7 @@ def _first_mark(tree: Any) -> Mark:
     return NO_MARK
 
 
-def _body_positions(tree: Any, mark: Mark, file: str, duplicates: list[DuplicateKey]) -> _Positions:
+def _body_positions(tree: Tree[Token], mark: Mark, file: str, duplicates: list[DuplicateKey]) -> _Positions:
     """The positions of a body's arguments and blocks; an argument set twice goes to `duplicates`."""
     from lark import Tree
 
@@ -309,13 +313,15 @@ def _no_second(place: _Positions, name: str, where: Mark, file: str) -> None:
                          f"line {place.blocks[name][0].mark.line}", where.line, where.column)
 
 
-def _name(tree: Any) -> str:
+def _name(tree: Tree[Token] | Token) -> str:
     from lark import Token
 
+    if isinstance(tree, Token):
+        return str(tree)
     return next((str(t) for t in tree.scan_values(lambda t: isinstance(t, Token))), "")
 
 
-def _tuple_marks(expr: Any) -> list[Mark]:
+def _tuple_marks(expr: Tree[Token] | Token) -> list[Mark]:
     from lark import Tree
 
     node = expr
@@ -354,10 +360,10 @@ def tf_json_blocks(root: MDict, file: str) -> list[Block]:
     return blocks
 
 
-def _json_bodies(node: Any, depth: int, mark: Mark) -> list[tuple[tuple[str, ...], MDict, Mark]]:
+def _json_bodies(node: Value, depth: int, mark: Mark) -> list[tuple[tuple[str, ...], MDict, Mark]]:
     if depth == 0:
         items = node if isinstance(node, list) else [node]
-        return [((), item, getattr(item, "mark", mark)) for item in items if isinstance(item, MDict)]
+        return [((), item, item.mark) for item in items if isinstance(item, MDict)]
     if not isinstance(node, MDict):
         return []
     out = []

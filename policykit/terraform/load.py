@@ -5,30 +5,31 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from policykit.core.builtins import MODULE_NOT_FOLLOWED
 from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.nodes import MDict
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Scalar, Unknown
 from policykit.findings import Finding, Suppression, builtin_finding
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.function_code import terraform_archive
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related import Certificate, LambdaFunction
-from policykit.model.related_build import Declared, build_all
+from policykit.model.related_build import Declared, Objects, build_all
 from policykit.scenarios import OtherValue, enumerate_scenarios, scenario_bound_note
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
 from policykit.source.suppressions import terraform_suppressions
-from policykit.terraform.budget import Budget
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
-from policykit.terraform.module import Module, Resource, Scope, parse_var_value
+from policykit.terraform.module import Module, Resource, parse_var_value
 from policykit.terraform.scenarios import related_inputs, resource_inputs
+from policykit.terraform.scope import Scope
 from policykit.terraform.spelling import TERRAFORM, distribution
+from policykit.terraform.steps import Steps
+from policykit.terraform.values import Value
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 _RECURSION_LIMIT = 4000
@@ -76,19 +77,19 @@ def load_files(files: list[Path], duplicates: dict[str, list[DuplicateKey]] | No
     return loaded
 
 
-def module_models(directory: Path, blocks: list[Block], variables: dict[str, Any], anchor: str,
+def module_models(directory: Path, blocks: list[Block], variables: dict[str, Value], anchor: str,
                   notes: list[Finding]) -> list[Model]:
     """Models of a root module; `anchor` names the input when no file declares a distribution."""
     build = _Build()
-    budget = Budget(where=(anchor, 0))
+    steps = Steps(where=(anchor, 0))
     # Each level of references takes some 20 Python frames: MAX_DEPTH levels need more than the
     # default 1,000. The bound on depth, not the interpreter's, is what stops a deep chain.
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        _add_module(build, Scope(Module(directory, blocks, variables), budget=budget))
+        _add_module(build, Scope(Module(directory, blocks, variables), steps=steps))
     except RecursionError:  # a backstop: the depth bound should stop evaluation first
-        raise budget.fail("expressions and references nest deeper than policykit follows") from None
+        raise steps.fail("expressions and references nest deeper than policykit follows") from None
     finally:
         sys.setrecursionlimit(limit)
     for model in build.models.values():
@@ -132,7 +133,7 @@ def _not_followed(name: str, why: Unknown) -> str:
     return why.reason
 
 
-def _add_related(objects: dict[str, Any], scope: Scope, problems: list[Problem]) -> None:
+def _add_related(objects: Objects, scope: Scope, problems: list[Problem]) -> None:
     """The module's related objects (load balancers, listeners, certificates...) resolved in `scope`."""
     module = scope.module
     declared: list[Declared] = []
@@ -152,7 +153,7 @@ def _add_related(objects: dict[str, Any], scope: Scope, problems: list[Problem])
     _link_archives(objects, scope)
 
 
-def _link_archives(objects: dict[str, Any], scope: Scope) -> None:
+def _link_archives(objects: Objects, scope: Scope) -> None:
     """A function whose `filename` is a data.archive_file's output: its code is what the archive zips."""
     module = scope.module
     archives = {f"{module.prefix}data.{address}": source for address, source in module.data.items()
@@ -160,15 +161,14 @@ def _link_archives(objects: dict[str, Any], scope: Scope) -> None:
     if not archives:
         return
     for obj in objects.values():
-        code = getattr(obj, "code", None)
-        if isinstance(obj, LambdaFunction) and code is not None and code.ref in archives:
-            source = archives[code.ref]
+        if isinstance(obj, LambdaFunction) and obj.code is not None and obj.code.ref in archives:
+            source = archives[obj.code.ref]
             body = scope.resolve_at(source.file, source.body)
             if isinstance(body, dict):
                 obj.code = terraform_archive(body, source.file)
 
 
-def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
+def _provider_region(module: Module, scope: Scope, resource: Resource) -> Scalar:
     """The Region of the provider configuration a resource uses (`provider = aws.us_east_1`); None if not known."""
     wanted = resource.body.get("provider")
     alias = str(wanted).removeprefix("${").removesuffix("}").partition(".")[2] if isinstance(wanted, str) else ""
@@ -177,7 +177,7 @@ def _provider_region(module: Module, scope: Scope, resource: Resource) -> Any:
             block_alias = scope.resolve_at(block.file, block.body.get("alias", ""))
             if block_alias == alias:
                 region = scope.resolve_at(block.file, block.body.get("region"))
-                return region if region is not None else None
+                return None if isinstance(region, (list, dict)) else region  # a Region is a string
     return None
 
 
@@ -231,21 +231,21 @@ def _note(where: Location, resource: str, message: str) -> Finding:
 
 
 def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str],
-                    duplicates: dict[str, list[DuplicateKey]] | None = None) -> dict[str, Any]:
+                    duplicates: dict[str, list[DuplicateKey]] | None = None) -> dict[str, Value]:
     """terraform.tfvars, *.auto.tfvars(.json), --var-file, --var: later ones win (Terraform's order).
 
     Duplicate keys of `.tfvars.json` files go to `duplicates`, by file."""
     found: list[Path] = []
     for pattern in ("terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json"):
         found.extend(sorted(directory.glob(pattern)))
-    values: dict[str, Any] = {}
+    values: dict[str, Value] = {}
     for path in [*found, *var_files]:
         values.update(read_var_file(path, duplicates.setdefault(str(path), []) if duplicates is not None else None))
     values.update({key: parse_var_value(value) for key, value in cli_vars.items()})
     return values
 
 
-def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> dict[str, Any]:
+def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> dict[str, Value]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -264,7 +264,3 @@ def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> d
     if duplicates is not None:
         duplicates.extend(positions.duplicates)
     return {k: v for k, v in data.items() if not k.startswith("__")}
-
-
-def known_or_partial(value: Any) -> bool:
-    return isinstance(value, (Unknown, Partial))

@@ -1,28 +1,19 @@
-"""A Terraform module: its blocks, and the scope that resolves `var.`, `local.`, resources, data and modules.
+"""A Terraform module: its blocks, by kind (resources, data sources, locals, variables, outputs, module calls).
 
-Each local, variable, output and resource argument is resolved once per module instance (a doubling
-chain of locals costs its length, not 2^length), through a stack that names a cycle when one closes.
-Local modules (`source = "./x"`) are instances of their own: called with `count`/`for_each` or twice,
-they are several, each with the inputs its call gives, and `module.x.out` is that instance's output.
+policykit/terraform/scope.py resolves references inside one instance of it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from policykit.core.data import load
 from policykit.core.errors import InputError
-from policykit.core.nodes import MDict, MList
-from policykit.core.values import Partial, ResourceAttr, Unknown
-from policykit.model import beanstalk
-from policykit.terraform.budget import Budget
-from policykit.terraform.evaluate import Invalid, evaluate_text, traverse
-from policykit.terraform.hcl import Block, load_module_blocks
-from policykit.terraform.shapes import attribute_value
+from policykit.core.nodes import MDict
+from policykit.terraform.hcl import Block
+from policykit.terraform.values import Value
 
 # Meta-arguments that are not part of a resource's configuration.
 META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
@@ -65,18 +56,14 @@ class Module:
     directory: Path
     blocks: list[Block]
     # values given to its variables: tfvars and --var for a root; a call's arguments for a called module
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Value] = field(default_factory=dict)
     prefix: str = ""
     depth: int = 0  # how many module calls deep (the root is 0)
-    # a called module's arguments, as written in the call, resolved (once, when used) in the caller's scope
-    caller: Scope | None = None
-    arguments: dict[str, Any] = field(default_factory=dict)  # the call's body (MODULE_META keys are not inputs)
-    call_file: str = ""
     resources: dict[str, Resource] = field(default_factory=dict)
     data: dict[str, Resource] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    variables: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
+    locals: dict[str, Value] = field(default_factory=dict)  # each local's expression, as written
+    variables: dict[str, MDict] = field(default_factory=dict)  # each `variable` block's body
+    outputs: dict[str, MDict] = field(default_factory=dict)  # each `output` block's body
     calls: dict[str, Block] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)  # "local.x", "var.x", "output.x" -> where written
     # every resource block in order: a directory may declare the same address twice (e.g. test data)
@@ -86,8 +73,6 @@ class Module:
     duplicates: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        if self.caller is not None:
-            self.inputs = _Arguments(dict(self.inputs), self.caller, self.arguments, self.call_file, self.prefix)
         for block in self.blocks:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 item = Resource(block.labels[0], block.labels[1], block.body, block.file, block, self.prefix)
@@ -105,379 +90,26 @@ class Module:
                     self.places[f"local.{name}"] = Place(block.file, block.body.mark_of(name).line)
                 self.locals.update(block.body)
             elif block.type in ("variable", "output", "module") and block.labels:
-                table = {"variable": self.variables, "output": self.outputs, "module": self.calls}[block.type]
-                kind = {"variable": "var", "output": "output", "module": "module"}[block.type]
                 name = block.labels[0]
-                if name in table:
+                if block.type == "module":
+                    kind, twice = "module", name in self.calls
+                    self.calls[name] = block
+                else:
+                    table = self.variables if block.type == "variable" else self.outputs
+                    kind, twice = ("var" if block.type == "variable" else "output"), name in table
+                    table[name] = block.body
+                if twice:
                     self.duplicates.add(f"{kind}.{name}")
-                table[name] = block if block.type == "module" else block.body
                 self.places[f"{kind}.{name}"] = Place(block.file, block.mark.line)
 
 
-class _Arguments(Mapping[str, Any]):
-    """A called module's inputs: each argument of the call resolved, when first used, in the caller's scope."""
-
-    def __init__(self, given: dict[str, Any], caller: Scope, arguments: Mapping[str, Any], file: str,
-                 prefix: str) -> None:
-        self.given = given
-        self.prefix = prefix  # the called instance's ("module.cdn."): its arguments are its own
-        self.caller = caller
-        self.arguments = arguments
-        self.file = file
-        self.names = [*given, *(k for k in arguments if k not in MODULE_META and k not in given)]
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self.given:
-            return self.given[name]
-        if name not in self.arguments or name in MODULE_META:
-            raise KeyError(name)
-        line = self.arguments.mark_of(name).line if isinstance(self.arguments, MDict) else 0
-        budget = self.caller.budget
-        previous = budget.at(self.file, line)
-        try:
-            key = f"{self.prefix.removeprefix(self.caller.module.prefix)}{name}"  # e.g. module.cdn.bucket
-            value = self.caller.once(key, None, lambda: self.caller.resolve(self.arguments[name]))
-        finally:
-            budget.where = previous
-        self.given[name] = value
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-
-@dataclass
-class ModuleInstance:
-    """One instance of a local module call: `module.cdn` or `module.cdn["a"]`."""
-
-    key: Any  # None, a count index or a for_each key
-    module: Module
-    scope: Scope
-
-
-class _Shared:
-    """What the scopes of one module instance share: resolved values, the stack of what is being resolved."""
-
-    def __init__(self, budget: Budget) -> None:
-        self.budget = budget
-        self.values: dict[str, Any] = {}
-        self.calls: dict[str, list[ModuleInstance] | Unknown] = {}
-
-
-class Scope:
-    """Resolves references inside one module instance; `extra` holds each/count/iterator values."""
-
-    def __init__(self, module: Module, extra: dict[str, Any] | None = None, budget: Budget | None = None,
-                 _shared: _Shared | None = None) -> None:
-        self.module = module
-        self.extra = extra or {}
-        self.shared = _shared or _Shared(budget or Budget())
-        self.budget = self.shared.budget
-
-    def with_variables(self, values: dict[str, Any]) -> Scope:
-        """A fresh scope in which these variables have these values (one deploy-time scenario)."""
-        scope = Scope(self.module, self.extra, budget=self.budget)
-        scope.shared.values.update({f"var.{name}": value for name, value in values.items()})
-        return scope
-
-    def child(self, extra: dict[str, Any]) -> Scope:
-        return Scope(self.module, {**self.extra, **extra}, _shared=self.shared)
-
-    @property
-    def root(self) -> Scope:
-        """This module instance's scope without each/count: locals and other resources never see them."""
-        return self if not self.extra else Scope(self.module, _shared=self.shared)
-
-    def reference(self, root: str, path: list[Any]) -> Any:
-        if root in self.extra:
-            return traverse(self.extra[root], path)
-        if not path:
-            return Unknown(f"'{root}' is not known")
-        head, rest = path[0], path[1:]
-        if root == "var":
-            return traverse(self.variable(str(head)), rest)
-        if root == "local":
-            return traverse(self.local(str(head)), rest)
-        if root == "path":
-            return "."
-        if root == "count" or root == "each":
-            return Unknown(f"{root}.{head} is only known per instance")
-        if root == "module":
-            return self.module_output(str(head), rest)
-        if root == "data":
-            return self.data_source(str(head), rest)
-        if root in ("terraform", "self"):
-            return Unknown(f"{root}.{head} is only known when Terraform runs")
-        return self.resource_attribute(root, str(head), rest)
-
-    def once(self, key: str, place: Place | None, compute: Any) -> Any:
-        """The value named `key` (e.g. `local.a`), computed at most once; a cycle is an input error."""
-        values = self.shared.values
-        if key in values:
-            value = values[key]
-            if value is _BUSY:
-                raise self._cycle(key, place)
-            return value
-        values[key] = _BUSY
-        previous = self.budget.at(place.file, place.line) if place else self.budget.where
-        self.budget.enter(f"{self.module.prefix}{key}")
-        try:
-            value = compute()
-        except BaseException:
-            del values[key]
-            raise
-        finally:
-            self.budget.leave()
-            self.budget.where = previous
-        values[key] = value
-        return value
-
-    def _cycle(self, key: str, place: Place | None) -> CycleError:
-        stack = self.budget.active
-        name = f"{self.module.prefix}{key}"
-        loop = stack[stack.index(name):] if name in stack else stack[-1:]
-        file, line = (place.file, place.line) if place else self.budget.where
-        return CycleError(file or "<terraform>", "cycle: " + " -> ".join([*loop, name])
-                          + " (a value that depends on itself has none)", line)
-
-    def variable(self, name: str) -> Any:
-        def compute() -> Any:
-            if name in self.module.inputs:
-                return self.module.inputs[name]
-            if f"var.{name}" in self.module.duplicates:
-                return Unknown(f"var.{name} is declared more than once")
-            body = self.module.variables.get(name)
-            if isinstance(body, dict) and "default" in body:
-                return self.root.resolve(body["default"])
-            return Unknown(f"var.{name} has no value (give it with --var or --var-file)", name=f"var.{name}")
-        return self.once(f"var.{name}", self.module.places.get(f"var.{name}"), compute)
-
-    def local(self, name: str) -> Any:
-        if f"local.{name}" in self.module.duplicates:
-            return Unknown(f"local.{name} is defined more than once")
-        if name not in self.module.locals:
-            return Invalid(f"local.{name} is not declared", name=f"local.{name}")
-        return self.once(f"local.{name}", self.module.places.get(f"local.{name}"),
-                         lambda: self.root.resolve(self.module.locals[name]))
-
-    def output(self, name: str) -> Any:
-        if f"output.{name}" in self.module.duplicates:
-            return Unknown(f"output {name} of {self.module.prefix.rstrip('.')} is declared more than once")
-        body = self.module.outputs.get(name)
-        if not isinstance(body, dict) or "value" not in body:
-            return Invalid(f"{self.module.prefix}{name}: the module has no such output")
-        return self.once(f"output.{name}", self.module.places.get(f"output.{name}"),
-                         lambda: self.root.resolve(body["value"]))
-
-    def module_output(self, name: str, rest: list[Any]) -> Any:
-        """`module.name.output` of a local module call: the output resolved in that instance."""
-        instances = self.module_instances(name)
-        if isinstance(instances, Unknown):
-            return instances
-        call = self.module.calls[name]
-        if "count" not in call.body and "for_each" not in call.body:
-            return self._instance_value(instances[0], rest) if instances else Unknown(f"module.{name} is not known")
-        if (rest and not isinstance(rest[0], str)) or (rest and "for_each" in call.body):
-            wanted = rest[0]
-            found = next((i for i in instances if i.key == wanted or str(i.key) == str(wanted)), None)
-            if found is None:
-                return Unknown(f"module.{name}[{wanted}] is not one of the instances analysed")
-            return self._instance_value(found, rest[1:])
-        if "for_each" in call.body:
-            return traverse({str(i.key): self._instance_value(i, []) for i in instances}, rest)
-        return traverse([self._instance_value(i, []) for i in instances], rest)
-
-    def _instance_value(self, instance: ModuleInstance, rest: list[Any]) -> Any:
-        if rest and isinstance(rest[0], str):
-            return traverse(instance.scope.output(rest[0]), rest[1:])
-        if rest:
-            return Invalid(f"'{rest[0]}' is not an output")
-        return {name: instance.scope.output(name) for name in instance.module.outputs}
-
-    def module_instances(self, name: str) -> list[ModuleInstance] | Unknown:
-        """The instances of the call `module "name"`: local sources only; others are Unknown (with why)."""
-        found = self.shared.calls.get(name)
-        if found is None:
-            call = self.module.calls.get(name)
-            place = Place(call.file, call.mark.line) if call is not None else None
-            found = self.once(f"module.{name}", place, lambda: self._instantiate(name))
-            self.shared.calls[name] = found
-        return found
-
-    def _instantiate(self, name: str) -> list[ModuleInstance] | Unknown:
-        call = self.module.calls.get(name)
-        if call is None:
-            return Invalid(f"module.{name} is not declared")
-        if f"module.{name}" in self.module.duplicates:
-            return Unknown(f"module.{name} is declared more than once")
-        source = call.body.get("source")
-        # Terraform requires `source` to be a literal string
-        if not isinstance(source, str) or not source.startswith(("./", "../")):
-            return Unknown(f"module.{name} comes from '{source}', which is not followed")
-        directory = (self.module.directory / source).resolve()
-        if self.module.depth + 1 > MAX_MODULE_DEPTH:
-            return Unknown(f"module.{name} is nested too deep to follow")
-        if not directory.is_dir():
-            return Unknown(f"module.{name}: {source} is not a directory here")
-        blocks = load_module_blocks(directory)
-        instances: list[ModuleInstance] = []
-        expanded = self.root.instances(call.body, call.file, call.mark.line)
-        for suffix, extra in expanded:
-            suffix = suffix if len(expanded) > 1 else ""  # one instance keeps the plain address
-            child = Module(directory, blocks, prefix=f"{self.module.prefix}module.{name}{suffix}.",
-                           depth=self.module.depth + 1, caller=self.root.child(extra), arguments=call.body,
-                           call_file=call.file)
-            key = extra["count"]["index"] if "count" in extra else extra["each"]["key"] if "each" in extra else None
-            instances.append(ModuleInstance(key, child, Scope(child, budget=self.budget)))
-        return instances
-
-    def instances(self, body: dict[str, Any], file: str, line: int) -> list[tuple[str, dict[str, Any]]]:
-        """(address suffix, extra scope) per instance: count and for_each over known values expand."""
-        previous = self.budget.at(file, line)
-        try:
-            if "count" in body:
-                count = self.resolve(body["count"])
-                if isinstance(count, float) and count.is_integer():
-                    count = int(count)
-                if isinstance(count, bool) or not isinstance(count, int):
-                    return [("", {"count": {"index": Unknown("count is only known at plan time")}})]
-                return [(f"[{i}]", {"count": {"index": i}}) for i in range(min(count, MAX_INSTANCES))]
-            if "for_each" in body:
-                each = self.resolve(body["for_each"])
-                if isinstance(each, list) and all(isinstance(k, str) for k in each):
-                    each = {k: k for k in each}
-                if not isinstance(each, dict):
-                    return [("", {"each": {"key": Unknown("for_each is only known at plan time"),
-                                           "value": Unknown("for_each is only known at plan time")}})]
-                return [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in list(each.items())[:MAX_INSTANCES]]
-            return [("", {})]
-        finally:
-            self.budget.where = previous
-
-    def data_source(self, rtype: str, rest: list[Any]) -> Any:
-        name = str(rest[0]) if rest else ""
-        attribute = next((str(s) for s in rest[1:] if isinstance(s, str)), "")
-        ref = ResourceAttr(f"{self.module.prefix}data.{rtype}.{name}", attribute)
-        table = {"aws_cloudfront_origin_request_policy": "origin_request",
-                 "aws_cloudfront_cache_policy": "cache"}.get(rtype)
-        found = self.module.data.get(f"{rtype}.{name}")
-        if table and found is not None and attribute == "id":
-            def policy_id() -> Any:
-                policy_name = self.root.resolve(found.body.get("name"))
-                for managed_id, managed in load("managed_policies.json")[table].items():
-                    if isinstance(policy_name, str) and managed["name"] in (policy_name, f"Managed-{policy_name}"):
-                        return managed_id
-                if "id" in found.body:
-                    return self.root.resolve(found.body["id"])
-                return None
-            place = Place(found.file, found.block.mark.line)
-            value = self.once(f"data.{rtype}.{name}", place, policy_id)
-            if value is not None:
-                return value
-        return Unknown(f"data.{rtype}.{name} is only known when Terraform reads it", ref)
-
-    def resource_attribute(self, rtype: str, name: str, rest: list[Any]) -> Any:
-        steps = list(rest)
-        while steps and not isinstance(steps[0], str):
-            steps.pop(0)  # an instance index: every instance has the same shape
-        if not steps:
-            return Unknown(f"{rtype}.{name} is only known after apply",
-                           ResourceAttr(f"{self.module.prefix}{rtype}.{name}"))
-        attribute, rest = str(steps[0]), steps[1:]
-        resource = self.module.resources.get(f"{rtype}.{name}")
-        ref = ResourceAttr(f"{self.module.prefix}{rtype}.{name}", attribute)
-        if f"resource.{rtype}.{name}" in self.module.duplicates:
-            return Unknown(f"{rtype}.{name} is declared more than once", ref)
-        if resource is not None and attribute in resource.body and attribute not in META:
-            found = resource
-            value = self.once(f"{rtype}.{name}.{attribute}", Place(found.file, found.body.mark_of(attribute).line),
-                              lambda: self.root.resolve(found.body[attribute]))
-            if not isinstance(value, (MList, list)) or not rest:
-                return traverse(value, rest)
-        if resource is None and "_" not in rtype:
-            return Unknown(f"'{rtype}' is not known")
-        if rtype == "aws_elastic_beanstalk_environment" and attribute == "endpoint_url" and resource is not None:
-            return beanstalk.endpoint_url(ref.resource, self.resolve(resource.body))  # its settings decide
-        return traverse(attribute_value(rtype, ref), rest)
-
-    def resolve(self, node: Any) -> Any:
-        """A body or value with every string evaluated; nested blocks kept, dynamic blocks expanded."""
-        if isinstance(node, str):
-            return evaluate_text(node, self)
-        if isinstance(node, MDict):
-            out = MDict(node.mark)
-            file, line = self.budget.where
-            for key, value in node.items():
-                self.budget.where = (file, node.mark_of(key).line or line)
-                if key == "dynamic" and isinstance(value, dict):
-                    self._expand_dynamic(value, out)
-                    continue
-                out.set(key, self.resolve(value), node.key_marks.get(key, node.mark), node.mark_of(key))
-            self.budget.where = (file, line)
-            return self.budget.collection(out)
-        if isinstance(node, MList):
-            items = MList(node.mark)
-            for index, item in enumerate(node):
-                items.add(self.resolve(item), node.mark_of(index))
-            return self.budget.collection(items)
-        if isinstance(node, dict):
-            return self.budget.collection({str(k): self.resolve(v) for k, v in node.items()})
-        if isinstance(node, list):
-            return self.budget.collection([self.resolve(v) for v in node])
-        return node
-
-    def resolve_at(self, file: str, node: Any) -> Any:
-        """resolve, with errors of the bounds pointing into `file`."""
-        mark = getattr(node, "mark", None)
-        previous = self.budget.at(file, mark.line if mark is not None else 0)
-        try:
-            return self.resolve(node)
-        finally:
-            self.budget.where = previous
-
-    def _expand_dynamic(self, dynamic: dict[str, Any], out: MDict) -> None:
-        for label, specs in dynamic.items():
-            for spec in specs if isinstance(specs, list) else [specs]:
-                if not isinstance(spec, dict):
-                    continue
-                collection = self.resolve(spec.get("for_each"))
-                iterator = self.resolve(spec.get("iterator", label))
-                content = spec.get("content")
-                bodies = content if isinstance(content, list) else [content]
-                mark = getattr(spec, "mark", out.mark)
-                if label not in out or not isinstance(out[label], MList):
-                    out.set(label, MList(mark), mark, mark)
-                if collection is None:
-                    continue  # for_each = null: no blocks (Terraform refuses null; nothing to check either way)
-                if isinstance(collection, (Unknown, Partial)) or not isinstance(collection, (list, dict)):
-                    unknown = out.get(UNKNOWN_BLOCKS) or {}
-                    written = spec.get("for_each")
-                    shown = f" ({written})" if isinstance(written, str) else ""
-                    unknown[label] = Unknown(f"dynamic \"{label}\" blocks iterate over a value known only at "
-                                             f"plan time{shown}: {getattr(collection, 'reason', '')}")
-                    out[UNKNOWN_BLOCKS] = unknown
-                    continue
-                pairs = sorted(collection.items()) if isinstance(collection, dict) else enumerate(collection)
-                for key, value in pairs:
-                    self.budget.step()
-                    scope = self.child({str(iterator): {"key": key, "value": value}})
-                    for body in bodies:
-                        if isinstance(body, MDict):
-                            out[label].add(scope.resolve(body), mark)
-
-
-_BUSY = object()  # a value being resolved: meeting it again closes a cycle
-
-
-def parse_var_value(text: str) -> Any:
+def parse_var_value(text: str) -> Value:
     """`--var k=v`: JSON/HCL-looking values (lists, numbers, booleans) are parsed, others kept as text."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{", '"') or stripped in ("true", "false") or stripped.lstrip("-").isdigit():
         try:
-            return json.loads(stripped)
+            value: Value = json.loads(stripped)
+            return value
         except ValueError:
             return text
     return text

@@ -8,17 +8,16 @@ source lines: findings point at the resource's values in the plan JSON file itse
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.core.location import Location
 from policykit.core.nodes import MDict, MList
-from policykit.core.values import ResourceAttr, Unknown
+from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.model.cloudfront import Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related_build import Declared, build_all
 from policykit.terraform.shapes import attribute_value
 from policykit.terraform.spelling import TERRAFORM, distribution
+from policykit.terraform.values import Value
 
 DISTRIBUTION = "aws_cloudfront_distribution"
 
@@ -27,7 +26,7 @@ DISTRIBUTION = "aws_cloudfront_distribution"
 PLAN_LOCATION = "a line of the plan JSON, not of a .tf file: plans carry no source positions"
 
 
-def is_plan(root: Any) -> bool:
+def is_plan(root: Value) -> bool:
     return (isinstance(root, dict) and "format_version" in root and "terraform_version" in root
             and ("planned_values" in root or "resource_changes" in root))
 
@@ -48,7 +47,7 @@ def plan_models(root: MDict, file: str) -> list[Model]:
         if not isinstance(values, MDict) or resource.get("mode", "managed") != "managed":
             continue
         address = str(resource.get("address", ""))
-        filled = _mark_unknowns(values, unknown_paths.get(address), expressions.get(address), types, address)
+        filled = _mark_object(values, unknown_paths.get(address), expressions.get(address), types, address)
         values_by_address[address] = (resource, filled)
         if types[address] == "aws_lambda_function":
             publish = filled.get("publish")
@@ -67,7 +66,7 @@ def plan_models(root: MDict, file: str) -> list[Model]:
     return [model]
 
 
-def _list(node: Any, key: str) -> list[Any]:
+def _list(node: Value, key: str) -> list[Value]:
     """`node[key]` when it is a list; a plan written by hand (or fuzzed) may hold anything there."""
     value = node.get(key) if isinstance(node, dict) else None
     return value if isinstance(value, list) else []
@@ -87,19 +86,20 @@ def _resources(root: MDict) -> list[MDict]:
     return out
 
 
-def _after_unknown(root: MDict) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _after_unknown(root: MDict) -> dict[str, Value]:
+    out: dict[str, Value] = {}
     for change in _list(root, "resource_changes"):
-        if isinstance(change, dict) and isinstance(change.get("change"), dict):
-            out[str(change.get("address"))] = change["change"].get("after_unknown")
+        planned = change.get("change") if isinstance(change, dict) else None
+        if isinstance(change, dict) and isinstance(planned, dict):
+            out[str(change.get("address"))] = planned.get("after_unknown")
     return out
 
 
-def _expressions(root: MDict) -> dict[str, Any]:
+def _expressions(root: MDict) -> dict[str, Value]:
     """configuration expressions by resource address (module calls prefix the addresses)."""
-    out: dict[str, Any] = {}
+    out: dict[str, Value] = {}
     config = root.get("configuration")
-    stack: list[tuple[str, Any]] = [("", config.get("root_module"))] if isinstance(config, dict) else []
+    stack: list[tuple[str, Value]] = [("", config.get("root_module"))] if isinstance(config, dict) else []
     while stack:
         prefix, module = stack.pop()
         if not isinstance(module, dict):
@@ -114,25 +114,12 @@ def _expressions(root: MDict) -> dict[str, Any]:
     return out
 
 
-def _mark_unknowns(values: Any, unknown: Any, expressions: Any, types: dict[str, str], address: str) -> Any:
+def _mark_unknowns(values: Value, unknown: Value, expressions: Value, types: dict[str, str], address: str) -> Value:
     """Values with `after_unknown` parts replaced by Unknown (shaped by the reference, when there is one)."""
-    if unknown is True and isinstance(values, MDict):
-        unknown = {key: True for key in values}  # the whole resource: each of its values (keeps its shape)
+    if isinstance(values, MDict):
+        return _mark_object(values, unknown, expressions, types, address)
     if unknown is True:
         return _unknown_value(expressions, types, address)
-    if isinstance(values, MDict):
-        out = MDict(values.mark)
-        for key, value in values.items():
-            sub_unknown = unknown.get(key) if isinstance(unknown, dict) else None
-            sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
-            out.set(key, _mark_unknowns(value, sub_unknown, sub_expr, types, address),
-                    values.key_marks.get(key, values.mark), values.mark_of(key))
-        if isinstance(unknown, dict):  # unknown keys absent from the values
-            for key, flag in unknown.items():
-                if flag is True and values.get(key) is None:
-                    sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
-                    out.set(key, _unknown_value(sub_expr, types, address), values.mark, values.mark)
-        return out
     if isinstance(values, MList):
         items = MList(values.mark)
         for index, value in enumerate(values):
@@ -144,7 +131,25 @@ def _mark_unknowns(values: Any, unknown: Any, expressions: Any, types: dict[str,
     return values
 
 
-def _unknown_value(expression: Any, types: dict[str, str], address: str) -> Any:
+def _mark_object(values: MDict, unknown: Value, expressions: Value, types: dict[str, str], address: str) -> MDict:
+    """_mark_unknowns of an object: an object stays one, each of its values marked."""
+    if unknown is True:
+        unknown = {key: True for key in values}  # the whole resource: each of its values (keeps its shape)
+    out = MDict(values.mark)
+    for key, value in values.items():
+        sub_unknown = unknown.get(key) if isinstance(unknown, dict) else None
+        sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
+        out.set(key, _mark_unknowns(value, sub_unknown, sub_expr, types, address),
+                values.key_marks.get(key, values.mark), values.mark_of(key))
+    if isinstance(unknown, dict):  # unknown keys absent from the values
+        for key, flag in unknown.items():
+            if flag is True and values.get(key) is None:
+                sub_expr = expressions.get(key) if isinstance(expressions, dict) else None
+                out.set(key, _unknown_value(sub_expr, types, address), values.mark, values.mark)
+    return out
+
+
+def _unknown_value(expression: Value, types: dict[str, str], address: str) -> Unknown | Partial:
     for reference in _list(expression, "references"):
         parts = str(reference).split(".")
         if parts[0] == "data" or len(parts) < 3:

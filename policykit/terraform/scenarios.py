@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Mapping
 
 from policykit.scenarios import Input, OtherValue
 from policykit.terraform.module import Module
+from policykit.terraform.values import Value
 
 _VAR = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
 _LOCAL = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
@@ -28,7 +28,7 @@ _COMPARED = (r"var\.{name}\s*[!=]=\s*(?P<a>\"(?:[^\"\\]|\\.)*\"|true|false|-?\d+
              r"|(?P<b>\"(?:[^\"\\]|\\.)*\"|true|false|-?\d+)\s*[!=]=\s*var\.{name}\b")
 
 
-def resource_inputs(module: Module, body: Any) -> list[Input]:
+def resource_inputs(module: Module, body: Value) -> list[Input]:
     """The variables `body` (a resource's, unresolved) depends on that can take several values."""
     texts: list[str] = []
     _strings(body, texts)
@@ -51,7 +51,7 @@ def related_inputs(module: Module, types: Collection[str]) -> list[Input]:
     return list(found.values())
 
 
-def _strings(node: Any, out: list[str]) -> None:
+def _strings(node: Value, out: list[str]) -> None:
     stack = [node]
     while stack:
         item = stack.pop()
@@ -92,12 +92,12 @@ def _variables(module: Module, texts: list[str]) -> list[str]:
     return names
 
 
-def variable_domain(module: Module, name: str, texts: list[str]) -> tuple[Any, ...]:
+def variable_domain(module: Module, name: str, texts: list[str]) -> tuple[Value, ...]:
     """The values `var.name` can take at apply time; one value when it is given or only its default matters."""
     if name in module.inputs:
         return (module.inputs[name],)
-    body = module.variables.get(name)
-    body = body if isinstance(body, dict) else {}
+    declared = module.variables.get(name)
+    body: Mapping[str, Value] = declared if declared is not None else {}
     has_default = "default" in body
     default = body.get("default")
     kind = str(body.get("type", "")).removeprefix("${").removesuffix("}").strip()
@@ -113,7 +113,7 @@ def variable_domain(module: Module, name: str, texts: list[str]) -> tuple[Any, .
     literals = _compared_literals(name, texts)
     if not literals:
         return (default,) if has_default else ()
-    out: list[Any] = [default] if has_default else []
+    out: list[Value] = [default] if has_default else []
     out.extend(v for v in literals if v != default)
     if not has_default or default in literals:
         out.append(OtherValue(f"var.{name} is {_other_text(literals)} here; its value is only known at apply "
@@ -122,11 +122,11 @@ def variable_domain(module: Module, name: str, texts: list[str]) -> tuple[Any, .
     return tuple(out)
 
 
-def _plain(value: Any) -> bool:
+def _plain(value: Value) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-def _validation_values(name: str, body: dict[str, Any]) -> list[Any]:
+def _validation_values(name: str, body: Mapping[str, Value]) -> list[Value]:
     blocks = body.get("validation")
     blocks = blocks if isinstance(blocks, list) else [blocks] if isinstance(blocks, dict) else []
     pattern = re.compile(_CONTAINS.format(name=re.escape(name)))
@@ -140,9 +140,9 @@ def _validation_values(name: str, body: dict[str, Any]) -> list[Any]:
     return []
 
 
-def _compared_literals(name: str, texts: list[str]) -> list[Any]:
+def _compared_literals(name: str, texts: list[str]) -> list[Value]:
     pattern = re.compile(_COMPARED.format(name=re.escape(name)))
-    found: list[Any] = []
+    found: list[Value] = []
     for text in texts:
         for match in pattern.finditer(text):
             values = _literals(match.group("a") or match.group("b"))
@@ -152,7 +152,7 @@ def _compared_literals(name: str, texts: list[str]) -> list[Any]:
     return found
 
 
-def _literals(text: str) -> list[Any] | None:
+def _literals(text: str) -> list[Value] | None:
     """`"a", "b"` (HCL literals: strings, numbers, booleans) as values; None when something else is there."""
     try:
         values = json.loads(f"[{text}]")
@@ -161,5 +161,5 @@ def _literals(text: str) -> list[Any] | None:
     return values if all(isinstance(v, (str, int, float, bool)) for v in values) else None
 
 
-def _other_text(literals: list[Any]) -> str:
+def _other_text(literals: list[Value]) -> str:
     return "not " + " or ".join(json.dumps(v) for v in literals)

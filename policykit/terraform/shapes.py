@@ -28,7 +28,7 @@ _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("aws_media_store_container", "endpoint"): ("https://", _U, ".data.mediastore.", _R, ".amazonaws.com"),
     ("aws_cloudfront_distribution", "domain_name"): (_U, ".cloudfront.net"),
     ("aws_elastic_beanstalk_environment", "cname"): (_U, ".elasticbeanstalk.com"),
-    # endpoint_url depends on the environment's settings: policykit/model/beanstalk.py (through terraform/module.py)
+    # endpoint_url depends on the environment's settings: policykit/model/beanstalk.py (through terraform/scope.py)
     ("aws_api_gateway_domain_name", "regional_domain_name"): (_U, ".execute-api.", _R, ".amazonaws.com"),
     ("aws_api_gateway_domain_name", "cloudfront_domain_name"): (_U, ".cloudfront.net"),
     ("aws_globalaccelerator_accelerator", "dns_name"): (_U, ".awsglobalaccelerator.com"),

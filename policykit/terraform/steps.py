@@ -7,14 +7,18 @@ policykit stops at a stated bound with an input error at the line being evaluate
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
+from policykit.terraform.values import Invalid, Value
 
 MAX_DEPTH = 64  # references to references: a local whose value needs a local whose value needs...
 MAX_NUMBER_BITS = 1024  # numbers beyond ±2^1024 are not evaluated (Terraform's own floats stop near there)
+
+_Collection = TypeVar("_Collection", bound=list[Value] | dict[str, Value])
 
 
 class BoundExceeded(InputError):
@@ -22,15 +26,16 @@ class BoundExceeded(InputError):
 
 
 @dataclass
-class Budget:
-    """What one root module's evaluation has used; `where` is the file and line being evaluated."""
+class Steps:
+    """The work one root module's evaluation has done (steps, string bytes, items), checked against the
+    bounds above; `where` is the file and line being evaluated."""
 
-    steps: int = 0
+    taken: int = 0
     string_bytes: int = 0
     where: tuple[str, int] = ("", 0)
     active: list[str] = field(default_factory=list)  # the names being resolved, innermost last
     # items of collections built during evaluation, by id (kept alive with them so ids stay unique)
-    _items: dict[int, tuple[Any, int]] = field(default_factory=dict)
+    _items: dict[int, tuple[Value, int]] = field(default_factory=dict)
 
     def at(self, file: str, line: int) -> tuple[str, int]:
         """Evaluate at `file:line` from now on; returns the previous place to restore."""
@@ -43,8 +48,8 @@ class Budget:
         return BoundExceeded(file or "<terraform>", what, line)
 
     def step(self, count: int = 1) -> None:
-        self.steps += count
-        if self.steps > LIMITS.terraform_steps:
+        self.taken += count
+        if self.taken > LIMITS.terraform_steps:
             raise self.fail(f"evaluation takes more than {LIMITS.terraform_steps:,} steps: {hint('terraform_steps')}")
 
     def string(self, text: str) -> str:
@@ -64,7 +69,7 @@ class Budget:
     def leave(self) -> None:
         self.active.pop()
 
-    def collection(self, value: Any) -> Any:
+    def collection(self, value: _Collection) -> _Collection:
         """A list or object evaluation built: its items, through nested ones, count against the items limit."""
         total = self.items(value)
         self.step(len(value))
@@ -72,7 +77,7 @@ class Budget:
             raise self.fail(f"a value of more than {LIMITS.terraform_items:,} items: {hint('terraform_items')}")
         return value
 
-    def items(self, value: Any) -> int:
+    def items(self, value: Value) -> int:
         if not isinstance(value, (list, dict)):
             return 0
         known = self._items.get(id(value))
@@ -87,3 +92,11 @@ class Budget:
         self._items[id(value)] = (value, total)
         return total
 
+
+def bounded(value: Value) -> Value:
+    """A number within what policykit evaluates, else Invalid (inf, nan and 10^400 never reach a policy)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return Invalid("a number out of range")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_NUMBER_BITS:
+        return Invalid(f"a number beyond ±2^{MAX_NUMBER_BITS}, which policykit does not evaluate")
+    return value
