@@ -68,7 +68,7 @@ CIRCLES_TODO = [
     ["policykit.model.related_build", "policykit.model.spelling"],
 ]
 # Modules over the size limit, each to be split.
-LARGE_TODO = {"terraform/evaluate.py", "terraform/module.py", "cfn/intrinsics.py"}
+LARGE_TODO = {"terraform/evaluate.py", "terraform/module.py"}
 MAX_LINES = 400
 ANY_BUDGET = 472  # `python scripts/count_any.py`; the renovation's target is under 300
 

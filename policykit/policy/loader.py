@@ -57,6 +57,8 @@ def read_policy_file(path: Path, validate: bool) -> Policy:
         raise PolicyError(str(exc)) from None
     if validate:
         _validate(data, path)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: invalid policy: (top): a policy is a mapping")
     return build_policy(data, str(path))
 
 
@@ -113,6 +115,8 @@ def compile_catalog(directory: Path) -> dict[str, Any]:
     entries = []
     for path in policy_files(directory):
         data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        if not isinstance(data, dict):
+            raise PolicyError(f"{path}: invalid policy: (top): a policy is a mapping")
         build_policy(data, str(path))
         entries.append({"file": path.name, "policy": data})
     return {"format": COMPILED_FORMAT, "policies": entries}
