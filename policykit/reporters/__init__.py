@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Literal, Protocol, TextIO, TypeGuard
 
 from policykit.core.record import record
 from policykit.findings import ScanResult
@@ -30,7 +30,8 @@ class Render(Protocol):
     def __call__(self, result: ScanResult, stream: TextIO, options: ReportOptions) -> None: ...
 
 
-REPORTERS: dict[str, str] = {
+ReportFormat = Literal["text", "json", "sarif", "junit", "github"]
+REPORTERS: dict[ReportFormat, str] = {
     "text": "policykit.reporters.text",
     "json": "policykit.reporters.json_report",
     "sarif": "policykit.reporters.sarif",
@@ -39,7 +40,14 @@ REPORTERS: dict[str, str] = {
 }
 
 
+def is_format(name: str) -> TypeGuard[ReportFormat]:
+    return name in REPORTERS
+
+
 def get(name: str) -> Render:
+    """The renderer of the format `name` (KeyError when there is no such format)."""
+    if not is_format(name):
+        raise KeyError(name)
     module = importlib.import_module(REPORTERS[name])
     render: Render = module.render
     return render
