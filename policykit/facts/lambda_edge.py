@@ -3,26 +3,30 @@ refuses, memory/timeout quotas per event, and conflicting associations."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from policykit.core.truth import Truth
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Partial, Scalar, Text, Unknown
 from policykit.facts.viewer import arn_region
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
+from policykit.model.related import LambdaFunction
 
-# (model field, CloudFormation property) of function properties Lambda@Edge restricts
-RESTRICTED: tuple[tuple[str, str], ...] = (
-    ("has_environment", "Environment"),
-    ("has_vpc_config", "VpcConfig"),
-    ("has_layers", "Layers"),
-    ("has_dead_letter_config", "DeadLetterConfig"),
-    ("architectures", "Architectures"),
-    ("package_type", "PackageType"),
-    ("ephemeral_storage", "EphemeralStorage"),
-    ("runtime", "Runtime"),
+# (model field, CloudFormation property, the field's value on a function) of function properties Lambda@Edge
+# restricts, then of those whose quota depends on the event (LIMITED_FIELDS)
+PROPERTIES: tuple[tuple[str, str, Callable[[LambdaFunction], Scalar | list[Scalar]]], ...] = (
+    ("has_environment", "Environment", lambda function: function.has_environment),
+    ("has_vpc_config", "VpcConfig", lambda function: function.has_vpc_config),
+    ("has_layers", "Layers", lambda function: function.has_layers),
+    ("has_dead_letter_config", "DeadLetterConfig", lambda function: function.has_dead_letter_config),
+    ("architectures", "Architectures", lambda function: function.architectures),
+    ("package_type", "PackageType", lambda function: function.package_type),
+    ("ephemeral_storage", "EphemeralStorage", lambda function: function.ephemeral_storage),
+    ("runtime", "Runtime", lambda function: function.runtime),
+    ("memory_size", "MemorySize", lambda function: function.memory_size),
+    ("timeout", "Timeout", lambda function: function.timeout),
 )
-LIMITED: tuple[tuple[str, str], ...] = (("memory_size", "MemorySize"), ("timeout", "Timeout"))
+LIMITED_FIELDS = frozenset({"memory_size", "timeout"})
 VIEWER_EVENTS = ("viewer-request", "viewer-response")
 RESPONSE_EVENTS = ("viewer-response", "origin-response")
 
@@ -52,10 +56,10 @@ def function_settings(dist: Distribution) -> list[FunctionSetting]:
             function = association.function
             if function is None:
                 continue
-            for field_name, name in (*RESTRICTED, *LIMITED):
+            for field_name, name, read in PROPERTIES:
                 out.append(FunctionSetting(
                     association=association, function=function, field_name=field_name, name=name,
-                    value=getattr(function, field_name), resource=function.resource,
+                    value=read(function), resource=function.resource,
                     loc=function.location_of(field_name)))
     return out
 
@@ -83,9 +87,6 @@ def rejected_at_edge(setting: FunctionSetting) -> Truth:
             return False  # container images have no runtime: reported as PackageType
         return not (isinstance(value, str) and value.lower().startswith(("nodejs", "python")))
     return False
-
-
-LIMITED_FIELDS = frozenset(name for name, _ in LIMITED)
 
 
 def over_event_limit(setting: FunctionSetting) -> Truth:
@@ -139,7 +140,7 @@ def event_conflict(association: EdgeAssociation) -> Truth:
         return True
     if event in VIEWER_EVENTS and any(f.event_type == event for f in behavior.function_associations):
         return True
-    unknown: Any = next((a.event_type for a in earlier if not isinstance(a.event_type, str)),
+    unknown: Text | Unknown | None = next((a.event_type for a in earlier if not isinstance(a.event_type, str)),
                         behavior.lambda_associations.more)
     if unknown is None and event in VIEWER_EVENTS:
         unknown = next((f.event_type for f in behavior.function_associations

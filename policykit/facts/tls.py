@@ -7,7 +7,7 @@ Tables: `elb_tls_policies.json` (ELB security policies) and `cloudfront_origin_t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from policykit.core.data import load
 from policykit.core.truth import Truth, any_true
@@ -23,6 +23,13 @@ from policykit.model.related import Certificate, Listener
 # What the ELB API, CloudFormation and Terraform use when SslPolicy is omitted.
 DEFAULT_ELB_POLICY = "ELBSecurityPolicy-2016-08"
 _TLS_LISTENER = {"HTTPS", "TLS", "SSL"}
+
+
+class TlsPolicy(TypedDict):
+    """What an ELB security policy allows: the fields policykit reads of an entry of `elb_tls_policies.json`."""
+
+    protocols: list[str]
+    ciphers: list[str]
 
 
 def https_listeners(origin: Origin) -> list[Listener] | Unknown:
@@ -161,14 +168,14 @@ def ssl_protocols_problem(origin: Origin) -> str | Unknown | None:
     return None
 
 
-def _policy(origin: Origin) -> dict[str, Any] | Unknown:
+def _policy(origin: Origin) -> TlsPolicy | Unknown:
     name = elb_ssl_policy(origin)
     if isinstance(name, Unknown):
         return name
-    entry = load("elb_tls_policies.json")["policies"].get(name)
+    entry: TlsPolicy | None = load("elb_tls_policies.json")["policies"].get(name)
     if entry is None:
         return Unknown(f"security policy {name} is not in policykit's table")
-    return entry  # type: ignore[no-any-return]
+    return entry
 
 
 def common_protocols(origin: Origin) -> list[str] | Unknown:
