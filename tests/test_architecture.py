@@ -70,7 +70,7 @@ CIRCLES_TODO = [
 # Modules over the size limit, each to be split.
 LARGE_TODO = {"terraform/evaluate.py", "terraform/module.py"}
 MAX_LINES = 400
-ANY_BUDGET = 472  # `python scripts/count_any.py`; the renovation's target is under 300
+ANY_BUDGET = 309  # `python scripts/count_any.py`; the renovation's target is under 300
 
 
 def module_name(path: Path) -> str:
