@@ -146,6 +146,11 @@ def make_string(parts: list[str | Unknown]) -> str | Partial:
     return Partial(tuple(p for p in merged if p != ""))
 
 
+def reason_of(value: object, otherwise: str) -> str:
+    """Why `value` is not known (an `Unknown` or `Partial` says), or `otherwise` for any other value."""
+    return value.reason if isinstance(value, (Unknown, Partial)) else otherwise
+
+
 def is_known(value: object) -> bool:
     """True when the value, and everything inside it, is known."""
     if isinstance(value, (Unknown, Partial)):

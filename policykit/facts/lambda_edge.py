@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policykit.core.truth import Truth
-from policykit.core.values import Partial, Scalar, Text, Unknown
+from policykit.core.values import Partial, Scalar, Text, Unknown, reason_of
 from policykit.facts.viewer import arn_region
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
@@ -95,10 +95,10 @@ def over_event_limit(setting: FunctionSetting) -> Truth:
         return False
     event = setting.association.event_type if setting.association else None
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     value = setting.value
     if not isinstance(value, int) or isinstance(value, bool):
-        return Unknown(getattr(value, "reason", f"{setting.name} is not known"))
+        return Unknown(reason_of(value, f"{setting.name} is not known"))
     viewer = event in VIEWER_EVENTS
     if setting.field_name == "memory_size":
         return viewer and value > 128
@@ -123,7 +123,7 @@ def body_on_response_event(association: EdgeAssociation) -> Truth:
         return False
     event = association.event_type
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     return event in RESPONSE_EVENTS
 
 
@@ -134,7 +134,7 @@ def event_conflict(association: EdgeAssociation) -> Truth:
     if behavior is None:
         return False
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     earlier = behavior.lambda_associations[:behavior.lambda_associations.index(association)]
     if any(a.event_type == event for a in earlier):
         return True
@@ -145,7 +145,7 @@ def event_conflict(association: EdgeAssociation) -> Truth:
     if unknown is None and event in VIEWER_EVENTS:
         unknown = next((f.event_type for f in behavior.function_associations
                         if not isinstance(f.event_type, str)), None)
-    return Unknown(getattr(unknown, "reason", "an event type is not known")) if unknown is not None else False
+    return Unknown(reason_of(unknown, "an event type is not known")) if unknown is not None else False
 
 
 def conflict_kind(association: EdgeAssociation) -> str:

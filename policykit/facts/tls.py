@@ -11,7 +11,7 @@ from typing import TypedDict
 
 from policykit.core.data import load
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import Scalar, Text, Unknown
+from policykit.core.values import Scalar, Text, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import covered
@@ -39,7 +39,7 @@ def https_listeners(origin: Origin) -> list[Listener] | Unknown:
         return Unknown("the origin is not a load balancer declared here")
     port = origin.https_port
     if not isinstance(port, int) or isinstance(port, bool):
-        return Unknown(getattr(port, "reason", "the origin HTTPS port is not known"))
+        return Unknown(reason_of(port, "the origin HTTPS port is not known"))
     found: list[Listener] = []
     for listener in balancer.listeners:
         if not isinstance(listener.port, int) or not isinstance(listener.protocol, str):
@@ -131,7 +131,7 @@ def elb_ssl_policy(origin: Origin) -> str | Unknown:
     if len(names) != 1:
         return Unknown("several TLS listeners on the port")
     name = names.pop()
-    return name if isinstance(name, str) else Unknown(getattr(name, "reason", "the SslPolicy is not known"))
+    return name if isinstance(name, str) else Unknown(reason_of(name, "the SslPolicy is not known"))
 
 
 def _policy_name(listener: Listener) -> Text:
@@ -144,7 +144,7 @@ def cloudfront_protocols(origin: Origin) -> list[str] | Unknown:
     if offered is None:
         return list(load("cloudfront_origin_tls.json")["protocols"])
     if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
-        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+        return Unknown(reason_of(offered, "OriginSSLProtocols is not known"))
     return [str(p) for p in offered]
 
 
@@ -154,7 +154,7 @@ def ssl_protocols_problem(origin: Origin) -> str | Unknown | None:
     if offered is None:
         return None
     if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
-        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+        return Unknown(reason_of(offered, "OriginSSLProtocols is not known"))
     without_tls12 = "TLSv1.2" not in offered
     sslv3 = "SSLv3" in offered
     if without_tls12 and sslv3:
