@@ -16,7 +16,7 @@ from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
 from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
-from policykit.source.discover import Input, Skip, discover
+from policykit.source.discover import Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream
 from policykit.source.stdin import stdin_as_file
 
@@ -45,7 +45,7 @@ def _read_terraform(item: Input, options: ScanOptions) -> Read | None:
     return read_input(item, options.tf_vars, options.tf_var_files)
 
 
-READERS: dict[str, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform}
+READERS: dict[InputKind, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform}
 
 
 def _module_dir(item: Input) -> Path:

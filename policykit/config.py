@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from policykit.core.errors import InputError
+from policykit.core.json_types import JsonObject, JsonValue
 from policykit.core.record import record
 
 NAMES = (".policykit.yaml", ".policykit.yml")
@@ -67,16 +69,16 @@ def load(path: Path) -> Config:
         data, locate = _from_toml(text, str(path))
     else:
         data, locate = _from_yaml(text, str(path))
-    _validate(data, str(path), locate)
-    return _build(data, path, _id_positions(data, locate))
+    settings = _validate(data, str(path), locate)
+    return _build(settings, path, _id_positions(settings, locate))
 
 
-def _id_positions(data: dict[str, Any], locate: Locate) -> tuple[tuple[str, str, int, int], ...]:
+def _id_positions(data: Settings, locate: Locate) -> tuple[tuple[str, str, int, int], ...]:
     positions = []
     for key in ("enable", "disable"):
-        for index, item in enumerate(data.get(key) or []):
+        for index, item in enumerate(_list(data, key)):
             positions.append((str(item), key, *locate((key, index), None)))
-    for item in data.get("severity") or {}:
+    for item in _table(data, "severity"):
         positions.append((str(item), "severity", *locate(("severity",), str(item))))
     return tuple(positions)
 
@@ -93,23 +95,28 @@ def _read(path: Path) -> str:
         raise InputError(str(path), f"cannot read the configuration: {exc}") from None
 
 
-Locate = Any  # (path in the data, key or None) -> (line, column)
+# Where a setting is written: (path in the data, key or None) -> (line, column)
+Locate = Callable[[tuple[str | int, ...], str | None], tuple[int, int]]
+# The settings of a file, valid by config_schema.json (so JSON: TOML's dates and times are not valid there)
+Settings = Mapping[str, JsonValue]
 
 
-def _from_yaml(text: str, file: str) -> tuple[Any, Locate]:
-    from policykit.core.nodes import MDict, MList, child_mark
+def _from_yaml(text: str, file: str) -> tuple[object, Locate]:
+    from policykit.core.nodes import MDict, MList
     from policykit.source.yaml_loader import load_yaml
 
     root = load_yaml(text, file)
     if root is None:
         root = MDict()
 
-    def locate(path: tuple[Any, ...], key: str | None) -> tuple[int, int]:
+    def locate(path: tuple[str | int, ...], key: str | None) -> tuple[int, int]:
         node, mark = root, getattr(root, "mark", None)
-        for step in path:
-            if isinstance(node, (MDict, MList)):
-                mark = child_mark(node, step)
-                node = node[step]
+        for step in path:  # the schema's path into this data: keys of mappings, indexes of lists
+            if isinstance(node, MDict) and isinstance(step, str):
+                mark, node = node.mark_of(step), node[step]
+                continue
+            if isinstance(node, MList) and isinstance(step, int):
+                mark, node = node.mark_of(step), node[step]
         if key is not None and isinstance(node, MDict) and key in node.key_marks:
             mark = node.key_marks[key]
         return (mark.line, mark.column) if mark else (1, 1)
@@ -117,7 +124,7 @@ def _from_yaml(text: str, file: str) -> tuple[Any, Locate]:
     return root, locate
 
 
-def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
+def _from_toml(text: str, file: str) -> tuple[object, Locate]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # Python 3.10: the same parser, as the tomli package
@@ -133,7 +140,7 @@ def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
     lines = text.splitlines()
     header = next((n for n, line in enumerate(lines) if line.strip().startswith("[tool.policykit")), 0)
 
-    def locate(path: tuple[Any, ...], key: str | None) -> tuple[int, int]:
+    def locate(path: tuple[str | int, ...], key: str | None) -> tuple[int, int]:
         # TOML parsers keep no positions: the first line after the header that names the key.
         names = [str(p) for p in path if isinstance(p, str)] + ([key] if key else [])
         for name in reversed(names):
@@ -147,15 +154,16 @@ def _from_toml(text: str, file: str) -> tuple[Any, Locate]:
     return section, locate
 
 
-def _schema() -> dict[str, Any]:
+def _schema() -> JsonObject:
     from importlib import resources
 
-    schema: dict[str, Any] = json.loads(resources.files("policykit").joinpath("config_schema.json")
+    schema: JsonObject = json.loads(resources.files("policykit").joinpath("config_schema.json")
                                         .read_text(encoding="utf-8"))
     return schema
 
 
-def _validate(data: Any, file: str, locate: Locate) -> None:
+def _validate(data: object, file: str, locate: Locate) -> Settings:
+    """The settings, when `data` is valid by the schema; else an input error at the first wrong setting."""
     if not isinstance(data, dict):
         raise InputError(file, "the configuration must be a mapping", 1, 1)
     import jsonschema
@@ -164,7 +172,7 @@ def _validate(data: Any, file: str, locate: Locate) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if not errors:
-        return
+        return data
     error = errors[0]
     path = tuple(error.absolute_path)
     where = ".".join(str(p) for p in path)
@@ -179,30 +187,43 @@ def _validate(data: Any, file: str, locate: Locate) -> None:
     raise InputError(file, f"{where or 'configuration'}: {error.message}", line, column)
 
 
-def _strings(mapping: dict[str, Any] | None) -> dict[str, str]:
+def _list(data: Settings, key: str) -> Sequence[JsonValue]:
+    """The list the schema allows under `key`; empty when it is not written."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _table(data: Settings, key: str) -> Settings:
+    """The mapping the schema allows under `key`; empty when it is not written."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(mapping: Settings) -> dict[str, str]:
     out = {}
-    for key, value in (mapping or {}).items():
+    for key, value in mapping.items():
         out[str(key)] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
 
 
-def _build(data: dict[str, Any], path: Path, id_positions: tuple[tuple[str, str, int, int], ...] = ()) -> Config:
+def _build(data: Settings, path: Path, id_positions: tuple[tuple[str, str, int, int], ...] = ()) -> Config:
     base = path.parent
 
     def ids(key: str) -> frozenset[str]:
-        return frozenset(str(i).upper() for i in data.get(key, []))
+        return frozenset(str(i).upper() for i in _list(data, key))
 
+    threshold, baseline = data.get("severity_threshold"), data.get("baseline")
     return Config(
         file=str(path),
-        policy_dirs=tuple(base / p for p in data.get("policies", [])),
+        policy_dirs=tuple(base / str(p) for p in _list(data, "policies")),
         enabled=ids("enable"),
         disabled=ids("disable"),
-        severity_overrides={str(k).upper(): str(v) for k, v in (data.get("severity") or {}).items()},
-        severity_threshold=data.get("severity_threshold"),
-        baseline=base / data["baseline"] if data.get("baseline") else None,
-        file_options=tuple((str(e["pattern"]), _strings(e.get("params")), _strings(e.get("vars")))
-                           for e in data.get("files", [])),
-        live=dict(data.get("live") or {}),
-        limits={str(k): int(v) for k, v in (data.get("limits") or {}).items()},
+        severity_overrides={str(k).upper(): str(v) for k, v in _table(data, "severity").items()},
+        severity_threshold=threshold if isinstance(threshold, str) else None,
+        baseline=base / baseline if isinstance(baseline, str) and baseline else None,
+        file_options=tuple((str(e["pattern"]), _strings(_table(e, "params")), _strings(_table(e, "vars")))
+                           for e in _list(data, "files") if isinstance(e, dict)),
+        live=dict(_table(data, "live")),
+        limits={str(k): int(v) for k, v in _table(data, "limits").items() if isinstance(v, (int, float))},
         id_positions=id_positions,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass, field
+from typing import Final, Literal
 
 from policykit.core.builtins import BUILTINS
 from policykit.core.errors import InputError
@@ -29,6 +30,13 @@ def evidence_text(value: EvidenceValue) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {evidence_text(v)}" for k, v in value.items())
     return str(value)
+
+
+# A finding compared with a baseline (`--baseline`): "unchanged" (recorded in it: accepted) or "new"; "" when
+# the scan compared with none. Not a suppression: SARIF reports it as baselineState.
+BaselineState = Literal["", "new", "unchanged"]
+BASELINE_NEW: Final = "new"
+BASELINE_UNCHANGED: Final = "unchanged"
 
 
 class Severity(str, enum.Enum):
@@ -64,7 +72,7 @@ class Finding:
     suppressed: str = ""  # the reason, when a suppression matched
     # With --baseline: "unchanged" (recorded in the baseline: accepted) or "new"; "" without one.
     # Not a suppression: SARIF reports it as baselineState, and nobody wrote it in the source.
-    baseline: str = ""
+    baseline: BaselineState = ""
 
     @property
     def accepted(self) -> bool:
@@ -132,10 +140,6 @@ def builtin_finding(policy_id: str, message: str, location: Location, *, resourc
     builtin = BUILTINS[policy_id]
     return Finding(policy_id=builtin.id, title=builtin.title, severity=Severity(builtin.severity), message=message,
                    location=location, resource=resource, distribution=distribution, subject=subject, fix=fix)
-
-
-BASELINE_NEW = "new"
-BASELINE_UNCHANGED = "unchanged"
 
 
 @record

@@ -52,7 +52,7 @@ class OtherValue(Unknown):
         return str(Other(self.excluded))
 
 
-def other_equals(left: Any, right: Any) -> bool | None:
+def other_equals(left: object, right: object) -> bool | None:
     """`left == right` where one side is an `OtherValue`: False against one of its literals, else None."""
     for one, other in ((left, right), (right, left)):
         if isinstance(one, OtherValue) and isinstance(other, (str, int, float, bool)):
@@ -63,7 +63,10 @@ def other_equals(left: Any, right: Any) -> bool | None:
 
 @record
 class Input:
-    """One deploy-time choice and the values it can take, the default (or given value) first."""
+    """One deploy-time choice and the values it can take, the default (or given value) first.
+
+    The values are the format's own (a CloudFormation parameter's text or `Other`; a Terraform value or
+    `OtherValue`): this module only enumerates, compares and names them, the format resolves them."""
 
     name: str
     values: tuple[Any, ...]
@@ -156,7 +159,7 @@ class Describer:
         if not held or all(inside):
             return ""
         relevant = [i for i in range(len(self.names)) if not self._irrelevant(i, inside)]
-        projected: list[tuple[tuple[str, Any], ...]] = []
+        projected: list[tuple[tuple[str, object], ...]] = []
         for row, is_in in zip(self.rows, inside, strict=True):
             key = tuple((self.names[i], row[i]) for i in relevant)
             if is_in and key not in projected:
@@ -171,18 +174,18 @@ class Describer:
 
     def _irrelevant(self, index: int, inside: list[bool]) -> bool:
         """True when changing only this input never leaves the held scenarios (within those that exist)."""
-        seen: dict[tuple[Any, ...], bool] = {}
+        seen: dict[tuple[object, ...], bool] = {}
         return all(seen.setdefault(key, is_in) is is_in for key, is_in in zip(self.rest[index], inside, strict=True))
 
 
-def choice(name: str, value: Any) -> str:
+def choice(name: str, value: object) -> str:
     """`Env=prod`, `OriginDomain=""`, `OriginDomain is not ""`, `var.create=true`."""
     if isinstance(value, (Other, OtherValue)):
         return f"{name} is {value}"
     return f"{name}={_value_text(value)}"
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: object) -> str:
     if isinstance(value, (Other, OtherValue)):
         return str(value)
     if isinstance(value, bool):
@@ -193,7 +196,7 @@ def _value_text(value: Any) -> str:
     return _quote(text)
 
 
-def _quote(value: Any) -> str:
+def _quote(value: object) -> str:
     return json.dumps(str(value))
 
 

@@ -68,9 +68,9 @@ CIRCLES_TODO = [
     ["policykit.model.related_build", "policykit.model.spelling"],
 ]
 # Modules over the size limit, each to be split.
-LARGE_TODO = {"cfn/intrinsics.py"}
+LARGE_TODO: set[str] = set()
 MAX_LINES = 400
-ANY_BUDGET = 287  # `python scripts/count_any.py`; the renovation's target is under 300
+ANY_BUDGET = 124  # `python scripts/count_any.py`; the renovation's target was under 300 (472 before it)
 
 
 def module_name(path: Path) -> str:

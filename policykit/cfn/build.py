@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from policykit.cfn.inputs import related_inputs, without_idle_ifs
-from policykit.cfn.intrinsics import Decided, Resolver
+from policykit.cfn.conditions import Decided
+from policykit.cfn.inputs import related_inputs, resource_without_idle_ifs
+from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN
 from policykit.cfn.template import Template
+from policykit.cfn.values import Resolved
+from policykit.core.nodes import MDict
 from policykit.findings import Finding
 from policykit.model.base import ModelObject
 from policykit.model.build import build_distribution
@@ -31,14 +32,14 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
     index.objects = related_objects(base, model.problems)
     model.resources = index.objects
-    decided = Decided(template)
+    decided = Decided(template, Resolver)
     # The resources around distributions are resolved in each scenario of their own inputs too.
     related = related_inputs(template, CFN.spelling.related)
-    indexes: dict[tuple[Any, ...], TemplateIndex] = {}
+    indexes: dict[tuple[str, ...], TemplateIndex] = {}
     for logical_id, resource in template.resources.items():
-        if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, dict):
+        if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, MDict):
             continue
-        resource = without_idle_ifs(resource)
+        resource = resource_without_idle_ifs(resource)
         variants = resource_variants(template, resource, decided, related)
         where = Reader(template.file, logical_id, [], logical_id).loc(template.resources, logical_id)
         if variants.never:
@@ -48,9 +49,9 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
             notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
         # One distribution per different configuration, standing for all the scenarios that give it:
         # the cost is the number of configurations, not of combinations.
-        built: dict[tuple[str, tuple[Any, ...]], Distribution] = {}
+        built: dict[tuple[str, tuple[str, ...]], Distribution] = {}
         for scenarios, resolver in variants.exists:
-            props = resolver.resolve(resource.get("Properties") or {})
+            props = resolver.resolve(resource.get("Properties") or MDict())
             around = tuple(repr(resolver.choices.get(item.name)) for item in related)
             if around and around not in indexes:
                 scoped = TemplateIndex(types=index.types, published=index.published)
@@ -76,7 +77,7 @@ def related_objects(resolver: Resolver, problems: list[Problem]) -> dict[str, Mo
         if rtype not in CFN.spelling.related or not isinstance(resource, dict):
             continue
         read = Reader(template.file, logical_id, problems)
-        props = resolver.resolve(resource.get("Properties") or {})
+        props = resolver.resolve(resource.get("Properties") or MDict())
         if isinstance(props, dict):
             declared.append(Declared(logical_id, rtype, props, read, read.loc(template.resources, logical_id)))
     objects: dict[str, ModelObject] = {}
@@ -84,13 +85,13 @@ def related_objects(resolver: Resolver, problems: list[Problem]) -> dict[str, Mo
         resource = template.resources.get(obj.resource)
         if isinstance(obj, LambdaFunction) and isinstance(resource, dict) and resource.get("Metadata"):
             # CDK: the function's code is the asset beside the template in cdk.out
-            props = next(d.body for d in declared if d.address == obj.resource)
-            obj.code = cfn_lambda_code(props, resource.get("Metadata"), template.file)
+            body = next(d.body for d in declared if d.address == obj.resource)
+            obj.code = cfn_lambda_code(body, resource.get("Metadata"), template.file)
     return objects
 
 
-def _add(model: Model, template: Template, index: TemplateIndex, props: Any, logical_id: str,
-         resource: dict[str, Any], scenario: str) -> Distribution:
+def _add(model: Model, template: Template, index: TemplateIndex, props: Resolved, logical_id: str,
+         resource: MDict, scenario: str) -> Distribution:
     problems: list[Problem] = []
     read = Reader(template.file, logical_id, problems, logical_id)
     config = read.mapping(props, "DistributionConfig") if isinstance(props, dict) else None
@@ -110,14 +111,14 @@ def _add_problems(model: Model, problems: list[Problem]) -> None:
     model.problems.extend(p for p in problems if (p.message, p.location) not in known)
 
 
-def distribution_from_config(config: dict[str, Any], file: str, name: str) -> Distribution:
+def distribution_from_config(config: MDict, file: str, name: str) -> Distribution:
     """A distribution from a DistributionConfig in CloudFormation's shape, with nothing else declared around it
     (the adapted output of `aws cloudfront get-distribution-config`)."""
     read = Reader(file, name, [], name)
     return build_distribution(CFN, read, config, TemplateIndex(), resource=name, loc=read.loc(config))
 
 
-def _websocket_metadata(resource: dict[str, Any]) -> list[Scalar]:
+def _websocket_metadata(resource: MDict) -> list[Scalar]:
     """`Metadata: {policykit: {websocket: [path patterns]}}` declares which behaviors serve WebSocket."""
     metadata = resource.get("Metadata")
     own = metadata.get("policykit") if isinstance(metadata, dict) else None

@@ -10,9 +10,8 @@ static policy and `--live` work on it, and findings point at the lines of the JS
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from policykit.core.nodes import NO_MARK, Mark, MDict, MList
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node
 from policykit.model.cloudfront import Model
 from policykit.model.related import RequestPolicy
 
@@ -29,7 +28,7 @@ RENAMES = {
 KEEP_QUANTITY_ITEMS = frozenset({"OriginGroups"})
 
 
-def deployed_config(root: Any) -> tuple[MDict, str] | None:
+def deployed_config(root: Node) -> tuple[MDict, str] | None:
     """(the DistributionConfig node, the distribution's name) when `root` is the output of
     get-distribution-config (`{"ETag", "DistributionConfig"}`) or get-distribution (`{"Distribution"}`)."""
     if not isinstance(root, dict):
@@ -44,7 +43,7 @@ def deployed_config(root: Any) -> tuple[MDict, str] | None:
     return None
 
 
-def deployed_model(root: Any, file: str, stem: str) -> Model | None:
+def deployed_model(root: Node, file: str, stem: str) -> Model | None:
     """The model of a deployed distribution, or None when `root` is not one."""
     from policykit.cfn.build import distribution_from_config
 
@@ -104,7 +103,7 @@ def _only(node: MDict, key: str) -> MDict:
     return out
 
 
-def _small_json(path: Path) -> Any:
+def _small_json(path: Path) -> Node:
     """A sibling's marked JSON, or None when it is large, unreadable or not JSON (it is not ours to judge)."""
     from policykit.core.errors import InputError
     from policykit.source.json_loader import load_json
@@ -137,17 +136,9 @@ def _items(node: MDict) -> MList:
     return out
 
 
-def to_cloudformation(node: Any, keep: bool = False) -> Any:
-    """`node` in CloudFormation's property shape, with the same marks."""
-    if isinstance(node, MList):
-        out_list = MList(node.mark)
-        for index, item in enumerate(node):
-            out_list.add(to_cloudformation(item, keep), node.mark_of(index))
-        return out_list
-    if not isinstance(node, MDict):
-        return node
-    if _is_quantity_items(node) and not keep:
-        return to_cloudformation(_items(node))
+def to_cloudformation(node: MDict, keep: bool = False) -> MDict:
+    """A mapping (a DistributionConfig, a policy's config) in CloudFormation's property shape, with the same
+    marks. With `keep`, `{Quantity, Items}` stays as written inside it."""
     out = MDict(node.mark)
     for key, value in node.items():
         key_mark, value_mark = node.key_marks.get(key, NO_MARK), node.mark_of(key)
@@ -156,9 +147,22 @@ def to_cloudformation(node: Any, keep: bool = False) -> Any:
             continue
         if key == "GeoRestriction" and isinstance(value, MDict) and "Quantity" in value:
             value = _geo_restriction(value)
-        out.set(RENAMES.get(key, key), to_cloudformation(value, keep or key in KEEP_QUANTITY_ITEMS), key_mark,
-                value_mark)
+        out.set(RENAMES.get(key, key), _converted(value, keep or key in KEEP_QUANTITY_ITEMS), key_mark, value_mark)
     return out
+
+
+def _converted(node: Node, keep: bool) -> Node:
+    """Any node in CloudFormation's shape: `{Quantity, Items}` is the list of its items (unless `keep`)."""
+    if isinstance(node, MList):
+        out_list = MList(node.mark)
+        for index, item in enumerate(node):
+            out_list.add(_converted(item, keep), node.mark_of(index))
+        return out_list
+    if not isinstance(node, MDict):
+        return node
+    if _is_quantity_items(node) and not keep:
+        return _converted(_items(node), False)
+    return to_cloudformation(node, keep)
 
 
 def _allowed_methods(out: MDict, value: MDict, key_mark: Mark, value_mark: Mark) -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Any
 
 from policykit.cfn.template import Template
-from policykit.core.nodes import MDict, MList
+from policykit.cfn.values import Choice
+from policykit.core.nodes import MDict, MList, Node
 from policykit.core.record import record
 from policykit.scenarios import Input, Other
 
@@ -51,7 +51,7 @@ class Dependencies:
     parameters: tuple[str, ...]  # the parameters it uses as values
 
 
-def without_idle_ifs(node: Any) -> Any:
+def without_idle_ifs(node: Node) -> Node:
     """The node with each `Fn::If` whose branches are the same (after this, inside them) replaced by
     that branch: `!If [C, a, a]` is `a` in every scenario, so C is no input of it. Unchanged
     containers are returned as they are; changed ones are copies with the same marks."""
@@ -62,12 +62,7 @@ def without_idle_ifs(node: Any) -> Any:
                 then, otherwise = without_idle_ifs(arg[1]), without_idle_ifs(arg[2])
                 if then == otherwise and type(then) is type(otherwise):
                     return then
-        out, changed = MDict(node.mark), False
-        for key, value in node.items():
-            simpler = without_idle_ifs(value)
-            changed = changed or simpler is not value
-            out.set(key, simpler, node.key_marks.get(key, node.mark), node.mark_of(key))
-        return out if changed else node
+        return resource_without_idle_ifs(node)
     if isinstance(node, MList):
         items, changed = MList(node.mark), False
         for index, value in enumerate(node):
@@ -78,7 +73,17 @@ def without_idle_ifs(node: Any) -> Any:
     return node
 
 
-def resource_dependencies(template: Template, resource: Any) -> Dependencies:
+def resource_without_idle_ifs(resource: MDict) -> MDict:
+    """`without_idle_ifs` inside a mapping (a resource: its `Type` beside them keeps it from being an `Fn::If`)."""
+    out, changed = MDict(resource.mark), False
+    for key, value in resource.items():
+        simpler = without_idle_ifs(value)
+        changed = changed or simpler is not value
+        out.set(key, simpler, resource.key_marks.get(key, resource.mark), resource.mark_of(key))
+    return out if changed else resource
+
+
+def resource_dependencies(template: Template, resource: Node) -> Dependencies:
     uses = _Uses()
     _walk_value(template, resource, uses)
     if isinstance(resource, dict) and isinstance(resource.get("Condition"), str):
@@ -91,7 +96,7 @@ def resource_dependencies(template: Template, resource: Any) -> Dependencies:
     return Dependencies(inputs, tuple(uses.direct_conditions), tuple(uses.direct_parameters))
 
 
-def resource_inputs(template: Template, resource: Any) -> list[Input]:
+def resource_inputs(template: Template, resource: Node) -> list[Input]:
     """The inputs `resource` depends on that can take more than one value, in order of first use."""
     return resource_dependencies(template, resource).inputs
 
@@ -101,8 +106,9 @@ def related_inputs(template: Template, types: Collection[str]) -> list[Input]:
     each once, in template order."""
     found: dict[str, Input] = {}
     for name in template.resources:
-        if template.resource_type(name) in types:
-            for item in resource_inputs(template, without_idle_ifs(template.resources[name])):
+        resource = template.resources[name]
+        if template.resource_type(name) in types and isinstance(resource, MDict):
+            for item in resource_inputs(template, resource_without_idle_ifs(resource)):
                 found.setdefault(item.name, item)
     return list(found.values())
 
@@ -120,7 +126,7 @@ def is_ssm(template: Template, name: str) -> bool:
     return isinstance(ptype, str) and ptype.startswith(SSM_TYPE)
 
 
-def parameter_domain(template: Template, name: str, literals: list[str] | None) -> tuple[Any, ...]:
+def parameter_domain(template: Template, name: str, literals: list[str] | None) -> tuple[Choice, ...]:
     """The values `name` can take at deployment; one value when it is fixed or only its default matters."""
     if name in template.params:
         return (template.params[name],)
@@ -138,14 +144,14 @@ def parameter_domain(template: Template, name: str, literals: list[str] | None) 
         return tuple(dict.fromkeys(values))
     if literals is None:  # only used as a value: as deployed without --param
         return (default,) if default is not None else ()
-    out: list[Any] = [default] if default is not None else []
+    out: list[Choice] = [default] if default is not None else []
     out.extend(v for v in literals if v != default)
     if default is None or default in literals:
         out.append(Other(tuple(literals)))
     return tuple(dict.fromkeys(out))
 
 
-def _scalar(value: Any) -> str | None:
+def _scalar(value: Node) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
@@ -159,11 +165,11 @@ PROPERTY_SHAPED = frozenset({"AWS::ElasticBeanstalk::Environment"})
 _SUB_ATTRIBUTE = re.compile(r"\$\{([^}!.][^}.]*)\.[^}]+\}")
 
 
-def _walk_value(template: Template, node: Any, uses: _Uses) -> None:
+def _walk_value(template: Template, node: Node, uses: _Uses) -> None:
     stack = [node]
     walked: set[str] = set()
 
-    def shaped(resource: Any) -> None:
+    def shaped(resource: Node) -> None:
         if (isinstance(resource, str) and resource not in walked
                 and template.resource_type(resource) in PROPERTY_SHAPED):
             walked.add(resource)
@@ -218,7 +224,7 @@ def _walk_condition_name(template: Template, name: str, uses: _Uses) -> None:
     _walk_condition(template, template.conditions[name], uses)
 
 
-def _walk_condition(template: Template, node: Any, uses: _Uses) -> None:
+def _walk_condition(template: Template, node: Node, uses: _Uses) -> None:
     if isinstance(node, list):
         for item in node:
             _walk_condition(template, item, uses)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from policykit.cfn.build import template_to_model
 from policykit.cfn.deployed import deployed_model
 from policykit.cfn.template import Template
 from policykit.core.errors import InputError
-from policykit.core.nodes import MDict, child_mark
+from policykit.core.nodes import MDict, Node, child_mark
 from policykit.findings import InputNotes
 from policykit.model.cloudfront import Model
 from policykit.source.detect import is_cfn_document, looks_like_cfn_text
@@ -23,7 +22,7 @@ from policykit.source.yaml_loader import load_yaml
 _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
 
 
-def parse(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+def parse(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Node:
     """JSON when it starts like JSON, else YAML (CloudFormation's own rule of thumb)."""
     if text.lstrip().startswith("{"):
         return load_json(text, file, duplicates)
@@ -44,7 +43,7 @@ def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | N
         if looks_like_cfn_text(text):
             raise
         return None
-    if not is_cfn_document(root):
+    if not isinstance(root, MDict) or not is_cfn_document(root):
         deployed = deployed_model(root, file, path.stem)  # aws cloudfront get-distribution(-config) output
         if deployed is not None:
             return deployed, InputNotes(duplicate_key_findings(duplicates, file, "policykit reads"))

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from policykit.cfn.conditions import Decided
 from policykit.cfn.inputs import resource_dependencies
-from policykit.cfn.intrinsics import Decided, Resolver
+from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.template import Template
+from policykit.cfn.values import Choices
+from policykit.core.nodes import MDict
+from policykit.core.truth import Truth
 from policykit.scenarios import Enumeration, Input, Other, Scenario, enumerate_scenarios
 
 
@@ -32,7 +35,7 @@ class Variants:
         return bool(self.enumeration.alone or self.enumeration.unknown)
 
 
-def resource_variants(template: Template, resource: dict[str, Any], decided: Decided | None = None,
+def resource_variants(template: Template, resource: MDict, decided: Decided | None = None,
                       related: Sequence[Input] = ()) -> Variants:
     """The scenarios of `resource`, grouped by what its properties resolve from (the values of the
     conditions its Fn::Ifs name and of the parameters it uses): one resolver per group, so the cost
@@ -45,12 +48,12 @@ def resource_variants(template: Template, resource: dict[str, Any], decided: Dec
     inputs = [*dependencies.inputs, *(item for item in related if item.name not in own)]
     enumeration = enumerate_scenarios(inputs)
     unknown = {item.name: Other() for item in enumeration.unknown}
-    decided = decided if decided is not None else Decided(template)
+    decided = decided if decided is not None else Decided(template, Resolver)
     out = Variants(enumeration=enumeration)
-    groups: dict[tuple[Any, ...], list[Scenario]] = {}
+    groups: dict[tuple[Truth | str, ...], list[Scenario]] = {}
     condition = resource.get("Condition")
     for scenario in enumeration.scenarios:
-        choices = {**unknown, **scenario.values()}
+        choices: Choices = {**unknown, **scenario.values()}
         if condition is not None and decided.value(condition, choices) is False:
             continue
         signature = (*[decided.value(name, choices) for name in dependencies.conditions],

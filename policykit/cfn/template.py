@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from policykit.core.location import Location
 from policykit.core.nodes import Mark, MDict
@@ -18,19 +17,19 @@ class Template:
     params: dict[str, str] = field(default_factory=dict)  # from --param K=V
 
     @property
-    def parameters(self) -> dict[str, Any]:
+    def parameters(self) -> MDict:
         return _section(self.root, "Parameters")
 
     @property
-    def mappings(self) -> dict[str, Any]:
+    def mappings(self) -> MDict:
         return _section(self.root, "Mappings")
 
     @property
-    def conditions(self) -> dict[str, Any]:
+    def conditions(self) -> MDict:
         return _section(self.root, "Conditions")
 
     @property
-    def resources(self) -> dict[str, Any]:
+    def resources(self) -> MDict:
         return _section(self.root, "Resources")
 
     def resource_type(self, logical_id: str) -> str:
@@ -43,6 +42,7 @@ class Template:
         return Location(self.file, mark.line, mark.column)
 
 
-def _section(root: MDict, name: str) -> dict[str, Any]:
+def _section(root: MDict, name: str) -> MDict:
+    """A section of the template; an empty one when it is absent (or not a mapping: load.check_shape says so)."""
     value = root.get(name)
-    return value if isinstance(value, dict) else {}
+    return value if isinstance(value, MDict) else MDict()

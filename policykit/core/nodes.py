@@ -59,12 +59,18 @@ class MList(list[Any]):
         return self.marks[index] if 0 <= index < len(self.marks) else self.mark
 
 
-def mark_of(node: Any) -> Mark:
-    """The mark of a container node, or NO_MARK for scalars."""
+# What a loader (policykit/source) gives for a document or any part of it: a marked mapping or list, or a
+# scalar as YAML or JSON writes it. Containers hold whatever their reader put there: parsed nodes as read,
+# or the values a format resolves them to (policykit/cfn/values.py, Terraform's own).
+Node = MDict | MList | str | int | float | bool | None
+
+
+def mark_of(node: object) -> Mark:
+    """The mark of a container node, or NO_MARK for scalars (and any other value)."""
     return getattr(node, "mark", NO_MARK)
 
 
-def child_mark(parent: Any, key: str | int) -> Mark:
+def child_mark(parent: object, key: str | int) -> Mark:
     """Where the child `key` of `parent` starts (falls back to the parent's mark)."""
     if isinstance(parent, MDict) and isinstance(key, str):
         return parent.mark_of(key)
@@ -73,14 +79,15 @@ def child_mark(parent: Any, key: str | int) -> Mark:
     return mark_of(parent)
 
 
-def path_mark(root: Any, path: tuple[str | int, ...]) -> Mark:
+def path_mark(root: object, path: tuple[str | int, ...]) -> Mark:
     """The mark of the deepest node reachable along `path`."""
     node, mark = root, mark_of(root)
     for key in path:
-        found = (isinstance(node, MDict) and isinstance(key, str) and key in node) or (
-            isinstance(node, MList) and isinstance(key, int) and 0 <= key < len(node))
-        if not found:
-            break
-        mark = child_mark(node, key)
-        node = node[key]
+        if isinstance(node, MDict) and isinstance(key, str) and key in node:
+            mark, node = node.mark_of(key), node[key]
+            continue
+        if isinstance(node, MList) and isinstance(key, int) and 0 <= key < len(node):
+            mark, node = node.mark_of(key), node[key]
+            continue
+        break
     return mark

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from reprlib import recursive_repr
-from typing import Any, TypeVar, dataclass_transform
+from typing import TypeVar, dataclass_transform
 
 _C = TypeVar("_C", bound=type)
 
 
 @recursive_repr()
-def _repr(self: Any) -> str:
-    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__record_repr__)
+def _repr(self: object) -> str:
+    names: tuple[str, ...] = getattr(type(self), "__record_repr__")  # noqa: B009 (set by record)
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
     return f"{type(self).__qualname__}({shown})"
 
 
@@ -28,20 +29,22 @@ def _eq(self: object, other: object) -> object:  # bool, or NotImplemented
     return tuple(getattr(self, name) for name in names) == tuple(getattr(other, name) for name in names)
 
 
-def _hash(self: Any) -> int:
-    return hash(tuple(getattr(self, name) for name in type(self).__record_hash__))
+def _hash(self: object) -> int:
+    names: tuple[str, ...] = getattr(type(self), "__record_hash__")  # noqa: B009 (set by record)
+    return hash(tuple(getattr(self, name) for name in names))
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
 def record(cls: _C) -> _C:
     """A frozen dataclass, its comparisons and its repr as `@dataclass(frozen=True)` would make them."""
-    made: type = dataclasses.dataclass(frozen=True, repr=False, eq=False)(cls)
-    fields = dataclasses.fields(made)
-    made.__record_repr__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
-    made.__record_compare__ = tuple(f.name for f in fields if f.compare)  # type: ignore[attr-defined]
-    made.__record_hash__ = tuple(  # type: ignore[attr-defined]
-        f.name for f in fields if (f.compare if f.hash is None else f.hash))
-    made.__repr__ = _repr  # type: ignore[assignment]
-    made.__eq__ = _eq  # type: ignore[assignment]
-    made.__hash__ = _hash  # type: ignore[assignment]
-    return made  # type: ignore[return-value]
+    dataclasses.dataclass(frozen=True, repr=False, eq=False)(cls)  # made a dataclass in place (no slots)
+    fields = dataclasses.fields(cls)
+    shared: dict[str, object] = {
+        "__record_repr__": tuple(f.name for f in fields if f.repr),
+        "__record_compare__": tuple(f.name for f in fields if f.compare),
+        "__record_hash__": tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)),
+        "__repr__": _repr, "__eq__": _eq, "__hash__": _hash,
+    }
+    for name, value in shared.items():  # the same functions for every record, not five new ones per class
+        setattr(cls, name, value)
+    return cls

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from policykit.core.location import Location
 from policykit.core.record import record
@@ -146,7 +146,12 @@ def make_string(parts: list[str | Unknown]) -> str | Partial:
     return Partial(tuple(p for p in merged if p != ""))
 
 
-def is_known(value: Any) -> bool:
+def reason_of(value: object, otherwise: str) -> str:
+    """Why `value` is not known (an `Unknown` or `Partial` says), or `otherwise` for any other value."""
+    return value.reason if isinstance(value, (Unknown, Partial)) else otherwise
+
+
+def is_known(value: object) -> bool:
     """True when the value, and everything inside it, is known."""
     if isinstance(value, (Unknown, Partial)):
         return False
@@ -157,7 +162,7 @@ def is_known(value: Any) -> bool:
     return True
 
 
-def unknown_reason(value: Any) -> str:
+def unknown_reason(value: object) -> str:
     """Why a value (or something inside it) is unknown."""
     if isinstance(value, (Unknown, Partial)):
         return value.reason

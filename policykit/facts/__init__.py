@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TypeVar
 
 from policykit.facts import (
     aliases,
@@ -25,14 +25,32 @@ from policykit.facts import (
     viewer,
     wire_names,
 )
-from policykit.facts.cache import once
+from policykit.facts.cache import Fact, once, once_for
+from policykit.model.base import ModelObject
+from policykit.model.cloudfront import (
+    Alias,
+    CacheBehavior,
+    CustomHeader,
+    Distribution,
+    EdgeAssociation,
+    Origin,
+    OriginGroup,
+    ViewerCertificate,
+)
+from policykit.model.derived import FunctionSetting, OriginName, OriginSetting
+from policykit.model.live import LiveName, LiveOrigin
 
-Fact = Callable[[Any], Any]
+_O = TypeVar("_O", bound=ModelObject)
 
+
+def facts_of(subject: type[_O], facts: Mapping[str, Callable[[_O], object]]) -> dict[str, Fact]:
+    """The facts of one kind of object, each computed once per object (policykit/facts/cache.py)."""
+    return {name: once_for(subject, fact) for name, fact in facts.items()}
 
 
 class Deferred(Mapping[str, Fact]):
-    """A kind's facts imported on first use: the edge facts load only when edge objects exist."""
+    """A kind's facts imported on first use: the edge facts load only when edge objects exist. (Their classes
+    live in policykit/edge, which facts cannot import: the table is trusted to be of its kind.)"""
 
     def __init__(self, module: str, kind: str) -> None:
         self.module, self.kind = module, kind
@@ -55,7 +73,7 @@ class Deferred(Mapping[str, Fact]):
 
 
 FACTS: dict[str, Mapping[str, Fact]] = {
-    "origin": {
+    "origin": facts_of(Origin, {
         "endpoint_kind": origins.endpoint_kind,
         "aws_generated_host": origins.aws_generated_host,
         "uses_https": origins.uses_https,
@@ -92,39 +110,39 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "host_may_be_rewritten": rewrites.host_may_be_rewritten,
         "host_rewrite_note": rewrites.host_rewrite_note,
         "function_note": rewrites.function_note,
-    },
-    "origin_name": {
+    }),
+    "origin_name": facts_of(OriginName, {
         "covered": tls.name_covered,
         "certificate_ids": tls.certificate_ids,
         "host_may_be_rewritten": rewrites.name_host_may_be_rewritten,
         "host_rewrite_note": rewrites.name_host_rewrite_note,
-    },
-    "origin_setting": {
+    }),
+    "origin_setting": facts_of(OriginSetting, {
         "is_port": reachability.is_port,
         "in_range": reachability.in_range,
         "allowed_range": reachability.allowed_range,
-    },
-    "origin_group": {
+    }),
+    "origin_group": facts_of(OriginGroup, {
         "group_problems": integrity.group_problems,
         "group_valid": integrity.group_valid,
-    },
-    "custom_header": {
+    }),
+    "custom_header": facts_of(CustomHeader, {
         "refused_by_cloudfront": integrity.header_refused,
-    },
-    "distribution": {
+    }),
+    "distribution": facts_of(Distribution, {
         "aliases_without_certificate": viewer.aliases_without_certificate,
-    },
-    "viewer_certificate": {
+    }),
+    "viewer_certificate": facts_of(ViewerCertificate, {
         "certificate_region": viewer.viewer_certificate_region,
         "certificate_in_us_east_1": viewer.certificate_in_us_east_1,
         "old_security_policy": viewer.old_security_policy,
-    },
-    "function_setting": {
+    }),
+    "function_setting": facts_of(FunctionSetting, {
         "rejected_at_edge": lambda_edge.rejected_at_edge,
         "over_event_limit": lambda_edge.over_event_limit,
         "event_limit": lambda_edge.event_limit,
-    },
-    "behavior": {
+    }),
+    "behavior": facts_of(CacheBehavior, {
         "forwards_host": behaviors.forwards_host,
         "forwarded_headers": behaviors.forwarded_headers,
         "target": behaviors.target,
@@ -133,28 +151,26 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "serves_websocket": viewer.serves_websocket,
         "forwards_websocket_headers": viewer.forwards_websocket_headers,
         "websocket_reason": viewer.websocket_reason,
-    },
-    "alias": {
+    }),
+    "alias": facts_of(Alias, {
         "viewer_certificate_names": aliases.viewer_certificate_names,
         "covered_by_viewer_certificate": aliases.covered_by_viewer_certificate,
         "name_problem": wire_names.alias_problem,
         "name_valid": wire_names.alias_valid,
         "name_shown": wire_names.alias_shown,
-    },
-    "lambda_association": {
+    }),
+    "lambda_association": facts_of(EdgeAssociation, {
         "arn_kind": edge.arn_kind,
         "function_region": lambda_edge.function_region,
         "in_us_east_1": lambda_edge.in_us_east_1,
         "body_on_response_event": lambda_edge.body_on_response_event,
         "event_conflict": lambda_edge.event_conflict,
         "conflict_kind": lambda_edge.conflict_kind,
-    },
+    }),
 }
 # objects only `scan --live` creates (policykit/probes)
-FACTS["live_origin"] = live.LIVE_ORIGIN_FACTS
-FACTS["live_name"] = live.LIVE_NAME_FACTS
-# every fact is computed once per object, however many policies read it
-FACTS = {kind: {name: once(fn) for name, fn in table.items()} for kind, table in FACTS.items()}
+FACTS["live_origin"] = facts_of(LiveOrigin, live.LIVE_ORIGIN_FACTS)
+FACTS["live_name"] = facts_of(LiveName, live.LIVE_NAME_FACTS)
 # objects only `scan --edge` and `policykit edge` create (policykit/edge)
 for _kind in ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"):
     FACTS[_kind] = Deferred("policykit.edge.facts", _kind)

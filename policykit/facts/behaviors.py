@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policykit.core.data import load
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import Text, Unknown
+from policykit.core.values import Text, Unknown, reason_of
 from policykit.facts.cache import once
 from policykit.facts.indexes import targets_by_id
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin, OriginGroup
@@ -24,7 +24,7 @@ def _policy_headers(policy_id: Text | None, linked: RequestPolicy | None, table:
         if managed:
             return HeadersConfig(managed["behavior"], list(managed["headers"]))
         return Unknown(f"policy {policy_id} is not a managed policy nor declared here")
-    return Unknown(getattr(policy_id, "reason", "the policy id is not known"))
+    return Unknown(reason_of(policy_id, "the policy id is not known"))
 
 
 def _config_forwards(config: HeadersConfig | Unknown | None, header: str) -> Truth:
@@ -122,7 +122,7 @@ def target_exists(behavior: CacheBehavior) -> Truth:
     if wanted is None:  # a missing required property: the schema linters' job, not a 502 cause
         return Unknown("TargetOriginId is not set")
     if not isinstance(wanted, str):
-        return Unknown(getattr(wanted, "reason", "TargetOriginId is not known"))
+        return Unknown(reason_of(wanted, "TargetOriginId is not known"))
     dist = behavior.distribution
     known, some_unknown = _known_target_ids(dist) if dist is not None else (frozenset(), False)
     if wanted in known:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Partial, Unknown, reason_of
 from policykit.model.cloudfront import EdgeAssociation
 
 _QUALIFIER = re.compile(r":function:[^:]+:(?P<qualifier>[^:]+)$")
@@ -27,7 +27,7 @@ def classify_arn(arn: object) -> str | Unknown:
             return "latest"
         return Unknown(arn.reason or "the function ARN is only partly known")
     if not isinstance(arn, str):
-        return Unknown(getattr(arn, "reason", "the function ARN is not known"))
+        return Unknown(reason_of(arn, "the function ARN is not known"))
     match = _QUALIFIER.search(arn)
     if match:
         qualifier = match.group("qualifier")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policykit.core.values import Partial, Scalar, Unknown
+from policykit.core.values import Partial, Scalar, Unknown, reason_of
 
 _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
 _L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
@@ -57,7 +57,7 @@ def endpoint_kind(domain: object) -> str | Unknown:
     """s3, s3-website, elb, ec2, api-gateway, lambda-url, mediastore, cloudfront, ip, custom."""
     name = skeleton(domain)
     if name is None:
-        return Unknown(getattr(domain, "reason", "the origin domain is not known"))
+        return Unknown(reason_of(domain, "the origin domain is not known"))
     if _HOLE not in name and is_ip_address(name):
         return "ip"
     # No AWS endpoint name is longer than DNS allows (253); a longer one is matched by no pattern,
@@ -68,7 +68,7 @@ def endpoint_kind(domain: object) -> str | Unknown:
                 return kind
     if name.endswith(_HOLE) or name == _HOLE or _HOLE in name.rsplit(".", 2)[-1]:
         # the end of the name is unknown: it could be any kind of endpoint
-        return Unknown(getattr(domain, "reason", "the origin domain is only partly known"))
+        return Unknown(reason_of(domain, "the origin domain is only partly known"))
     return "custom"
 
 
@@ -86,12 +86,12 @@ def name_covers(certificate_name: str, host: str) -> bool:
 def covered(host: object, certificate_names: list[Scalar]) -> bool | Unknown:
     """True when a known certificate name covers the known host; Unknown when either side is unknown."""
     if not isinstance(host, str):
-        return Unknown(getattr(host, "reason", "the name is not known"))
+        return Unknown(reason_of(host, "the name is not known"))
     unknown: Unknown | None = None
     for name in certificate_names:
         if isinstance(name, str):
             if name_covers(name, host):
                 return True
         elif name is not None:
-            unknown = unknown or Unknown(getattr(name, "reason", "a certificate name is not known"))
+            unknown = unknown or Unknown(reason_of(name, "a certificate name is not known"))
     return unknown if unknown is not None else False

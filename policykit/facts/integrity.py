@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import MaybeMore, Partial, Unknown
+from policykit.core.values import MaybeMore, Partial, Unknown, reason_of
 from policykit.facts.cache import once
 from policykit.facts.indexes import origins_by_id
 from policykit.model.cloudfront import CustomHeader, Distribution, Origin, OriginGroup
@@ -34,7 +34,7 @@ def group_problems(group: OriginGroup) -> list[str] | Unknown:
     ids_known = all(isinstance(i, str) for i in origin_ids) and not (dist and dist.origins.more)
     for member in members:
         if not isinstance(member, str):
-            unknown = unknown or Unknown(getattr(member, "reason", "a member id is not known"))
+            unknown = unknown or Unknown(reason_of(member, "a member id is not known"))
         elif member not in origin_ids:
             if ids_known:
                 problems.append(f"member '{member}' is not an origin of the distribution")
@@ -70,7 +70,7 @@ def _int(code: object) -> int | Unknown:
         return code
     if isinstance(code, str) and code.strip().isdigit():
         return int(code.strip())
-    return Unknown(getattr(code, "reason", "a status code is not known"))
+    return Unknown(reason_of(code, "a status code is not known"))
 
 
 def _write_behaviors(group: OriginGroup) -> list[tuple[str, str]] | Unknown:
@@ -101,7 +101,7 @@ def duplicate_id(origin: Origin) -> Truth:
     if position == 0:
         return False
     if not isinstance(origin.id, str):
-        return Unknown(getattr(origin.id, "reason", "the origin Id is not known"))
+        return Unknown(reason_of(origin.id, "the origin Id is not known"))
     if origins_by_id(dist)[origin.id][0] is not origin:
         return True
     unknown = first_unknown is not None and first_unknown < position
@@ -121,6 +121,6 @@ def header_refused(header: CustomHeader) -> Truth:
     """Is this an origin custom header CloudFront refuses to add (Host, Cookie, X-Amz-*, X-Edge-*...)?"""
     name = header.name
     if not isinstance(name, str):
-        return Unknown(getattr(name, "reason", "the header name is not known"))
+        return Unknown(reason_of(name, "the header name is not known"))
     folded = name.strip().lower()
     return folded in REFUSED_HEADERS or folded.startswith(REFUSED_PREFIXES)

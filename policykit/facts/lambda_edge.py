@@ -3,26 +3,30 @@ refuses, memory/timeout quotas per event, and conflicting associations."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from policykit.core.truth import Truth
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Partial, Scalar, Text, Unknown, reason_of
 from policykit.facts.viewer import arn_region
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
+from policykit.model.related import LambdaFunction
 
-# (model field, CloudFormation property) of function properties Lambda@Edge restricts
-RESTRICTED: tuple[tuple[str, str], ...] = (
-    ("has_environment", "Environment"),
-    ("has_vpc_config", "VpcConfig"),
-    ("has_layers", "Layers"),
-    ("has_dead_letter_config", "DeadLetterConfig"),
-    ("architectures", "Architectures"),
-    ("package_type", "PackageType"),
-    ("ephemeral_storage", "EphemeralStorage"),
-    ("runtime", "Runtime"),
+# (model field, CloudFormation property, the field's value on a function) of function properties Lambda@Edge
+# restricts, then of those whose quota depends on the event (LIMITED_FIELDS)
+PROPERTIES: tuple[tuple[str, str, Callable[[LambdaFunction], Scalar | list[Scalar]]], ...] = (
+    ("has_environment", "Environment", lambda function: function.has_environment),
+    ("has_vpc_config", "VpcConfig", lambda function: function.has_vpc_config),
+    ("has_layers", "Layers", lambda function: function.has_layers),
+    ("has_dead_letter_config", "DeadLetterConfig", lambda function: function.has_dead_letter_config),
+    ("architectures", "Architectures", lambda function: function.architectures),
+    ("package_type", "PackageType", lambda function: function.package_type),
+    ("ephemeral_storage", "EphemeralStorage", lambda function: function.ephemeral_storage),
+    ("runtime", "Runtime", lambda function: function.runtime),
+    ("memory_size", "MemorySize", lambda function: function.memory_size),
+    ("timeout", "Timeout", lambda function: function.timeout),
 )
-LIMITED: tuple[tuple[str, str], ...] = (("memory_size", "MemorySize"), ("timeout", "Timeout"))
+LIMITED_FIELDS = frozenset({"memory_size", "timeout"})
 VIEWER_EVENTS = ("viewer-request", "viewer-response")
 RESPONSE_EVENTS = ("viewer-response", "origin-response")
 
@@ -52,10 +56,10 @@ def function_settings(dist: Distribution) -> list[FunctionSetting]:
             function = association.function
             if function is None:
                 continue
-            for field_name, name in (*RESTRICTED, *LIMITED):
+            for field_name, name, read in PROPERTIES:
                 out.append(FunctionSetting(
                     association=association, function=function, field_name=field_name, name=name,
-                    value=getattr(function, field_name), resource=function.resource,
+                    value=read(function), resource=function.resource,
                     loc=function.location_of(field_name)))
     return out
 
@@ -85,19 +89,16 @@ def rejected_at_edge(setting: FunctionSetting) -> Truth:
     return False
 
 
-LIMITED_FIELDS = frozenset(name for name, _ in LIMITED)
-
-
 def over_event_limit(setting: FunctionSetting) -> Truth:
     """Is MemorySize/Timeout over the Lambda@Edge quota of the event (viewer: 128 MB, 5 s; origin: 30 s)?"""
     if setting.field_name not in LIMITED_FIELDS:
         return False
     event = setting.association.event_type if setting.association else None
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     value = setting.value
     if not isinstance(value, int) or isinstance(value, bool):
-        return Unknown(getattr(value, "reason", f"{setting.name} is not known"))
+        return Unknown(reason_of(value, f"{setting.name} is not known"))
     viewer = event in VIEWER_EVENTS
     if setting.field_name == "memory_size":
         return viewer and value > 128
@@ -122,7 +123,7 @@ def body_on_response_event(association: EdgeAssociation) -> Truth:
         return False
     event = association.event_type
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     return event in RESPONSE_EVENTS
 
 
@@ -133,18 +134,18 @@ def event_conflict(association: EdgeAssociation) -> Truth:
     if behavior is None:
         return False
     if not isinstance(event, str):
-        return Unknown(getattr(event, "reason", "the event type is not known"))
+        return Unknown(reason_of(event, "the event type is not known"))
     earlier = behavior.lambda_associations[:behavior.lambda_associations.index(association)]
     if any(a.event_type == event for a in earlier):
         return True
     if event in VIEWER_EVENTS and any(f.event_type == event for f in behavior.function_associations):
         return True
-    unknown: Any = next((a.event_type for a in earlier if not isinstance(a.event_type, str)),
+    unknown: Text | Unknown | None = next((a.event_type for a in earlier if not isinstance(a.event_type, str)),
                         behavior.lambda_associations.more)
     if unknown is None and event in VIEWER_EVENTS:
         unknown = next((f.event_type for f in behavior.function_associations
                         if not isinstance(f.event_type, str)), None)
-    return Unknown(getattr(unknown, "reason", "an event type is not known")) if unknown is not None else False
+    return Unknown(reason_of(unknown, "an event type is not known")) if unknown is not None else False
 
 
 def conflict_kind(association: EdgeAssociation) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import MaybeMore, Number, Unknown
+from policykit.core.values import MaybeMore, Number, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
@@ -40,7 +40,7 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
         if isinstance(policy, str):
             values.append(policy == "allow-all")
         else:
-            values.append(Unknown(getattr(policy, "reason", "the viewer protocol policy is not known")))
+            values.append(Unknown(reason_of(policy, "the viewer protocol policy is not known")))
     return any_true(values, more=every.more)
 
 
@@ -48,7 +48,7 @@ def origin_protocols(origin: Origin) -> list[tuple[str, Number | None]] | Unknow
     """(protocol, port) pairs CloudFront uses to reach the custom origin."""
     policy = origin.protocol_policy
     if not isinstance(policy, str):
-        return Unknown(getattr(policy, "reason", "the origin protocol policy is not known"))
+        return Unknown(reason_of(policy, "the origin protocol policy is not known"))
     if policy == "http-only":
         return [("HTTP", origin.http_port)]
     if policy == "https-only":
@@ -67,9 +67,9 @@ def origin_protocols(origin: Origin) -> list[tuple[str, Number | None]] | Unknow
 
 def _listener_serves(listener: Listener, protocol: str, port: int) -> Truth:
     if not isinstance(listener.port, int) or isinstance(listener.port, bool):
-        return Unknown(getattr(listener.port, "reason", "a listener port is not known"))
+        return Unknown(reason_of(listener.port, "a listener port is not known"))
     if not isinstance(listener.protocol, str):
-        return Unknown(getattr(listener.protocol, "reason", "a listener protocol is not known"))
+        return Unknown(reason_of(listener.protocol, "a listener protocol is not known"))
     return listener.port == port and listener.protocol in _CARRIES[protocol]
 
 
@@ -89,7 +89,7 @@ def missing_listeners(origin: Origin) -> list[str] | Unknown:
     missing: list[str] = []
     for protocol, port in pairs:
         if not isinstance(port, int) or isinstance(port, bool):
-            return Unknown(getattr(port, "reason", "the origin port is not known"))
+            return Unknown(reason_of(port, "the origin port is not known"))
         served = any_true(_listener_serves(listener, protocol, port) for listener in balancer.listeners)
         if isinstance(served, Unknown):
             return served
@@ -113,7 +113,7 @@ def load_balancer_internal(origin: Origin) -> Truth:
     if scheme is None:
         return False  # the default is internet-facing
     if not isinstance(scheme, str):
-        return Unknown(getattr(scheme, "reason", "the load balancer scheme is not known"))
+        return Unknown(reason_of(scheme, "the load balancer scheme is not known"))
     return scheme.lower() == "internal"
 
 
@@ -137,10 +137,10 @@ def _source_admits_cloudfront(rule: SecurityGroupRule) -> Truth:
     """0.0.0.0/0, ::/0 and a managed prefix list admit CloudFront; a security group source does not."""
     if rule.prefix_list is not None:
         return True if isinstance(rule.prefix_list, str) else Unknown(
-            getattr(rule.prefix_list, "reason", "the prefix list is not known"))
+            reason_of(rule.prefix_list, "the prefix list is not known"))
     if rule.cidr is not None:
         if not isinstance(rule.cidr, str):
-            return Unknown(getattr(rule.cidr, "reason", "a rule CIDR is not known"))
+            return Unknown(reason_of(rule.cidr, "a rule CIDR is not known"))
         try:
             return ipaddress.ip_network(rule.cidr.strip(), strict=False).prefixlen == 0
         except ValueError:
@@ -164,7 +164,7 @@ def admits_cloudfront(origin: Origin) -> Truth:
         return pairs
     for _, port in pairs:
         if not isinstance(port, int) or isinstance(port, bool):
-            return Unknown(getattr(port, "reason", "the origin port is not known"))
+            return Unknown(reason_of(port, "the origin port is not known"))
         admitted = any_true(
             _both(_port_in_rule(rule, port), _source_admits_cloudfront(rule))
             for group in balancer.security_groups for rule in group.ingress)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import MaybeMore, Text, Unknown
+from policykit.core.values import MaybeMore, Text, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
@@ -32,7 +32,7 @@ def uses_https(origin: Origin) -> Truth:
     if isinstance(policy, str):
         # With match-viewer, HTTPS viewers (allowed by every viewer protocol policy) mean HTTPS to the origin.
         return policy in ("https-only", "match-viewer")
-    return Unknown(getattr(policy, "reason", "the origin protocol policy is not known"))
+    return Unknown(reason_of(policy, "the origin protocol policy is not known"))
 
 
 @once

@@ -4,9 +4,10 @@ origin config for the endpoint, HTTPS or not, and Host forwarding to endpoints t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import Partial, Unknown, UnknownAddress
+from policykit.core.values import Number, Partial, Unknown, UnknownAddress
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import is_ip_address
@@ -18,17 +19,17 @@ from policykit.model.derived import OriginSetting
 HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore", "app-runner", "amplify",
                   "opensearch")
 
-# (model field, CloudFormation property, lowest, highest, why the bound)
-SETTINGS: tuple[tuple[str, str, int, int], ...] = (
-    ("http_port", "HTTPPort", 80, 65535),
-    ("https_port", "HTTPSPort", 80, 65535),
-    ("connection_attempts", "ConnectionAttempts", 1, 3),
-    ("connection_timeout", "ConnectionTimeout", 1, 10),
+# (model field, CloudFormation property, lowest, highest, the field's value on an origin)
+SETTINGS: tuple[tuple[str, str, int, int, Callable[[Origin], Number | None]], ...] = (
+    ("http_port", "HTTPPort", 80, 65535, lambda origin: origin.http_port),
+    ("https_port", "HTTPSPort", 80, 65535, lambda origin: origin.https_port),
+    ("connection_attempts", "ConnectionAttempts", 1, 3, lambda origin: origin.connection_attempts),
+    ("connection_timeout", "ConnectionTimeout", 1, 10, lambda origin: origin.connection_timeout),
     # 1-60 s by default; up to 180 s only after a Service Quotas increase (warning, not error)
-    ("read_timeout", "OriginReadTimeout", 1, 60),
-    ("keepalive_timeout", "OriginKeepaliveTimeout", 1, 60),
+    ("read_timeout", "OriginReadTimeout", 1, 60, lambda origin: origin.read_timeout),
+    ("keepalive_timeout", "OriginKeepaliveTimeout", 1, 60, lambda origin: origin.keepalive_timeout),
 )
-_RANGES = {name: (low, high) for name, _, low, high in SETTINGS}
+_RANGES = {name: (low, high) for name, _, low, high, _ in SETTINGS}
 
 
 def domain_name_problem(origin: Origin) -> str | Unknown | None:
@@ -102,11 +103,11 @@ def origin_settings(dist: Distribution) -> list[OriginSetting]:
     """One object per numeric connection setting of each origin (ports, attempts, timeouts)."""
     out: list[OriginSetting] = []
     for origin in dist.origins:
-        for field_name, name, _, _ in SETTINGS:
+        for field_name, name, _, _, read in SETTINGS:
             if field_name not in origin.locs:
                 continue  # not written: the (valid) default applies
             out.append(OriginSetting(origin=origin, field_name=field_name, name=name,
-                                     value=getattr(origin, field_name), resource=dist.resource,
+                                     value=read(origin), resource=dist.resource,
                                      loc=origin.location_of(field_name)))
     return out
 

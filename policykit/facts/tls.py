@@ -7,11 +7,11 @@ Tables: `elb_tls_policies.json` (ELB security policies) and `cloudfront_origin_t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from policykit.core.data import load
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import Scalar, Text, Unknown
+from policykit.core.values import Scalar, Text, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import covered
@@ -25,6 +25,13 @@ DEFAULT_ELB_POLICY = "ELBSecurityPolicy-2016-08"
 _TLS_LISTENER = {"HTTPS", "TLS", "SSL"}
 
 
+class TlsPolicy(TypedDict):
+    """What an ELB security policy allows: the fields policykit reads of an entry of `elb_tls_policies.json`."""
+
+    protocols: list[str]
+    ciphers: list[str]
+
+
 def https_listeners(origin: Origin) -> list[Listener] | Unknown:
     """Listeners of the origin load balancer that terminate TLS on the origin's HTTPS port."""
     balancer = load_balancer(origin)
@@ -32,7 +39,7 @@ def https_listeners(origin: Origin) -> list[Listener] | Unknown:
         return Unknown("the origin is not a load balancer declared here")
     port = origin.https_port
     if not isinstance(port, int) or isinstance(port, bool):
-        return Unknown(getattr(port, "reason", "the origin HTTPS port is not known"))
+        return Unknown(reason_of(port, "the origin HTTPS port is not known"))
     found: list[Listener] = []
     for listener in balancer.listeners:
         if not isinstance(listener.port, int) or not isinstance(listener.protocol, str):
@@ -124,7 +131,7 @@ def elb_ssl_policy(origin: Origin) -> str | Unknown:
     if len(names) != 1:
         return Unknown("several TLS listeners on the port")
     name = names.pop()
-    return name if isinstance(name, str) else Unknown(getattr(name, "reason", "the SslPolicy is not known"))
+    return name if isinstance(name, str) else Unknown(reason_of(name, "the SslPolicy is not known"))
 
 
 def _policy_name(listener: Listener) -> Text:
@@ -137,7 +144,7 @@ def cloudfront_protocols(origin: Origin) -> list[str] | Unknown:
     if offered is None:
         return list(load("cloudfront_origin_tls.json")["protocols"])
     if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
-        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+        return Unknown(reason_of(offered, "OriginSSLProtocols is not known"))
     return [str(p) for p in offered]
 
 
@@ -147,7 +154,7 @@ def ssl_protocols_problem(origin: Origin) -> str | Unknown | None:
     if offered is None:
         return None
     if isinstance(offered, Unknown) or not all(isinstance(p, str) for p in offered):
-        return Unknown(getattr(offered, "reason", "OriginSSLProtocols is not known"))
+        return Unknown(reason_of(offered, "OriginSSLProtocols is not known"))
     without_tls12 = "TLSv1.2" not in offered
     sslv3 = "SSLv3" in offered
     if without_tls12 and sslv3:
@@ -161,14 +168,14 @@ def ssl_protocols_problem(origin: Origin) -> str | Unknown | None:
     return None
 
 
-def _policy(origin: Origin) -> dict[str, Any] | Unknown:
+def _policy(origin: Origin) -> TlsPolicy | Unknown:
     name = elb_ssl_policy(origin)
     if isinstance(name, Unknown):
         return name
-    entry = load("elb_tls_policies.json")["policies"].get(name)
+    entry: TlsPolicy | None = load("elb_tls_policies.json")["policies"].get(name)
     if entry is None:
         return Unknown(f"security policy {name} is not in policykit's table")
-    return entry  # type: ignore[no-any-return]
+    return entry
 
 
 def common_protocols(origin: Origin) -> list[str] | Unknown:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from policykit.core.truth import Truth, all_true
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Partial, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
 
@@ -25,7 +25,7 @@ def arn_region(arn: object) -> str | Unknown:
         match = _ARN_REGION.match(head) if isinstance(head, str) else None
         return match.group("region") if match else Unknown(arn.reason or "the ARN is only partly known")
     if not isinstance(arn, str):
-        return Unknown(getattr(arn, "reason", "the ARN is not known"))
+        return Unknown(reason_of(arn, "the ARN is not known"))
     match = _ARN_REGION.match(arn.strip())
     return match.group("region") if match else Unknown("the value is not an ARN")
 
@@ -71,7 +71,7 @@ def old_security_policy(viewer: ViewerCertificate) -> Truth:
     if version is None or viewer.cloudfront_default is True:
         return False  # not written, or forced to TLSv1 by the default certificate (not configurable)
     if not isinstance(version, str):
-        return Unknown(getattr(version, "reason", "MinimumProtocolVersion is not known"))
+        return Unknown(reason_of(version, "MinimumProtocolVersion is not known"))
     return version.strip() in OLD_SECURITY_POLICIES
 
 

@@ -11,13 +11,13 @@ import functools
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from policykit.core.errors import InputError, PolicyError
+from policykit.core.json_types import JsonObject, JsonValue
 from policykit.core.nodes import path_mark
 from policykit.findings import Severity
 from policykit.policy.engine import _PLACEHOLDER, OBJECTS, compile_condition
-from policykit.policy.model import Policy
+from policykit.policy.model import Policy, PolicyDocument
 from policykit.source.yaml_loader import load_yaml
 
 POLICY_SUFFIXES = (".yaml", ".yml")
@@ -37,8 +37,9 @@ def builtin_dir() -> Path:
 
 
 @functools.cache
-def schema() -> dict[str, Any]:
-    return json.loads((Path(__file__).resolve().parent / "schema.json").read_text("utf-8"))  # type: ignore[no-any-return]
+def schema() -> JsonObject:
+    loaded: JsonObject = json.loads((Path(__file__).resolve().parent / "schema.json").read_text("utf-8"))
+    return loaded
 
 
 def policy_files(directory: Path) -> list[Path]:
@@ -57,10 +58,12 @@ def read_policy_file(path: Path, validate: bool) -> Policy:
         raise PolicyError(str(exc)) from None
     if validate:
         _validate(data, path)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: invalid policy: (top): a policy is a mapping")
     return build_policy(data, str(path))
 
 
-def _validate(data: Any, path: Path) -> None:
+def _validate(data: object, path: Path) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
@@ -73,7 +76,7 @@ def _validate(data: Any, path: Path) -> None:
         raise PolicyError(f"{where}: invalid policy: {field}: {error.message}")
 
 
-def check_fact_paths(data: dict[str, Any], source: str) -> None:
+def check_fact_paths(data: PolicyDocument, source: str) -> None:
     """Every fact path names a fact or a field of the object it reaches; a typo is a policy error with its line."""
     from policykit.policy.paths import policy_errors
 
@@ -86,33 +89,77 @@ def check_fact_paths(data: dict[str, Any], source: str) -> None:
         raise PolicyError(f"{at}: invalid policy {data.get('id', '')}: {message}{more}")
 
 
-def build_policy(data: dict[str, Any], source: str, checked: bool = False) -> Policy:
+def build_policy(data: PolicyDocument, source: str, checked: bool = False) -> Policy:
     """A policy from its parsed data; `checked`: its fact paths were checked already (the compiled catalog)."""
-    if data.get("applies_to") not in OBJECTS:
-        raise PolicyError(f"{source}: invalid policy: applies_to '{data.get('applies_to')}' is not one of "
+    applies_to = data.get("applies_to")
+    if not isinstance(applies_to, str) or applies_to not in OBJECTS:
+        raise PolicyError(f"{source}: invalid policy: applies_to '{applies_to}' is not one of "
                           + ", ".join(sorted(OBJECTS)))
     if not checked:
         check_fact_paths(data, source)
+    read = _Fields(data, source)
     return Policy(
-        id=data["id"], title=data["title"], severity=Severity(data["severity"]),
-        applies_to=data["applies_to"], check=compile_condition(data["condition"]),
-        message=data["message"], at=data.get("at", ""), why=data.get("why", ""),
-        symptom=data.get("symptom", ""), fix=data.get("fix", ""),
-        references=tuple(data.get("references", ())), tags=tuple(data.get("tags", ())),
-        examples=dict(data.get("examples", {})), evidence=dict(data.get("evidence", {})),
-        severity_when=tuple((Severity(s["severity"]), compile_condition(s["condition"]))
-                            for s in data.get("severity_when", ())),
+        id=read.text("id"), title=read.text("title"), severity=Severity(data["severity"]),
+        applies_to=applies_to, check=compile_condition(read.mapping(data["condition"], "condition")),
+        message=read.text("message"), at=read.text("at", ""), why=read.text("why", ""),
+        symptom=read.text("symptom", ""), fix=read.text("fix", ""),
+        references=read.texts("references"), tags=read.texts("tags"),
+        examples=read.table("examples"), evidence=read.table("evidence"),
+        severity_when=tuple((Severity(s["severity"]), compile_condition(read.mapping(s["condition"], "condition")))
+                            for s in read.items("severity_when")),
         source=source, raw=data,
     )
 
 
-def compile_catalog(directory: Path) -> dict[str, Any]:
+class _Fields:
+    """A policy's fields with the types policy/schema.json gives them; a built-in policy is trusted to be valid
+    (the tests validate the catalog), so a wrong type is a policy error naming the field, not a crash later."""
+
+    def __init__(self, data: PolicyDocument, source: str) -> None:
+        self.data, self.source = data, source
+
+    def wrong(self, key: str, what: str) -> PolicyError:
+        return PolicyError(f"{self.source}: invalid policy: {key} must be {what}")
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.data[key] if default is None else self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.wrong(key, "text")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, ())
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise self.wrong(key, "a list of text")
+        return tuple(str(v) for v in value)
+
+    def table(self, key: str) -> dict[str, str]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self.wrong(key, "a mapping of text")
+        return {str(k): str(v) for k, v in value.items()}
+
+    def items(self, key: str) -> list[PolicyDocument]:
+        value = self.data.get(key, ())
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, dict) for v in value):
+            raise self.wrong(key, "a list of mappings")
+        return [v for v in value if isinstance(v, dict)]
+
+    def mapping(self, value: JsonValue, key: str) -> dict[str, JsonValue]:
+        if not isinstance(value, dict):
+            raise self.wrong(key, "a mapping")
+        return value
+
+
+def compile_catalog(directory: Path) -> JsonObject:
     """The policy files of `directory` as parsed data, in the form `load_policies` reads (JSON). Each one's fact
     paths are checked here (a typo fails the build), so a run reading the compiled form need not check them again;
     the schema is checked by the tests (tests/test_catalog.py), as the build has no jsonschema."""
-    entries = []
+    entries: list[JsonValue] = []
     for path in policy_files(directory):
         data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        if not isinstance(data, dict):
+            raise PolicyError(f"{path}: invalid policy: (top): a policy is a mapping")
         build_policy(data, str(path))
         entries.append({"file": path.name, "policy": data})
     return {"format": COMPILED_FORMAT, "policies": entries}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import field
-from typing import Any
 
+from policykit.core.json_types import JsonValue
 from policykit.core.record import record
 from policykit.core.truth import Truth
 from policykit.findings import PolicyInfo, Severity
 
-# A compiled condition: object -> True, False or Unknown (with the reason it is not known)
-Check = Callable[[Any], Truth]
+# A compiled condition: True, False or Unknown (with the reason it is not known) for an object the policy
+# applies to, or an item of a list a quantifier (`any_item`, `all_items`) walks, which can be any value.
+Check = Callable[[object], Truth]
+# A policy file's data, valid by policy/schema.json (JSON, as YAML or the compiled catalog gives it).
+PolicyDocument = Mapping[str, JsonValue]
 
 
 @record
@@ -34,7 +37,7 @@ class Policy:
     evidence: dict[str, str] = field(default_factory=dict)
     severity_when: tuple[tuple[Severity, Check], ...] = ()
     source: str = ""  # the file it was read from
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    raw: PolicyDocument = field(default_factory=dict, repr=False)
 
     @property
     def help_uri(self) -> str:

@@ -13,11 +13,12 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
-from typing import Any
 
+from policykit.core.json_types import JsonValue
 from policykit.facts import FACTS
 from policykit.model import cloudfront, derived, live, related
 from policykit.model.base import ModelObject
+from policykit.policy.model import PolicyDocument
 
 Classes = tuple[type[ModelObject], ...]
 
@@ -92,7 +93,7 @@ def _names(classes: Classes) -> list[str]:
 def check_path(classes: Classes, path: str, items: bool = False) -> tuple[str | None, Classes]:
     """An error message when a step of `path` does not exist (None when it is fine), and the classes it reaches
     (with `items`: the classes of the items of the list it reaches)."""
-    last: Any = None
+    last: list[object] | None = None  # the annotations of what the last step gives
     for step in path.split("."):
         if not classes:
             return None, ()  # not a model object: nothing declared to check the rest against
@@ -109,31 +110,38 @@ def check_path(classes: Classes, path: str, items: bool = False) -> tuple[str | 
     return None, classes
 
 
-def condition_errors(node: Any, classes: Classes, where: tuple[str | int, ...]) -> Iterator[
+def condition_errors(node: JsonValue, classes: Classes, where: tuple[str | int, ...]) -> Iterator[
         tuple[tuple[str | int, ...], str]]:
     """(position in the policy, message) for each fact path of a condition that does not exist."""
     if not isinstance(node, dict):
         return
     for key in ("all", "any"):
-        for index, part in enumerate(node.get(key) or []):
+        for index, part in enumerate(_list(node.get(key))):
             yield from condition_errors(part, classes, (*where, key, index))
     if "not" in node:
         yield from condition_errors(node["not"], classes, (*where, "not"))
     for quantifier in ("any_item", "all_items"):
         spec = node.get(quantifier)
-        if isinstance(spec, dict) and isinstance(spec.get("of"), str):
-            error, item_classes = check_path(classes, spec["of"], items=True)
+        of = spec.get("of") if isinstance(spec, dict) else None
+        if isinstance(spec, dict) and isinstance(of, str):
+            error, item_classes = check_path(classes, of, items=True)
             if error:
                 yield (*where, quantifier, "of"), error
             else:
                 yield from condition_errors(spec.get("where"), item_classes, (*where, quantifier, "where"))
-    if isinstance(node.get("fact"), str):
-        error, _ = check_path(classes, node["fact"])
+    fact = node.get("fact")
+    if isinstance(fact, str):
+        error, _ = check_path(classes, fact)
         if error:
             yield (*where, "fact"), error
 
 
-def policy_errors(data: dict[str, Any], placeholders: Callable[[str], list[str]]) -> list[
+def _list(value: JsonValue) -> list[JsonValue]:
+    """The items of a list the schema allows here (none when it is not written)."""
+    return value if isinstance(value, list) else []
+
+
+def policy_errors(data: PolicyDocument, placeholders: Callable[[str], list[str]]) -> list[
         tuple[tuple[str | int, ...], str]]:
     """Every unknown fact path of a policy: its condition, severity_when, `at` and message placeholders."""
     cls = kinds().get(str(data.get("applies_to")))
@@ -141,16 +149,19 @@ def policy_errors(data: dict[str, Any], placeholders: Callable[[str], list[str]]
         return []
     classes: Classes = (cls,)
     errors = list(condition_errors(data.get("condition"), classes, ("condition",)))
-    for index, entry in enumerate(data.get("severity_when") or []):
+    for index, entry in enumerate(_list(data.get("severity_when"))):
         if isinstance(entry, dict):
             errors += condition_errors(entry.get("condition"), classes, ("severity_when", index, "condition"))
-    if isinstance(data.get("at"), str) and "." in data["at"]:
+    at = data.get("at")
+    if isinstance(at, str) and "." in at:
         # the last step names a written location (`locs`), not always a field: only the objects before it are checked
-        error, _ = check_path(classes, data["at"].rsplit(".", 1)[0])
+        error, _ = check_path(classes, at.rsplit(".", 1)[0])
         if error:
             errors.append((("at",), error))
-    texts: list[tuple[tuple[str | int, ...], Any]] = [(("message",), data.get("message")), (("fix",), data.get("fix"))]
-    texts += [(("evidence", key), value) for key, value in (data.get("evidence") or {}).items()]
+    texts: list[tuple[tuple[str | int, ...], JsonValue]] = [(("message",), data.get("message")),
+                                                            (("fix",), data.get("fix"))]
+    evidence = data.get("evidence")
+    texts += [(("evidence", key), value) for key, value in (evidence.items() if isinstance(evidence, dict) else ())]
     for where, text in texts:
         for path in placeholders(text) if isinstance(text, str) else []:
             error, _ = check_path(classes, path)

@@ -47,6 +47,7 @@ REPORTERS: dict[str, str] = {f.value: f"policykit.reporters.{'json_report' if f 
 
 
 def get(name: str) -> Render:
+    """The renderer of the format `name` (KeyError when there is no such format)."""
     module = importlib.import_module(REPORTERS[name])
     render: Render = module.render
     return render

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from policykit import __version__
+from policykit.core.json_types import JsonObject
 from policykit.findings import Finding, ScanResult
 from policykit.reporters import ReportOptions
 
 
-def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) -> dict[str, Any]:
+def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) -> JsonObject:
     """One finding; `examples`: its policy's snippets, shown as `fix_example` in the file's own language."""
-    out: dict[str, Any] = {
+    out: JsonObject = {
         "policy_id": finding.policy_id,
         "title": finding.title,
         "severity": finding.severity.value,
@@ -45,7 +46,7 @@ def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) ->
     return out
 
 
-def document(result: ScanResult) -> dict[str, Any]:
+def document(result: ScanResult) -> JsonObject:
     counts = result.counts()
     examples = {p.id: dict(p.examples) for p in result.policies if p.examples}
     return {

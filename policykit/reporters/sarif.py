@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from policykit import __version__
 from policykit.core.about import repository_url
 from policykit.core.builtins import BUILTINS
+from policykit.core.json_types import JsonObject, JsonValue
 from policykit.core.repo import relative_to
 from policykit.findings import Finding, PolicyInfo, ScanResult, Severity
 from policykit.reporters import ReportOptions, base_dir
@@ -38,9 +39,9 @@ def _base_uri(base: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"  # the root directory is already file:///
 
 
-def _rule(info: PolicyInfo) -> dict[str, Any]:
+def _rule(info: PolicyInfo) -> JsonObject:
     tags = [t for t in info.tags if t.lower() not in _NOT_TAGS]
-    rule: dict[str, Any] = {
+    rule: JsonObject = {
         "id": info.id,
         "name": info.id,
         "shortDescription": {"text": info.title},
@@ -55,16 +56,16 @@ def _rule(info: PolicyInfo) -> dict[str, Any]:
     return rule
 
 
-def _result(finding: Finding, index: dict[str, int], base: Path) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], base: Path) -> JsonObject:
     logical = [{"name": finding.resource or finding.subject or finding.distribution, "kind": "resource"}]
-    location: dict[str, Any] = {"logicalLocations": logical}
+    location: JsonObject = {"logicalLocations": logical}
     if finding.location.file:  # a live probe of a deployed name has no file: a logical location only
-        physical: dict[str, Any] = {"artifactLocation": _artifact(finding.location.file, base)}
+        physical: JsonObject = {"artifactLocation": _artifact(finding.location.file, base)}
         if finding.location.line:
             physical["region"] = {"startLine": finding.location.line,
                                   "startColumn": max(finding.location.column, 1)}
         location = {"physicalLocation": physical, **location}
-    result: dict[str, Any] = {
+    result: JsonObject = {
         "ruleId": finding.policy_id,
         "level": _LEVELS[finding.severity.value],
         "message": {"text": finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")},
@@ -80,19 +81,19 @@ def _result(finding: Finding, index: dict[str, int], base: Path) -> dict[str, An
     return result
 
 
-def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
+def document(result: ScanResult, options: ReportOptions) -> JsonObject:
     base = base_dir(result, options)
     shown = [f for f in result.findings if options.show_unknown or not f.unknown]
     known = {p.id: p for p in result.policies}
     fired = sorted({f.policy_id for f in shown})
     rules = [_rule(known[i]) if i in known else _rule(_builtin_info(i, shown)) for i in fired]
-    index = {rule["id"]: n for n, rule in enumerate(rules)}
-    notifications = [
+    index = {policy_id: n for n, policy_id in enumerate(fired)}  # the rules are in this order
+    notifications: list[JsonValue] = [
         {"level": "error", "message": {"text": str(error)},
          "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.file, base)}}]}
         for error in result.errors
     ]
-    driver: dict[str, Any] = {"name": "policykit", "version": __version__, "semanticVersion": __version__,
+    driver: JsonObject = {"name": "policykit", "version": __version__, "semanticVersion": __version__,
                               "rules": rules}
     if repository_url():
         driver["informationUri"] = repository_url()

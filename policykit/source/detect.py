@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+
+from policykit.core.nodes import Node
 
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
 _CFN_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
@@ -17,7 +18,7 @@ def looks_like_cfn_text(text: str) -> bool:
     return "Resources" in text and bool(_CFN_HINT.search(text))
 
 
-def is_cfn_document(root: Any) -> bool:
+def is_cfn_document(root: Node) -> bool:
     """A parsed document is a template when it declares a format version, SAM, or AWS resources."""
     if not isinstance(root, dict):
         return False

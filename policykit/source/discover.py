@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from policykit.core.record import record
 from policykit.findings import ScanError
@@ -17,12 +18,17 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".ve
                        ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out", ".aws-sam"})
 
 
+# What an input is read as: a CloudFormation template (or, for JSON that is not one, a plan or JSON
+# Terraform: policykit.api tries both), a Terraform module directory, a `.tf.json` file.
+InputKind = Literal["cfn", "terraform", "tf-json"]
+
+
 @record
 class Input:
     """One unit to scan: a file, or a Terraform module directory with its .tf files."""
 
     path: Path
-    kind: str  # "cfn" | "terraform" (a module dir) | "tf-json" | "tf-plan-or-cfn-json"
+    kind: InputKind
     files: tuple[Path, ...] = ()
 
 

@@ -10,10 +10,9 @@ import bisect
 import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import Any
 
 from policykit.core.errors import InputError
-from policykit.core.nodes import MAX_DEPTH, Mark, MDict, MList
+from policykit.core.nodes import MAX_DEPTH, Mark, MDict, MList, Node
 from policykit.source.dupkeys import DuplicateKey
 
 _TOKEN = re.compile(
@@ -28,7 +27,7 @@ _TOKEN = re.compile(
 # A `\uD800`-`\uDFFF` escape: after decoding, any surrogate left in a string had no partner.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LITERALS: dict[str, Any] = {
+_LITERALS: dict[str, bool | float | None] = {
     "true": True, "false": False, "null": None,
     "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf"),
 }
@@ -41,6 +40,17 @@ class _Positions:
     def mark(self, offset: int) -> Mark:
         line = bisect.bisect_right(self.starts, offset)
         return Mark(line, offset - self.starts[line - 1] + 1)
+
+
+class _Open:
+    """A container being read, and the key read for its next value (None between the entries of a mapping)."""
+
+    __slots__ = ("key", "key_mark", "node")
+
+    def __init__(self, node: MDict | MList, mark: Mark) -> None:
+        self.node = node
+        self.key: str | None = None
+        self.key_mark = mark
 
 
 # Python refuses to convert longer integers (sys.int_info.str_digits_check_threshold): a bound of ours, named.
@@ -56,7 +66,7 @@ def _validate(text: str, file: str) -> None:
         pass  # deeper than `json` recurses: the tokenizer stops at MAX_DEPTH and reports the position
 
 
-def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Node:
     """Parse JSON text into marked nodes; raise InputError with a position.
 
     A key written twice keeps its last value (as `json` does); with `duplicates`, each one is recorded there.
@@ -64,8 +74,8 @@ def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None
     _validate(text, file)
     positions = _Positions(text)
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
-    stack: list[tuple[MDict | MList, list[Any]]] = []  # node, [pending key, key mark]
-    root: Any = None
+    stack: list[_Open] = []
+    root: Node = None
     offset = 0
     while True:
         match = _TOKEN.match(text, offset)
@@ -74,21 +84,23 @@ def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None
         start, offset = match.start(match.lastgroup or 0), match.end()
         mark = positions.mark(start)
         kind = match.lastgroup
-        value: Any
+        value: Node
         if kind == "punct":
             char = match.group("punct")
             if char in "{[":
                 if len(stack) >= MAX_DEPTH:
                     raise InputError(file, f"JSON nested deeper than {MAX_DEPTH} levels", *mark)
-                stack.append((MDict(mark) if char == "{" else MList(mark), [None, mark]))
+                stack.append(_Open(MDict(mark) if char == "{" else MList(mark), mark))
                 continue
             if char in ":,":
                 continue
-            value = stack.pop()[0]
-            mark = value.mark
+            node = stack.pop().node
+            value, mark = node, node.mark
         elif kind == "string":
-            value, offset = scanstring(text, offset)
-            if surrogates and (lone := _SURROGATE.search(value)):
+            string: str
+            string, offset = scanstring(text, offset)
+            value = string
+            if surrogates and (lone := _SURROGATE.search(string)):
                 raise InputError(file, f"invalid JSON: lone surrogate \\u{ord(lone.group()):04x} in a string "
                                  "(not a Unicode character)", *mark)
         elif kind == "number":
@@ -105,14 +117,15 @@ def load_json(text: str, file: str, duplicates: list[DuplicateKey] | None = None
         if not stack:
             root = value
             break
-        node, pending = stack[-1]
+        top = stack[-1]
+        node, key = top.node, top.key
         if isinstance(node, MList):
             node.add(value, mark)
-        elif pending[0] is None:
-            pending[0], pending[1] = value, mark
+        elif key is None:
+            top.key, top.key_mark = str(value), mark  # a string: `json` validated the text
         else:
-            if duplicates is not None and pending[0] in node:
-                duplicates.append(DuplicateKey(pending[0], node.key_marks[pending[0]], pending[1]))
-            node.set(pending[0], value, pending[1], mark)
-            pending[0] = None
+            if duplicates is not None and key in node:
+                duplicates.append(DuplicateKey(key, node.key_marks[key], top.key_mark))
+            node.set(key, value, top.key_mark, mark)
+            top.key = None
     return root

@@ -10,11 +10,10 @@ the source, like the suppressions themselves (policykit/source/suppressions.py).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.core.builtins import NEAR_MISS_SUPPRESSION
 from policykit.core.location import Location
-from policykit.core.nodes import MDict
+from policykit.core.nodes import MDict, Node
 from policykit.findings import Finding, builtin_finding
 
 _ID = re.compile(r"\b[A-Za-z]{2,}\d{3,}\b")
@@ -80,7 +79,7 @@ def cfn_comment_near_misses(text: str, file: str) -> list[Finding]:
     return out
 
 
-def cfn_near_misses(root: Any, file: str) -> list[Finding]:
+def cfn_near_misses(root: Node, file: str) -> list[Finding]:
     """PK008 for each key under Metadata.policykit that is not one policykit reads (cfn-lint's
     `config: ignore_checks`, `skip`, `suppress`...), at the top of the template or on a resource."""
     if not isinstance(root, MDict):

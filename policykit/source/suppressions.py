@@ -22,11 +22,10 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
-from typing import Any
 
 from policykit.core.errors import InputError
 from policykit.core.location import Location
-from policykit.core.nodes import MDict, MList
+from policykit.core.nodes import MDict, MList, Node
 from policykit.findings import Suppression
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -35,7 +34,8 @@ _TF_RESOURCE = re.compile(r'^\s*resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"
 _EXPIRES = re.compile(r"\bexpires=(\S+)\s*$")
 
 
-def parse_date(text: Any, where: Location) -> datetime.date:
+def parse_date(text: object, where: Location) -> datetime.date:
+    """An expiry date as written (`expires=` text, or a YAML date or value: read as its text)."""
     try:
         return datetime.date.fromisoformat(str(text).strip())
     except ValueError:
@@ -46,7 +46,7 @@ def parse_date(text: Any, where: Location) -> datetime.date:
 # --- CloudFormation -------------------------------------------------------------------------
 
 
-def cfn_suppressions(root: Any, file: str) -> list[Suppression]:
+def cfn_suppressions(root: Node, file: str) -> list[Suppression]:
     """The suppressions in a parsed template's Metadata (top level and per resource)."""
     if not isinstance(root, MDict):
         return []

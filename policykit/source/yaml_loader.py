@@ -7,13 +7,12 @@ alias expansion and recursion are bounded here and every value keeps its mark.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
 
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
-from policykit.core.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList
+from policykit.core.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList, Node
 from policykit.source.dupkeys import DuplicateKey
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
@@ -34,11 +33,12 @@ _SCALAR_TYPES = {
 _TAG_KEYS = {"!Ref": "Ref", "!Condition": "Condition"}
 
 
-def _mark(event: Any) -> Mark:
-    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+def _mark(event: yaml.Event) -> Mark:
+    start = event.start_mark
+    return Mark(start.line + 1, start.column + 1) if start is not None else NO_MARK  # the parser sets it
 
 
-def _scalar(event: Any) -> Any:
+def _scalar(event: yaml.ScalarEvent) -> Node:
     if event.tag not in (None, "!"):
         return event.value
     tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
@@ -48,7 +48,7 @@ def _scalar(event: Any) -> Any:
     return construct(yaml.ScalarNode(tag, event.value))
 
 
-def _apply_tag(tag: str | None, value: Any, mark: Mark) -> Any:
+def _apply_tag(tag: str | None, value: Node, mark: Mark) -> Node:
     """`!GetAtt A.B` becomes `{"Fn::GetAtt": ["A", "B"]}`, as CloudFormation reads it."""
     if not tag or not tag.startswith("!") or tag == "!":
         return value
@@ -73,7 +73,7 @@ class _Frame:
     mark: Mark
     size: int = 1  # values in this subtree, aliases expanded (what an alias to it adds)
     text: int = 0  # characters of scalar text in this subtree, aliases expanded
-    key: Any = None
+    key: str = ""
     key_mark: Mark = NO_MARK
     has_key: bool = False
     anchors: list[str] = field(default_factory=list)
@@ -84,18 +84,18 @@ class _Builder:
         self.file = file
         self.duplicates = duplicates
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values, characters)
+        self.anchors: dict[str, tuple[Node, int, int]] = {}  # name -> (value, values, characters)
         self.open_anchors: set[str] = set()
         self.total = 0  # values in the document, each counted once, aliases expanded
         self.alias_text = 0  # characters of scalar text that aliases repeat
         self.aliased = False
-        self.root: Any = None
+        self.root: Node = None
         self.done = False
 
     def error(self, message: str, mark: Mark) -> InputError:
         return InputError(self.file, message, mark.line, mark.column)
 
-    def add(self, value: Any, mark: Mark, size: int, text: int, new: int) -> None:
+    def add(self, value: Node, mark: Mark, size: int, text: int, new: int) -> None:
         """Attach `value` (`size` values and `text` characters) to the open container; `new` of
         those values were not counted yet (a closed container's children were, as they arrived)."""
         self.total += new
@@ -120,7 +120,7 @@ class _Builder:
             frame.node.set(frame.key, value, frame.key_mark, mark)
             frame.has_key = False
 
-    def open(self, node: MDict | MList, event: Any) -> None:
+    def open(self, node: MDict | MList, event: yaml.CollectionStartEvent) -> None:
         mark = _mark(event)
         if len(self.stack) >= MAX_DEPTH:
             raise self.error(f"nested deeper than {MAX_DEPTH} levels", mark)
@@ -135,7 +135,7 @@ class _Builder:
             self.anchors[frame.anchor] = (frame.node, frame.size, frame.text)
         self.add(_apply_tag(frame.tag, frame.node, frame.mark), frame.mark, frame.size, frame.text, 1)
 
-    def feed(self, event: Any) -> None:
+    def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
             mark = _mark(event)
             value = _apply_tag(event.tag, _scalar(event), mark)
@@ -168,7 +168,7 @@ class _Builder:
             self.add(value, mark, size, text, size)
 
 
-def load_yaml(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+def load_yaml(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Node:
     """Parse the first YAML document of `text` into marked nodes; raise InputError.
 
     A key written twice keeps its last value; with `duplicates`, each one is recorded there.
@@ -180,7 +180,8 @@ def load_yaml(text: str, file: str, duplicates: list[DuplicateKey] | None = None
             event = loader.get_event()
             if isinstance(event, yaml.StreamEndEvent):
                 break
-            builder.feed(event)
+            if event is not None:  # check_event said there is one
+                builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)

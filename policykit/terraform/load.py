@@ -254,10 +254,10 @@ def read_var_file(path: Path, duplicates: list[DuplicateKey] | None = None) -> d
     except UnicodeDecodeError:
         raise InputError(file, "the variables file is not UTF-8 text") from None
     if path.name.endswith(".json"):
-        data = load_json(text, file, duplicates)
-        if not isinstance(data, dict):
+        document = load_json(text, file, duplicates)
+        if not isinstance(document, dict):
             raise InputError(file, "a .tfvars.json file must hold an object", 1, 1)
-        return dict(data)
+        return dict(document)
     from policykit.terraform.hcl import parse_hcl_data
 
     data, positions = parse_hcl_data(text, file, explicit_blocks=False)
