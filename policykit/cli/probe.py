@@ -76,7 +76,7 @@ def probe(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
-    from policykit.facts.wire_names import shown  # scanning code: imported when a probe runs, not for --help
+    from policykit.core.name_rules import shown  # imported when a probe runs, not for --help
     from policykit.policy.loader import load_policies
     from policykit.probes.direct import Target, check, parse_target
     from policykit.probes.direct import probe as run_probe

@@ -9,9 +9,9 @@ and policy).
 
 from __future__ import annotations
 
+from policykit.core.name_rules import host_problem, request_path_problem
 from policykit.core.record import record
 from policykit.core.values import MaybeMore
-from policykit.facts.wire_names import host_problem, request_path_problem
 from policykit.findings import ScanError, ScanResult
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model, Origin
 from policykit.policy import engine

@@ -1,7 +1,7 @@
 """HTTP: does the origin answer at all (HEAD), and does it accept a WebSocket upgrade (RFC 6455)?
 
 Requests carry no body and no credentials, and are built from validated parts only: a Host that
-is a DNS name (policykit.facts.wire_names) and a path of printable ASCII without spaces. For HTTPS
+is a DNS name (policykit.core.name_rules) and a path of printable ASCII without spaces. For HTTPS
 the connection uses the parameters the CloudFront-like handshake agreed on.
 """
 
@@ -12,8 +12,8 @@ import os
 import socket
 import ssl
 
+from policykit.core.name_rules import host_problem, request_path_problem
 from policykit.core.record import record
-from policykit.facts.wire_names import host_problem, request_path_problem
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Step
 

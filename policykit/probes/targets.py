@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from policykit.core.location import Location
+from policykit.core.name_rules import host_problem, origin_path_text_problem, request_path_problem, shown
 from policykit.core.record import record
 from policykit.facts import origins as origin_facts
 from policykit.facts.viewer import is_websocket_name, websocket_by_path
-from policykit.facts.wire_names import host_problem, origin_path_text_problem, request_path_problem, shown
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.probes.addresses import is_ip_literal
 
