@@ -52,7 +52,6 @@ TODO: set[tuple[str, str]] = {
     ("policykit.edge.check", "policykit.policy.engine"),
     ("policykit.edge.check", "policykit.policy.model"),
     ("policykit.edge.fixtures", "policykit.policy.model"),
-    ("policykit.facts.live", "policykit.probes.offer"),
     ("policykit.model.live", "policykit.probes.certs"),
     ("policykit.model.live", "policykit.probes.dns_probe"),
     ("policykit.model.live", "policykit.probes.http_probe"),

@@ -11,9 +11,9 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from policykit.core.origin_tls import cloudfront_ciphers
 from policykit.core.values import Unknown
 from policykit.model.live import LiveName, LiveOrigin
-from policykit.probes.offer import CLOUDFRONT_CIPHERS
 
 # ---- live_origin -------------------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ def openssl_command(name: LiveName) -> str:
     offered = offered_protocols(name) or ["TLSv1.2"]
     versions = "-tls1_2" if offered == ["TLSv1.2"] else f"-min_protocol {offered[0]} -max_protocol {offered[-1]}"
     trust = getattr(endpoint, "trust_store", "") if endpoint is not None else ""
-    ciphers = ":".join(CLOUDFRONT_CIPHERS) + ":@SECLEVEL=0"
+    ciphers = ":".join(cloudfront_ciphers()) + ":@SECLEVEL=0"
     target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return (f"openssl s_client -connect {shlex.quote(target)} -servername {shlex.quote(name.name)}"
             f" -verify_hostname {shlex.quote(name.name)}{f' -CAfile {shlex.quote(trust)}' if trust else ''}"

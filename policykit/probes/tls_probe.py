@@ -12,10 +12,10 @@ import re
 import ssl
 import warnings
 
+from policykit.core.origin_tls import cloudfront_ciphers, cloudfront_curves, default_protocols
 from policykit.core.record import record
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Budget
-from policykit.probes.offer import CLOUDFRONT_CIPHERS, CLOUDFRONT_CURVES, DEFAULT_PROTOCOLS
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
@@ -51,7 +51,7 @@ class TlsResult:
 def offered_protocols(ssl_protocols: object) -> tuple[str, ...]:
     """The versions CloudFront offers for an OriginSSLProtocols value (SSLv3 cannot be tested here)."""
     if not isinstance(ssl_protocols, (list, tuple)) or not all(isinstance(p, str) for p in ssl_protocols):
-        return DEFAULT_PROTOCOLS
+        return default_protocols()
     return tuple(p for p in VERSIONS if p in ssl_protocols)
 
 
@@ -68,7 +68,7 @@ def _context(versions: tuple[str, ...], ciphers: str, curve: str | None, tls13: 
 
 
 def cloudfront_context(versions: tuple[str, ...], curve: str | None = "prime256v1") -> ssl.SSLContext:
-    return _context(versions, ":".join(CLOUDFRONT_CIPHERS) + _LOW, curve)
+    return _context(versions, ":".join(cloudfront_ciphers()) + _LOW, curve)
 
 
 @record
@@ -160,7 +160,7 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budg
                          detail="only SSLv3 is allowed, which this probe (and any current server) cannot speak")
     attempt = _Attempt("failed")
     failures: list[str] = []
-    for curve in CLOUDFRONT_CURVES:
+    for curve in cloudfront_curves():
         attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, budget, allow_private)
         if attempt.status != "failed":
             break

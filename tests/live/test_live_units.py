@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from live.live_servers import DAY, NOW, Pki, issue
+from policykit.core.origin_tls import default_protocols
 from policykit.probes.addresses import special_range
 from policykit.probes.certs import check_chain, name_matches
 from policykit.probes.options import Nameserver, parse_nameserver
-from policykit.probes.tls_probe import DEFAULT_PROTOCOLS, offered_protocols
+from policykit.probes.tls_probe import offered_protocols
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -46,7 +47,7 @@ def test_wildcards_cover_one_label() -> None:
 
 
 def test_protocols_offered() -> None:
-    assert offered_protocols(None) == DEFAULT_PROTOCOLS
+    assert offered_protocols(None) == default_protocols() == ("TLSv1", "TLSv1.1", "TLSv1.2")
     assert offered_protocols(["TLSv1.2", "SSLv3"]) == ("TLSv1.2",)
     assert offered_protocols(["SSLv3"]) == ()
 
