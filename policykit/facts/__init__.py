@@ -16,7 +16,6 @@ from policykit.facts import (
     edge,
     integrity,
     lambda_edge,
-    live,
     load_balancers,
     origins,
     reachability,
@@ -32,7 +31,7 @@ Fact = Callable[[Any], Any]
 
 
 class Deferred(Mapping[str, Fact]):
-    """A kind's facts imported on first use: the edge facts load only when edge objects exist."""
+    """A kind's facts imported on first use: the live and edge facts load only when their objects exist."""
 
     def __init__(self, module: str, kind: str) -> None:
         self.module, self.kind = module, kind
@@ -150,11 +149,11 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "conflict_kind": lambda_edge.conflict_kind,
     },
 }
-# objects only `scan --live` creates (policykit/probes)
-FACTS["live_origin"] = live.LIVE_ORIGIN_FACTS
-FACTS["live_name"] = live.LIVE_NAME_FACTS
 # every fact is computed once per object, however many policies read it
 FACTS = {kind: {name: once(fn) for name, fn in table.items()} for kind, table in FACTS.items()}
+# objects only `scan --live` and `policykit probe` create (policykit/probes)
+FACTS["live_origin"] = Deferred("policykit.facts.live", "live_origin")
+FACTS["live_name"] = Deferred("policykit.facts.live", "live_name")
 # objects only `scan --edge` and `policykit edge` create (policykit/edge)
 for _kind in ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"):
     FACTS[_kind] = Deferred("policykit.edge.facts", _kind)

@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from policykit.core.builtins import INTERNAL_ERROR
+from policykit.core.results import HttpOutcome, TcpStatus, TlsStatus
 from policykit.findings import Finding, Observed, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
@@ -115,7 +116,7 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
                                 trust_store=str(options.trust_store) if options.trust_store else ""))
     try:
         _probe_endpoint(item, result.endpoint, options, budget)
-        if result.endpoint.tcp is not None and result.endpoint.tcp.status == "open":
+        if result.endpoint.tcp is not None and result.endpoint.tcp.status is TcpStatus.OPEN:
             for key, (name_item, name) in names:
                 result.names[key] = _probe_name(name_item, name, result.endpoint, options, budget)
     except BoundReached as exc:
@@ -141,7 +142,7 @@ def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, 
                            "(pass --allow-private to probe it)")
         return
     live.tcp = tcp_probe.connect(address, item.port, budget.step(), options.allow_private)
-    if live.tcp.status != "open":
+    if live.tcp.status is not TcpStatus.OPEN:
         live.not_probed = f"TCP {address}:{item.port}: {live.tcp.status}"
 
 
@@ -161,7 +162,7 @@ def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, 
     context = None
     if item.scheme == "https":
         live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, budget, private)
-        if not live.tls.established:
+        if live.tls.status is not TlsStatus.OK:
             live.not_probed = f"no TLS session with {name.name}: {live.tls.status}"
             return
         live.chain = certs.check_chain(live.tls.chain, name.name, options.trust_store, options.expiry_warning_days)
@@ -174,7 +175,7 @@ def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, 
     prefix = origin_path(item.origin)
     live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, budget.step(), private,
                                    context)
-    if live.head.outcome in ("timeout", "cut"):
+    if live.head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT):
         # a server that never answers costs one timeout, not one per request
         return
     if name.websocket_path is not None:

@@ -14,6 +14,7 @@ import warnings
 
 from policykit.core.origin_tls import cloudfront_ciphers, cloudfront_curves, default_protocols
 from policykit.core.record import record
+from policykit.core.results import TlsResult, TlsStatus
 from policykit.probes.addresses import open_connection
 from policykit.probes.budget import Budget
 
@@ -27,25 +28,6 @@ VERSIONS = {
 }
 # TLS 1.0/1.1 and 3DES/RC4 are below OpenSSL 3's default security level; CloudFront still offers them.
 _LOW = ":@SECLEVEL=0"
-
-
-@record
-class TlsResult:
-    address: str
-    port: int
-    sni: str
-    offered: tuple[str, ...]  # protocol versions offered
-    # ok | no-common-protocol | no-common-cipher | timeout | refused | failed | not-offered
-    # | cut (a larger bound left no time: proves nothing)
-    status: str
-    protocol: str = ""
-    cipher: str = ""
-    chain: tuple[bytes, ...] = ()  # DER, in the order the server sent it
-    detail: str = ""
-
-    @property
-    def established(self) -> bool:
-        return self.status == "ok"
 
 
 def offered_protocols(ssl_protocols: object) -> tuple[str, ...]:
@@ -73,7 +55,7 @@ def cloudfront_context(versions: tuple[str, ...], curve: str | None = "prime256v
 
 @record
 class _Attempt:
-    status: str  # ok | timeout | cut | refused | failed
+    status: TlsStatus  # ok | timeout | cut | refused | failed
     protocol: str = ""
     cipher: str = ""
     chain: tuple[bytes, ...] = ()
@@ -117,23 +99,23 @@ def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, budge
     try:
         raw = open_connection(address, port, step.remaining(), allow_private)
     except ConnectionRefusedError:
-        return _Attempt("refused", detail="connection refused")
+        return _Attempt(TlsStatus.REFUSED, detail="connection refused")
     except TimeoutError:
-        status = "cut" if step.cut else "timeout"
+        status = TlsStatus.CUT if step.cut else TlsStatus.TIMEOUT
         return _Attempt(status, detail=f"the connection was not opened {step.timeout_words()}")
     except OSError as exc:
-        return _Attempt("failed", detail=exc.strerror or str(exc))
+        return _Attempt(TlsStatus.FAILED, detail=exc.strerror or str(exc))
     try:
         # CPython treats a socket timeout as a deadline for the whole handshake call, not per read
         raw.settimeout(max(step.remaining(), 0.001))
         with context.wrap_socket(raw, server_hostname=sni) as tls:
             cipher = tls.cipher()
-            return _Attempt("ok", tls.version() or "", cipher[0] if cipher else "", _chain(tls))
+            return _Attempt(TlsStatus.OK, tls.version() or "", cipher[0] if cipher else "", _chain(tls))
     except TimeoutError:
-        return _Attempt("cut" if step.cut else "timeout", detail=(
+        return _Attempt(TlsStatus.CUT if step.cut else TlsStatus.TIMEOUT, detail=(
             f"TCP connected, then the origin did not complete the TLS handshake {step.timeout_words()}"))
     except (ssl.SSLError, OSError) as exc:
-        return _Attempt("failed", detail=answer_words(exc))
+        return _Attempt(TlsStatus.FAILED, detail=answer_words(exc))
     finally:
         raw.close()
 
@@ -156,32 +138,32 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budg
     """The CloudFront-like handshake; when it fails, broader ones that tell why."""
     versions = offered_protocols(ssl_protocols)
     if not versions:
-        return TlsResult(address, port, sni, versions, "not-offered",
+        return TlsResult(address, port, sni, versions, TlsStatus.NOT_OFFERED,
                          detail="only SSLv3 is allowed, which this probe (and any current server) cannot speak")
-    attempt = _Attempt("failed")
+    attempt = _Attempt(TlsStatus.FAILED)
     failures: list[str] = []
     for curve in cloudfront_curves():
         attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, budget, allow_private)
-        if attempt.status != "failed":
+        if attempt.status is not TlsStatus.FAILED:
             break
         failures.append(attempt.detail)
-    if attempt.status != "failed":
+    if attempt.status is not TlsStatus.FAILED:
         return TlsResult(address, port, sni, versions, attempt.status, attempt.protocol, attempt.cipher,
                          attempt.chain, attempt.detail)
     detail = failures[0] if failures else attempt.detail
     everything = "ALL:COMPLEMENTOFALL" + _LOW
     same_versions = _handshake(_context(versions, everything, None), address, port, sni, budget, allow_private)
-    if same_versions.status == "ok":
-        return TlsResult(address, port, sni, versions, "no-common-cipher", detail=(
+    if same_versions.status is TlsStatus.OK:
+        return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_CIPHER, detail=(
             f"{detail}; the server accepts {same_versions.protocol} with {same_versions.cipher}, "
             "which CloudFront does not offer (or only with a curve CloudFront does not offer)"))
     any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, budget,
                              allow_private)
-    if any_version.status == "ok":
-        return TlsResult(address, port, sni, versions, "no-common-protocol", detail=(
+    if any_version.status is TlsStatus.OK:
+        return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_PROTOCOL, detail=(
             f"{detail}; the server only accepts {any_version.protocol} (negotiated {any_version.cipher})"))
-    if "cut" in (same_versions.status, any_version.status):
-        return TlsResult(address, port, sni, versions, "cut", detail=f"{detail}; the retries were cut short")
-    return TlsResult(address, port, sni, versions, "failed", detail=(
+    if TlsStatus.CUT in (same_versions.status, any_version.status):
+        return TlsResult(address, port, sni, versions, TlsStatus.CUT, detail=f"{detail}; the retries were cut short")
+    return TlsResult(address, port, sni, versions, TlsStatus.FAILED, detail=(
         f"{detail}, to CloudFront's offer and to every protocol version and cipher suite this probe can offer: "
         "the handshake fails for every client"))
