@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policykit.core.results import DnsResult, DnsStatus
 from policykit.probes.addresses import is_ip_literal, special_range
-from policykit.probes.budget import Step
+from policykit.probes.deadlines import Step
 from policykit.probes.options import Nameserver
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 from policykit.core.name_rules import host_problem, request_path_problem
 from policykit.core.results import HttpOutcome, HttpResult
 from policykit.probes.addresses import open_connection
-from policykit.probes.budget import Step
+from policykit.probes.deadlines import Step
 
 STATUS_LINE_LIMIT = 8192  # bytes read for the status line
 

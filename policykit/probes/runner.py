@@ -24,7 +24,7 @@ from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
 from policykit.probes.addresses import special_range
-from policykit.probes.budget import BoundReached, Budget
+from policykit.probes.deadlines import BoundReached, Deadlines
 from policykit.probes.observed import observations
 from policykit.probes.options import LiveOptions
 from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin_path_problem, plan
@@ -109,16 +109,16 @@ def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
 def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
              options: LiveOptions, run_at: float) -> _Probed:
     """The endpoint's probes; whatever goes wrong inside is this endpoint's result, never the run's."""
-    budget = Budget.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
+    deadlines = Deadlines.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
     result = _Probed(LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
                                 nameservers=tuple(str(n) for n in options.nameservers),
                                 allow_private=options.allow_private,
                                 trust_store=str(options.trust_store) if options.trust_store else ""))
     try:
-        _probe_endpoint(item, result.endpoint, options, budget)
+        _probe_endpoint(item, result.endpoint, options, deadlines)
         if result.endpoint.tcp is not None and result.endpoint.tcp.status is TcpStatus.OPEN:
             for key, (name_item, name) in names:
-                result.names[key] = _probe_name(name_item, name, result.endpoint, options, budget)
+                result.names[key] = _probe_name(name_item, name, result.endpoint, options, deadlines)
     except BoundReached as exc:
         result.endpoint.not_probed = result.endpoint.not_probed or f"not probed: {exc} was reached"
     except Exception as exc:  # a bug: one line for the user, this endpoint only
@@ -129,8 +129,8 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
     return result
 
 
-def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, budget: Budget) -> None:
-    live.dns = dns_probe.resolve(item.host, options.nameservers, budget.step())
+def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, deadlines: Deadlines) -> None:
+    live.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
     if not live.dns.addresses:
         live.not_probed = f"{item.host} does not resolve ({live.dns.status})"
         return
@@ -141,27 +141,27 @@ def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, 
         live.not_probed = (f"{item.host} resolves to {address}, a {blocked} address: not probed "
                            "(pass --allow-private to probe it)")
         return
-    live.tcp = tcp_probe.connect(address, item.port, budget.step(), options.allow_private)
+    live.tcp = tcp_probe.connect(address, item.port, deadlines.step(), options.allow_private)
     if live.tcp.status is not TcpStatus.OPEN:
         live.not_probed = f"TCP {address}:{item.port}: {live.tcp.status}"
 
 
 def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                budget: Budget) -> LiveName:
+                deadlines: Deadlines) -> LiveName:
     live = LiveName(name=name.name)
     try:
-        _probe_name_steps(item, name, endpoint, options, budget, live)
+        _probe_name_steps(item, name, endpoint, options, deadlines, live)
     except BoundReached as exc:
         live.not_probed = live.not_probed or f"not probed further: {exc} was reached"
     return live
 
 
 def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                      budget: Budget, live: LiveName) -> None:
+                      deadlines: Deadlines, live: LiveName) -> None:
     address, private = endpoint.address, options.allow_private
     context = None
     if item.scheme == "https":
-        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, budget, private)
+        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, deadlines, private)
         if live.tls.status is not TlsStatus.OK:
             live.not_probed = f"no TLS session with {name.name}: {live.tls.status}"
             return
@@ -173,14 +173,14 @@ def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, 
         live.requests_not_sent = refused
         return
     prefix = origin_path(item.origin)
-    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, budget.step(), private,
+    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, deadlines.step(), private,
                                    context)
     if live.head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT):
         # a server that never answers costs one timeout, not one per request
         return
     if name.websocket_path is not None:
         live.websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
-                                            budget.step(), private, context, websocket=True)
+                                            deadlines.step(), private, context, websocket=True)
 
 
 def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrigin:

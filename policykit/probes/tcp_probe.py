@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policykit.core.results import TcpResult, TcpStatus
 from policykit.probes.addresses import open_connection
-from policykit.probes.budget import Step
+from policykit.probes.deadlines import Step
 
 
 def connect(address: str, port: int, step: Step, allow_private: bool) -> TcpResult:

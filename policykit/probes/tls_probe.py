@@ -16,7 +16,7 @@ from policykit.core.origin_tls import cloudfront_ciphers, cloudfront_curves, def
 from policykit.core.record import record
 from policykit.core.results import TlsResult, TlsStatus
 from policykit.probes.addresses import open_connection
-from policykit.probes.budget import Budget
+from policykit.probes.deadlines import Deadlines
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
@@ -93,9 +93,9 @@ def answer_words(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, budget: Budget,
+def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, deadlines: Deadlines,
                allow_private: bool) -> _Attempt:
-    step = budget.step()
+    step = deadlines.step()
     try:
         raw = open_connection(address, port, step.remaining(), allow_private)
     except ConnectionRefusedError:
@@ -133,7 +133,7 @@ def _chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
     return (leaf,) if leaf else ()
 
 
-def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budget,
+def probe(address: str, port: int, sni: str, ssl_protocols: object, deadlines: Deadlines,
           allow_private: bool) -> TlsResult:
     """The CloudFront-like handshake; when it fails, broader ones that tell why."""
     versions = offered_protocols(ssl_protocols)
@@ -143,7 +143,7 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budg
     attempt = _Attempt(TlsStatus.FAILED)
     failures: list[str] = []
     for curve in cloudfront_curves():
-        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, budget, allow_private)
+        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, deadlines, allow_private)
         if attempt.status is not TlsStatus.FAILED:
             break
         failures.append(attempt.detail)
@@ -152,12 +152,12 @@ def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budg
                          attempt.chain, attempt.detail)
     detail = failures[0] if failures else attempt.detail
     everything = "ALL:COMPLEMENTOFALL" + _LOW
-    same_versions = _handshake(_context(versions, everything, None), address, port, sni, budget, allow_private)
+    same_versions = _handshake(_context(versions, everything, None), address, port, sni, deadlines, allow_private)
     if same_versions.status is TlsStatus.OK:
         return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_CIPHER, detail=(
             f"{detail}; the server accepts {same_versions.protocol} with {same_versions.cipher}, "
             "which CloudFront does not offer (or only with a curve CloudFront does not offer)"))
-    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, budget,
+    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, deadlines,
                              allow_private)
     if any_version.status is TlsStatus.OK:
         return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_PROTOCOL, detail=(
