@@ -98,7 +98,7 @@ def probe(
     given |= {"nameservers"} if nameserver else set()
     given |= {"trust_store"} if trust_store is not None else set()
     built = live_options.build(True, nameserver, flags["allow_private"], trust_store, flags["timeout"], 1,
-                               flags["expiry_warning_days"], progress=False, origin_timeout=flags["origin_timeout"],
+                               flags["expiry_warning_days"], origin_timeout=flags["origin_timeout"],
                                run_timeout=live_options.DEFAULT_RUN_TIMEOUT)
     if built is None:  # pragma: no cover - build returns None only without --live
         raise UsageError("probe: no live options")

@@ -18,6 +18,7 @@ import typer
 
 from policykit import api
 from policykit.cli.options import key_values
+from policykit.cli.progress import TerminalProgress
 from policykit.config import Config
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
@@ -153,7 +154,7 @@ def scan(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=policy_dirs,
         live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
-                                flags["concurrency"], flags["expiry_warning_days"], progress=True,
+                                flags["concurrency"], flags["expiry_warning_days"], progress=TerminalProgress(),
                                 origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options, edge=edge, limits=raised,

@@ -10,8 +10,6 @@ endpoint's probes is a PK007 finding for that origin; the others still run.
 
 from __future__ import annotations
 
-import sys
-import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -69,7 +67,9 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                     if not name.invalid:
                         names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
     probed: dict[_EndpointKey, _Probed] = {}
-    progress = _Progress(options.progress, [f"{k[2]}://{k[0]}:{k[1]}" for k in endpoints])
+    progress = options.progress
+    if progress is not None:
+        progress.started([_shown(key) for key in endpoints])
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         pending: dict[Future[_Probed], _EndpointKey] = {
             pool.submit(_guarded, item, list(names_of.get(key, {}).items()), options, run_at): key
@@ -79,8 +79,10 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
             for future in done:
                 key = pending.pop(future)
                 probed[key] = future.result()
-                progress.step(f"{key[2]}://{key[0]}:{key[1]}")
-    progress.done()
+                if progress is not None:
+                    progress.finished(_shown(key))
+    if progress is not None:
+        progress.done()
     report = ProbeReport()
     for dist, items in plans:
         dist.live_origins = [_attach(item, probed) for item in items]
@@ -90,6 +92,11 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                 report.internal_errors.append(_internal_error(item, found.failure, dist.resource))
         report.observed.extend(observations(dist))
     return report
+
+
+def _shown(key: _EndpointKey) -> str:
+    host, port, scheme = key
+    return f"{scheme}://{host}:{port}"
 
 
 def _internal_error(item: EndpointPlan, failure: str, distribution: str) -> Finding:
@@ -210,33 +217,3 @@ def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrig
             entry.requests_not_sent = result.requests_not_sent
         live.names.append(entry)
     return live
-
-
-class _Progress:
-    """`policykit: live probes 3/50 (waiting for https://a.example.com:443, +2)` on stderr, rewritten
-    in place; only when stderr is a terminal. The total is known from the start: one per endpoint."""
-
-    def __init__(self, enabled: bool, pending: list[str]) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.pending = list(pending)
-        self.total, self.count = len(pending), 0
-        self.lock = threading.Lock()
-
-    def step(self, finished: str) -> None:
-        if not self.enabled:
-            return
-        with self.lock:
-            self.count += 1
-            if finished in self.pending:
-                self.pending.remove(finished)
-            waiting = ""
-            if self.pending:
-                more = f", +{len(self.pending) - 1}" if len(self.pending) > 1 else ""
-                waiting = f" (waiting for {self.pending[0]}{more})"
-            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}{waiting}\x1b[K")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()

@@ -79,7 +79,7 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
     import io
     import sys
 
-    from policykit.probes.runner import _Progress
+    from policykit.cli.progress import TerminalProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -87,10 +87,53 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
 
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stderr", stream)
-        progress = _Progress(True, ["https://a.test:443", "https://b.test:443"])
-        progress.step("https://a.test:443")
+        progress = TerminalProgress()
+        progress.started(["https://a.test:443", "https://b.test:443"])
+        progress.finished("https://a.test:443")
         progress.done()
         assert ("policykit: live probes 1/2 (waiting for https://b.test:443)" in stream.getvalue()) is shown
+
+
+def test_the_library_prints_no_progress_and_tells_the_observer_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import socket
+    import sys
+    from collections.abc import Sequence
+
+    from policykit.probes.direct import Target, model_of
+    from policykit.probes.options import LiveOptions
+    from policykit.probes.runner import probe_plans
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, ...]] = []
+
+        def started(self, endpoints: Sequence[str]) -> None:
+            self.seen.append(("started", *endpoints))
+
+        def finished(self, endpoint: str) -> None:
+            self.seen.append(("finished", endpoint))
+
+        def done(self) -> None:
+            self.seen.append(("done",))
+
+    with socket.socket() as free:  # a loopback port nothing listens on: the probe is refused at once
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    model, plan = model_of(Target("127.0.0.1", port, "http"))
+    probe_plans([(model.distributions[0], [plan])], LiveOptions(allow_private=True))
+    assert stream.getvalue() == ""  # no observer: nothing is printed, even on a terminal
+    recorder = Recorder()
+    probe_plans([(model.distributions[0], [plan])], LiveOptions(allow_private=True, progress=recorder))
+    endpoint = f"http://127.0.0.1:{port}"
+    assert recorder.seen == [("started", endpoint), ("finished", endpoint), ("done",)]
+    assert stream.getvalue() == ""
 
 
 @pytest.mark.parametrize(("address", "words"), [
