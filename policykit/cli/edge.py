@@ -18,7 +18,7 @@ from policykit.core.errors import UsageError
 from policykit.findings import ScanResult, Severity
 
 if TYPE_CHECKING:
-    from policykit.edge.model import EdgeRun
+    from policykit.model.function_runs import EdgeRun
 
 app = typer.Typer(help="Check what edge functions return (Lambda@Edge, CloudFront Functions).", no_args_is_help=True)
 
@@ -61,7 +61,7 @@ def validate(
 ) -> None:
     """Validate a function's result for EVENT: structure (JSON Schema), status, headers, body, uri, origin."""
     from policykit.edge.check import check_event, validate_file
-    from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
+    from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
 
     platform = CLOUDFRONT_FUNCTIONS if runtime is Runtime.cloudfront_js else LAMBDA_EDGE
     run = validate_file(file, check_event(event.value, platform), request, platform)
@@ -98,9 +98,9 @@ def run(
     (the code runs in Node.js), and the rules specific to their headers beyond those shared with
     Lambda@Edge.
     """
+    from policykit.core.edge_rules import timeout_for
     from policykit.edge.check import check_event, read_json_file
     from policykit.edge.events import RequestShape
-    from policykit.edge.rules import timeout_for
     from policykit.edge.run import build_event, platform_of, run_handler
     from policykit.edge.runner import parse_handler
 

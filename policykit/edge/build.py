@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from policykit.core.edge_rules import READ_ONLY, REQUEST_EVENTS
 from policykit.core.location import Location
 from policykit.edge import schema
-from policykit.edge.model import (
+from policykit.edge.paths import Locator, Path, jpath
+from policykit.model.function_runs import (
     CLOUDFRONT_FUNCTIONS,
     LAMBDA_EDGE,
     EdgeHeader,
@@ -14,9 +16,8 @@ from policykit.edge.model import (
     EdgeProblem,
     EdgeResult,
     EdgeRun,
+    Platform,
 )
-from policykit.edge.paths import Locator, Path, jpath
-from policykit.edge.rules import READ_ONLY, REQUEST_EVENTS
 
 
 def received_object(given: Any, event_type: str) -> dict[str, Any] | None:
@@ -35,7 +36,7 @@ def received_object(given: Any, event_type: str) -> dict[str, Any] | None:
 
 
 def build_result(value: Any, event_type: str, function: str, locate: Locator,
-                 received: dict[str, Any] | None = None, platform: str = LAMBDA_EDGE) -> EdgeResult:
+                 received: dict[str, Any] | None = None, platform: Platform = LAMBDA_EDGE) -> EdgeResult:
     """The EdgeResult of what a function returned; `received` is its input, when known."""
     result = EdgeResult(event_type=event_type, platform=platform, function=function, received=received,
                         loc=locate(()))

@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 from policykit.core.errors import InputError, UsageError
 from policykit.edge.build import build_result, received_object
-from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import in_file
-from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 from policykit.findings import Finding
 from policykit.model.cloudfront import Distribution
+from policykit.model.function_runs import EDGE_KINDS, LAMBDA_EDGE, EdgeRun, Platform
 from policykit.policy import engine
-from policykit.policy.engine import EDGE_KINDS
 from policykit.policy.model import Policy
 from policykit.source.json_loader import load_json
 
@@ -33,7 +32,7 @@ def judge(runs: list[EdgeRun], policies: list[Policy]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key)
 
 
-def check_event(event: str, platform: str = LAMBDA_EDGE) -> str:
+def check_event(event: str, platform: Platform = LAMBDA_EDGE) -> str:
     allowed = CLOUDFRONT_FUNCTION_EVENTS if platform != LAMBDA_EDGE else EVENTS
     if event not in allowed:
         kind = "CloudFront Functions" if platform != LAMBDA_EDGE else "Lambda@Edge"
@@ -62,7 +61,7 @@ def read_json_file(path: Path | str, what: str) -> tuple[str, Any]:
     return name, load_json(text, name)
 
 
-def validate_file(path: str, event: str, received_path: str | None, platform: str = LAMBDA_EDGE) -> EdgeRun:
+def validate_file(path: str, event: str, received_path: str | None, platform: Platform = LAMBDA_EDGE) -> EdgeRun:
     """An EdgeRun for a result file, with locations inside it."""
     name, value = read_json_file(path, "result")
     received = None

@@ -7,8 +7,8 @@ import copy
 from dataclasses import field
 from typing import Any
 
+from policykit.core.edge_rules import REQUEST_EVENTS
 from policykit.core.record import record
-from policykit.edge.rules import REQUEST_EVENTS
 
 DISTRIBUTION_DOMAIN = "d111111abcdef8.cloudfront.net"
 DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"

@@ -20,8 +20,8 @@ from typing import Any
 
 from policykit.core.errors import PolicykitError
 from policykit.edge.check import judge, validate_file
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun
 from policykit.findings import Finding
+from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun
 from policykit.policy.model import Policy
 from policykit.source.yaml_loader import load_yaml
 

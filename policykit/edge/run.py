@@ -8,12 +8,20 @@ from typing import Any
 from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
 from policykit.edge.events import RequestShape, cloudfront_function_event, lambda_event
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeProblem, EdgeResult, EdgeRun
 from policykit.edge.paths import Locator, at
 from policykit.edge.runner import CLOUDFRONT_JS, Handler, invoke
+from policykit.model.function_runs import (
+    CLOUDFRONT_FUNCTIONS,
+    LAMBDA_EDGE,
+    EdgeProblem,
+    EdgeResult,
+    EdgeRun,
+    Platform,
+    RunOutcome,
+)
 
 
-def platform_of(handler: Handler) -> str:
+def platform_of(handler: Handler) -> Platform:
     return CLOUDFRONT_FUNCTIONS if handler.runtime == CLOUDFRONT_JS else LAMBDA_EDGE
 
 
@@ -41,7 +49,7 @@ def run_handler(handler: Handler, event_type: str, event: dict[str, Any], timeou
         result.problems.append(EdgeProblem(problem=invocation.detail, result=result, loc=locate(())))
         run.result = result
     else:
-        run.outcome = invocation.outcome
+        run.outcome = RunOutcome(invocation.outcome)  # timeout, error or unavailable
     if run.result is not None:
         if code_size is None and handler.runtime == CLOUDFRONT_JS:
             code_size = handler.file.stat().st_size

@@ -19,7 +19,7 @@ import sys
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from policykit.core.errors import UsageError
 from policykit.core.record import record
@@ -53,9 +53,15 @@ class Handler:
         return f"{self.file}:{self.function}"
 
 
+InvocationOutcome = Literal["returned", "timeout", "error", "unavailable", "unserializable"]
+# What the children report when the handler is done (`usage`, a wrong function name, is raised as a usage error)
+_REPORTED: dict[str, InvocationOutcome] = {"returned": "returned", "error": "error", "unavailable": "unavailable",
+                                           "unserializable": "unserializable"}
+
+
 @record
 class Invocation:
-    outcome: str  # returned | timeout | error | unavailable | unserializable
+    outcome: InvocationOutcome
     value: Any = None
     detail: str = ""
     log: str = ""
@@ -248,9 +254,10 @@ def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> In
         if "heap out of memory" in log or "MemoryError" in log:
             return Invocation("error", detail=_out_of_memory(), log=log)
         return Invocation("error", detail=f"the process exited (code {returncode}) without returning", log=log)
-    outcome = str(done.get("outcome"))
-    if outcome == "usage":
+    word = str(done.get("outcome"))
+    if word == "usage":
         raise UsageError(str(done.get("detail")))
+    outcome = _REPORTED.get(word, "error")
     detail = str(done.get("detail") or "")
     if outcome == "error" and detail.startswith("MemoryError"):
         detail = _out_of_memory(detail)

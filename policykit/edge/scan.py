@@ -12,14 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS, timeout_for
 from policykit.edge.discover import Found, cloudfront_handler, lambda_handler
 from policykit.edge.events import RequestShape
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import at
-from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS, timeout_for
 from policykit.edge.run import build_event, run_handler
 from policykit.edge.runner import CLOUDFRONT_JS
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model
+from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun, Platform, RunOutcome
 
 CLOUDFRONT_FUNCTION_TIMEOUT = 1.0  # seconds; a CloudFront Function runs for well under a millisecond
 
@@ -63,14 +63,14 @@ def _run_behavior(dist: Distribution, behavior: CacheBehavior, workdir: Path,
 
 
 def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: float, loc: Any,
-         platform: str) -> EdgeRun:
+         platform: Platform) -> EdgeRun:
     if found.handler is None:
-        return EdgeRun(function=label, event_type=event, platform=platform, outcome="unavailable",
+        return EdgeRun(function=label, event_type=event, platform=platform, outcome=RunOutcome.UNAVAILABLE,
                        detail=found.missing, log="(not run)", loc=loc)
     handler = found.handler
     name = f"{label} (code: {found.code_file})"
     if handler.runtime in (CLOUDFRONT_JS, "nodejs") and shutil.which("node") is None:
-        return EdgeRun(function=name, event_type=event, platform=platform, outcome="unavailable",
+        return EdgeRun(function=name, event_type=event, platform=platform, outcome=RunOutcome.UNAVAILABLE,
                        detail="node is not installed here", log="(not run)", code_file=found.code_file, loc=loc)
     code_size = len(handler.file.read_bytes()) if handler.runtime == CLOUDFRONT_JS else None
     run = run_handler(handler, event, build_event(handler, event, shape, None), timeout, name, at(loc), code_size)

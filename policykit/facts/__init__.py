@@ -12,10 +12,10 @@ from typing import Any
 
 from policykit.facts import (
     aliases,
+    associated_functions,
+    association_arns,
     behaviors,
-    edge,
     integrity,
-    lambda_edge,
     load_balancers,
     origins,
     reachability,
@@ -119,9 +119,9 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "old_security_policy": viewer.old_security_policy,
     },
     "function_setting": {
-        "rejected_at_edge": lambda_edge.rejected_at_edge,
-        "over_event_limit": lambda_edge.over_event_limit,
-        "event_limit": lambda_edge.event_limit,
+        "rejected_at_edge": associated_functions.rejected_at_edge,
+        "over_event_limit": associated_functions.over_event_limit,
+        "event_limit": associated_functions.event_limit,
     },
     "behavior": {
         "forwards_host": behaviors.forwards_host,
@@ -141,12 +141,12 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "name_shown": wire_names.alias_shown,
     },
     "lambda_association": {
-        "arn_kind": edge.arn_kind,
-        "function_region": lambda_edge.function_region,
-        "in_us_east_1": lambda_edge.in_us_east_1,
-        "body_on_response_event": lambda_edge.body_on_response_event,
-        "event_conflict": lambda_edge.event_conflict,
-        "conflict_kind": lambda_edge.conflict_kind,
+        "arn_kind": association_arns.arn_kind,
+        "function_region": associated_functions.function_region,
+        "in_us_east_1": associated_functions.in_us_east_1,
+        "body_on_response_event": associated_functions.body_on_response_event,
+        "event_conflict": associated_functions.event_conflict,
+        "conflict_kind": associated_functions.conflict_kind,
     },
 }
 # every fact is computed once per object, however many policies read it
@@ -156,7 +156,7 @@ FACTS["live_origin"] = Deferred("policykit.facts.live", "live_origin")
 FACTS["live_name"] = Deferred("policykit.facts.live", "live_name")
 # objects only `scan --edge` and `policykit edge` create (policykit/edge)
 for _kind in ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"):
-    FACTS[_kind] = Deferred("policykit.edge.facts", _kind)
+    FACTS[_kind] = Deferred("policykit.facts.function_results", _kind)
 
 
 def describe() -> dict[str, dict[str, str]]:

@@ -13,7 +13,7 @@ from policykit.core.location import Location
 from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
-from policykit.facts.lambda_edge import function_settings
+from policykit.facts.associated_functions import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
 from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
@@ -41,7 +41,7 @@ OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
     "origin_setting": lambda d: origin_settings(d),
     "function_setting": lambda d: function_settings(d),
 }
-# Function results (policykit/edge/model.py): only `scan --edge` and `policykit edge` create them.
+# Function results (policykit/model/function_runs.py): only `scan --edge` and `policykit edge` create them.
 EDGE_KINDS = ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem")
 
 

@@ -9,9 +9,9 @@ from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
 from policykit.edge.check import judge
 from policykit.edge.events import RequestShape, lambda_event
-from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import at
 from policykit.findings import Finding
+from policykit.model.function_runs import LAMBDA_EDGE, EdgeRun
 from policykit.policy.loader import load_policies
 
 POLICIES = load_policies()
