@@ -134,14 +134,14 @@ def _header(text: str) -> tuple[str, str]:
 
 def _report(runs: "list[EdgeRun]", files: list[str], format: Format, output: list[str] | None,
             threshold: Threshold) -> None:
+    from policykit import api
     from policykit.cli.scan import parse_outputs
     from policykit.core.output import write_atomic
-    from policykit.edge.check import edge_policies, judge
     from policykit.policy.loader import load_policies
     from policykit.reporters import ReportOptions, get
 
-    policies = edge_policies(load_policies())
-    result = ScanResult(findings=tuple(judge(runs, policies)), files=tuple(files),
+    policies = api.edge_policies(load_policies())
+    result = ScanResult(findings=tuple(api.judge_edge_runs(runs, policies)), files=tuple(files),
                         policies=tuple(p.info() for p in policies))
     for name, target in parse_outputs(output, format.value):
         report = get(name)

@@ -1,5 +1,5 @@
 """`scan --edge`: run the code behind each Lambda@Edge and CloudFront Functions association of a
-model on an event of its type, and attach the runs to the distribution for the PK7xx policies.
+model on an event of its type; the runs of each distribution go to the engine for the PK7xx policies.
 
 Findings point at the association in the template and name the function and the file of its
 code. Code that is not here (S3, an image, an unbuilt path, a missing runtime) is an info note.
@@ -24,21 +24,28 @@ from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, Edg
 CLOUDFRONT_FUNCTION_TIMEOUT = 1.0  # seconds; a CloudFront Function runs for well under a millisecond
 
 
-def run_edge(model: Model) -> None:
-    """Run each associated function once per (function, event, path) and give every variant its runs."""
+# A run is shared by the associations of one function, event and request path (scenario variants included)
+_RunKey = tuple[int, str, str]
+
+
+def run_edge(model: Model) -> dict[Distribution, tuple[EdgeRun, ...]]:
+    """Run each associated function once per (function, event, path); every variant gets its runs."""
     workdir = Path(tempfile.mkdtemp(prefix="policykit-edge-"))
-    cache: dict[tuple[Any, ...], EdgeRun] = {}
+    cache: dict[_RunKey, EdgeRun] = {}
+    runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
     try:
         for dist in model.distributions:
-            for behavior in dist.behaviors:
-                _run_behavior(dist, behavior, workdir, cache)
+            runs[dist] = tuple(run for behavior in dist.behaviors
+                               for run in _run_behavior(dist, behavior, workdir, cache))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return runs
 
 
 def _run_behavior(dist: Distribution, behavior: CacheBehavior, workdir: Path,
-                  cache: dict[tuple[Any, ...], EdgeRun]) -> None:
+                  cache: dict[_RunKey, EdgeRun]) -> list[EdgeRun]:
     shape = _shape(dist, behavior)
+    runs: list[EdgeRun] = []
     for association in behavior.lambda_associations:
         function, event = association.function, association.event_type
         if function is None or event not in EVENTS:
@@ -49,7 +56,7 @@ def _run_behavior(dist: Distribution, behavior: CacheBehavior, workdir: Path,
             configured = function.timeout if isinstance(function.timeout, (int, float)) else None
             cache[key] = _run(lambda_handler(function, workdir), event, shape, label,
                               timeout_for(event, configured), association.loc, LAMBDA_EDGE)
-        dist.edge_runs.append(_placed(cache[key], association.loc))
+        runs.append(_placed(cache[key], association.loc))
     for cff_association in behavior.function_associations:
         cloudfront_function, cff_event = cff_association.function, cff_association.event_type
         if cloudfront_function is None or cff_event not in CLOUDFRONT_FUNCTION_EVENTS:
@@ -59,7 +66,8 @@ def _run_behavior(dist: Distribution, behavior: CacheBehavior, workdir: Path,
             label = f"CloudFront Function {cloudfront_function.resource}"
             cache[key] = _run(cloudfront_handler(cloudfront_function, workdir), cff_event, shape, label,
                               CLOUDFRONT_FUNCTION_TIMEOUT, cff_association.loc, CLOUDFRONT_FUNCTIONS)
-        dist.edge_runs.append(_placed(cache[key], cff_association.loc))
+        runs.append(_placed(cache[key], cff_association.loc))
+    return runs
 
 
 def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: float, loc: Any,

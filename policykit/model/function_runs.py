@@ -158,5 +158,3 @@ class EdgeRun(ModelObject):
             return list(result.problems)
         return []
 
-
-EDGE_KINDS = ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem")

@@ -97,9 +97,10 @@ def _name_lines(name: LiveName) -> list[tuple[str, str]]:
     return lines
 
 
-def observations(dist: Distribution) -> list[Observed]:
+def observations(dist: Distribution, live_origins: tuple[LiveOrigin, ...]) -> list[Observed]:
+    """What was seen at each endpoint and name of one distribution."""
     out: list[Observed] = []
-    for live in dist.live_origins:
+    for live in live_origins:
         out.append(Observed(live.label, dist.resource, tuple(_endpoint_lines(live)), endpoint_data(live),
                             ENDPOINT_KEYS))
         for name in live.names:

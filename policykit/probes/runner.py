@@ -1,4 +1,4 @@
-"""Run the probes over a model, concurrently and bounded, and attach the results as live objects.
+"""Run the probes over a model, concurrently and bounded; their results become live objects beside the model.
 
 One pool task per origin endpoint (DNS, TCP, then every name it is sent: TLS with its retries,
 the chain, HEAD, the upgrade), under three bounds: each step has --timeout as a deadline, the
@@ -33,8 +33,10 @@ _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
 
 @dataclass
 class ProbeReport:
-    """What a live run adds besides the live objects: internal errors, and what was seen."""
+    """What a live run found: the live objects of each distribution (the engine's subjects), internal errors,
+    and what was seen."""
 
+    live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = field(default_factory=dict)
     internal_errors: list[Finding] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
 
@@ -47,7 +49,7 @@ class _Probed:
 
 
 def probe_model(model: Model, options: LiveOptions, run_at: float | None = None) -> ProbeReport:
-    """Probe every endpoint the model declares; set `live_origins` on each distribution."""
+    """Probe every endpoint the model declares; the live objects of each distribution are in the report."""
     return probe_plans([(dist, plan(dist)) for dist in model.distributions], options, run_at)
 
 
@@ -85,12 +87,13 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
         progress.done()
     report = ProbeReport()
     for dist, items in plans:
-        dist.live_origins = [_attach(item, probed) for item in items]
+        live = tuple(_attach(item, probed) for item in items)
+        report.live_origins[dist] = live
         for item in items:
             found = probed.get((item.host, item.port, item.scheme))
             if found is not None and found.failure:
                 report.internal_errors.append(_internal_error(item, found.failure, dist.resource))
-        report.observed.extend(observations(dist))
+        report.observed.extend(observations(dist, live))
     return report
 
 
