@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 from policykit.core.errors import InputError, UsageError
@@ -23,7 +22,7 @@ def check_event(event: str, platform: Platform = LAMBDA_EDGE) -> str:
     return event
 
 
-def read_json_file(path: Path | str, what: str) -> tuple[str, Any]:
+def read_json_file(path: Path | str, what: str) -> tuple[str, object]:
     """A JSON file (or `-` for stdin) with positions; one-line errors naming the file."""
     import sys
 

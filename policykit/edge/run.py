@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
-from policykit.edge.events import RequestShape, cloudfront_function_event, lambda_event
+from policykit.edge.events import JsonObject, RequestShape, cloudfront_function_event, lambda_event
 from policykit.edge.paths import Locator, at
 from policykit.edge.runner import CLOUDFRONT_JS, Handler, invoke
 from policykit.model.function_runs import (
@@ -25,13 +24,13 @@ def platform_of(handler: Handler) -> Platform:
     return CLOUDFRONT_FUNCTIONS if handler.runtime == CLOUDFRONT_JS else LAMBDA_EDGE
 
 
-def build_event(handler: Handler, event_type: str, shape: RequestShape, given: dict[str, Any] | None) -> dict[str, Any]:
+def build_event(handler: Handler, event_type: str, shape: RequestShape, given: JsonObject | None) -> JsonObject:
     if handler.runtime == CLOUDFRONT_JS:
         return cloudfront_function_event(event_type, shape, given)
     return lambda_event(event_type, shape, given)
 
 
-def run_handler(handler: Handler, event_type: str, event: dict[str, Any], timeout: float, function: str,
+def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: float, function: str,
                 locate: Locator | None = None, code_size: int | None = None) -> EdgeRun:
     """Invoke the handler once and describe the outcome (and the result, when there is one)."""
     platform = platform_of(handler)

@@ -19,7 +19,7 @@ import sys
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from policykit.core.errors import UsageError
 from policykit.core.record import record
@@ -62,7 +62,7 @@ _REPORTED: dict[str, InvocationOutcome] = {"returned": "returned", "error": "err
 @record
 class Invocation:
     outcome: InvocationOutcome
-    value: Any = None
+    value: object = None  # what the handler returned, as JSON
     detail: str = ""
     log: str = ""
 
@@ -133,7 +133,7 @@ def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
             handler.runtime]
 
 
-def invoke(handler: Handler, event: dict[str, Any], timeout: float) -> Invocation:
+def invoke(handler: Handler, event: dict[str, object], timeout: float) -> Invocation:
     """Run the handler once on `event`; never raises for what the handler does."""
     result_read, result_write = os.pipe()
     try:
@@ -242,7 +242,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> Invocation:
-    done: dict[str, Any] | None = None
+    done: dict[str, object] | None = None
     for line in channel.decode("utf-8", "replace").splitlines():
         try:
             message = json.loads(line)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS, timeout_for
+from policykit.core.location import Location
 from policykit.edge.discover import Found, cloudfront_handler, lambda_handler
 from policykit.edge.events import RequestShape
 from policykit.edge.paths import at
@@ -70,7 +70,7 @@ def _run_behavior(dist: Distribution, behavior: CacheBehavior, workdir: Path,
     return runs
 
 
-def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: float, loc: Any,
+def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: float, loc: Location,
          platform: Platform) -> EdgeRun:
     if found.handler is None:
         return EdgeRun(function=label, event_type=event, platform=platform, outcome=RunOutcome.UNAVAILABLE,
@@ -86,7 +86,7 @@ def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: flo
     return run
 
 
-def _placed(run: EdgeRun, loc: Any) -> EdgeRun:
+def _placed(run: EdgeRun, loc: Location) -> EdgeRun:
     """The run as seen from one association: the same result, located at that association."""
     if run.loc == loc:
         return run
@@ -102,7 +102,7 @@ def _shape(dist: Distribution, behavior: CacheBehavior) -> RequestShape:
     return RequestShape(uri=sample_uri(behavior.path_pattern), host=host, origin_domain=domain)
 
 
-def sample_uri(pattern: Any) -> str:
+def sample_uri(pattern: object) -> str:
     """A request path the behavior serves: `/api/*` -> `/api/index.html`, the default -> `/`."""
     if not isinstance(pattern, str) or pattern in ("*", "/*", ""):
         return "/"

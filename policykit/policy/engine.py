@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from policykit.core.builtins import INTERNAL_ERROR, WRONG_TYPE
 from policykit.core.location import Location
@@ -60,7 +60,7 @@ class PolicyRuntimeError(Exception):
     """A policy names a field no model object has."""
 
 
-def lookup(obj: Any, path: str) -> Any:
+def lookup(obj: object, path: str) -> object:
     """Follow a dotted path of fields and facts from `obj`; None when something along it is absent."""
     value = obj
     for step in path.split("."):
@@ -78,7 +78,7 @@ def lookup(obj: Any, path: str) -> Any:
     return value
 
 
-def _unknown(value: Any, path: str) -> Unknown:
+def _unknown(value: object, path: str) -> Unknown:
     reason = getattr(value, "reason", "")
     return Unknown(f"{path}: {reason}" if reason else f"{path} is not known")
 
@@ -102,7 +102,7 @@ def compile_condition(node: dict[str, Any]) -> Check:
     operator = OPERATORS[op_name]
     tolerant = op_name in RUNS_ON_UNKNOWN
 
-    def check(obj: Any) -> Truth:
+    def check(obj: object) -> Truth:
         value = lookup(obj, path)
         if not tolerant and isinstance(value, (Unknown, Partial)):
             return _unknown(value, path)
@@ -115,21 +115,23 @@ def compile_condition(node: dict[str, Any]) -> Check:
 def _compile_items(path: str, where: Check, any_item: bool) -> Check:
     """any_item / all_items: over a list that may hold more, only a known item can decide."""
 
-    def check(obj: Any) -> Truth:
+    def check(obj: object) -> Truth:
         items = lookup(obj, path)
         if isinstance(items, (Unknown, Partial)):
             return _unknown(items, path)
         more = getattr(items, "more", None)
         if more is not None:
             more = _unknown(more, path)
+        # a list, or a MaybeMore (the loader checks that `of` names one); a value absent is no item
+        each = cast("Iterable[object]", items or [])
         if any_item:
-            return any_true((where(item) for item in items or []), more=more)
-        return all_true((where(item) for item in items or []), more=more)
+            return any_true((where(item) for item in each), more=more)
+        return all_true((where(item) for item in each), more=more)
 
     return check
 
 
-def display(value: Any) -> str:
+def display(value: object) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, Unknown):  # name the reference when there is one: `Fn.Arn` says more than "unknown"
@@ -143,7 +145,7 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def render(template: str, obj: Any) -> str:
+def render(template: str, obj: object) -> str:
     """Fill `{field.path}` placeholders from the object; unknown names are left as written."""
     def fill(match: re.Match[str]) -> str:
         try:
@@ -153,7 +155,7 @@ def render(template: str, obj: Any) -> str:
     return _PLACEHOLDER.sub(fill, template.strip())
 
 
-def render_evidence(template: str, obj: Any) -> EvidenceValue:
+def render_evidence(template: str, obj: object) -> EvidenceValue:
     """Evidence: a template that is one placeholder of a list, number or data fact keeps its structure
     (JSON reports carry lists and objects, not flattened strings); anything else is text."""
     match = _PLACEHOLDER.fullmatch(template.strip())
@@ -167,7 +169,7 @@ def render_evidence(template: str, obj: Any) -> EvidenceValue:
     return render(template, obj)
 
 
-def _plain(value: Any) -> EvidenceValue:
+def _plain(value: object) -> EvidenceValue:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -177,16 +179,16 @@ def _plain(value: Any) -> EvidenceValue:
     return display(value)
 
 
-def locate(obj: Any, at: str) -> Location:
+def locate(obj: ModelObject, at: str) -> Location:
     """The location of the field `at` (a dotted path) of `obj`, or of the nearest object that has one."""
     if not at:
-        return obj.loc  # type: ignore[no-any-return]
+        return obj.loc
     *parents, last = at.split(".")
     holder = lookup(obj, ".".join(parents)) if parents else obj
-    if not hasattr(holder, "location_of"):
-        return obj.loc  # type: ignore[no-any-return]
+    if not isinstance(holder, ModelObject):
+        return obj.loc
     location = holder.location_of(last)
-    return location if location.line or not obj.loc.line else obj.loc  # type: ignore[no-any-return]
+    return location if location.line or not obj.loc.line else obj.loc
 
 
 class Walk:
@@ -251,10 +253,10 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], walk: Walk,
     """One finding per place across the scenarios of a distribution; one that holds only in some says
     which in deploy terms ("when Env=prod"). Where scenarios word it differently, the first (the
     defaults) is the message and the others are evidence, so the finding and its fingerprint stay one."""
-    groups: dict[tuple[Any, ...], list[tuple[Finding, Scenario]]] = {}
+    groups: dict[tuple[object, ...], list[tuple[Finding, Scenario]]] = {}
     for dist in variants:
         scenarios = [Scenario(choices) for choices in dist.scenarios]
-        seen: dict[tuple[Any, ...], int] = {}
+        seen: dict[tuple[object, ...], int] = {}
         for finding in evaluate(policy, dist, walk):
             place = (finding.location, finding.subject, finding.severity, finding.unknown)
             seen[place] = seen.get(place, 0) + 1  # the n-th such finding of one scenario pairs with the n-th
