@@ -154,3 +154,32 @@ def test_embedded_ipv4_forms_are_refused_without_sending(address: str, words: st
         check_allowed(address, allow_private=False)
     with pytest.raises(AddressRefused):  # the one place probes connect refuses before any socket exists
         open_connection(address, 443, 1.0, allow_private=False)
+
+
+def test_a_live_run_leaves_the_model_as_it_was(tmp_path: Path) -> None:
+    """Probes return their live objects; the engine receives them beside the model, which nothing writes."""
+    import socket
+
+    from live.helpers import template
+    from policykit.cfn.load import load_cfn
+    from policykit.model.subjects import Subjects
+    from policykit.policy import engine
+    from policykit.policy.loader import load_policies
+    from policykit.probes.options import LiveOptions
+    from policykit.probes.runner import probe_model
+
+    with socket.socket() as free:  # a loopback port nothing listens on: TCP is refused
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    path = tmp_path / "t.yaml"
+    path.write_text(template([{"id": "app", "domain": "127.0.0.1", "port": port}]), encoding="utf-8")
+    read = load_cfn(path, {})
+    assert read is not None
+    model = read[0]
+    (dist,) = model.distributions
+    before = (repr(model), sorted(vars(dist)))
+    report = probe_model(model, LiveOptions(allow_private=True))
+    findings, failures = engine.run(load_policies(), model, Subjects(live_origins=report.live_origins))
+    assert (repr(model), sorted(vars(dist))) == before
+    assert [live.tcp.status for live in report.live_origins[dist] if live.tcp] == ["refused"]
+    assert any(f.policy_id == "PK602" and not f.unknown for f in findings) and not failures  # judged as subjects
