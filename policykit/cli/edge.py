@@ -101,8 +101,8 @@ def run(
     from policykit.core.edge_rules import timeout_for
     from policykit.edge.check import check_event, read_json_file
     from policykit.edge.events import RequestShape
+    from policykit.edge.invoke import parse_handler
     from policykit.edge.run import build_event, platform_of, run_handler
-    from policykit.edge.runner import parse_handler
 
     wanted = None if runtime is Runtime.auto else runtime.value
     found = parse_handler(handler, wanted)

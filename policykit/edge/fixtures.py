@@ -32,8 +32,8 @@ def fixture_run(sidecar: Path, spec: dict[str, Any]) -> EdgeRun:
     event = spec["event"]
     if "handler" in spec:
         from policykit.edge.events import RequestShape
+        from policykit.edge.invoke import parse_handler
         from policykit.edge.run import build_event, run_handler
-        from policykit.edge.runner import parse_handler
 
         handler = parse_handler(str(base / str(spec["handler"])), spec.get("runtime"))
         timeout = float(spec.get("timeout", 3))

@@ -7,8 +7,8 @@ import re
 from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
 from policykit.edge.events import JsonObject, RequestShape, cloudfront_function_event, lambda_event
+from policykit.edge.invoke import CLOUDFRONT_JS, Handler, invoke
 from policykit.edge.paths import Locator, at
-from policykit.edge.runner import CLOUDFRONT_JS, Handler, invoke
 from policykit.model.function_runs import (
     CLOUDFRONT_FUNCTIONS,
     LAMBDA_EDGE,

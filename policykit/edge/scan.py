@@ -15,9 +15,9 @@ from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS, timeou
 from policykit.core.location import Location
 from policykit.edge.discover import Found, cloudfront_handler, lambda_handler
 from policykit.edge.events import RequestShape
+from policykit.edge.invoke import CLOUDFRONT_JS
 from policykit.edge.paths import at
 from policykit.edge.run import build_event, run_handler
-from policykit.edge.runner import CLOUDFRONT_JS
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model
 from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeRun, Platform, RunOutcome
 

@@ -1,4 +1,4 @@
-"""Run a handler in a child process, bounded: its own process group, a minimal environment,
+"""Invoke a handler once in a child process, bounded: its own process group, a minimal environment,
 a timeout, capped output, and the result on a channel of its own (a pipe, not stdout).
 
 `--edge` and `policykit edge run` execute the user's code: as with `sam local invoke`, use them
