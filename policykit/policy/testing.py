@@ -184,11 +184,9 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-# Policies over probe results (LIVE_KINDS): a template alone cannot make them fire, so they are proven by
-# tests against real servers (tests/live), not by static fixtures.
-
-
 def needs_fixtures(policy: Policy) -> bool:
+    # Policies over probe results: a template alone cannot make them fire, so they are proven by tests
+    # against real servers (tests/live), not by static fixtures.
     return policy.applies_to not in LIVE_KINDS
 
 
