@@ -1,13 +1,14 @@
-"""The library entry point: `scan(paths, options) -> ScanResult`. Never prints, never exits."""
+"""The library entry point: `scan(paths, options) -> ScanResult`, and the drivers of `policykit probe` and
+`policykit edge` (`probe`, `judge_edge_runs`). Never prints, never exits."""
 
 from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
@@ -21,10 +22,14 @@ from policykit.source.files import forget_streams, is_stream
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
-    from policykit.model.cloudfront import Model
+    from policykit.model.cloudfront import Distribution, Model
+    from policykit.model.function_runs import EdgeRun
+    from policykit.model.live import LiveOrigin
     from policykit.policy.model import Policy
+    from policykit.probes.direct import Target
+    from policykit.probes.options import LiveOptions
 
-__all__ = ["Input", "ScanOptions", "scan"]
+__all__ = ["Input", "ScanOptions", "edge_policies", "judge_edge_runs", "probe", "scan"]
 
 Read = tuple["list[Model]", InputNotes]
 Reader = Callable[[Input, ScanOptions], "Read | None"]
@@ -147,6 +152,7 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,
                live_deadline: float | None = None) -> None:
+    from policykit.model.subjects import Subjects
     from policykit.policy import engine
 
     try:
@@ -171,17 +177,21 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
         found.distributions[model.file] = (found.distributions.get(model.file, 0)
                                            + len({d.resource for d in model.distributions}))
         found.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
+        # what the probes and the edge runs produce goes to the engine beside the model, never into it
+        live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
+        edge_runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
         if options.live is not None:
             from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
 
             report = probe_model(model, options.live, live_deadline)
+            live_origins = report.live_origins
             found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
             found.observed.extend(report.observed)
         if options.edge:
             from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
 
-            run_edge(model)
-        findings, failures = engine.run(policies, model)
+            edge_runs = run_edge(model)
+        findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs))
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]
         found.findings.extend(findings)
@@ -205,3 +215,50 @@ def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
 def _with_location_note(finding: Finding, note: str) -> Finding:
     where = f"{note} (resource address: {finding.resource or 'see the message'})"
     return replace(finding, evidence=(("location", where), *finding.evidence))
+
+
+def probe(target: Target, options: LiveOptions, policies: list[Policy]) -> ScanResult:
+    """`policykit probe`: probe one origin as CloudFront would and judge it with the live policies (and PK007
+    for a probe's bug)."""
+    from policykit.model.subjects import LIVE_KINDS, Subjects
+    from policykit.policy import engine
+    from policykit.probes.direct import model_of
+    from policykit.probes.runner import probe_plans
+
+    live = [p for p in policies if p.applies_to in LIVE_KINDS]
+    model, plan = model_of(target)
+    report = probe_plans([(model.distributions[0], [plan])], options)
+    findings, failures = engine.run(live, model, Subjects(live_origins=report.live_origins))
+    return ScanResult(policies=tuple(p.info() for p in live), show_all_observed=True,
+                      findings=tuple(sorted([*findings, *report.internal_errors],
+                                            key=lambda f: (f.policy_id, f.subject, f.message))),
+                      observed=tuple(report.observed),
+                      errors=tuple(ScanError(target.label, failure) for failure in failures))
+
+
+def edge_policies(policies: list[Policy]) -> list[Policy]:
+    """The policies over function results (PK7xx)."""
+    from policykit.model.subjects import EDGE_KINDS
+
+    return [p for p in policies if p.applies_to in EDGE_KINDS]
+
+
+def judge_edge_runs(runs: Sequence[EdgeRun], policies: list[Policy]) -> list[Finding]:
+    """`policykit edge`: the findings of the edge policies over function runs that belong to no template."""
+    from policykit.model.cloudfront import Distribution
+    from policykit.model.subjects import Subjects
+    from policykit.policy import engine
+
+    holder = Distribution()  # the runs' distribution: none, they name their function and file
+    walk = engine.Walk(Subjects(edge_runs={holder: tuple(runs)}))
+    findings: list[Finding] = []
+    for policy in edge_policies(policies):
+        findings.extend(engine.evaluate(policy, holder, walk))
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def edge_fixture_findings(sidecar: Path, spec: dict[str, Any], policies: list[Policy]) -> list[Finding]:
+    """`policies test` of a PK7xx fixture: the edge policies' findings over the run its sidecar describes."""
+    from policykit.edge.fixtures import fixture_run
+
+    return judge_edge_runs([fixture_run(sidecar, spec)], policies)

@@ -47,26 +47,6 @@ ALLOWED: dict[str, set[str]] = {
 EXCEPTIONS: dict[tuple[str, str], str] = {
     ("policykit.policy.testing", "policykit.api"): "the catalog tester scans each fixture as the CLI would",
 }
-# Breaks left from before the renovation: each is removed by the move that mends it, and the list ends empty.
-TODO: set[tuple[str, str]] = {
-    ("policykit.edge.check", "policykit.policy.engine"),
-    ("policykit.edge.check", "policykit.policy.model"),
-    ("policykit.edge.fixtures", "policykit.policy.model"),
-    ("policykit.facts.live", "policykit.probes.offer"),
-    ("policykit.model.live", "policykit.probes.certs"),
-    ("policykit.model.live", "policykit.probes.dns_probe"),
-    ("policykit.model.live", "policykit.probes.http_probe"),
-    ("policykit.model.live", "policykit.probes.tcp_probe"),
-    ("policykit.model.live", "policykit.probes.tls_probe"),
-    ("policykit.policy.testing", "policykit.edge.fixtures"),
-    ("policykit.probes.direct", "policykit.policy.engine"),
-    ("policykit.probes.direct", "policykit.policy.model"),
-}
-# Circles left from before the renovation, each as its sorted members: the list ends empty.
-CIRCLES_TODO = [
-    ["policykit.facts.wire_names", "policykit.model.cloudfront", "policykit.model.live", "policykit.probes.http_probe"],
-    ["policykit.model.related_build", "policykit.model.spelling"],
-]
 # Modules over the size limit, each to be split.
 LARGE_TODO: set[str] = set()
 MAX_LINES = 400
@@ -183,25 +163,15 @@ def test_every_module_has_an_area_with_a_rule() -> None:
 
 
 def test_no_import_circle() -> None:
-    found = [group for group in circles(graph()) if group not in CIRCLES_TODO]
+    found = circles(graph())
     assert found == [], "import circles:\n" + "\n".join(" <-> ".join(group) for group in found)
 
 
 def test_the_dependency_rule_holds() -> None:
-    broken = broken_rules(graph()) - set(EXCEPTIONS) - TODO
+    broken = broken_rules(graph()) - set(EXCEPTIONS)
     assert broken == set(), "imports that break the layer rule (see this module's docstring):\n" + "\n".join(
         f"  {a} ({area(a)}) imports {b} ({area(b)}); {area(a)} may import {sorted(ALLOWED[area(a)])}"
         for a, b in sorted(broken))
-
-
-def test_the_todo_list_only_holds_breaks_that_still_exist() -> None:
-    gone = sorted(TODO - broken_rules(graph()))
-    assert gone == [], f"mended: remove from TODO {gone}"
-
-
-def test_the_circle_todo_list_only_holds_circles_that_still_exist() -> None:
-    found = circles(graph())
-    assert [group for group in CIRCLES_TODO if group not in found] == [], "mended: remove from CIRCLES_TODO"
 
 
 def test_no_module_is_over_the_size_limit() -> None:

@@ -9,8 +9,7 @@ from policykit.core.location import Location
 from policykit.core.values import MaybeMore, Partial, Unknown
 from policykit.model import beanstalk
 from policykit.model.reader import Mapping, Reader
-from policykit.model.related_build import Related
-from policykit.model.spelling import Spelling
+from policykit.model.spelling import Related, Spelling
 
 _LAMBDA = Related("lambda_function", keys={
     "runtime": "Runtime", "handler": "Handler", "code": "cloudformation",

@@ -18,7 +18,7 @@ from policykit.findings import ScanResult, Severity
 from policykit.reporters import Format
 
 if TYPE_CHECKING:
-    from policykit.edge.model import EdgeRun
+    from policykit.model.function_runs import EdgeRun
 
 app = typer.Typer(help="Check what edge functions return (Lambda@Edge, CloudFront Functions).", no_args_is_help=True)
 
@@ -61,7 +61,7 @@ def validate(
 ) -> None:
     """Validate a function's result for EVENT: structure (JSON Schema), status, headers, body, uri, origin."""
     from policykit.edge.check import check_event, validate_file
-    from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
+    from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
 
     platform = CLOUDFRONT_FUNCTIONS if runtime is Runtime.cloudfront_js else LAMBDA_EDGE
     run = validate_file(file, check_event(event.value, platform), request, platform)
@@ -98,11 +98,11 @@ def run(
     (the code runs in Node.js), and the rules specific to their headers beyond those shared with
     Lambda@Edge.
     """
+    from policykit.core.edge_rules import timeout_for
     from policykit.edge.check import check_event, read_json_file
     from policykit.edge.events import RequestShape
-    from policykit.edge.rules import timeout_for
+    from policykit.edge.invoke import parse_handler
     from policykit.edge.run import build_event, platform_of, run_handler
-    from policykit.edge.runner import parse_handler
 
     wanted = None if runtime is Runtime.auto else runtime.value
     found = parse_handler(handler, wanted)
@@ -134,14 +134,14 @@ def _header(text: str) -> tuple[str, str]:
 
 def _report(runs: "list[EdgeRun]", files: list[str], format: Format, output: list[str] | None,
             threshold: Severity) -> None:
+    from policykit import api
     from policykit.cli.common import parse_outputs
     from policykit.core.output import write_atomic
-    from policykit.edge.check import edge_policies, judge
     from policykit.policy.loader import load_policies
     from policykit.reporters import ReportOptions, get
 
-    policies = edge_policies(load_policies())
-    result = ScanResult(findings=tuple(judge(runs, policies)), files=tuple(files),
+    policies = api.edge_policies(load_policies())
+    result = ScanResult(findings=tuple(api.judge_edge_runs(runs, policies)), files=tuple(files),
                         policies=tuple(p.info() for p in policies))
     for name, target in parse_outputs(output, format.value):
         report = get(name)

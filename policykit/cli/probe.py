@@ -76,10 +76,10 @@ def probe(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
-    from policykit.facts.wire_names import shown  # scanning code: imported when a probe runs, not for --help
+    from policykit import api  # scanning code: imported when a probe runs, not for --help
+    from policykit.core.name_rules import shown
     from policykit.policy.loader import load_policies
     from policykit.probes.direct import Target, check, parse_target
-    from policykit.probes.direct import probe as run_probe
 
     outputs = parse_outputs(output, format.value)
     try:
@@ -98,14 +98,14 @@ def probe(
     given |= {"nameservers"} if nameserver else set()
     given |= {"trust_store"} if trust_store is not None else set()
     built = live_options.build(True, nameserver, flags["allow_private"], trust_store, flags["timeout"], 1,
-                               flags["expiry_warning_days"], progress=False, origin_timeout=flags["origin_timeout"],
+                               flags["expiry_warning_days"], origin_timeout=flags["origin_timeout"],
                                run_timeout=live_options.DEFAULT_RUN_TIMEOUT)
     if built is None:  # pragma: no cover - build returns None only without --live
         raise UsageError("probe: no live options")
     # one target: the file's concurrency does not apply; the run lasts at least as long as the origin may
     options = live_with_config(built, settings, frozenset(given), ignored=frozenset({"concurrency"}))
     options = dataclasses.replace(options, run_timeout=max(options.run_timeout, options.origin_timeout))
-    result = run_probe(wanted, options, load_policies(()))
+    result = api.probe(wanted, options, load_policies(()))
     for name, target_file in outputs:
         write_report(result, name, target_file, show_unknown)
     if ("text", "-") not in outputs:

@@ -23,6 +23,7 @@ from policykit.cli.common import (
     write_file,
     write_report,
 )
+from policykit.cli.progress import TerminalProgress
 from policykit.core.limits import NAMES as LIMIT_NAMES
 from policykit.findings import Severity
 from policykit.probes import options as live_options
@@ -123,7 +124,7 @@ def scan(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=policy_dirs,
         live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
-                                flags["concurrency"], flags["expiry_warning_days"], progress=True,
+                                flags["concurrency"], flags["expiry_warning_days"], progress=TerminalProgress(),
                                 origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options, edge=edge, limits=raised,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
+from policykit.core.edge_rules import READ_ONLY, REQUEST_EVENTS
 from policykit.core.location import Location
 from policykit.edge import schema
-from policykit.edge.model import (
+from policykit.edge.paths import Locator, Path, jpath
+from policykit.model.function_runs import (
     CLOUDFRONT_FUNCTIONS,
     LAMBDA_EDGE,
     EdgeHeader,
@@ -14,12 +16,11 @@ from policykit.edge.model import (
     EdgeProblem,
     EdgeResult,
     EdgeRun,
+    Platform,
 )
-from policykit.edge.paths import Locator, Path, jpath
-from policykit.edge.rules import READ_ONLY, REQUEST_EVENTS
 
 
-def received_object(given: Any, event_type: str) -> dict[str, Any] | None:
+def received_object(given: object, event_type: str) -> dict[str, object] | None:
     """What the function received, from a whole event or a bare request/response."""
     if not isinstance(given, dict):
         return None
@@ -34,8 +35,8 @@ def received_object(given: Any, event_type: str) -> dict[str, Any] | None:
     return given
 
 
-def build_result(value: Any, event_type: str, function: str, locate: Locator,
-                 received: dict[str, Any] | None = None, platform: str = LAMBDA_EDGE) -> EdgeResult:
+def build_result(value: object, event_type: str, function: str, locate: Locator,
+                 received: dict[str, object] | None = None, platform: Platform = LAMBDA_EDGE) -> EdgeResult:
     """The EdgeResult of what a function returned; `received` is its input, when known."""
     result = EdgeResult(event_type=event_type, platform=platform, function=function, received=received,
                         loc=locate(()))
@@ -71,7 +72,7 @@ def build_result(value: Any, event_type: str, function: str, locate: Locator,
     return result
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: object) -> str:
     return {str: "string", bool: "boolean", int: "number", float: "number", list: "list"}.get(type(value), "value")
 
 
@@ -79,7 +80,7 @@ def _problem(result: EdgeResult, path: Path, message: str, locate: Locator) -> N
     result.problems.append(EdgeProblem(path=jpath(path), problem=message, result=result, loc=locate(path)))
 
 
-def _read_body(result: EdgeResult, value: dict[str, Any], locate: Locator, cloudfront_functions: bool) -> None:
+def _read_body(result: EdgeResult, value: dict[str, object], locate: Locator, cloudfront_functions: bool) -> None:
     body = value.get("body")
     if cloudfront_functions:
         if isinstance(body, dict):
@@ -101,7 +102,7 @@ def _read_body(result: EdgeResult, value: dict[str, Any], locate: Locator, cloud
     result.locs["body_encoding"] = locate(("bodyEncoding",))
 
 
-def _headers(result: EdgeResult, headers: Any, locate: Locator) -> list[EdgeHeader]:
+def _headers(result: EdgeResult, headers: object, locate: Locator) -> list[EdgeHeader]:
     if not isinstance(headers, dict):
         return []
     received = _received_headers(result)
@@ -119,7 +120,7 @@ def _headers(result: EdgeResult, headers: Any, locate: Locator) -> list[EdgeHead
     return out
 
 
-def _cff_headers(result: EdgeResult, headers: Any, locate: Locator) -> list[EdgeHeader]:
+def _cff_headers(result: EdgeResult, headers: object, locate: Locator) -> list[EdgeHeader]:
     if not isinstance(headers, dict):
         return []
     received = _received_headers(result)
@@ -127,7 +128,7 @@ def _cff_headers(result: EdgeResult, headers: Any, locate: Locator) -> list[Edge
     for name, entry in headers.items():
         if not isinstance(entry, dict):
             continue
-        values: list[tuple[Path, Any]] = [((name, "value"), entry.get("value"))] if "value" in entry else []
+        values: list[tuple[Path, object]] = [((name, "value"), entry.get("value"))] if "value" in entry else []
         for index, item in enumerate(entry.get("multiValue") or []):
             if isinstance(item, dict):
                 values.append(((name, "multiValue", index, "value"), item.get("value")))
@@ -158,7 +159,7 @@ def _received_headers(result: EdgeResult) -> dict[str, list[str]] | None:
     return out
 
 
-def _removed_read_only(result: EdgeResult, headers: Any) -> list[EdgeHeader]:
+def _removed_read_only(result: EdgeResult, headers: object) -> list[EdgeHeader]:
     """Read-only headers of the input that the result no longer has (removing one is a change too)."""
     received = _received_headers(result)
     if not received or result.generated or result.shape == "invalid":
@@ -170,7 +171,7 @@ def _removed_read_only(result: EdgeResult, headers: Any) -> list[EdgeHeader]:
             for name, values in received.items() if name in read_only and name not in present and values]
 
 
-def _origin(result: EdgeResult, origin: Any, locate: Locator) -> EdgeOrigin | None:
+def _origin(result: EdgeResult, origin: object, locate: Locator) -> EdgeOrigin | None:
     if not isinstance(origin, dict) or len(origin) != 1:
         return None
     (origin_type, config), = origin.items()
@@ -206,7 +207,10 @@ def relocate(run: EdgeRun, loc: Location) -> EdgeRun:
     return moved
 
 
-def _moved(obj: Any, loc: Any, result: EdgeResult) -> Any:
+_Part = TypeVar("_Part", EdgeHeader, EdgeProblem, EdgeOrigin)
+
+
+def _moved(obj: _Part, loc: Location, result: EdgeResult) -> _Part:
     import copy
 
     moved = copy.copy(obj)

@@ -1,39 +1,20 @@
-"""Judge function runs with the PK7xx policies, through the same engine as templates."""
+"""Function runs from the command line's inputs: a result file (`edge validate`), an event's name, a JSON file."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 from policykit.core.errors import InputError, UsageError
 from policykit.edge.build import build_result, received_object
-from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import in_file
-from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
-from policykit.findings import Finding
-from policykit.model.cloudfront import Distribution
-from policykit.policy import engine
-from policykit.policy.engine import EDGE_KINDS
-from policykit.policy.model import Policy
+from policykit.model.function_runs import LAMBDA_EDGE, EdgeRun, Platform
 from policykit.source.json_loader import load_json
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # a result or event file larger than this is not a function's
 
 
-def edge_policies(policies: list[Policy]) -> list[Policy]:
-    return [p for p in policies if p.applies_to in EDGE_KINDS]
-
-
-def judge(runs: list[EdgeRun], policies: list[Policy]) -> list[Finding]:
-    """Findings of the edge policies over runs that belong to no template (edge validate / edge run)."""
-    holder = Distribution(edge_runs=list(runs))
-    findings: list[Finding] = []
-    for policy in edge_policies(policies):
-        findings.extend(engine.evaluate(policy, holder))
-    return sorted(findings, key=lambda f: f.sort_key)
-
-
-def check_event(event: str, platform: str = LAMBDA_EDGE) -> str:
+def check_event(event: str, platform: Platform = LAMBDA_EDGE) -> str:
     allowed = CLOUDFRONT_FUNCTION_EVENTS if platform != LAMBDA_EDGE else EVENTS
     if event not in allowed:
         kind = "CloudFront Functions" if platform != LAMBDA_EDGE else "Lambda@Edge"
@@ -41,7 +22,7 @@ def check_event(event: str, platform: str = LAMBDA_EDGE) -> str:
     return event
 
 
-def read_json_file(path: Path | str, what: str) -> tuple[str, Any]:
+def read_json_file(path: Path | str, what: str) -> tuple[str, object]:
     """A JSON file (or `-` for stdin) with positions; one-line errors naming the file."""
     import sys
 
@@ -62,7 +43,7 @@ def read_json_file(path: Path | str, what: str) -> tuple[str, Any]:
     return name, load_json(text, name)
 
 
-def validate_file(path: str, event: str, received_path: str | None, platform: str = LAMBDA_EDGE) -> EdgeRun:
+def validate_file(path: str, event: str, received_path: str | None, platform: Platform = LAMBDA_EDGE) -> EdgeRun:
     """An EdgeRun for a result file, with locations inside it."""
     name, value = read_json_file(path, "result")
     received = None

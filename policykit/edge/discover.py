@@ -7,7 +7,7 @@ from pathlib import Path
 
 from policykit.core.record import record
 from policykit.core.values import FileText
-from policykit.edge.runner import CLOUDFRONT_JS, NODE, PYTHON, Handler
+from policykit.edge.invoke import CLOUDFRONT_JS, NODE, PYTHON, Handler
 from policykit.edge.unzip import UnzipError, unpack
 from policykit.model.related import CloudFrontFunction, FunctionCode, LambdaFunction
 

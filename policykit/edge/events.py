@@ -5,16 +5,17 @@ from __future__ import annotations
 import base64
 import copy
 from dataclasses import field
-from typing import Any
 
+from policykit.core.edge_rules import REQUEST_EVENTS
 from policykit.core.record import record
-from policykit.edge.rules import REQUEST_EVENTS
 
 DISTRIBUTION_DOMAIN = "d111111abcdef8.cloudfront.net"
 DISTRIBUTION_ID = "EDFDVBD6EXAMPLE"
 REQUEST_ID = "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ=="
 VIEWER_IP = "203.0.113.178"  # TEST-NET-3: documentation only, never contacted
 VIA = "2.0 2afae0d44e2540f472c0635ab62c232b.cloudfront.net (CloudFront)"
+# An event, or a part of one, as JSON: values of any JSON type
+JsonObject = dict[str, object]
 
 
 @record
@@ -44,12 +45,12 @@ def _viewer_headers(shape: RequestShape) -> list[tuple[str, str]]:
     return [p for p in pairs if p[0].lower() not in given] + list(shape.headers)
 
 
-def lambda_request(event_type: str, shape: RequestShape) -> dict[str, Any]:
+def lambda_request(event_type: str, shape: RequestShape) -> JsonObject:
     pairs = _viewer_headers(shape)
     if event_type != "viewer-request":  # what CloudFront adds on the way to the origin
         pairs = [(n, shape.origin_domain if n.lower() == "host" else v) for n, v in pairs]
         pairs += [("X-Forwarded-For", VIEWER_IP), ("Via", VIA)]
-    request: dict[str, Any] = {
+    request: JsonObject = {
         "clientIp": VIEWER_IP, "method": shape.method, "uri": shape.uri, "querystring": shape.querystring,
         "headers": _lambda_headers(pairs)}
     if shape.body is not None and event_type in REQUEST_EVENTS:
@@ -63,7 +64,7 @@ def lambda_request(event_type: str, shape: RequestShape) -> dict[str, Any]:
     return request
 
 
-def lambda_response(event_type: str) -> dict[str, Any]:
+def lambda_response(event_type: str) -> JsonObject:
     pairs = [("Content-Type", "text/html; charset=utf-8"), ("Date", "Thu, 01 Jan 2026 00:00:00 GMT"),
              ("Server", "origin"), ("Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT")]
     if event_type == "viewer-response":
@@ -71,11 +72,11 @@ def lambda_response(event_type: str) -> dict[str, Any]:
     return {"status": "200", "statusDescription": "OK", "headers": _lambda_headers(pairs)}
 
 
-def lambda_event(event_type: str, shape: RequestShape, given: dict[str, Any] | None = None) -> dict[str, Any]:
+def lambda_event(event_type: str, shape: RequestShape, given: JsonObject | None = None) -> JsonObject:
     """`Records[0].cf` with config, request and (response events) a response; `given` replaces parts."""
     if given is not None and isinstance(given.get("Records"), list):
         return copy.deepcopy(given)  # a whole event: used as it is
-    cf: dict[str, Any] = {
+    cf: JsonObject = {
         "config": {"distributionDomainName": DISTRIBUTION_DOMAIN, "distributionId": DISTRIBUTION_ID,
                    "eventType": event_type, "requestId": REQUEST_ID},
         "request": lambda_request(event_type, shape)}
@@ -87,30 +88,32 @@ def lambda_event(event_type: str, shape: RequestShape, given: dict[str, Any] | N
     return {"Records": [{"cf": cf}]}
 
 
-def _cff_map(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _cff_map(pairs: list[tuple[str, str]]) -> JsonObject:
+    """`{name: {value}}`; a repeated name keeps its first value and lists every one in `multiValue`."""
+    entries: dict[str, dict[str, object]] = {}
+    multi: dict[str, list[dict[str, str]]] = {}
     for name, value in pairs:
         key = name.lower()
-        if key in out:
-            entry = out[key]
-            entry.setdefault("multiValue", [{"value": entry["value"]}]).append({"value": value})
+        if key in entries:
+            multi.setdefault(key, [{"value": str(entries[key]["value"])}]).append({"value": value})
+            entries[key]["multiValue"] = multi[key]
         else:
-            out[key] = {"value": value}
-    return out
+            entries[key] = {"value": value}
+    return dict(entries)
 
 
-def _cff_query(querystring: str) -> dict[str, Any]:
+def _cff_query(querystring: str) -> JsonObject:
     from urllib.parse import parse_qsl
 
     return _cff_map(parse_qsl(querystring, keep_blank_values=True))
 
 
 def cloudfront_function_event(event_type: str, shape: RequestShape,
-                              given: dict[str, Any] | None = None) -> dict[str, Any]:
+                              given: JsonObject | None = None) -> JsonObject:
     """`{version, context, viewer, request, response}` with headers as `{name: {value}}`."""
     if given is not None and "context" in given:
         return copy.deepcopy(given)
-    event: dict[str, Any] = {
+    event: JsonObject = {
         "version": "1.0",
         "context": {"distributionDomainName": DISTRIBUTION_DOMAIN, "distributionId": DISTRIBUTION_ID,
                     "eventType": event_type, "requestId": REQUEST_ID},

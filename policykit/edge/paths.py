@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from policykit.core.location import Location
 from policykit.core.nodes import path_mark
@@ -26,7 +25,7 @@ def jpath(path: Path) -> str:
     return out
 
 
-def in_file(root: Any, file: str) -> Locator:
+def in_file(root: object, file: str) -> Locator:
     """Locations of paths inside a marked JSON document read from `file`."""
     def locate(path: Path) -> Location:
         mark = path_mark(root, path)

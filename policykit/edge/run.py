@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
-from policykit.edge.events import RequestShape, cloudfront_function_event, lambda_event
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE, EdgeProblem, EdgeResult, EdgeRun
+from policykit.edge.events import JsonObject, RequestShape, cloudfront_function_event, lambda_event
+from policykit.edge.invoke import CLOUDFRONT_JS, Handler, invoke
 from policykit.edge.paths import Locator, at
-from policykit.edge.runner import CLOUDFRONT_JS, Handler, invoke
+from policykit.model.function_runs import (
+    CLOUDFRONT_FUNCTIONS,
+    LAMBDA_EDGE,
+    EdgeProblem,
+    EdgeResult,
+    EdgeRun,
+    Platform,
+    RunOutcome,
+)
 
 
-def platform_of(handler: Handler) -> str:
+def platform_of(handler: Handler) -> Platform:
     return CLOUDFRONT_FUNCTIONS if handler.runtime == CLOUDFRONT_JS else LAMBDA_EDGE
 
 
-def build_event(handler: Handler, event_type: str, shape: RequestShape, given: dict[str, Any] | None) -> dict[str, Any]:
+def build_event(handler: Handler, event_type: str, shape: RequestShape, given: JsonObject | None) -> JsonObject:
     if handler.runtime == CLOUDFRONT_JS:
         return cloudfront_function_event(event_type, shape, given)
     return lambda_event(event_type, shape, given)
 
 
-def run_handler(handler: Handler, event_type: str, event: dict[str, Any], timeout: float, function: str,
+def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: float, function: str,
                 locate: Locator | None = None, code_size: int | None = None) -> EdgeRun:
     """Invoke the handler once and describe the outcome (and the result, when there is one)."""
     platform = platform_of(handler)
@@ -41,7 +48,7 @@ def run_handler(handler: Handler, event_type: str, event: dict[str, Any], timeou
         result.problems.append(EdgeProblem(problem=invocation.detail, result=result, loc=locate(())))
         run.result = result
     else:
-        run.outcome = invocation.outcome
+        run.outcome = RunOutcome(invocation.outcome)  # timeout, error or unavailable
     if run.result is not None:
         if code_size is None and handler.runtime == CLOUDFRONT_JS:
             code_size = handler.file.stat().st_size

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # jsonschema is imported when a result is checked, not before
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_FILES = (
     "lambda-edge-headers.json", "lambda-edge-request.json", "lambda-edge-response.json", "lambda-edge-event.json",
@@ -17,13 +21,13 @@ MAX_PROBLEMS = 20  # per result: past that the first ones say enough
 
 
 @functools.cache
-def load(name: str) -> dict[str, Any]:
+def load(name: str) -> dict[str, object]:
     text = resources.files("policykit.edge").joinpath("schemas", name).read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
 @functools.cache
-def _validator(name: str) -> Any:
+def _validator(name: str) -> Validator:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
@@ -32,7 +36,7 @@ def _validator(name: str) -> Any:
     return Draft202012Validator({"$ref": BASE + name}, registry=registry)
 
 
-def problems(document: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def problems(document: Mapping[str, Any], name: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, message) of each place `document` breaks the schema `name` (at most MAX_PROBLEMS)."""
     seen: set[tuple[str | int, ...]] = set()
     errors = sorted(_validator(name).iter_errors(document), key=lambda e: (len(e.absolute_path), str(e.message)))
@@ -46,7 +50,7 @@ def problems(document: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], 
             return
 
 
-def _message(error: Any) -> str:
+def _message(error: ValidationError) -> str:
     if error.validator == "required":
-        return error.message.replace("is a required property", "is required")  # type: ignore[no-any-return]
-    return error.message  # type: ignore[no-any-return]
+        return error.message.replace("is a required property", "is required")
+    return error.message

@@ -12,11 +12,10 @@ from typing import TypeVar
 
 from policykit.facts import (
     aliases,
+    associated_functions,
+    association_arns,
     behaviors,
-    edge,
     integrity,
-    lambda_edge,
-    live,
     load_balancers,
     origins,
     reachability,
@@ -38,7 +37,6 @@ from policykit.model.cloudfront import (
     ViewerCertificate,
 )
 from policykit.model.derived import FunctionSetting, OriginName, OriginSetting
-from policykit.model.live import LiveName, LiveOrigin
 
 _O = TypeVar("_O", bound=ModelObject)
 
@@ -49,8 +47,7 @@ def facts_of(subject: type[_O], facts: Mapping[str, Callable[[_O], object]]) -> 
 
 
 class Deferred(Mapping[str, Fact]):
-    """A kind's facts imported on first use: the edge facts load only when edge objects exist. (Their classes
-    live in policykit/edge, which facts cannot import: the table is trusted to be of its kind.)"""
+    """A kind's facts imported on first use: the live and edge facts load only when their objects exist."""
 
     def __init__(self, module: str, kind: str) -> None:
         self.module, self.kind = module, kind
@@ -138,9 +135,9 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "old_security_policy": viewer.old_security_policy,
     }),
     "function_setting": facts_of(FunctionSetting, {
-        "rejected_at_edge": lambda_edge.rejected_at_edge,
-        "over_event_limit": lambda_edge.over_event_limit,
-        "event_limit": lambda_edge.event_limit,
+        "rejected_at_edge": associated_functions.rejected_at_edge,
+        "over_event_limit": associated_functions.over_event_limit,
+        "event_limit": associated_functions.event_limit,
     }),
     "behavior": facts_of(CacheBehavior, {
         "forwards_host": behaviors.forwards_host,
@@ -160,20 +157,20 @@ FACTS: dict[str, Mapping[str, Fact]] = {
         "name_shown": wire_names.alias_shown,
     }),
     "lambda_association": facts_of(EdgeAssociation, {
-        "arn_kind": edge.arn_kind,
-        "function_region": lambda_edge.function_region,
-        "in_us_east_1": lambda_edge.in_us_east_1,
-        "body_on_response_event": lambda_edge.body_on_response_event,
-        "event_conflict": lambda_edge.event_conflict,
-        "conflict_kind": lambda_edge.conflict_kind,
+        "arn_kind": association_arns.arn_kind,
+        "function_region": associated_functions.function_region,
+        "in_us_east_1": associated_functions.in_us_east_1,
+        "body_on_response_event": associated_functions.body_on_response_event,
+        "event_conflict": associated_functions.event_conflict,
+        "conflict_kind": associated_functions.conflict_kind,
     }),
 }
-# objects only `scan --live` creates (policykit/probes)
-FACTS["live_origin"] = facts_of(LiveOrigin, live.LIVE_ORIGIN_FACTS)
-FACTS["live_name"] = facts_of(LiveName, live.LIVE_NAME_FACTS)
+# objects only `scan --live` and `policykit probe` create (policykit/probes)
+FACTS["live_origin"] = Deferred("policykit.facts.live", "live_origin")
+FACTS["live_name"] = Deferred("policykit.facts.live", "live_name")
 # objects only `scan --edge` and `policykit edge` create (policykit/edge)
 for _kind in ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem"):
-    FACTS[_kind] = Deferred("policykit.edge.facts", _kind)
+    FACTS[_kind] = Deferred("policykit.facts.function_results", _kind)
 
 
 def describe() -> dict[str, dict[str, str]]:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Any
 
+from policykit.core.origin_tls import cloudfront_ciphers
+from policykit.core.results import CertInfo, ChainResult, DnsStatus, HttpOutcome, TcpStatus, TlsStatus
 from policykit.core.values import Unknown
 from policykit.model.live import LiveName, LiveOrigin
-from policykit.probes.offer import CLOUDFRONT_CIPHERS
+
+# A certificate as data (evidence for machines, and the JSON of what the probes saw)
+CertData = dict[str, str | int | bool | list[str]]
 
 # ---- live_origin -------------------------------------------------------------------------------
 
@@ -21,7 +24,7 @@ def dns_status(live: LiveOrigin) -> str | Unknown:
     """How the origin domain resolved: ok, ip-literal, nxdomain, servfail, no-answer."""
     if live.dns is None:
         return Unknown(live.not_probed or "not resolved")
-    if live.dns.status in ("timeout", "error"):
+    if live.dns.status in (DnsStatus.TIMEOUT, DnsStatus.ERROR):
         return Unknown(f"DNS lookup of {live.host}: {live.dns.detail}")
     return str(live.dns.status)
 
@@ -44,8 +47,8 @@ def dns_problem(live: LiveOrigin) -> str:
     """What is wrong with the answer, in words: NXDOMAIN, SERVFAIL, no A/AAAA record, only private addresses."""
     if live.dns is None:
         return ""
-    words = {"nxdomain": "NXDOMAIN: the name does not exist", "servfail": "SERVFAIL: the resolver failed",
-             "no-answer": "no A or AAAA record"}
+    words = {DnsStatus.NXDOMAIN: "NXDOMAIN: the name does not exist",
+             DnsStatus.SERVFAIL: "SERVFAIL: the resolver failed", DnsStatus.NO_ANSWER: "no A or AAAA record"}
     if live.dns.status in words:
         return words[live.dns.status]
     return "only loopback/private/link-local addresses" if live.dns.private_only else ""
@@ -77,7 +80,7 @@ def tcp_status(live: LiveOrigin) -> str | Unknown:
     """TCP connect to the origin port: open, refused, timeout or error."""
     if live.tcp is None:
         return Unknown(live.not_probed or "not connected")
-    if live.tcp.status == "cut":
+    if live.tcp.status is TcpStatus.CUT:
         return Unknown(f"TCP {live.tcp.address}:{live.tcp.port}: {live.tcp.detail}")
     return str(live.tcp.status)
 
@@ -104,6 +107,16 @@ def connect_command(live: LiveOrigin) -> str:
 
 # ---- live_name ---------------------------------------------------------------------------------
 
+def certificate_data(cert: CertInfo, position: int) -> CertData:
+    """A served certificate as data: its position in the chain, names, validity and fingerprint."""
+    return {"position": position, "subject": cert.subject, "issuer": cert.issuer, "sans": list(cert.names),
+            "not_before": cert.not_before, "not_after": cert.not_after, "sha256": cert.sha256, "ca": cert.is_ca}
+
+
+def _leaf(chain: ChainResult | None) -> CertInfo | None:
+    return chain.certificates[0] if chain is not None and chain.certificates else None
+
+
 def _https(name: LiveName) -> bool:
     return name.endpoint is not None and name.endpoint.scheme == "https"
 
@@ -114,9 +127,9 @@ def tls_status(name: LiveName) -> str | Unknown | None:
         return None
     if name.tls is None:
         return Unknown(name.not_probed or "no handshake attempted")
-    if name.tls.status in ("cut", "not-offered"):
+    if name.tls.status in (TlsStatus.CUT, TlsStatus.NOT_OFFERED):
         return Unknown(f"TLS handshake with {name.name}: {name.tls.detail}")
-    return "failed" if name.tls.status == "refused" else str(name.tls.status)
+    return str(TlsStatus.FAILED if name.tls.status is TlsStatus.REFUSED else name.tls.status)
 
 
 def tls_detail(name: LiveName) -> str:
@@ -131,17 +144,17 @@ def offered_protocols(name: LiveName) -> list[str]:
 
 def negotiated(name: LiveName) -> str:
     """Protocol and cipher the CloudFront-like handshake agreed on."""
-    if name.tls is None or not name.tls.established:
+    if name.tls is None or name.tls.status is not TlsStatus.OK:
         return "(none)"
     return f"{name.tls.protocol} {name.tls.cipher}"
 
 
-def tls_session(name: LiveName) -> dict[str, Any] | None:
+def tls_session(name: LiveName) -> dict[str, str | list[str] | None] | None:
     """Protocol, cipher and the offer, as data (evidence for machines)."""
     if name.tls is None:
         return None
     return {"protocol": name.tls.protocol or None, "cipher": name.tls.cipher or None, "offered": list(name.tls.offered),
-            "status": name.tls.status}
+            "status": str(name.tls.status)}
 
 
 def certificate_problems(name: LiveName) -> list[str] | Unknown:
@@ -153,12 +166,12 @@ def certificate_problems(name: LiveName) -> list[str] | Unknown:
         return Unknown(name.not_probed or "no certificate received")
     if not name.chain.certificates:
         return Unknown(name.chain.detail or "no certificate received")
-    return list(name.chain.problems)
+    return [str(problem) for problem in name.chain.problems]
 
 
 def certificate_names(name: LiveName) -> list[str]:
     """The DNS names of the served leaf certificate (SANs, or the CN without SANs)."""
-    leaf = name.chain.leaf if name.chain is not None else None
+    leaf = _leaf(name.chain)
     return list(leaf.names) if leaf else []
 
 
@@ -169,11 +182,11 @@ def certificate_chain(name: LiveName) -> str:
     return "; ".join(f"[{i}] {c.subject} (issuer {c.issuer})" for i, c in enumerate(name.chain.certificates))
 
 
-def served_chain(name: LiveName) -> list[dict[str, Any]]:
+def served_chain(name: LiveName) -> list[CertData]:
     """The served chain as data: position, subject, issuer, SANs, not_before, not_after, sha256, ca."""
     if name.chain is None:
         return []
-    return [c.as_json(i) for i, c in enumerate(name.chain.certificates)]
+    return [certificate_data(c, i) for i, c in enumerate(name.chain.certificates)]
 
 
 def trust_reason(name: LiveName) -> str:
@@ -183,7 +196,7 @@ def trust_reason(name: LiveName) -> str:
 
 def certificate_validity(name: LiveName) -> str:
     """notBefore .. notAfter of the served leaf certificate."""
-    leaf = name.chain.leaf if name.chain is not None else None
+    leaf = _leaf(name.chain)
     return f"{leaf.not_before} .. {leaf.not_after}" if leaf else ""
 
 
@@ -217,7 +230,7 @@ def http_outcome(name: LiveName) -> str | Unknown:
     """How the origin answered `HEAD /`: answered, timeout, closed, reset, not-http or error."""
     if name.head is None:
         return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
-    if name.head.outcome == "cut":
+    if name.head.outcome is HttpOutcome.CUT:
         return Unknown(f"HEAD {name.head.path}: {name.head.detail}")
     return str(name.head.outcome)
 
@@ -243,7 +256,7 @@ def websocket_refused(name: LiveName) -> bool | Unknown:
     """Did the origin answer a WebSocket upgrade with anything but 101, or not at all? (false when none was sent)"""
     if name.websocket is None:
         return Unknown(name.not_probed) if name.not_probed else False
-    if name.websocket.outcome == "cut":
+    if name.websocket.outcome is HttpOutcome.CUT:
         return Unknown(f"WebSocket upgrade to {name.name}: {name.websocket.detail}")
     if name.websocket.status is None:  # tried: closed, reset, or no answer in time
         return True
@@ -252,7 +265,7 @@ def websocket_refused(name: LiveName) -> bool | Unknown:
 
 def websocket_timed_out(name: LiveName) -> bool:
     """The upgrade got no answer within the probe's timeout (CloudFront may wait longer)."""
-    return name.websocket is not None and name.websocket.outcome == "timeout"
+    return name.websocket is not None and name.websocket.outcome is HttpOutcome.TIMEOUT
 
 
 def websocket_response(name: LiveName) -> str:
@@ -276,7 +289,7 @@ def openssl_command(name: LiveName) -> str:
     offered = offered_protocols(name) or ["TLSv1.2"]
     versions = "-tls1_2" if offered == ["TLSv1.2"] else f"-min_protocol {offered[0]} -max_protocol {offered[-1]}"
     trust = getattr(endpoint, "trust_store", "") if endpoint is not None else ""
-    ciphers = ":".join(CLOUDFRONT_CIPHERS) + ":@SECLEVEL=0"
+    ciphers = ":".join(cloudfront_ciphers()) + ":@SECLEVEL=0"
     target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return (f"openssl s_client -connect {shlex.quote(target)} -servername {shlex.quote(name.name)}"
             f" -verify_hostname {shlex.quote(name.name)}{f' -CAfile {shlex.quote(trust)}' if trust else ''}"
@@ -306,13 +319,15 @@ def websocket_command(name: LiveName) -> str:
             f"{resolve}{scheme}://{name.name}:{port}{name.websocket.path}")
 
 
-LIVE_ORIGIN_FACTS: dict[str, Callable[[LiveOrigin], Any]] = {fn.__name__: fn for fn in (
+LIVE_ORIGIN_FACTS: dict[str, Callable[[LiveOrigin], object]] = {fn.__name__: fn for fn in (
     dns_status, dns_problem, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail,
     tcp_status, tcp_detail, dig_command, connect_command,
 )}
-LIVE_NAME_FACTS: dict[str, Callable[[LiveName], Any]] = {fn.__name__: fn for fn in (
+LIVE_NAME_FACTS: dict[str, Callable[[LiveName], object]] = {fn.__name__: fn for fn in (
     tls_status, tls_detail, offered_protocols, negotiated, tls_session, certificate_problems, certificate_names,
     certificate_chain, served_chain, trust_reason, certificate_validity, certificate_days_left, missing_issuer,
     verify_error, origin_status, http_outcome, http_detail, read_timeout, origin_status_line, websocket_refused,
     websocket_timed_out, websocket_response, websocket_request, websocket_command, openssl_command, curl_command,
 )}
+# Read by policykit.facts on first use of a live object's fact (a scan without --live never imports this module)
+FACTS = {"live_origin": LIVE_ORIGIN_FACTS, "live_name": LIVE_NAME_FACTS}

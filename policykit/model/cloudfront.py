@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policykit.core.location import Location
 from policykit.core.record import record
@@ -15,9 +15,6 @@ from policykit.model.related import (
     LambdaFunction,
     RequestPolicy,
 )
-
-if TYPE_CHECKING:
-    from policykit.model.live import LiveOrigin
 
 
 @dataclass(eq=False, repr=False)
@@ -182,12 +179,6 @@ class Distribution(ModelObject):
     # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
     # several when they resolve to the same configuration. The engine names findings with them.
     scenarios: tuple[tuple[tuple[str, Any], ...], ...] = ((),)
-    # origin endpoints as probed by `scan --live`; empty otherwise
-    live_origins: list[LiveOrigin] = field(default_factory=list)
-    # objects derived for the policies (origin names, settings...), by kind: built once (policy.engine.objects)
-    derived: dict[str, list[Any]] = field(default_factory=dict, repr=False)
-    # function runs of `scan --edge` (policykit.edge.model.EdgeRun); empty otherwise
-    edge_runs: list[Any] = field(default_factory=list)
 
     @property
     def behaviors(self) -> MaybeMore[CacheBehavior]:

@@ -1,4 +1,6 @@
-"""The model objects a live scan adds: one per origin endpoint, one per origin x name CloudFront sends."""
+"""The objects a live scan adds beside the model: one per origin endpoint, one per origin x name CloudFront sends.
+
+They point at the model's origins and hold what the probes saw (policykit/core/results.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,9 @@ from typing import TYPE_CHECKING
 
 from policykit.model.base import ModelObject
 
-if TYPE_CHECKING:  # the probes (dnspython, cryptography) are imported only by `scan --live`
+if TYPE_CHECKING:  # annotations only: a scan without --live never builds these objects
+    from policykit.core.results import ChainResult, DnsResult, HttpResult, TcpResult, TlsResult
     from policykit.model.cloudfront import Origin
-    from policykit.probes.certs import ChainResult
-    from policykit.probes.dns_probe import DnsResult
-    from policykit.probes.http_probe import HttpResult
-    from policykit.probes.tcp_probe import TcpResult
-    from policykit.probes.tls_probe import TlsResult
 
 
 @dataclass(eq=False, repr=False)

@@ -1,14 +1,13 @@
 """The one builder of related resources (certificates, load balancers, listeners, security groups,
 Lambda functions, request policies) and how they are linked, whatever the format.
 
-A format's `Spelling.related` maps each resource type it knows to a `Related`: what it builds
-(or links) and the keys it is written with (policykit/cfn/spelling.py, policykit/terraform/spelling.py).
+A format's `Spelling.related` maps each resource type it knows to a `Related` (policykit/model/spelling.py): what
+it builds (or links) and the keys it is written with (policykit/cfn/spelling.py, policykit/terraform/spelling.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import field
 
 from policykit.core.location import Location
 from policykit.core.record import record
@@ -30,23 +29,9 @@ from policykit.model.related import (
     SecurityGroupRule,
     function_code,
 )
-from policykit.model.spelling import Format, Table
+from policykit.model.spelling import Format, Related, Table
 
 Objects = dict[str, ModelObject]
-
-
-@record
-class Related:
-    """What a resource type builds (`builds`) or links (`links`), and its keys (model field -> source key)."""
-
-    builds: str = ""  # certificate, load_balancer, classic_load_balancer, listener, security_group,
-    #                   lambda_function, cache_policy, origin_request_policy
-    links: str = ""  # listener_certificate, ingress_rule, function_version (they build nothing of their own)
-    keys: Table = field(default_factory=dict)
-    locs: Table = field(default_factory=dict)  # model field -> key whose position locates it
-    # a format's own reading, for a resource that is a model object only in some configurations
-    # (a load-balanced Elastic Beanstalk environment is a load balancer): None when it is not one
-    custom: Callable[[Mapping], ModelObject | None] | None = None
 
 
 @record

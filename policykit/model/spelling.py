@@ -8,18 +8,32 @@ Terraform: policykit/terraform/spelling.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from dataclasses import field
+from typing import Protocol
 
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.values import MaybeMore, Unknown
+from policykit.model.base import ModelObject
 from policykit.model.reader import Mapping, Reader
-
-if TYPE_CHECKING:
-    from policykit.model.related_build import Related
 
 # A table: model field -> source key (or `Block.key` path)
 Table = dict[str, str]
+
+
+@record
+class Related:
+    """What a resource type builds (`builds`) or links (`links`), and its keys (model field -> source key)."""
+
+    builds: str = ""  # certificate, load_balancer, classic_load_balancer, listener, security_group,
+    #                   lambda_function, cache_policy, origin_request_policy
+    links: str = ""  # listener_certificate, ingress_rule, function_version (they build nothing of their own)
+    keys: Table = field(default_factory=dict)
+    locs: Table = field(default_factory=dict)  # model field -> key whose position locates it
+    # a format's own reading, for a resource that is a model object only in some configurations
+    # (a load-balanced Elastic Beanstalk environment is a load balancer): None when it is not one
+    custom: Callable[[Mapping], ModelObject | None] | None = None
 
 
 @record

@@ -6,47 +6,49 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from policykit.core.builtins import INTERNAL_ERROR, WRONG_TYPE
 from policykit.core.location import Location
 from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
-from policykit.facts.lambda_edge import function_settings
+from policykit.facts.associated_functions import function_settings
 from policykit.facts.reachability import origin_settings
 from policykit.facts.tls import origin_names
 from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
+from policykit.model.base import ModelObject
 from policykit.model.cloudfront import Distribution, Model
+from policykit.model.subjects import EDGE_KINDS, Subjects
 from policykit.policy.model import Check, Policy
 from policykit.policy.operators import OPERATORS, RUNS_ON_UNKNOWN
 from policykit.scenarios import Describer, Scenario
 
-# Which model objects a policy's `applies_to` walks, from each distribution.
-OBJECTS: dict[str, Callable[[Distribution], Iterable[Any]]] = {
-    "distribution": lambda d: [d],
-    "origin": lambda d: d.origins,
-    "origin_group": lambda d: d.origin_groups,
-    "behavior": lambda d: d.behaviors,
-    "alias": lambda d: d.aliases,
-    "viewer_certificate": lambda d: [d.viewer_certificate] if d.viewer_certificate else [],
-    "lambda_association": lambda d: [a for b in d.behaviors for a in b.lambda_associations],
-    "function_association": lambda d: [a for b in d.behaviors for a in b.function_associations],
-    "custom_header": lambda d: [h for o in d.origins for h in o.custom_headers],
-    # only `scan --live` creates these (policykit.probes): without it live policies never fire
-    "live_origin": lambda d: d.live_origins,
-    "live_name": lambda d: [n for o in d.live_origins for n in o.names],
+# Which objects a policy's `applies_to` walks, from each distribution and what later stages produced about it.
+Walker = Callable[[Distribution, Subjects], Iterable[ModelObject]]
+OBJECTS: dict[str, Walker] = {
+    "distribution": lambda d, _: [d],
+    "origin": lambda d, _: d.origins,
+    "origin_group": lambda d, _: d.origin_groups,
+    "behavior": lambda d, _: d.behaviors,
+    "alias": lambda d, _: d.aliases,
+    "viewer_certificate": lambda d, _: [d.viewer_certificate] if d.viewer_certificate else [],
+    "lambda_association": lambda d, _: [a for b in d.behaviors for a in b.lambda_associations],
+    "function_association": lambda d, _: [a for b in d.behaviors for a in b.function_associations],
+    "custom_header": lambda d, _: [h for o in d.origins for h in o.custom_headers],
+    # only `scan --live` and `policykit probe` make these (policykit.probes): without them live policies never fire
+    "live_origin": lambda d, s: s.live_origins.get(d, ()),
+    "live_name": lambda d, s: [n for o in s.live_origins.get(d, ()) for n in o.names],
     # derived objects: one per place a finding can point at (policykit/model/derived.py)
-    "origin_name": lambda d: origin_names(d),
-    "origin_setting": lambda d: origin_settings(d),
-    "function_setting": lambda d: function_settings(d),
+    "origin_name": lambda d, _: origin_names(d),
+    "origin_setting": lambda d, _: origin_settings(d),
+    "function_setting": lambda d, _: function_settings(d),
 }
-# Function results (policykit/edge/model.py): only `scan --edge` and `policykit edge` create them.
-EDGE_KINDS = ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem")
 
 
-def _edge_objects(kind: str) -> Callable[[Distribution], Iterable[Any]]:
-    return lambda d: [o for run in d.edge_runs for o in run.objects(kind)]
+def _edge_objects(kind: str) -> Walker:
+    """Function results (policykit/model/function_runs.py): only `scan --edge` and `policykit edge` make them."""
+    return lambda d, s: [o for run in s.edge_runs.get(d, ()) for o in run.objects(kind)]
 
 
 OBJECTS.update({kind: _edge_objects(kind) for kind in EDGE_KINDS})
@@ -58,14 +60,13 @@ class PolicyRuntimeError(Exception):
     """A policy names a field no model object has."""
 
 
-def lookup(obj: Any, path: str) -> Any:
+def lookup(obj: object, path: str) -> object:
     """Follow a dotted path of fields and facts from `obj`; None when something along it is absent."""
     value = obj
     for step in path.split("."):
         if value is None or isinstance(value, (Unknown, Partial)):
             return value
-        fact = FACTS.get(getattr(value, "kind", ""), {}).get(step)
-        if fact is not None:
+        if isinstance(value, ModelObject) and (fact := FACTS.get(value.kind, {}).get(step)) is not None:
             value = fact(value)
         elif isinstance(value, dict):
             value = value.get(step)
@@ -76,7 +77,7 @@ def lookup(obj: Any, path: str) -> Any:
     return value
 
 
-def _unknown(value: Any, path: str) -> Unknown:
+def _unknown(value: object, path: str) -> Unknown:
     reason = getattr(value, "reason", "")
     return Unknown(f"{path}: {reason}" if reason else f"{path} is not known")
 
@@ -100,7 +101,7 @@ def compile_condition(node: dict[str, Any]) -> Check:
     operator = OPERATORS[op_name]
     tolerant = op_name in RUNS_ON_UNKNOWN
 
-    def check(obj: Any) -> Truth:
+    def check(obj: object) -> Truth:
         value = lookup(obj, path)
         if not tolerant and isinstance(value, (Unknown, Partial)):
             return _unknown(value, path)
@@ -113,21 +114,23 @@ def compile_condition(node: dict[str, Any]) -> Check:
 def _compile_items(path: str, where: Check, any_item: bool) -> Check:
     """any_item / all_items: over a list that may hold more, only a known item can decide."""
 
-    def check(obj: Any) -> Truth:
+    def check(obj: object) -> Truth:
         items = lookup(obj, path)
         if isinstance(items, (Unknown, Partial)):
             return _unknown(items, path)
         more = getattr(items, "more", None)
         if more is not None:
             more = _unknown(more, path)
+        # a list, or a MaybeMore (the loader checks that `of` names one); a value absent is no item
+        each = cast("Iterable[object]", items or [])
         if any_item:
-            return any_true((where(item) for item in items or []), more=more)
-        return all_true((where(item) for item in items or []), more=more)
+            return any_true((where(item) for item in each), more=more)
+        return all_true((where(item) for item in each), more=more)
 
     return check
 
 
-def display(value: Any) -> str:
+def display(value: object) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, Unknown):  # name the reference when there is one: `Fn.Arn` says more than "unknown"
@@ -141,7 +144,7 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def render(template: str, obj: Any) -> str:
+def render(template: str, obj: object) -> str:
     """Fill `{field.path}` placeholders from the object; unknown names are left as written."""
     def fill(match: re.Match[str]) -> str:
         try:
@@ -151,7 +154,7 @@ def render(template: str, obj: Any) -> str:
     return _PLACEHOLDER.sub(fill, template.strip())
 
 
-def render_evidence(template: str, obj: Any) -> EvidenceValue:
+def render_evidence(template: str, obj: object) -> EvidenceValue:
     """Evidence: a template that is one placeholder of a list, number or data fact keeps its structure
     (JSON reports carry lists and objects, not flattened strings); anything else is text."""
     match = _PLACEHOLDER.fullmatch(template.strip())
@@ -165,7 +168,7 @@ def render_evidence(template: str, obj: Any) -> EvidenceValue:
     return render(template, obj)
 
 
-def _plain(value: Any) -> EvidenceValue:
+def _plain(value: object) -> EvidenceValue:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -175,28 +178,35 @@ def _plain(value: Any) -> EvidenceValue:
     return display(value)
 
 
-def locate(obj: Any, at: str) -> Location:
+def locate(obj: ModelObject, at: str) -> Location:
     """The location of the field `at` (a dotted path) of `obj`, or of the nearest object that has one."""
     if not at:
-        return obj.loc  # type: ignore[no-any-return]
+        return obj.loc
     *parents, last = at.split(".")
     holder = lookup(obj, ".".join(parents)) if parents else obj
-    if not hasattr(holder, "location_of"):
-        return obj.loc  # type: ignore[no-any-return]
+    if not isinstance(holder, ModelObject):
+        return obj.loc
     location = holder.location_of(last)
-    return location if location.line or not obj.loc.line else obj.loc  # type: ignore[no-any-return]
+    return location if location.line or not obj.loc.line else obj.loc
 
 
-def objects(dist: Distribution, kind: str) -> list[Any]:
-    """The objects of `kind` of a distribution, derived once (facts cached on them are then reused)."""
-    cache = dist.derived
-    if kind not in cache:
-        cache[kind] = list(OBJECTS[kind](dist))
-    return cache[kind]
+class Walk:
+    """The objects one run of the engine walks: each kind of each distribution derived once in the run (so the
+    facts cached on them are reused by every policy), never stored on the model."""
+
+    def __init__(self, subjects: Subjects) -> None:
+        self.subjects = subjects
+        self._derived: dict[tuple[Distribution, str], list[ModelObject]] = {}
+
+    def objects(self, dist: Distribution, kind: str) -> list[ModelObject]:
+        key = (dist, kind)
+        if key not in self._derived:
+            self._derived[key] = list(OBJECTS[kind](dist, self.subjects))
+        return self._derived[key]
 
 
-def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
-    for obj in objects(dist, policy.applies_to):
+def evaluate(policy: Policy, dist: Distribution, walk: Walk) -> Iterable[Finding]:
+    for obj in walk.objects(dist, policy.applies_to):
         truth = policy.check(obj)
         if truth is False:
             continue
@@ -213,8 +223,10 @@ def evaluate(policy: Policy, dist: Distribution) -> Iterable[Finding]:
                                   fix=render(policy.fix, obj), evidence=evidence)
 
 
-def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]:
-    """All findings of all policies over a model; a policy that fails is reported, the rest go on."""
+def run(policies: list[Policy], model: Model, subjects: Subjects | None = None) -> tuple[list[Finding], list[str]]:
+    """All findings of all policies over a model and the subjects later stages produced about it (none for a plain
+    scan); a policy that fails is reported, the rest go on."""
+    walk = Walk(subjects or Subjects())
     findings: list[Finding] = []
     failures: list[str] = []
     by_resource: dict[str, list[Distribution]] = {}
@@ -225,7 +237,7 @@ def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]
     for policy in policies:
         for resource, variants in by_resource.items():
             try:
-                findings.extend(_merge_scenarios(policy, variants, describers.get(resource)))
+                findings.extend(_merge_scenarios(policy, variants, walk, describers.get(resource)))
             except PolicyRuntimeError as exc:
                 failures.append(f"policy {policy.id} ({policy.source}): {exc}")
                 break
@@ -235,15 +247,16 @@ def run(policies: list[Policy], model: Model) -> tuple[list[Finding], list[str]]
     return findings, failures
 
 
-def _merge_scenarios(policy: Policy, variants: list[Distribution], describer: Describer | None = None) -> list[Finding]:
+def _merge_scenarios(policy: Policy, variants: list[Distribution], walk: Walk,
+                     describer: Describer | None = None) -> list[Finding]:
     """One finding per place across the scenarios of a distribution; one that holds only in some says
     which in deploy terms ("when Env=prod"). Where scenarios word it differently, the first (the
     defaults) is the message and the others are evidence, so the finding and its fingerprint stay one."""
-    groups: dict[tuple[Any, ...], list[tuple[Finding, Scenario]]] = {}
+    groups: dict[tuple[object, ...], list[tuple[Finding, Scenario]]] = {}
     for dist in variants:
         scenarios = [Scenario(choices) for choices in dist.scenarios]
-        seen: dict[tuple[Any, ...], int] = {}
-        for finding in evaluate(policy, dist):
+        seen: dict[tuple[object, ...], int] = {}
+        for finding in evaluate(policy, dist, walk):
             place = (finding.location, finding.subject, finding.severity, finding.unknown)
             seen[place] = seen.get(place, 0) + 1  # the n-th such finding of one scenario pairs with the n-th
             groups.setdefault((*place, seen[place]), []).extend((finding, s) for s in scenarios)

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.record import record
+from policykit.core.results import CertInfo, ChainProblem, ChainResult
 
 if TYPE_CHECKING:
     from cryptography import x509
-
-    from policykit.findings import EvidenceValue
 
 # Issuer names of CAs that are known not to be public (not in the Mozilla list, never will be):
 # a chain ending at one of them is a private CA, whatever else was sent.
@@ -33,41 +32,6 @@ KNOWN_PRIVATE_CA_MARKERS = (
     "cn=kubernetes",
     "amazon rds",  # RDS/Aurora server CAs
 )
-
-
-@record
-class CertInfo:
-    subject: str
-    issuer: str
-    names: tuple[str, ...]  # DNS and IP SANs, or the CN when there is no SAN (printable, escaped)
-    not_before: str
-    not_after: str
-    sha256: str = ""
-    is_ca: bool = False
-
-    def as_json(self, position: int) -> dict[str, EvidenceValue]:
-        return {"position": position, "subject": self.subject, "issuer": self.issuer, "sans": list(self.names),
-                "not_before": self.not_before, "not_after": self.not_after, "sha256": self.sha256,
-                "ca": self.is_ca}
-
-
-@record
-class ChainResult:
-    sni: str
-    certificates: tuple[CertInfo, ...]  # as served
-    # expired | not-yet-valid | self-signed | untrusted-root | incomplete-chain | wrong-order
-    # | name-mismatch | expiring-soon | untrusted
-    problems: tuple[str, ...]
-    verify_error: str = ""  # the verifier's own text (evidence, not the reason)
-    days_left: int | None = None  # of the leaf
-    detail: str = ""
-    missing_issuer: str = ""  # the issuer the chain stops at: neither sent nor trusted
-    trust_reason: str = ""  # why the chain does not verify, in words
-
-    @property
-    def leaf(self) -> CertInfo | None:
-        return self.certificates[0] if self.certificates else None
-
 
 _ROOTS_LOCK = threading.Lock()
 
@@ -194,16 +158,16 @@ def check_chain(chain_der: Sequence[bytes], sni: str, trust_store: Path | None, 
         return ChainResult(sni, (), (), detail="the server sent no certificate")
     roots = load_roots(trust_store)
     leaf = chain[0]
-    problems: list[str] = []
+    problems: list[ChainProblem] = []
     if leaf.not_valid_after_utc < now:
-        problems.append("expired")
+        problems.append(ChainProblem.EXPIRED)
     elif leaf.not_valid_before_utc > now:
-        problems.append("not-yet-valid")
+        problems.append(ChainProblem.NOT_YET_VALID)
     days_left = (leaf.not_valid_after_utc - now).days
-    if "expired" not in problems and days_left < warning_days:
-        problems.append("expiring-soon")
+    if ChainProblem.EXPIRED not in problems and days_left < warning_days:
+        problems.append(ChainProblem.EXPIRING_SOON)
     if not any(name_matches(sni, n) for n in _names(leaf)):
-        problems.append("name-mismatch")
+        problems.append(ChainProblem.NAME_MISMATCH)
     problems.extend(_order_problems(chain))
     verify_error = _verify(chain, roots, now)
     verdict = _Trust()
@@ -215,17 +179,17 @@ def check_chain(chain_der: Sequence[bytes], sni: str, trust_store: Path | None, 
                        verify_error, days_left, missing_issuer=verdict.missing_issuer, trust_reason=verdict.reason)
 
 
-def _order_problems(chain: list[x509.Certificate]) -> list[str]:
+def _order_problems(chain: list[x509.Certificate]) -> list[ChainProblem]:
     """Each certificate must be followed by its issuer; a sent issuer further down is the wrong order."""
     for index, cert in enumerate(chain[:-1]):
         if cert.issuer != chain[index + 1].subject and any(c.subject == cert.issuer for c in chain[index + 2:]):
-            return ["wrong-order"]
+            return [ChainProblem.WRONG_ORDER]
     return []
 
 
 @record
 class _Trust:
-    problems: tuple[str, ...] = ()
+    problems: tuple[ChainProblem, ...] = ()
     reason: str = ""
     missing_issuer: str = ""
 
@@ -235,7 +199,7 @@ def _known_private(name: str) -> bool:
     return any(marker in lowered for marker in KNOWN_PRIVATE_CA_MARKERS)
 
 
-def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], known: list[str],
+def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], known: list[ChainProblem],
                     now: dt.datetime, verify_error: str) -> _Trust:
     """Why the path to a trusted root fails, following issuers through the sent certificates only."""
     root_subjects = {r.subject for r in roots}
@@ -243,15 +207,15 @@ def _trust_problems(chain: list[x509.Certificate], roots: tuple[x509.Certificate
     while True:
         if _self_signed(current):
             if current is chain[0]:
-                return _Trust(("self-signed",), "the certificate is self-signed")
-            return _Trust(("untrusted-root",), f"the chain ends at the root {_dn(current.subject)}, which the origin "
-                          "sends but which is not a root CloudFront trusts (a private CA)")
+                return _Trust((ChainProblem.SELF_SIGNED,), "the certificate is self-signed")
+            return _Trust((ChainProblem.UNTRUSTED_ROOT,), f"the chain ends at the root {_dn(current.subject)}, which "
+                          "the origin sends but which is not a root CloudFront trusts (a private CA)")
         if current.issuer in root_subjects:
             # The path reaches a trusted root: the failure is elsewhere (validity of an intermediate,
             # constraints, key usage).
-            if {"expired", "not-yet-valid"} & set(known) or verify_error == NO_USABLE_NAME:
+            if {ChainProblem.EXPIRED, ChainProblem.NOT_YET_VALID} & set(known) or verify_error == NO_USABLE_NAME:
                 return _Trust()
-            return _Trust(("untrusted",), _path_failure(chain, now, verify_error))
+            return _Trust((ChainProblem.UNTRUSTED,), _path_failure(chain, now, verify_error))
         step = next((i for i, c in enumerate(chain) if i not in seen and c.subject == current.issuer), None)
         if step is None:
             return _missing_issuer(current, chain)
@@ -263,16 +227,16 @@ def _missing_issuer(current: x509.Certificate, chain: list[x509.Certificate]) ->
     """The issuer was neither sent nor a trusted root. Without AIA, CloudFront cannot find it."""
     issuer = _dn(current.issuer)
     if _known_private(issuer) or any(_known_private(_dn(c.subject)) for c in chain):
-        return _Trust(("untrusted-root",), f"the chain ends at {issuer}, a CA that is not public: CloudFront "
-                      "does not trust it", issuer)
+        return _Trust((ChainProblem.UNTRUSTED_ROOT,), f"the chain ends at {issuer}, a CA that is not public: "
+                      "CloudFront does not trust it", issuer)
     if current is not chain[0]:
         # The origin sends its intermediate(s); the one at the top names an issuer no public root
         # carries. Public intermediates are issued by Mozilla roots by name, so this is a private root.
-        return _Trust(("untrusted-root",), f"the chain ends at {_dn(current.subject)}, issued by {issuer}, which "
-                      "is neither sent nor a root CloudFront trusts: a private CA's root", issuer)
+        return _Trust((ChainProblem.UNTRUSTED_ROOT,), f"the chain ends at {_dn(current.subject)}, issued by "
+                      f"{issuer}, which is neither sent nor a root CloudFront trusts: a private CA's root", issuer)
     # Only the leaf: the wire cannot tell a public CA's intermediate from a private CA.
-    return _Trust(("incomplete-chain",), f"the issuer {issuer} is neither sent nor a root CloudFront trusts: "
-                  "either the origin does not send a public CA's intermediate, or the certificate is from a "
+    return _Trust((ChainProblem.INCOMPLETE_CHAIN,), f"the issuer {issuer} is neither sent nor a root CloudFront "
+                  "trusts: either the origin does not send a public CA's intermediate, or the certificate is from a "
                   "private CA", issuer)
 
 

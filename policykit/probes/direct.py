@@ -1,24 +1,19 @@
 """`policykit probe HOST[:PORT]`: the live checks on one origin, no template needed.
 
-The target becomes a one-origin distribution (so the PK6xx policies and every reporter work
-unchanged), probed with the names CloudFront would send: the origin domain, or each viewer Host
-given with --host/--sni. Findings have no template: their location is empty and their resource is
-the target `host:port` (reporters show it as the location; fingerprints come from target, name
-and policy).
+The target becomes a one-origin distribution and the plan of its probes (so the PK6xx policies and every
+reporter work unchanged; `policykit.api.probe` probes and judges it), with the names CloudFront would send:
+the origin domain, or each viewer Host given with --host/--sni. Findings have no template: their location is
+empty and their resource is the target `host:port` (reporters show it as the location; fingerprints come from
+target, name and policy).
 """
 
 from __future__ import annotations
 
+from policykit.core.name_rules import host_problem, request_path_problem
 from policykit.core.record import record
 from policykit.core.values import MaybeMore
-from policykit.facts.wire_names import host_problem, request_path_problem
-from policykit.findings import ScanError, ScanResult
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model, Origin
-from policykit.policy import engine
-from policykit.policy.model import Policy
 from policykit.probes.addresses import is_ip_literal
-from policykit.probes.options import LiveOptions
-from policykit.probes.runner import probe_plans
 from policykit.probes.targets import EndpointPlan, NamePlan
 
 SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
@@ -100,16 +95,3 @@ def model_of(target: Target) -> tuple[Model, EndpointPlan]:
                         tuple(NamePlan(n, origin.loc, target.websocket_path) for n in dict.fromkeys(names)),
                         head_path=target.path)
     return Model(file="", distributions=[dist]), plan
-
-
-def probe(target: Target, options: LiveOptions, policies: list[Policy]) -> ScanResult:
-    """Probe the target and judge it with the live policies (and report PK007 for a probe's bug)."""
-    live = [p for p in policies if p.applies_to in ("live_origin", "live_name")]
-    model, plan = model_of(target)
-    report = probe_plans([(model.distributions[0], [plan])], options)
-    findings, failures = engine.run(live, model)
-    return ScanResult(policies=tuple(p.info() for p in live), show_all_observed=True,
-                      findings=tuple(sorted([*findings, *report.internal_errors],
-                                            key=lambda f: (f.policy_id, f.subject, f.message))),
-                      observed=tuple(report.observed),
-                      errors=tuple(ScanError(target.label, failure) for failure in failures))

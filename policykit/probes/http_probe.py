@@ -1,7 +1,7 @@
 """HTTP: does the origin answer at all (HEAD), and does it accept a WebSocket upgrade (RFC 6455)?
 
 Requests carry no body and no credentials, and are built from validated parts only: a Host that
-is a DNS name (policykit.facts.wire_names) and a path of printable ASCII without spaces. For HTTPS
+is a DNS name (policykit.core.name_rules) and a path of printable ASCII without spaces. For HTTPS
 the connection uses the parameters the CloudFront-like handshake agreed on.
 """
 
@@ -11,25 +11,14 @@ import base64
 import os
 import socket
 import ssl
+from typing import Literal
 
-from policykit.core.record import record
-from policykit.facts.wire_names import host_problem, request_path_problem
+from policykit.core.name_rules import host_problem, request_path_problem
+from policykit.core.results import HttpOutcome, HttpResult
 from policykit.probes.addresses import open_connection
-from policykit.probes.budget import Step
+from policykit.probes.deadlines import Step
 
 STATUS_LINE_LIMIT = 8192  # bytes read for the status line
-
-
-@record
-class HttpResult:
-    method: str  # HEAD | GET (upgrade)
-    host: str  # the Host header sent
-    path: str
-    status: int | None  # None: no status line
-    status_line: str = ""
-    detail: str = ""
-    # answered | timeout | closed | reset | not-http | error | cut (a larger bound: proves nothing)
-    outcome: str = "answered"
 
 
 class UnsafeRequest(ValueError):
@@ -52,10 +41,10 @@ def build_request(method: str, host: str, path: str, websocket: bool) -> bytes:
 
 def request(address: str, port: int, host: str, path: str, step: Step, allow_private: bool,
             tls: ssl.SSLContext | None = None, websocket: bool = False) -> HttpResult:
-    method = "GET" if websocket else "HEAD"
+    method: Literal["HEAD", "GET"] = "GET" if websocket else "HEAD"
     payload = build_request(method, host, path, websocket)
 
-    def result(outcome: str, detail: str, line: str = "") -> HttpResult:
+    def result(outcome: HttpOutcome, detail: str, line: str = "") -> HttpResult:
         return HttpResult(method, host, path, None, line, detail, outcome)
 
     try:
@@ -67,16 +56,16 @@ def request(address: str, port: int, host: str, path: str, step: Step, allow_pri
                 stream.sendall(payload)
                 line = _status_line(stream, step)
     except TimeoutError:
-        return result("cut" if step.cut else "timeout", f"no response {step.timeout_words()}")
+        return result(HttpOutcome.CUT if step.cut else HttpOutcome.TIMEOUT, f"no response {step.timeout_words()}")
     except ConnectionResetError:
-        return result("reset", "the origin reset the connection without answering")
+        return result(HttpOutcome.RESET, "the origin reset the connection without answering")
     except (OSError, ssl.SSLError) as exc:
-        return result("error", str(exc) or type(exc).__name__)
+        return result(HttpOutcome.ERROR, str(exc) or type(exc).__name__)
     parts = line.split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
         if not line:
-            return result("closed", "the origin closed the connection without answering")
-        return result("not-http", "the origin answered with something that is not an HTTP status line", line)
+            return result(HttpOutcome.CLOSED, "the origin closed the connection without answering")
+        return result(HttpOutcome.NOT_HTTP, "the origin answered with something that is not an HTTP status line", line)
     return HttpResult(method, host, path, int(parts[1]), line)
 
 

@@ -6,6 +6,10 @@ JSON findings carry the same data as structured evidence (policykit/facts/live.p
 
 from __future__ import annotations
 
+from typing import cast
+
+from policykit.core.results import TlsStatus
+from policykit.facts.live import certificate_data
 from policykit.findings import EvidenceValue, Observed
 from policykit.model.cloudfront import Distribution
 from policykit.model.live import LiveName, LiveOrigin
@@ -18,10 +22,10 @@ NAME_KEYS = ("certificates", "names", "validity", "negotiated", "offered")
 def endpoint_data(live: LiveOrigin) -> dict[str, EvidenceValue]:
     data: dict[str, EvidenceValue] = {"target": f"{live.host}:{live.port}", "scheme": live.scheme}
     if live.dns is not None:
-        data["dns"] = {"status": live.dns.status, "addresses": list(live.dns.addresses),
+        data["dns"] = {"status": str(live.dns.status), "addresses": list(live.dns.addresses),
                        "cname_chain": list(live.dns.cnames), "detail": live.dns.detail}
     if live.tcp is not None:
-        data["tcp"] = {"address": live.tcp.address, "port": live.tcp.port, "status": live.tcp.status,
+        data["tcp"] = {"address": live.tcp.address, "port": live.tcp.port, "status": str(live.tcp.status),
                        "detail": live.tcp.detail}
     if live.not_probed:
         data["not_probed"] = live.not_probed
@@ -31,17 +35,18 @@ def endpoint_data(live: LiveOrigin) -> dict[str, EvidenceValue]:
 def name_data(name: LiveName) -> dict[str, EvidenceValue]:
     data: dict[str, EvidenceValue] = {"name": name.name}
     if name.tls is not None:
-        data["tls"] = {"status": name.tls.status, "offered": list(name.tls.offered), "protocol": name.tls.protocol,
-                       "cipher": name.tls.cipher, "detail": name.tls.detail}
+        data["tls"] = {"status": str(name.tls.status), "offered": list(name.tls.offered),
+                       "protocol": name.tls.protocol, "cipher": name.tls.cipher, "detail": name.tls.detail}
     if name.chain is not None:
-        data["chain"] = [c.as_json(i) for i, c in enumerate(name.chain.certificates)]
-        data["chain_problems"] = list(name.chain.problems)
+        chain = [certificate_data(c, i) for i, c in enumerate(name.chain.certificates)]
+        data["chain"] = cast("list[EvidenceValue]", chain)  # JSON data (facts cannot name findings' type)
+        data["chain_problems"] = [str(p) for p in name.chain.problems]
         if name.chain.trust_reason:
             data["trust"] = name.chain.trust_reason
     for key, result in (("head", name.head), ("websocket", name.websocket)):
         if result is not None:
             data[key] = {"request": f"{result.method} {result.path}", "host": result.host, "status": result.status,
-                         "status_line": result.status_line, "outcome": result.outcome, "detail": result.detail}
+                         "status_line": result.status_line, "outcome": str(result.outcome), "detail": result.detail}
     if name.not_probed:
         data["not_probed"] = name.not_probed
     return data
@@ -67,7 +72,7 @@ def _name_lines(name: LiveName) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     if name.tls is not None:
         offered = ", ".join(name.tls.offered) or "(none)"
-        if name.tls.established:
+        if name.tls.status is TlsStatus.OK:
             lines.append(("negotiated", f"{name.tls.protocol} {name.tls.cipher} (CloudFront's offer: {offered})"))
         else:
             lines.append(("handshake", f"{name.tls.status}: {name.tls.detail} (CloudFront's offer: {offered})"))
@@ -92,9 +97,10 @@ def _name_lines(name: LiveName) -> list[tuple[str, str]]:
     return lines
 
 
-def observations(dist: Distribution) -> list[Observed]:
+def observations(dist: Distribution, live_origins: tuple[LiveOrigin, ...]) -> list[Observed]:
+    """What was seen at each endpoint and name of one distribution."""
     out: list[Observed] = []
-    for live in dist.live_origins:
+    for live in live_origins:
         out.append(Observed(live.label, dist.resource, tuple(_endpoint_lines(live)), endpoint_data(live),
                             ENDPOINT_KEYS))
         for name in live.names:

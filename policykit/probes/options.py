@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import field
 from pathlib import Path
+from typing import Protocol
 
 from policykit.core.record import record
 
@@ -26,6 +29,20 @@ DEFAULT_RUN_TIMEOUT = 300.0  # the whole live run
 MAX_SECONDS = 3600.0
 
 
+class ProbeProgress(Protocol):
+    """Told how a live run goes, endpoint by endpoint (`https://host:443`). The command line shows it on a
+    terminal (policykit/cli/progress.py); the library tells no one unless the caller gives one."""
+
+    def started(self, endpoints: Sequence[str]) -> None:
+        """The endpoints about to be probed."""
+
+    def finished(self, endpoint: str) -> None:
+        """One endpoint's probes are done."""
+
+    def done(self) -> None:
+        """Every endpoint is done."""
+
+
 @record
 class LiveOptions:
     """How `--live` probes run: time bounds, concurrency, DNS and the addresses allowed."""
@@ -36,7 +53,7 @@ class LiveOptions:
     timeout: float = DEFAULT_TIMEOUT
     concurrency: int = 16
     expiry_warning_days: int = 30
-    progress: bool = False  # a progress line on stderr
+    progress: ProbeProgress | None = field(default=None, compare=False)  # None: nobody is told
     origin_timeout: float = DEFAULT_ORIGIN_TIMEOUT
     run_timeout: float = DEFAULT_RUN_TIMEOUT
 
@@ -64,7 +81,7 @@ def check_seconds(value: float, option: str) -> str:
 
 
 def build(live: bool, nameservers: list[str] | None, allow_private: bool, trust_store: Path | None,
-          timeout: float, concurrency: int, expiry_warning_days: int, progress: bool,
+          timeout: float, concurrency: int, expiry_warning_days: int, progress: ProbeProgress | None = None,
           origin_timeout: float = DEFAULT_ORIGIN_TIMEOUT, run_timeout: float = DEFAULT_RUN_TIMEOUT,
           ) -> LiveOptions | None:
     """LiveOptions from the command line (None without --live); UsageError for a bad value."""

@@ -1,4 +1,4 @@
-"""Run the probes over a model, concurrently and bounded, and attach the results as live objects.
+"""Run the probes over a model, concurrently and bounded; their results become live objects beside the model.
 
 One pool task per origin endpoint (DNS, TCP, then every name it is sent: TLS with its retries,
 the chain, HEAD, the upgrade), under three bounds: each step has --timeout as a deadline, the
@@ -10,20 +10,19 @@ endpoint's probes is a PK007 finding for that origin; the others still run.
 
 from __future__ import annotations
 
-import sys
-import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from policykit.core.builtins import INTERNAL_ERROR
+from policykit.core.results import HttpOutcome, TcpStatus, TlsStatus
 from policykit.findings import Finding, Observed, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
 from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
 from policykit.probes.addresses import special_range
-from policykit.probes.budget import BoundReached, Budget
+from policykit.probes.deadlines import BoundReached, Deadlines
 from policykit.probes.observed import observations
 from policykit.probes.options import LiveOptions
 from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin_path_problem, plan
@@ -34,8 +33,10 @@ _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
 
 @dataclass
 class ProbeReport:
-    """What a live run adds besides the live objects: internal errors, and what was seen."""
+    """What a live run found: the live objects of each distribution (the engine's subjects), internal errors,
+    and what was seen."""
 
+    live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = field(default_factory=dict)
     internal_errors: list[Finding] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
 
@@ -48,7 +49,7 @@ class _Probed:
 
 
 def probe_model(model: Model, options: LiveOptions, run_at: float | None = None) -> ProbeReport:
-    """Probe every endpoint the model declares; set `live_origins` on each distribution."""
+    """Probe every endpoint the model declares; the live objects of each distribution are in the report."""
     return probe_plans([(dist, plan(dist)) for dist in model.distributions], options, run_at)
 
 
@@ -68,7 +69,9 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                     if not name.invalid:
                         names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
     probed: dict[_EndpointKey, _Probed] = {}
-    progress = _Progress(options.progress, [f"{k[2]}://{k[0]}:{k[1]}" for k in endpoints])
+    progress = options.progress
+    if progress is not None:
+        progress.started([_shown(key) for key in endpoints])
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         pending: dict[Future[_Probed], _EndpointKey] = {
             pool.submit(_guarded, item, list(names_of.get(key, {}).items()), options, run_at): key
@@ -78,17 +81,25 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
             for future in done:
                 key = pending.pop(future)
                 probed[key] = future.result()
-                progress.step(f"{key[2]}://{key[0]}:{key[1]}")
-    progress.done()
+                if progress is not None:
+                    progress.finished(_shown(key))
+    if progress is not None:
+        progress.done()
     report = ProbeReport()
     for dist, items in plans:
-        dist.live_origins = [_attach(item, probed) for item in items]
+        live = tuple(_attach(item, probed) for item in items)
+        report.live_origins[dist] = live
         for item in items:
             found = probed.get((item.host, item.port, item.scheme))
             if found is not None and found.failure:
                 report.internal_errors.append(_internal_error(item, found.failure, dist.resource))
-        report.observed.extend(observations(dist))
+        report.observed.extend(observations(dist, live))
     return report
+
+
+def _shown(key: _EndpointKey) -> str:
+    host, port, scheme = key
+    return f"{scheme}://{host}:{port}"
 
 
 def _internal_error(item: EndpointPlan, failure: str, distribution: str) -> Finding:
@@ -108,16 +119,16 @@ def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
 def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
              options: LiveOptions, run_at: float) -> _Probed:
     """The endpoint's probes; whatever goes wrong inside is this endpoint's result, never the run's."""
-    budget = Budget.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
+    deadlines = Deadlines.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
     result = _Probed(LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
                                 nameservers=tuple(str(n) for n in options.nameservers),
                                 allow_private=options.allow_private,
                                 trust_store=str(options.trust_store) if options.trust_store else ""))
     try:
-        _probe_endpoint(item, result.endpoint, options, budget)
-        if result.endpoint.tcp is not None and result.endpoint.tcp.status == "open":
+        _probe_endpoint(item, result.endpoint, options, deadlines)
+        if result.endpoint.tcp is not None and result.endpoint.tcp.status is TcpStatus.OPEN:
             for key, (name_item, name) in names:
-                result.names[key] = _probe_name(name_item, name, result.endpoint, options, budget)
+                result.names[key] = _probe_name(name_item, name, result.endpoint, options, deadlines)
     except BoundReached as exc:
         result.endpoint.not_probed = result.endpoint.not_probed or f"not probed: {exc} was reached"
     except Exception as exc:  # a bug: one line for the user, this endpoint only
@@ -128,8 +139,8 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
     return result
 
 
-def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, budget: Budget) -> None:
-    live.dns = dns_probe.resolve(item.host, options.nameservers, budget.step())
+def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, deadlines: Deadlines) -> None:
+    live.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
     if not live.dns.addresses:
         live.not_probed = f"{item.host} does not resolve ({live.dns.status})"
         return
@@ -140,28 +151,28 @@ def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, 
         live.not_probed = (f"{item.host} resolves to {address}, a {blocked} address: not probed "
                            "(pass --allow-private to probe it)")
         return
-    live.tcp = tcp_probe.connect(address, item.port, budget.step(), options.allow_private)
-    if live.tcp.status != "open":
+    live.tcp = tcp_probe.connect(address, item.port, deadlines.step(), options.allow_private)
+    if live.tcp.status is not TcpStatus.OPEN:
         live.not_probed = f"TCP {address}:{item.port}: {live.tcp.status}"
 
 
 def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                budget: Budget) -> LiveName:
+                deadlines: Deadlines) -> LiveName:
     live = LiveName(name=name.name)
     try:
-        _probe_name_steps(item, name, endpoint, options, budget, live)
+        _probe_name_steps(item, name, endpoint, options, deadlines, live)
     except BoundReached as exc:
         live.not_probed = live.not_probed or f"not probed further: {exc} was reached"
     return live
 
 
 def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                      budget: Budget, live: LiveName) -> None:
+                      deadlines: Deadlines, live: LiveName) -> None:
     address, private = endpoint.address, options.allow_private
     context = None
     if item.scheme == "https":
-        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, budget, private)
-        if not live.tls.established:
+        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, deadlines, private)
+        if live.tls.status is not TlsStatus.OK:
             live.not_probed = f"no TLS session with {name.name}: {live.tls.status}"
             return
         live.chain = certs.check_chain(live.tls.chain, name.name, options.trust_store, options.expiry_warning_days)
@@ -172,14 +183,14 @@ def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, 
         live.requests_not_sent = refused
         return
     prefix = origin_path(item.origin)
-    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, budget.step(), private,
+    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, deadlines.step(), private,
                                    context)
-    if live.head.outcome in ("timeout", "cut"):
+    if live.head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT):
         # a server that never answers costs one timeout, not one per request
         return
     if name.websocket_path is not None:
         live.websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
-                                            budget.step(), private, context, websocket=True)
+                                            deadlines.step(), private, context, websocket=True)
 
 
 def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrigin:
@@ -209,33 +220,3 @@ def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrig
             entry.requests_not_sent = result.requests_not_sent
         live.names.append(entry)
     return live
-
-
-class _Progress:
-    """`policykit: live probes 3/50 (waiting for https://a.example.com:443, +2)` on stderr, rewritten
-    in place; only when stderr is a terminal. The total is known from the start: one per endpoint."""
-
-    def __init__(self, enabled: bool, pending: list[str]) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.pending = list(pending)
-        self.total, self.count = len(pending), 0
-        self.lock = threading.Lock()
-
-    def step(self, finished: str) -> None:
-        if not self.enabled:
-            return
-        with self.lock:
-            self.count += 1
-            if finished in self.pending:
-                self.pending.remove(finished)
-            waiting = ""
-            if self.pending:
-                more = f", +{len(self.pending) - 1}" if len(self.pending) > 1 else ""
-                waiting = f" (waiting for {self.pending[0]}{more})"
-            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}{waiting}\x1b[K")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()

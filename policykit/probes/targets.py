@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykit.core.location import Location
+from policykit.core.name_rules import host_problem, origin_path_text_problem, request_path_problem, shown
 from policykit.core.record import record
 from policykit.facts import origins as origin_facts
 from policykit.facts.viewer import is_websocket_name, websocket_by_path
-from policykit.facts.wire_names import host_problem, origin_path_text_problem, request_path_problem, shown
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.probes.addresses import is_ip_literal
 
@@ -106,13 +104,13 @@ def request_path(pattern: str | None) -> str:
 
 
 def origin_path(origin: Origin) -> str:
-    value: Any = origin.origin_path
+    value = origin.origin_path
     return value.rstrip("/") if isinstance(value, str) else ""
 
 
 def origin_path_problem(origin: Origin) -> str:
     """Why requests to this origin are not sent: its OriginPath is not valid (PK110); "" otherwise."""
-    value: Any = origin.origin_path
+    value = origin.origin_path
     if not isinstance(value, str):
         return ""
     problem = origin_path_text_problem(value) or (request_path_problem(value + "/") if value else "")

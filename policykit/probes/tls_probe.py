@@ -12,10 +12,11 @@ import re
 import ssl
 import warnings
 
+from policykit.core.origin_tls import cloudfront_ciphers, cloudfront_curves, default_protocols
 from policykit.core.record import record
+from policykit.core.results import TlsResult, TlsStatus
 from policykit.probes.addresses import open_connection
-from policykit.probes.budget import Budget
-from policykit.probes.offer import CLOUDFRONT_CIPHERS, CLOUDFRONT_CURVES, DEFAULT_PROTOCOLS
+from policykit.probes.deadlines import Deadlines
 
 # Offering TLS 1.0/1.1 is the point of the probe (CloudFront still offers them), not an oversight.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1(_1)? is deprecated", category=DeprecationWarning)
@@ -29,29 +30,10 @@ VERSIONS = {
 _LOW = ":@SECLEVEL=0"
 
 
-@record
-class TlsResult:
-    address: str
-    port: int
-    sni: str
-    offered: tuple[str, ...]  # protocol versions offered
-    # ok | no-common-protocol | no-common-cipher | timeout | refused | failed | not-offered
-    # | cut (a larger bound left no time: proves nothing)
-    status: str
-    protocol: str = ""
-    cipher: str = ""
-    chain: tuple[bytes, ...] = ()  # DER, in the order the server sent it
-    detail: str = ""
-
-    @property
-    def established(self) -> bool:
-        return self.status == "ok"
-
-
 def offered_protocols(ssl_protocols: object) -> tuple[str, ...]:
     """The versions CloudFront offers for an OriginSSLProtocols value (SSLv3 cannot be tested here)."""
     if not isinstance(ssl_protocols, (list, tuple)) or not all(isinstance(p, str) for p in ssl_protocols):
-        return DEFAULT_PROTOCOLS
+        return default_protocols()
     return tuple(p for p in VERSIONS if p in ssl_protocols)
 
 
@@ -68,12 +50,12 @@ def _context(versions: tuple[str, ...], ciphers: str, curve: str | None, tls13: 
 
 
 def cloudfront_context(versions: tuple[str, ...], curve: str | None = "prime256v1") -> ssl.SSLContext:
-    return _context(versions, ":".join(CLOUDFRONT_CIPHERS) + _LOW, curve)
+    return _context(versions, ":".join(cloudfront_ciphers()) + _LOW, curve)
 
 
 @record
 class _Attempt:
-    status: str  # ok | timeout | cut | refused | failed
+    status: TlsStatus  # ok | timeout | cut | refused | failed
     protocol: str = ""
     cipher: str = ""
     chain: tuple[bytes, ...] = ()
@@ -111,29 +93,29 @@ def answer_words(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, budget: Budget,
+def _handshake(context: ssl.SSLContext, address: str, port: int, sni: str, deadlines: Deadlines,
                allow_private: bool) -> _Attempt:
-    step = budget.step()
+    step = deadlines.step()
     try:
         raw = open_connection(address, port, step.remaining(), allow_private)
     except ConnectionRefusedError:
-        return _Attempt("refused", detail="connection refused")
+        return _Attempt(TlsStatus.REFUSED, detail="connection refused")
     except TimeoutError:
-        status = "cut" if step.cut else "timeout"
+        status = TlsStatus.CUT if step.cut else TlsStatus.TIMEOUT
         return _Attempt(status, detail=f"the connection was not opened {step.timeout_words()}")
     except OSError as exc:
-        return _Attempt("failed", detail=exc.strerror or str(exc))
+        return _Attempt(TlsStatus.FAILED, detail=exc.strerror or str(exc))
     try:
         # CPython treats a socket timeout as a deadline for the whole handshake call, not per read
         raw.settimeout(max(step.remaining(), 0.001))
         with context.wrap_socket(raw, server_hostname=sni) as tls:
             cipher = tls.cipher()
-            return _Attempt("ok", tls.version() or "", cipher[0] if cipher else "", _chain(tls))
+            return _Attempt(TlsStatus.OK, tls.version() or "", cipher[0] if cipher else "", _chain(tls))
     except TimeoutError:
-        return _Attempt("cut" if step.cut else "timeout", detail=(
+        return _Attempt(TlsStatus.CUT if step.cut else TlsStatus.TIMEOUT, detail=(
             f"TCP connected, then the origin did not complete the TLS handshake {step.timeout_words()}"))
     except (ssl.SSLError, OSError) as exc:
-        return _Attempt("failed", detail=answer_words(exc))
+        return _Attempt(TlsStatus.FAILED, detail=answer_words(exc))
     finally:
         raw.close()
 
@@ -151,37 +133,37 @@ def _chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
     return (leaf,) if leaf else ()
 
 
-def probe(address: str, port: int, sni: str, ssl_protocols: object, budget: Budget,
+def probe(address: str, port: int, sni: str, ssl_protocols: object, deadlines: Deadlines,
           allow_private: bool) -> TlsResult:
     """The CloudFront-like handshake; when it fails, broader ones that tell why."""
     versions = offered_protocols(ssl_protocols)
     if not versions:
-        return TlsResult(address, port, sni, versions, "not-offered",
+        return TlsResult(address, port, sni, versions, TlsStatus.NOT_OFFERED,
                          detail="only SSLv3 is allowed, which this probe (and any current server) cannot speak")
-    attempt = _Attempt("failed")
+    attempt = _Attempt(TlsStatus.FAILED)
     failures: list[str] = []
-    for curve in CLOUDFRONT_CURVES:
-        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, budget, allow_private)
-        if attempt.status != "failed":
+    for curve in cloudfront_curves():
+        attempt = _handshake(cloudfront_context(versions, curve), address, port, sni, deadlines, allow_private)
+        if attempt.status is not TlsStatus.FAILED:
             break
         failures.append(attempt.detail)
-    if attempt.status != "failed":
+    if attempt.status is not TlsStatus.FAILED:
         return TlsResult(address, port, sni, versions, attempt.status, attempt.protocol, attempt.cipher,
                          attempt.chain, attempt.detail)
     detail = failures[0] if failures else attempt.detail
     everything = "ALL:COMPLEMENTOFALL" + _LOW
-    same_versions = _handshake(_context(versions, everything, None), address, port, sni, budget, allow_private)
-    if same_versions.status == "ok":
-        return TlsResult(address, port, sni, versions, "no-common-cipher", detail=(
+    same_versions = _handshake(_context(versions, everything, None), address, port, sni, deadlines, allow_private)
+    if same_versions.status is TlsStatus.OK:
+        return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_CIPHER, detail=(
             f"{detail}; the server accepts {same_versions.protocol} with {same_versions.cipher}, "
             "which CloudFront does not offer (or only with a curve CloudFront does not offer)"))
-    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, budget,
+    any_version = _handshake(_context(("TLSv1",), everything, None, tls13=True), address, port, sni, deadlines,
                              allow_private)
-    if any_version.status == "ok":
-        return TlsResult(address, port, sni, versions, "no-common-protocol", detail=(
+    if any_version.status is TlsStatus.OK:
+        return TlsResult(address, port, sni, versions, TlsStatus.NO_COMMON_PROTOCOL, detail=(
             f"{detail}; the server only accepts {any_version.protocol} (negotiated {any_version.cipher})"))
-    if "cut" in (same_versions.status, any_version.status):
-        return TlsResult(address, port, sni, versions, "cut", detail=f"{detail}; the retries were cut short")
-    return TlsResult(address, port, sni, versions, "failed", detail=(
+    if TlsStatus.CUT in (same_versions.status, any_version.status):
+        return TlsResult(address, port, sni, versions, TlsStatus.CUT, detail=f"{detail}; the retries were cut short")
+    return TlsResult(address, port, sni, versions, TlsStatus.FAILED, detail=(
         f"{detail}, to CloudFront's offer and to every protocol version and cipher suite this probe can offer: "
         "the handshake fails for every client"))

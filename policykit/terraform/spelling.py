@@ -9,8 +9,7 @@ from policykit.model.build import build_distribution
 from policykit.model.cloudfront import Distribution
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Mapping, Reader, Scalar
-from policykit.model.related_build import Related
-from policykit.model.spelling import Spelling
+from policykit.model.spelling import Related, Spelling
 from policykit.terraform.module import UNKNOWN_BLOCKS
 
 WEBSOCKET_TAG = "policykit:websocket"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from policykit.api import judge_edge_runs
 from policykit.core.location import Location
 from policykit.edge.build import build_result, received_object
-from policykit.edge.check import judge
 from policykit.edge.events import RequestShape, lambda_event
-from policykit.edge.model import LAMBDA_EDGE, EdgeRun
 from policykit.edge.paths import at
 from policykit.findings import Finding
+from policykit.model.function_runs import LAMBDA_EDGE, EdgeRun
 from policykit.policy.loader import load_policies
 
 POLICIES = load_policies()
@@ -29,7 +29,8 @@ def findings(value: Any, event: str, given: dict[str, Any] | None = None, platfo
              known_input: bool = True) -> list[Finding]:
     base = given if given is not None else (received(event) if known_input else None)
     result = build_result(value, event, "result.json", at(HERE), base, platform)
-    return judge([EdgeRun(function="result.json", event_type=event, platform=platform, result=result)], POLICIES)
+    run = EdgeRun(function="result.json", event_type=event, platform=platform, result=result)
+    return judge_edge_runs([run], POLICIES)
 
 
 def fired(value: Any, event: str, **kw: Any) -> set[str]:

@@ -131,8 +131,8 @@ def test_edge_policies_name_only_facts_and_fields_that_exist() -> None:
     fixture is judged here: an unknown path raises, and a placeholder that cannot be filled stays in the text."""
     import re
 
-    from policykit.edge.check import judge
-    from policykit.edge.fixtures import _run
+    from policykit.api import judge_edge_runs
+    from policykit.edge.fixtures import fixture_run
     from policykit.policy.loader import load_policies
     from policykit.policy.testing import fixtures_of
     from policykit.source.yaml_loader import load_yaml
@@ -142,7 +142,7 @@ def test_edge_policies_name_only_facts_and_fields_that_exist() -> None:
     for policy in (p for p in policies if p.id.startswith("PK7")):
         for fixture in (f for f in fixtures_of(policy) if f.outcome == "fail"):
             spec = load_yaml(fixture.path.read_text(encoding="utf-8"), str(fixture.path))
-            for finding in judge([_run(fixture.path, spec)], policies):
+            for finding in judge_edge_runs([fixture_run(fixture.path, spec)], policies):
                 texts = [finding.message, finding.fix, *(value for _, value in finding.evidence)]
                 assert not any(re.search(r"(?<!\$)\{[a-z_][a-z0-9_.]*\}", t) for t in texts), (policy.id, texts)
                 checked += 1

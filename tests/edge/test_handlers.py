@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import RunCli
 
-from policykit.edge import runner
+from policykit.edge import invoke as child
 from policykit.edge.events import RequestShape, lambda_event
-from policykit.edge.runner import LOG_CAP, invoke, parse_handler
+from policykit.edge.invoke import LOG_CAP, invoke, parse_handler
 
 Write = Callable[[str, str], Path]
 
@@ -155,7 +155,7 @@ def test_a_python_handler_past_the_memory_bound_fails_naming_it(handlers: Path) 
 
 def test_a_node_handler_past_the_memory_bound_fails_naming_it(handlers: Path, node: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "MEMORY_MB", 64)  # a V8 heap of 64 MB fills in a moment
+    monkeypatch.setattr(child, "MEMORY_MB", 64)  # a V8 heap of 64 MB fills in a moment
     outcome = invoke(parse_handler(f"{handlers}/handlers.js:hungry"), lambda_event("viewer-request", RequestShape()),
                      20)
     assert (outcome.outcome, outcome.detail) == (

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS
-from policykit.edge.rules import EVENTS, REQUEST_EVENTS
+from policykit.core.edge_rules import EVENTS, REQUEST_EVENTS
+from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS
 
 from .helpers import findings, fired, header, received
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
+from policykit.core.edge_rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 from policykit.edge import schema
 from policykit.edge.events import RequestShape, cloudfront_function_event, lambda_event
-from policykit.edge.rules import CLOUDFRONT_FUNCTION_EVENTS, EVENTS
 
 
 @pytest.mark.parametrize("name", schema.SCHEMA_FILES)

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from live.live_servers import DAY, NOW, Pki, issue
+from policykit.core.origin_tls import default_protocols
 from policykit.probes.addresses import special_range
 from policykit.probes.certs import check_chain, name_matches
 from policykit.probes.options import Nameserver, parse_nameserver
-from policykit.probes.tls_probe import DEFAULT_PROTOCOLS, offered_protocols
+from policykit.probes.tls_probe import offered_protocols
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -46,7 +47,7 @@ def test_wildcards_cover_one_label() -> None:
 
 
 def test_protocols_offered() -> None:
-    assert offered_protocols(None) == DEFAULT_PROTOCOLS
+    assert offered_protocols(None) == default_protocols() == ("TLSv1", "TLSv1.1", "TLSv1.2")
     assert offered_protocols(["TLSv1.2", "SSLv3"]) == ("TLSv1.2",)
     assert offered_protocols(["SSLv3"]) == ()
 
@@ -78,7 +79,7 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
     import io
     import sys
 
-    from policykit.probes.runner import _Progress
+    from policykit.cli.progress import TerminalProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -86,10 +87,53 @@ def test_progress_is_shown_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
 
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stderr", stream)
-        progress = _Progress(True, ["https://a.test:443", "https://b.test:443"])
-        progress.step("https://a.test:443")
+        progress = TerminalProgress()
+        progress.started(["https://a.test:443", "https://b.test:443"])
+        progress.finished("https://a.test:443")
         progress.done()
         assert ("policykit: live probes 1/2 (waiting for https://b.test:443)" in stream.getvalue()) is shown
+
+
+def test_the_library_prints_no_progress_and_tells_the_observer_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import socket
+    import sys
+    from collections.abc import Sequence
+
+    from policykit.probes.direct import Target, model_of
+    from policykit.probes.options import LiveOptions
+    from policykit.probes.runner import probe_plans
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, ...]] = []
+
+        def started(self, endpoints: Sequence[str]) -> None:
+            self.seen.append(("started", *endpoints))
+
+        def finished(self, endpoint: str) -> None:
+            self.seen.append(("finished", endpoint))
+
+        def done(self) -> None:
+            self.seen.append(("done",))
+
+    with socket.socket() as free:  # a loopback port nothing listens on: the probe is refused at once
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    model, plan = model_of(Target("127.0.0.1", port, "http"))
+    probe_plans([(model.distributions[0], [plan])], LiveOptions(allow_private=True))
+    assert stream.getvalue() == ""  # no observer: nothing is printed, even on a terminal
+    recorder = Recorder()
+    probe_plans([(model.distributions[0], [plan])], LiveOptions(allow_private=True, progress=recorder))
+    endpoint = f"http://127.0.0.1:{port}"
+    assert recorder.seen == [("started", endpoint), ("finished", endpoint), ("done",)]
+    assert stream.getvalue() == ""
 
 
 @pytest.mark.parametrize(("address", "words"), [
@@ -110,3 +154,32 @@ def test_embedded_ipv4_forms_are_refused_without_sending(address: str, words: st
         check_allowed(address, allow_private=False)
     with pytest.raises(AddressRefused):  # the one place probes connect refuses before any socket exists
         open_connection(address, 443, 1.0, allow_private=False)
+
+
+def test_a_live_run_leaves_the_model_as_it_was(tmp_path: Path) -> None:
+    """Probes return their live objects; the engine receives them beside the model, which nothing writes."""
+    import socket
+
+    from live.helpers import template
+    from policykit.cfn.load import load_cfn
+    from policykit.model.subjects import Subjects
+    from policykit.policy import engine
+    from policykit.policy.loader import load_policies
+    from policykit.probes.options import LiveOptions
+    from policykit.probes.runner import probe_model
+
+    with socket.socket() as free:  # a loopback port nothing listens on: TCP is refused
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    path = tmp_path / "t.yaml"
+    path.write_text(template([{"id": "app", "domain": "127.0.0.1", "port": port}]), encoding="utf-8")
+    read = load_cfn(path, {})
+    assert read is not None
+    model = read[0]
+    (dist,) = model.distributions
+    before = (repr(model), sorted(vars(dist)))
+    report = probe_model(model, LiveOptions(allow_private=True))
+    findings, failures = engine.run(load_policies(), model, Subjects(live_origins=report.live_origins))
+    assert (repr(model), sorted(vars(dist))) == before
+    assert [live.tcp.status for live in report.live_origins[dist] if live.tcp] == ["refused"]
+    assert any(f.policy_id == "PK602" and not f.unknown for f in findings) and not failures  # judged as subjects

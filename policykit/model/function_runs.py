@@ -1,20 +1,35 @@
-"""The model objects a function's result becomes for the policy engine.
+"""What an edge function returned, as objects the policy engine walks beside the model (`scan --edge`,
+`policykit edge`): the edge stage (policykit/edge) makes them, the facts (policykit/facts/function_results.py)
+and the engine read them.
 
 An `EdgeRun` is one invocation (or one result file given to `edge validate`): how it ended,
 and the `EdgeResult` it returned. The result is split into objects a policy can point at:
 each header entry (`EdgeHeader`), the origin a request is sent to (`EdgeOrigin`), and each
-structural problem the JSON Schema found (`EdgeProblem`). Their facts are in `policykit.edge.facts`.
+structural problem the JSON Schema found (`EdgeProblem`). Values a function returned are JSON of any
+type (`object`): the facts test what they are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal
 
+from policykit.core.results import Status
 from policykit.model.base import ModelObject
 
-LAMBDA_EDGE = "lambda-edge"
-CLOUDFRONT_FUNCTIONS = "cloudfront-functions"
+Platform = Literal["lambda-edge", "cloudfront-functions"]
+LAMBDA_EDGE: Platform = "lambda-edge"
+CLOUDFRONT_FUNCTIONS: Platform = "cloudfront-functions"
+# request | response | invalid (not an object at all)
+Shape = Literal["request", "response", "invalid"]
+
+
+class RunOutcome(Status):
+    RETURNED = "returned"
+    TIMEOUT = "timeout"
+    ERROR = "error"  # raised, or exited without returning
+    UNAVAILABLE = "unavailable"  # cannot run here (a runtime, a Lambda-provided module, the code is missing)
+    SKIPPED = "skipped"
 
 
 @dataclass(eq=False, repr=False)
@@ -37,8 +52,8 @@ class EdgeHeader(ModelObject):
 
     kind = "edge_header"
     name: str = ""  # the map key, as returned
-    key: Any = None  # the entry's `key` (Lambda@Edge), None when absent
-    value: Any = None
+    key: object = None  # the entry's `key` (Lambda@Edge), None when absent
+    value: object = None
     path: str = "$"
     removed: bool = False  # present in the input, absent from the result
     # the input's values for this name; None when the input is not known (no --request)
@@ -56,12 +71,12 @@ class EdgeOrigin(ModelObject):
 
     kind = "edge_origin"
     origin_type: str = ""  # custom | s3
-    domain_name: Any = None
-    port: Any = None
-    protocol: Any = None
-    path_prefix: Any = None  # the origin's `path`
-    ssl_protocols: Any = None
-    custom_headers: dict[str, Any] = field(default_factory=dict)
+    domain_name: object = None
+    port: object = None
+    protocol: object = None
+    path_prefix: object = None  # the origin's `path`
+    ssl_protocols: object = None
+    custom_headers: dict[str, object] = field(default_factory=dict)
     path: str = "$.origin"
     result: EdgeResult | None = field(default=None, repr=False)
 
@@ -76,20 +91,20 @@ class EdgeResult(ModelObject):
 
     kind = "edge_result"
     event_type: str = ""
-    platform: str = LAMBDA_EDGE
-    shape: str = "request"  # request | response | invalid (not an object at all)
+    platform: Platform = LAMBDA_EDGE
+    shape: Shape = "request"
     generated: bool = False  # a response returned by a request event
     function: str = ""  # how messages name the function: `handler app.py:handler`, `result.json`
-    status: Any = None  # `status` (Lambda@Edge, a string) or `statusCode` (CloudFront Functions)
-    body: Any = None
-    body_encoding: Any = None
-    uri: Any = None
-    querystring: Any = None
+    status: object = None  # `status` (Lambda@Edge, a string) or `statusCode` (CloudFront Functions)
+    body: object = None
+    body_encoding: object = None
+    uri: object = None
+    querystring: object = None
     headers: list[EdgeHeader] = field(default_factory=list)
     origin: EdgeOrigin | None = None
     problems: list[EdgeProblem] = field(default_factory=list)
     # what the function received (request or response, plain JSON); None when not known
-    received: dict[str, Any] | None = field(default=None, repr=False)
+    received: dict[str, object] | None = field(default=None, repr=False)
     code_size: int | None = None  # bytes of a CloudFront Function's code, when known
 
     @property
@@ -114,9 +129,8 @@ class EdgeRun(ModelObject):
     kind = "edge_run"
     function: str = ""
     event_type: str = ""
-    platform: str = LAMBDA_EDGE
-    # returned | timeout | error (raised / exited) | unavailable (cannot run here) | skipped
-    outcome: str = "returned"
+    platform: Platform = LAMBDA_EDGE
+    outcome: RunOutcome = RunOutcome.RETURNED
     detail: str = ""  # the error, the missing module, why it could not run
     log: str = ""  # the tail of what the handler printed
     timeout: float = 0.0
@@ -127,7 +141,7 @@ class EdgeRun(ModelObject):
     def label(self) -> str:
         return self.function
 
-    def objects(self, kind: str) -> list[Any]:
+    def objects(self, kind: str) -> list[ModelObject]:
         """The objects of this run the engine walks for a policy's `applies_to`."""
         if kind == "edge_run":
             return [self]
@@ -144,5 +158,3 @@ class EdgeRun(ModelObject):
             return list(result.problems)
         return []
 
-
-EDGE_KINDS = ("edge_run", "edge_result", "edge_header", "edge_origin", "edge_problem")

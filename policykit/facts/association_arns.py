@@ -1,4 +1,5 @@
-"""Lambda@Edge facts."""
+"""What the function ARN of a Lambda@Edge association names: a version, an alias, $LATEST, an unqualified
+ARN or a bare function name (CloudFront accepts only a numbered version)."""
 
 from __future__ import annotations
 

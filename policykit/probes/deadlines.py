@@ -36,7 +36,9 @@ class Step:
 
 
 @record
-class Budget:
+class Deadlines:
+    """The bounds of one origin endpoint's probes: each step's timeout, the endpoint's, the run's."""
+
     timeout: float  # --timeout, per step
     origin_at: float
     origin_seconds: float
@@ -44,7 +46,7 @@ class Budget:
     run_seconds: float
 
     @classmethod
-    def start(cls, timeout: float, origin_seconds: float, run_at: float, run_seconds: float) -> Budget:
+    def start(cls, timeout: float, origin_seconds: float, run_at: float, run_seconds: float) -> Deadlines:
         return cls(timeout, time.monotonic() + origin_seconds, origin_seconds, run_at, run_seconds)
 
     def step(self) -> Step:

@@ -1,4 +1,4 @@
-"""Run a handler in a child process, bounded: its own process group, a minimal environment,
+"""Invoke a handler once in a child process, bounded: its own process group, a minimal environment,
 a timeout, capped output, and the result on a channel of its own (a pipe, not stdout).
 
 `--edge` and `policykit edge run` execute the user's code: as with `sam local invoke`, use them
@@ -19,7 +19,7 @@ import sys
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from policykit.core.errors import UsageError
 from policykit.core.record import record
@@ -53,10 +53,16 @@ class Handler:
         return f"{self.file}:{self.function}"
 
 
+InvocationOutcome = Literal["returned", "timeout", "error", "unavailable", "unserializable"]
+# What the children report when the handler is done (`usage`, a wrong function name, is raised as a usage error)
+_REPORTED: dict[str, InvocationOutcome] = {"returned": "returned", "error": "error", "unavailable": "unavailable",
+                                           "unserializable": "unserializable"}
+
+
 @record
 class Invocation:
-    outcome: str  # returned | timeout | error | unavailable | unserializable
-    value: Any = None
+    outcome: InvocationOutcome
+    value: object = None  # what the handler returned, as JSON
     detail: str = ""
     log: str = ""
 
@@ -127,7 +133,7 @@ def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
             handler.runtime]
 
 
-def invoke(handler: Handler, event: dict[str, Any], timeout: float) -> Invocation:
+def invoke(handler: Handler, event: dict[str, object], timeout: float) -> Invocation:
     """Run the handler once on `event`; never raises for what the handler does."""
     result_read, result_write = os.pipe()
     try:
@@ -236,7 +242,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> Invocation:
-    done: dict[str, Any] | None = None
+    done: dict[str, object] | None = None
     for line in channel.decode("utf-8", "replace").splitlines():
         try:
             message = json.loads(line)
@@ -248,9 +254,10 @@ def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> In
         if "heap out of memory" in log or "MemoryError" in log:
             return Invocation("error", detail=_out_of_memory(), log=log)
         return Invocation("error", detail=f"the process exited (code {returncode}) without returning", log=log)
-    outcome = str(done.get("outcome"))
-    if outcome == "usage":
+    word = str(done.get("outcome"))
+    if word == "usage":
         raise UsageError(str(done.get("detail")))
+    outcome = _REPORTED.get(word, "error")
     detail = str(done.get("detail") or "")
     if outcome == "error" and detail.startswith("MemoryError"):
         detail = _out_of_memory(detail)

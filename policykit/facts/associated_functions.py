@@ -1,5 +1,5 @@
-"""Lambda@Edge facts: Region, what the function behind an association uses that the edge
-refuses, memory/timeout quotas per event, and conflicting associations."""
+"""The function behind a Lambda@Edge association, as the template declares it: its Region, what it uses that
+the edge refuses, its memory/timeout quotas per event, and associations that conflict on one event."""
 
 from __future__ import annotations
 

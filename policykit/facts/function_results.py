@@ -1,4 +1,5 @@
-"""Facts over function results: the rules CloudFront applies before it turns a result into 502.
+"""What a function returned (`scan --edge`, `policykit edge`), judged by the rules CloudFront applies before it
+turns a result into 502 (policykit/core/edge_rules.py).
 
 Registered lazily in `policykit.facts.FACTS` (a plain scan never imports this module).
 """
@@ -10,12 +11,8 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Callable
-from typing import Any
 
-from policykit.core.truth import Truth
-from policykit.core.values import Unknown
-from policykit.edge.model import CLOUDFRONT_FUNCTIONS, EdgeHeader, EdgeOrigin, EdgeResult, EdgeRun
-from policykit.edge.rules import (
+from policykit.core.edge_rules import (
     CLOUDFRONT_FUNCTION_MAX_CODE,
     DISALLOWED,
     MAX_ORIGIN_HEADER_NAME,
@@ -30,6 +27,9 @@ from policykit.edge.rules import (
     listed,
     side,
 )
+from policykit.core.truth import Truth
+from policykit.core.values import Unknown
+from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, EdgeHeader, EdgeOrigin, EdgeResult, EdgeRun
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -91,7 +91,7 @@ def status_changed(result: EdgeResult) -> Truth:
     return before is not None and str(before) != str(result.status)
 
 
-def received_status(result: EdgeResult) -> Any:
+def received_status(result: EdgeResult) -> object:
     """The status of the response the function received (None when not known)."""
     return None if result.received is None else result.received.get("status")
 
@@ -268,7 +268,7 @@ def bad_characters(header: EdgeHeader) -> str:
 
 # --- edge_origin ------------------------------------------------------------------------------
 
-def domain_problem(domain: Any) -> str:
+def domain_problem(domain: object) -> str:
     """Why an origin domain is not a DNS name CloudFront can use ("" if it is one)."""
     if not isinstance(domain, str) or not domain:
         return "the domain name is empty"
@@ -308,7 +308,7 @@ def origin_problems(origin: EdgeOrigin) -> list[str]:
     return out
 
 
-def _custom_header_problems(headers: dict[str, Any]) -> list[str]:
+def _custom_header_problems(headers: dict[str, object]) -> list[str]:
     out: list[str] = []
     if len(headers) > MAX_ORIGIN_HEADERS:
         out.append(f"{len(headers)} custom headers (at most {MAX_ORIGIN_HEADERS})")
@@ -334,7 +334,7 @@ def origin_problem_text(origin: EdgeOrigin) -> str:
     return "; ".join(origin_problems(origin))
 
 
-Fact = Callable[[Any], Any]
+Fact = Callable[..., object]  # of one edge object
 
 
 def _table(*functions: Fact) -> dict[str, Fact]:
