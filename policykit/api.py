@@ -6,13 +6,14 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
 from policykit.core.printable import printable_data
+from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
 from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
@@ -119,7 +120,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
 
 
-@dataclass
+@record(frozen=False)
 class _Found:
     """What detection found, gathered input by input; `scan` makes the ScanResult value of it."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, Literal
 
 from policykit.core.builtins import BUILTINS
@@ -123,7 +123,7 @@ class Suppression:
         return self.expires is not None and self.expires < today
 
 
-@dataclass
+@record(frozen=False)
 class InputNotes:
     """What reading one input found besides its model: findings no policy makes (duplicate keys, modules not
     followed, near-miss suppressions...), the suppressions written in it, and the invalid ones (input errors,

@@ -18,7 +18,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from policykit.core.builtins import SCENARIOS_NOT_COMBINED
@@ -86,7 +86,7 @@ class Scenario:
         return ("when " + " and ".join(choice(n, v) for n, v in self.choices)) if self.choices else ""
 
 
-@dataclass
+@record(frozen=False)
 class Enumeration:
     """The scenarios of one resource, and what the bound left out (said in a note, never guessed)."""
 

@@ -9,7 +9,7 @@ groups the rest by what the properties resolve from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from policykit.cfn.conditions import Decided
 from policykit.cfn.inputs import resource_dependencies
@@ -17,11 +17,12 @@ from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.template import Template
 from policykit.cfn.values import Choices
 from policykit.core.nodes import MDict
+from policykit.core.record import record
 from policykit.core.truth import Truth
 from policykit.scenarios import Enumeration, Input, Other, Scenario, enumerate_scenarios
 
 
-@dataclass
+@record(frozen=False)
 class Variants:
     """Where a resource exists: (scenarios, resolver) per different configuration, defaults first."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from policykit.core.location import Location
 from policykit.core.nodes import Mark, MDict
+from policykit.core.record import record
 
 
-@dataclass
+@record(frozen=False)
 class Template:
     """A CloudFormation template as read, with the positions of its nodes."""
 

@@ -11,12 +11,13 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+
+from policykit.core.record import record
 
 MIB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """One scan's limits (the defaults below, or raised); `LIMITS` reads the running scan's."""
 

@@ -1,18 +1,26 @@
-"""`@record`: a frozen dataclass whose `__repr__`, `__eq__` and `__hash__` are shared functions.
+"""`@record`: a dataclass whose methods are shared functions, and whose `__init__` is written when first called.
 
-`@dataclass(frozen=True)` writes and compiles five methods per class (`__init__`, `__repr__`, `__eq__`,
-`__hash__`, `__setattr__`...), and with some fifty such classes imported by every scan that was a tenth of
-start-up. A record keeps the dataclass (`fields`, `replace`, `asdict` work as before) and behaves the same:
-equal when of the same class with equal compared fields, hashed over the same fields, shown the same way.
+`@dataclass` writes and compiles up to six methods per class when the class is made (`__init__`, `__repr__`,
+`__eq__`, `__hash__`, and `__setattr__`/`__delattr__` when frozen); with some sixty such classes imported by
+every scan that was a third of what a scan adds to Python's start-up. A record is made a dataclass without any
+of them (`fields`, `replace`, `asdict` work as before), shares one `__repr__`, `__eq__`, `__hash__`,
+`__setattr__` and `__delattr__` among all records, and compiles its `__init__` (the one `@dataclass` would
+write) on the first instantiation, so a class that a run never instantiates costs no compilation.
+
+`@record` is `@dataclass(frozen=True)`; `@record(frozen=False)`, `eq=False` and `repr=False` are the same
+options of `@dataclass` (`eq=False`: compared by identity; `repr=False`: the base class's repr).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from reprlib import recursive_repr
-from typing import TypeVar, dataclass_transform
+from types import FunctionType
+from typing import TypeVar, dataclass_transform, overload
 
 _C = TypeVar("_C", bound=type)
+_MISSING = dataclasses.MISSING
 
 
 @recursive_repr()
@@ -34,17 +42,139 @@ def _hash(self: object) -> int:
     return hash(tuple(getattr(self, name) for name in names))
 
 
-@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
-def record(cls: _C) -> _C:
-    """A frozen dataclass, its comparisons and its repr as `@dataclass(frozen=True)` would make them."""
-    dataclasses.dataclass(frozen=True, repr=False, eq=False)(cls)  # made a dataclass in place (no slots)
+def _frozen_setattr(self: object, name: str, value: object) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+class _FactoryDefault:
+    """The default of a parameter whose field has a default factory (dataclasses' `_HAS_DEFAULT_FACTORY`)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _FactoryDefault()
+
+
+def _init_source(cls: type, frozen: bool) -> tuple[str, dict[str, object]]:
+    """The `__init__` that `@dataclass` writes for `cls`, as source, and the names its body reads."""
+    names: dict[str, object] = {"_record_set": object.__setattr__, "_record_factory": _FACTORY}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for number, item in enumerate(dataclasses.fields(cls)):
+        default, factory = f"_record_default_{number}", f"_record_factory_{number}"
+        names[default], names[factory] = item.default, item.default_factory
+        if item.init:
+            param = item.name
+            if item.default_factory is not _MISSING:
+                param += "=_record_factory"
+                value = f"{factory}() if {item.name} is _record_factory else {item.name}"
+            else:
+                param += "" if item.default is _MISSING else f"={default}"
+                value = item.name
+            (keyword if item.kw_only else positional).append(param)
+        elif item.default_factory is not _MISSING:
+            value = f"{factory}()"
+        else:
+            continue  # as in a dataclass: the class attribute holds the default, if any
+        body.append(f"_record_set(self, {item.name!r}, {value})" if frozen else f"self.{item.name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    lines = "\n".join(f"    {line}" for line in body or ["pass"])
+    return f"def __init__({params}) -> None:\n{lines}\n", names
+
+
+def _written_init(cls: type, frozen: bool) -> Callable[..., None]:
+    source, names = _init_source(cls, frozen)
+    exec(source, names)  # the method @dataclass would have compiled when the class was made
+    init = names["__init__"]
+    assert isinstance(init, FunctionType)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init
+
+
+def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
+    """An `__init__` that writes the real one, puts it on `cls` and runs it (later instances call it directly)."""
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        init = _written_init(cls, frozen)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
+def _check_order(cls: type) -> None:
+    """What `@dataclass` refuses when it writes `__init__`, refused when the class is made, as it would be."""
+    after_default = None
+    for item in dataclasses.fields(cls):
+        if not item.init or item.kw_only:
+            continue
+        if item.default is _MISSING and item.default_factory is _MISSING:
+            if after_default is not None:
+                raise TypeError(f"non-default argument {item.name!r} follows default argument")
+        else:
+            after_default = item.name
+    for item in getattr(cls, "__dataclass_fields__", {}).values():
+        if isinstance(item.type, dataclasses.InitVar) or "InitVar" in str(item.type):
+            raise TypeError(f"{cls.__qualname__}.{item.name}: InitVar is not supported by @record")
+
+
+def _make(cls: _C, frozen: bool, eq: bool, repr: bool) -> _C:
+    if not cls.__doc__:
+        cls.__doc__ = cls.__name__  # else @dataclass computes one from inspect.signature, which is slow
+    dataclasses.dataclass(init=False, repr=False, eq=False)(cls)  # fields only: compiles no method
+    _check_order(cls)
     fields = dataclasses.fields(cls)
+    own = cls.__dict__  # a method written in the class body stays, as with @dataclass
     shared: dict[str, object] = {
         "__record_repr__": tuple(f.name for f in fields if f.repr),
         "__record_compare__": tuple(f.name for f in fields if f.compare),
         "__record_hash__": tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)),
-        "__repr__": _repr, "__eq__": _eq, "__hash__": _hash,
     }
-    for name, value in shared.items():  # the same functions for every record, not five new ones per class
+    if "__init__" not in own:
+        shared["__init__"] = _first_init(cls, frozen)
+    if repr and "__repr__" not in own:
+        shared["__repr__"] = _repr
+    if eq:
+        if "__eq__" not in own:
+            shared["__eq__"] = _eq
+        written_hash = own.get("__hash__") is not None or ("__hash__" in own and "__eq__" not in own)
+        if not written_hash:  # hashed by the compared fields when frozen, unhashable when mutable
+            shared["__hash__"] = _hash if frozen else None
+    if frozen:
+        if "__setattr__" in own or "__delattr__" in own:
+            raise TypeError(f"cannot overwrite __setattr__ or __delattr__ in frozen class {cls.__qualname__}")
+        shared["__setattr__"], shared["__delattr__"] = _frozen_setattr, _frozen_delattr
+    for name, value in shared.items():  # the same functions for every record, not new ones per class
         setattr(cls, name, value)
     return cls
+
+
+@overload
+def record(cls: _C, /) -> _C: ...
+
+
+@overload
+def record(*, frozen: bool = True, eq: bool = True, repr: bool = True) -> Callable[[_C], _C]: ...
+
+
+@dataclass_transform(frozen_default=True, eq_default=True, field_specifiers=(dataclasses.field,))
+def record(cls: _C | None = None, /, *, frozen: bool = True, eq: bool = True,
+           repr: bool = True) -> _C | Callable[[_C], _C]:
+    """A dataclass as `@dataclass(frozen=frozen, eq=eq, repr=repr)` would make it, without compiling methods."""
+    if cls is not None:
+        return _make(cls, frozen, eq, repr)
+
+    def make(made: _C) -> _C:
+        return _make(made, frozen, eq, repr)
+
+    return make

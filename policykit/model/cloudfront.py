@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from policykit.core.location import Location
@@ -17,7 +17,7 @@ from policykit.model.related import (
 )
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class CustomHeader(ModelObject):
     """A custom header an origin sends to its server."""
 
@@ -27,7 +27,7 @@ class CustomHeader(ModelObject):
     origin: Origin | None = field(default=None, repr=False)  # the origin that sends this header
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Origin(ModelObject):
     """One origin of a distribution: where CloudFront connects, and how."""
 
@@ -55,7 +55,7 @@ class Origin(ModelObject):
         return f"origin '{_named(self.id)}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class OriginGroup(ModelObject):
     """An origin group: a primary and a failover origin."""
 
@@ -70,7 +70,7 @@ class OriginGroup(ModelObject):
         return f"origin group '{_named(self.id)}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class EdgeAssociation(ModelObject):
     """A Lambda@Edge function association on a cache behavior."""
 
@@ -89,7 +89,7 @@ class EdgeAssociation(ModelObject):
         return f"{self.event_type} function"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class FunctionAssociation(ModelObject):
     """A CloudFront Functions association on a cache behavior."""
 
@@ -100,7 +100,7 @@ class FunctionAssociation(ModelObject):
     behavior: CacheBehavior | None = field(default=None, repr=False)
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class ForwardedValues:
     """Legacy ForwardedValues of a cache behavior."""
 
@@ -109,7 +109,7 @@ class ForwardedValues:
     query_string: Flag | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class CacheBehavior(ModelObject):
     """A cache behavior (or the default one): which origin it targets and what it forwards."""
 
@@ -136,7 +136,7 @@ class CacheBehavior(ModelObject):
         return "default cache behavior" if self.is_default else f"cache behavior '{self.path_pattern}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class ViewerCertificate(ModelObject):
     """The certificate CloudFront shows viewers, and its security policy."""
 
@@ -149,7 +149,7 @@ class ViewerCertificate(ModelObject):
     certificate: Certificate | None = None  # the ACM certificate resource, when declared
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Alias(ModelObject):
     """An alternate domain name (CNAME) of a distribution."""
 
@@ -162,7 +162,7 @@ class Alias(ModelObject):
         return f"alias '{_named(self.name)}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Distribution(ModelObject):
     """A CloudFront distribution, as every input format is normalized to it."""
 
@@ -191,7 +191,7 @@ class Distribution(ModelObject):
         return f"distribution {self.resource}"
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Model:
     """Everything one input (a template, a Terraform module, a plan) declares."""
 

@@ -7,8 +7,9 @@ must cover), each place is an object of its own here, built by the engine's `OBJ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from policykit.core.record import record
 from policykit.core.truth import Truth
 from policykit.core.values import Number, Scalar, Text, Unknown
 from policykit.model.base import ModelObject
@@ -16,7 +17,7 @@ from policykit.model.cloudfront import EdgeAssociation, Origin
 from policykit.model.related import Certificate, LambdaFunction
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class OriginName(ModelObject):
     """A name CloudFront checks the origin certificate against (origin domain or forwarded alias)."""
 
@@ -33,7 +34,7 @@ class OriginName(ModelObject):
         return f"name '{self.name}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class OriginSetting(ModelObject):
     """One numeric connection setting of an origin (a port, a timeout, the attempts)."""
 
@@ -48,7 +49,7 @@ class OriginSetting(ModelObject):
         return f"{self.name} of origin '{self.origin.id if self.origin else '?'}'"
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class FunctionSetting(ModelObject):
     """One property of a Lambda@Edge function (reached through an association) that the edge may refuse."""
 

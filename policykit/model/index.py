@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from policykit.core.record import record
 from policykit.core.values import Unknown
 from policykit.model.base import ModelObject
 
 
-@dataclass
+@record(frozen=False)
 class TemplateIndex:
     """Resource types, the related model objects and Lambda `publish` flags, by logical id or address."""
 

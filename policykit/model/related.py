@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from policykit.core.record import record
@@ -10,7 +10,7 @@ from policykit.core.values import Flag, Number, Partial, Scalar, Text, Unknown
 from policykit.model.base import ModelObject
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Certificate(ModelObject):
     """An ACM certificate declared in the template or module."""
 
@@ -24,7 +24,7 @@ class Certificate(ModelObject):
         return [self.domain_name, *self.subject_alternative_names]
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class SecurityGroupRule(ModelObject):
     """One ingress rule of a security group."""
 
@@ -37,7 +37,7 @@ class SecurityGroupRule(ModelObject):
     source_group: Scalar = None
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class SecurityGroup(ModelObject):
     """A security group and its ingress rules."""
 
@@ -45,7 +45,7 @@ class SecurityGroup(ModelObject):
     ingress: list[SecurityGroupRule] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Listener(ModelObject):
     """A load balancer listener: port, protocol and security policy."""
 
@@ -57,7 +57,7 @@ class Listener(ModelObject):
     certificates: list[Certificate] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class LoadBalancer(ModelObject):
     """An Application, Network or Classic Load Balancer an origin can point at."""
 
@@ -81,7 +81,7 @@ class FunctionCode:
     ref: str = ""  # Terraform: the data.archive_file it comes from, until linked
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class LambdaFunction(ModelObject):
     """A Lambda function (or version or alias) that a behavior associates at the edge."""
 
@@ -101,7 +101,7 @@ class LambdaFunction(ModelObject):
     region: Scalar = None
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class CloudFrontFunction(ModelObject):
     """A CloudFront Function declared in the template or module: its inline code, when written there."""
 
@@ -120,7 +120,7 @@ def function_code(value: Any) -> str | Unknown:
     return value if isinstance(value, Unknown) else Unknown("the function code is not known")
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class HeadersConfig:
     """Which viewer headers a cache policy or origin request policy sends to the origin."""
 
@@ -128,7 +128,7 @@ class HeadersConfig:
     headers: list[Scalar] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class RequestPolicy(ModelObject):
     """A custom cache policy or origin request policy declared in the template or module."""
 

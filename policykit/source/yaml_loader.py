@@ -6,13 +6,14 @@ alias expansion and recursion are bounded here and every value keeps its mark.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import yaml
 
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
 from policykit.core.nodes import MAX_DEPTH, NO_MARK, Mark, MDict, MList, Node
+from policykit.core.record import record
 from policykit.source.dupkeys import DuplicateKey
 
 try:  # LibYAML's C parser is several times faster; fall back when it is not built.
@@ -63,7 +64,7 @@ def _apply_tag(tag: str | None, value: Node, mark: Mark) -> Node:
     return wrapped
 
 
-@dataclass
+@record(frozen=False)
 class _Frame:
     """A collection being built while the YAML events are read."""
 
