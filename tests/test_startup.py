@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from conftest import POLICIES, ROOT
 
 from policykit.core.record import record
+from policykit.facts import hostnames
 from policykit.policy import loader
 from policykit.policy.model import Policy
 
@@ -231,3 +233,13 @@ def test_a_record_keeps_the_methods_its_class_writes() -> None:
             object.__setattr__(self, "seen", True)
 
     assert repr(Shown("a")) == "shown" and Shown("a").seen  # type: ignore[attr-defined]
+
+
+def test_each_endpoint_pattern_is_tried_only_in_its_domain() -> None:
+    """`endpoint_kind` tries (and compiles) a pattern only for a name in its domain: every alternative of each
+    pattern ends in that domain, so the shortcut changes no answer."""
+    for kind, suffix, pattern in hostnames.ENDPOINT_PATTERNS:
+        for alternative in pattern().pattern.split("|^"):  # the top-level alternatives
+            assert re.escape(suffix) in alternative, kind
+    assert hostnames.endpoint_kind("origin.example.com") == "custom"
+    assert hostnames.endpoint_kind("my-lb-1.us-east-1.elb.amazonaws.com") == "elb"

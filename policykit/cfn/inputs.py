@@ -10,12 +10,12 @@ Default names a parameter, it is not a value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from policykit.cfn.template import Template
 from policykit.cfn.values import Choice
 from policykit.core.nodes import MDict, MList, Node
+from policykit.core.patterns import lazy_pattern
 from policykit.core.record import record
 from policykit.scenarios import Input, Other
 
@@ -24,7 +24,7 @@ PSEUDO = frozenset({
     "AWS::URLSuffix", "AWS::NotificationARNs",
 })
 SSM_TYPE = "AWS::SSM::Parameter::Value<"
-_SUB_VAR = re.compile(r"\$\{([^}!.][^}.]*)\}")
+_SUB_VAR = lazy_pattern(r"\$\{([^}!.][^}.]*)\}")
 
 
 class _Uses:
@@ -162,7 +162,7 @@ def _scalar(value: Node) -> str | None:
 # Resource types whose attributes depend on their properties (policykit/model/beanstalk.py): a resource
 # that uses such an attribute depends on the inputs of those properties too.
 PROPERTY_SHAPED = frozenset({"AWS::ElasticBeanstalk::Environment"})
-_SUB_ATTRIBUTE = re.compile(r"\$\{([^}!.][^}.]*)\.[^}]+\}")
+_SUB_ATTRIBUTE = lazy_pattern(r"\$\{([^}!.][^}.]*)\.[^}]+\}")
 
 
 def _walk_value(template: Template, node: Node, uses: _Uses) -> None:
@@ -190,10 +190,10 @@ def _walk_value(template: Template, node: Node, uses: _Uses) -> None:
                     text = arg[0] if isinstance(arg, list) and arg else arg
                     own = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
                     if isinstance(text, str):
-                        for name in _SUB_VAR.findall(text):
+                        for name in _SUB_VAR().findall(text):
                             if name not in own:
                                 _ref(template, name, uses, direct=True)
-                        for name in _SUB_ATTRIBUTE.findall(text):
+                        for name in _SUB_ATTRIBUTE().findall(text):
                             shaped(name)
                 elif key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
                     _direct_condition(template, arg[0], uses)

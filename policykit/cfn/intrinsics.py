@@ -8,7 +8,6 @@ resolver (policykit/cfn/conditions.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from policykit.cfn.conditions import Conditions, Decided, definition_mark
@@ -19,6 +18,7 @@ from policykit.cfn.values import NO_VALUE, Choices, Resolved
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
 from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node, mark_of
+from policykit.core.patterns import lazy_pattern
 from policykit.core.truth import Truth
 from policykit.core.values import Partial, ResourceAttr, Unknown, make_string
 from policykit.model import beanstalk
@@ -26,7 +26,7 @@ from policykit.scenarios import Other
 
 __all__ = ["NO_VALUE", "Decided", "Resolver"]
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_SUB_VAR = lazy_pattern(r"\$\{([^}]*)\}")
 _PARAM_LIST_TYPES = ("List<", "CommaDelimitedList")
 
 
@@ -179,7 +179,7 @@ class Resolver(Conditions):
             return Unknown("malformed Fn::Sub")
         parts: list[str | Unknown] = []
         position = 0
-        for match in _SUB_VAR.finditer(text):
+        for match in _SUB_VAR().finditer(text):
             parts.append(text[position:match.start()])
             position = match.end()
             name = match.group(1)

@@ -15,7 +15,6 @@ from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.duplicates import duplicate_key_findings
 from policykit.source.files import read_text
-from policykit.source.json_loader import load_json
 from policykit.source.suppressions import cfn_suppressions
 from policykit.source.yaml_loader import load_yaml
 
@@ -25,6 +24,8 @@ _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outpu
 def parse(text: str, file: str, duplicates: list[DuplicateKey] | None = None) -> Node:
     """JSON when it starts like JSON, else YAML (CloudFormation's own rule of thumb)."""
     if text.lstrip().startswith("{"):
+        from policykit.source.json_loader import load_json  # JSON templates only: not every scan's import
+
         return load_json(text, file, duplicates)
     return load_yaml(text, file, duplicates)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -37,6 +36,8 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     """Readers see the old file or the whole new one, never half of it: temp file beside it, then rename.
 
     `mode`: the permissions to give it (an existing report's); by default those of a new file."""
+    import tempfile  # (and `random`) only when a file is written: a report to stdout needs neither
+
     directory = path.parent if str(path.parent) else Path(".")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.patterns import lazy_pattern
 from policykit.core.values import Partial, Unknown, reason_of
 from policykit.model.cloudfront import EdgeAssociation
 
-_QUALIFIER = re.compile(r":function:[^:]+:(?P<qualifier>[^:]+)$")
-_UNQUALIFIED = re.compile(r":function:[^:]+$")
+_QUALIFIER = lazy_pattern(r":function:[^:]+:(?P<qualifier>[^:]+)$")
+_UNQUALIFIED = lazy_pattern(r":function:[^:]+$")
 
 
 def arn_kind(association: EdgeAssociation) -> str | Unknown:
@@ -29,12 +30,12 @@ def classify_arn(arn: object) -> str | Unknown:
         return Unknown(arn.reason or "the function ARN is only partly known")
     if not isinstance(arn, str):
         return Unknown(reason_of(arn, "the function ARN is not known"))
-    match = _QUALIFIER.search(arn)
+    match = _QUALIFIER().search(arn)
     if match:
         qualifier = match.group("qualifier")
         if qualifier.isdigit():
             return "version"
         return "latest" if qualifier == "$LATEST" else "alias"
-    if _UNQUALIFIED.search(arn):
+    if _UNQUALIFIED().search(arn):
         return "unqualified"
     return Unknown("the function ARN has an unexpected form") if arn.startswith("arn:") else "function-name"

@@ -4,29 +4,35 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 
+from policykit.core.patterns import lazy_pattern
 from policykit.core.values import Partial, Scalar, Unknown, reason_of
 
 _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
 _L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
-ENDPOINT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern)) for kind, pattern in (
+# Each kind of AWS endpoint: the DNS domain all its names end in (before an optional `.cn`), and the pattern of
+# its names. A name in none of these domains is no AWS endpoint: no pattern is tried, or compiled (start-up).
+ENDPOINT_PATTERNS: tuple[tuple[str, str, Callable[[], re.Pattern[str]]], ...] = tuple(
+    (kind, domain, lazy_pattern(pattern)) for kind, domain, pattern in (
         # an unknown Region piece (GetAtt WebsiteURL) also stands for its `-` or `.` separator
-        ("s3-website", rf"^{_L}(\.{_L})*\.s3-website([.-]|(?=\x00)){_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
-        ("s3", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
-        ("s3", rf"^{_L}(\.{_L})*\.s3\.amazonaws\.com$"),
-        ("elb", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
-        ("ec2", rf"^{_L}(\.{_L})*\.compute(-1)?\.amazonaws\.com(\.cn)?$|^ec2-{_L}(\.{_L})*\.amazonaws\.com$"),
-        ("elastic-beanstalk", rf"^{_L}(\.{_L})*\.elasticbeanstalk\.com$"),
-        ("api-gateway", rf"^{_L}\.execute-api\.{_L}\.amazonaws\.com(\.cn)?$"),
-        ("lambda-url", rf"^{_L}\.lambda-url\.{_L}\.on\.aws$"),
-        ("mediastore", rf"^{_L}\.data\.mediastore\.{_L}\.amazonaws\.com$"),
-        ("mediapackage", rf"^{_L}(\.{_L})*\.mediapackage\.{_L}\.amazonaws\.com$"),
-        ("cloudfront", rf"^{_L}\.cloudfront\.net$"),
-        ("global-accelerator", rf"^{_L}(\.{_L})*\.awsglobalaccelerator\.com$"),
-        ("app-runner", rf"^{_L}\.{_L}\.awsapprunner\.com$"),
-        ("amplify", rf"^{_L}(\.{_L})*\.amplifyapp\.com$"),
-        ("opensearch", rf"^{_L}(\.{_L})*\.es\.amazonaws\.com(\.cn)?$"),
+        ("s3-website", ".amazonaws.com",
+         rf"^{_L}(\.{_L})*\.s3-website([.-]|(?=\x00)){_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
+        ("s3", ".amazonaws.com", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
+        ("s3", ".amazonaws.com", rf"^{_L}(\.{_L})*\.s3\.amazonaws\.com$"),
+        ("elb", ".amazonaws.com", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
+        ("ec2", ".amazonaws.com",
+         rf"^{_L}(\.{_L})*\.compute(-1)?\.amazonaws\.com(\.cn)?$|^ec2-{_L}(\.{_L})*\.amazonaws\.com$"),
+        ("elastic-beanstalk", ".elasticbeanstalk.com", rf"^{_L}(\.{_L})*\.elasticbeanstalk\.com$"),
+        ("api-gateway", ".amazonaws.com", rf"^{_L}\.execute-api\.{_L}\.amazonaws\.com(\.cn)?$"),
+        ("lambda-url", ".on.aws", rf"^{_L}\.lambda-url\.{_L}\.on\.aws$"),
+        ("mediastore", ".amazonaws.com", rf"^{_L}\.data\.mediastore\.{_L}\.amazonaws\.com$"),
+        ("mediapackage", ".amazonaws.com", rf"^{_L}(\.{_L})*\.mediapackage\.{_L}\.amazonaws\.com$"),
+        ("cloudfront", ".cloudfront.net", rf"^{_L}\.cloudfront\.net$"),
+        ("global-accelerator", ".awsglobalaccelerator.com", rf"^{_L}(\.{_L})*\.awsglobalaccelerator\.com$"),
+        ("app-runner", ".awsapprunner.com", rf"^{_L}\.{_L}\.awsapprunner\.com$"),
+        ("amplify", ".amplifyapp.com", rf"^{_L}(\.{_L})*\.amplifyapp\.com$"),
+        ("opensearch", ".amazonaws.com", rf"^{_L}(\.{_L})*\.es\.amazonaws\.com(\.cn)?$"),
     )
 )
 _MAX_ENDPOINT_NAME = 1024  # characters, holes included: DNS allows 253, holes may stand for less
@@ -63,8 +69,8 @@ def endpoint_kind(domain: object) -> str | Unknown:
     # No AWS endpoint name is longer than DNS allows (253); a longer one is matched by no pattern,
     # and trying eleven of them on a string of megabytes costs seconds.
     if len(name) <= _MAX_ENDPOINT_NAME:
-        for kind, pattern in ENDPOINT_PATTERNS:
-            if pattern.match(name):
+        for kind, suffix, pattern in ENDPOINT_PATTERNS:
+            if suffix in name and pattern().match(name):
                 return kind
     if name.endswith(_HOLE) or name == _HOLE or _HOLE in name.rsplit(".", 2)[-1]:
         # the end of the name is unknown: it could be any kind of endpoint

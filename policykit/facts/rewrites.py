@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.patterns import lazy_pattern
 from policykit.core.values import Partial, Unknown
 from policykit.facts import origins as origin_facts
 from policykit.facts import reachability
@@ -19,8 +20,8 @@ from policykit.model.derived import OriginName
 from policykit.model.related import CloudFrontFunction
 
 # What in CloudFront Functions code changes the origin or the Host header of the request.
-_REWRITES = re.compile(r"updateRequestOrigin|selectRequestOriginById"
-                       r"|headers\s*(?:\.\s*host\b|\[\s*['\"]host['\"]\s*\])", re.IGNORECASE)
+_REWRITES = lazy_pattern(r"updateRequestOrigin|selectRequestOriginById"
+                          r"|headers\s*(?:\.\s*host\b|\[\s*['\"]host['\"]\s*\])", re.IGNORECASE)
 
 
 def request_rewriters(behavior: CacheBehavior) -> list[str]:
@@ -36,7 +37,7 @@ def request_rewriters(behavior: CacheBehavior) -> list[str]:
             continue
         cf_function = item.function
         code = cf_function.code if isinstance(cf_function, CloudFrontFunction) else None
-        if isinstance(code, str) and not _REWRITES.search(code):
+        if isinstance(code, str) and not _REWRITES().search(code):
             continue  # inline code that touches neither the origin nor Host
         name = cf_function.resource if cf_function is not None and cf_function.resource else _shown(item.function_arn)
         out.append(f"viewer-request CloudFront Function {name}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from policykit.core.patterns import lazy_pattern
 from policykit.core.truth import Truth, all_true
 from policykit.core.values import Partial, Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
@@ -12,7 +13,7 @@ from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertif
 # Security policies older than TLSv1.2_2021 (TLSv1.2_2025 and TLSv1.3_2025 are newer, not older).
 OLD_SECURITY_POLICIES = ("SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019")
 
-_ARN_REGION = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):")
+_ARN_REGION = lazy_pattern(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):")
 # path patterns and alias names that look like WebSocket endpoints
 _WS_PATH = re.compile(r"(^|/)(ws|wss|websockets?|socket\.io|sockjs|cable)([/*.?_-]|$)", re.I)
 _WS_ALIAS = re.compile(r"^(ws|wss|websockets?|socket)[.-]", re.I)
@@ -22,11 +23,11 @@ def arn_region(arn: object) -> str | Unknown:
     """The Region written in an ARN (literal, or the literal head of a partly known ARN)."""
     if isinstance(arn, Partial):
         head = arn.parts[0]
-        match = _ARN_REGION.match(head) if isinstance(head, str) else None
+        match = _ARN_REGION().match(head) if isinstance(head, str) else None
         return match.group("region") if match else Unknown(arn.reason or "the ARN is only partly known")
     if not isinstance(arn, str):
         return Unknown(reason_of(arn, "the ARN is not known"))
-    match = _ARN_REGION.match(arn.strip())
+    match = _ARN_REGION().match(arn.strip())
     return match.group("region") if match else Unknown("the value is not an ARN")
 
 

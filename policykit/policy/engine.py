@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from policykit.core.builtins import INTERNAL_ERROR, WRONG_TYPE
 from policykit.core.location import Location
+from policykit.core.patterns import lazy_pattern
 from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
@@ -53,7 +54,7 @@ def _edge_objects(kind: str) -> Walker:
 
 OBJECTS.update({kind: _edge_objects(kind) for kind in EDGE_KINDS})
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+_PLACEHOLDER = lazy_pattern(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
 class PolicyRuntimeError(Exception):
@@ -151,13 +152,13 @@ def render(template: str, obj: object) -> str:
             return display(lookup(obj, match.group(1)))
         except PolicyRuntimeError:
             return match.group(0)
-    return _PLACEHOLDER.sub(fill, template.strip())
+    return _PLACEHOLDER().sub(fill, template.strip())
 
 
 def render_evidence(template: str, obj: object) -> EvidenceValue:
     """Evidence: a template that is one placeholder of a list, number or data fact keeps its structure
     (JSON reports carry lists and objects, not flattened strings); anything else is text."""
-    match = _PLACEHOLDER.fullmatch(template.strip())
+    match = _PLACEHOLDER().fullmatch(template.strip())
     if match:
         try:
             value = lookup(obj, match.group(1))

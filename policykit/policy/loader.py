@@ -80,7 +80,7 @@ def check_fact_paths(data: PolicyDocument, source: str) -> None:
     """Every fact path names a fact or a field of the object it reaches; a typo is a policy error with its line."""
     from policykit.policy.paths import policy_errors
 
-    errors = policy_errors(data, _PLACEHOLDER.findall)
+    errors = policy_errors(data, _PLACEHOLDER().findall)
     if errors:
         where, message = errors[0]
         mark = path_mark(data, where)

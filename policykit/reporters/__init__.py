@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from policykit.core.patterns import lazy_pattern
 from policykit.core.record import record
 from policykit.findings import ScanResult
 
@@ -62,7 +63,7 @@ def base_dir(result: ScanResult, options: ReportOptions) -> Path:
 # C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides ("Trojan source"):
 # anything that moves the cursor, ends a line or reorders what a reader sees; and lone surrogates
 # (undecodable file names) and non-characters, which neither UTF-8 output nor XML can carry.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_CONTROL = lazy_pattern("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -76,4 +77,6 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` with every control character as a visible escape (`\\x1b`, `\\n`): for terminals and
     line-based formats, where a template string must not clear the screen or forge a line."""
-    return _CONTROL.sub(_escape, text)
+    if text.isascii() and text.isprintable():  # no control character: most text, without the pattern
+        return text
+    return _CONTROL().sub(_escape, text)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from policykit.core.nodes import Node
+from policykit.core.patterns import lazy_pattern
 
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
-_CFN_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+_CFN_HINT = lazy_pattern(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 
 
 def looks_like_cfn_text(text: str) -> bool:
     """Used on files that cannot be parsed: would a person call this a CloudFormation template?"""
     if "AWSTemplateFormatVersion" in text:
         return True
-    return "Resources" in text and bool(_CFN_HINT.search(text))
+    return "Resources" in text and bool(_CFN_HINT().search(text))
 
 
 def is_cfn_document(root: Node) -> bool:

@@ -26,12 +26,13 @@ from pathlib import Path
 from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.nodes import MDict, MList, Node
+from policykit.core.patterns import lazy_pattern
 from policykit.findings import Suppression
 
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_TF_COMMENT = re.compile(r"(?:#|//)\s*policykit:ignore\b(?P<rest>.*)$")
-_TF_RESOURCE = re.compile(r'^\s*resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"\s*\{')
-_EXPIRES = re.compile(r"\bexpires=(\S+)\s*$")
+_ID = lazy_pattern(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_TF_COMMENT = lazy_pattern(r"(?:#|//)\s*policykit:ignore\b(?P<rest>.*)$")
+_TF_RESOURCE = lazy_pattern(r'^\s*resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"\s*\{')
+_EXPIRES = lazy_pattern(r"\bexpires=(\S+)\s*$")
 
 
 def parse_date(text: object, where: Location) -> datetime.date:
@@ -84,7 +85,7 @@ def _from_metadata(node: MDict, file: str, resource: str) -> list[Suppression]:
             raise InputError(file, f"unknown key '{unknown[0]}' in a suppression (use id, reason, expires)",
                              key_mark.line, key_mark.column)
         policy_id = item.get("id")
-        if not isinstance(policy_id, str) or not _ID.match(policy_id):
+        if not isinstance(policy_id, str) or not _ID().match(policy_id):
             raise InputError(file, "a suppression needs an id (e.g. id: PK201)", mark.line, mark.column)
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
@@ -110,7 +111,7 @@ def resource_blocks(text: str) -> list[tuple[str, int, int]]:
     blocks = []
     index = 0
     while index < len(lines):
-        match = _TF_RESOURCE.match(lines[index])
+        match = _TF_RESOURCE().match(lines[index])
         if not match:
             index += 1
             continue
@@ -170,18 +171,18 @@ def terraform_suppressions(text: str, file: str) -> list[Suppression]:
     scope = str(Path(file).parent)
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _TF_COMMENT.search(line)
+        match = _TF_COMMENT().search(line)
         if not match:
             continue
         where = Location(file, number, match.start() + 1)
         rest = match["rest"].strip()
         expires = None
-        expiry = _EXPIRES.search(rest)
+        expiry = _EXPIRES().search(rest)
         if expiry:
             expires = parse_date(expiry.group(1), where)
             rest = rest[:expiry.start()].strip()
         policy_id, _, reason = rest.partition(" ")
-        if not policy_id or not _ID.match(policy_id):
+        if not policy_id or not _ID().match(policy_id):
             raise InputError(file, "a suppression names a policy: # policykit:ignore PK201 reason",
                              where.line, where.column)
         reason = reason.strip().lstrip(":-").strip()
