@@ -58,41 +58,66 @@ class _FactoryDefault:
 
 
 _FACTORY = _FactoryDefault()
+_Fill = Callable[[object, tuple[object, ...]], None]
 
 
-def _init_source(cls: type, frozen: bool) -> tuple[str, dict[str, object]]:
-    """The `__init__` that `@dataclass` writes for `cls`, as source, and the names its body reads."""
-    names: dict[str, object] = {"_record_set": object.__setattr__, "_record_factory": _FACTORY}
-    positional: list[str] = []
-    keyword: list[str] = []
-    body: list[str] = []
-    for number, item in enumerate(dataclasses.fields(cls)):
-        default, factory = f"_record_default_{number}", f"_record_factory_{number}"
-        names[default], names[factory] = item.default, item.default_factory
-        if item.init:
-            param = item.name
-            if item.default_factory is not _MISSING:
-                param += "=_record_factory"
-                value = f"{factory}() if {item.name} is _record_factory else {item.name}"
-            else:
-                param += "" if item.default is _MISSING else f"={default}"
-                value = item.name
-            (keyword if item.kw_only else positional).append(param)
-        elif item.default_factory is not _MISSING:
-            value = f"{factory}()"
+def _filler(cls: type, frozen: bool, fields: list[dataclasses.Field[object]]) -> _Fill:
+    """What the body of `@dataclass`'s `__init__` does with the values of `fields` (in field order, a field's
+    factory called where its value is `_FACTORY`): set them, then call `__post_init__` if the class has one."""
+    names = tuple(f.name for f in fields)
+    factories = tuple((index, f.default_factory) for index, f in enumerate(fields) if f.default_factory is not _MISSING)
+    post_init = hasattr(cls, "__post_init__")
+    # Straight into the instance's __dict__ unless something would see the assignment: a data descriptor
+    # (a property, a slot) or, on a mutable class, its own __setattr__.
+    shadowed = any(hasattr(type(_class_attribute(cls, name)), "__set__") for name in names)
+    direct = not shadowed and (frozen or getattr(cls, "__setattr__", None) is object.__setattr__)
+    setter: Callable[[object, str, object], None] = object.__setattr__ if frozen else setattr
+
+    def fill(self: object, values: tuple[object, ...]) -> None:
+        if factories:
+            filled = list(values)
+            for index, factory in factories:
+                if filled[index] is _FACTORY:
+                    filled[index] = factory()
+            values = tuple(filled)
+        if direct:
+            self.__dict__.update(zip(names, values, strict=True))
         else:
-            continue  # as in a dataclass: the class attribute holds the default, if any
-        body.append(f"_record_set(self, {item.name!r}, {value})" if frozen else f"self.{item.name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
-    lines = "\n".join(f"    {line}" for line in body or ["pass"])
-    return f"def __init__({params}) -> None:\n{lines}\n", names
+            for name, value in zip(names, values, strict=True):
+                setter(self, name, value)
+        if post_init:
+            getattr(self, "__post_init__")()  # noqa: B009 (not every record has one)
+
+    return fill
+
+
+def _class_attribute(cls: type, name: str) -> object:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    return None
 
 
 def _written_init(cls: type, frozen: bool) -> Callable[..., None]:
-    source, names = _init_source(cls, frozen)
-    exec(source, names)  # the method @dataclass would have compiled when the class was made
+    """The `__init__` that `@dataclass` writes for `cls`: the same parameters and defaults; its body hands the
+    values to a shared filler (compiling the signature alone is about half the work)."""
+    fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not _MISSING]
+    names: dict[str, object] = {"_record_factory": _FACTORY, "_record_fill": _filler(cls, frozen, fields)}
+    positional: list[str] = []
+    keyword: list[str] = []
+    for number, item in enumerate(fields):
+        if not item.init:
+            continue
+        param = item.name
+        if item.default_factory is not _MISSING:
+            param += "=_record_factory"
+        elif item.default is not _MISSING:
+            param += f"=_record_default_{number}"
+            names[f"_record_default_{number}"] = item.default
+        (keyword if item.kw_only else positional).append(param)
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    values = "".join(f"{f.name if f.init else '_record_factory'}, " for f in fields)
+    exec(f"def __init__({params}):\n    _record_fill(self, ({values}))\n", names)  # what @dataclass compiles
     init = names["__init__"]
     assert isinstance(init, FunctionType)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
