@@ -6,6 +6,8 @@ threshold, 2 usage, input or policy errors, 3 an internal error (a bug: please r
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 import typer
@@ -80,6 +82,11 @@ def root(
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    # When the process ends, the interpreter would walk and free the command's objects (modules, classes, the
+    # model) one by one, which costs more than a small scan's own work (~15 ms): frozen, they are left to the
+    # operating system. Exit handlers still run and files are still flushed; registered once per process.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     try:
         app = build_app(_command_named(args))
         # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
