@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykit.core.record import record
-from policykit.probes.options import LiveOptions
+
+if TYPE_CHECKING:  # a scan without --live imports no probe code
+    from policykit.probes.options import LiveOptions
 
 
 @record

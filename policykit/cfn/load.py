@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from policykit.cfn.build import template_to_model
-from policykit.cfn.deployed import deployed_model
 from policykit.cfn.template import Template
 from policykit.core.errors import InputError
 from policykit.core.nodes import MDict, Node, child_mark
@@ -15,7 +14,6 @@ from policykit.source.detect import is_cfn_document, looks_like_cfn_text
 from policykit.source.dupkeys import DuplicateKey
 from policykit.source.duplicates import duplicate_key_findings
 from policykit.source.files import read_text
-from policykit.source.suppressions import cfn_suppressions
 from policykit.source.yaml_loader import load_yaml
 
 _MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata")
@@ -45,6 +43,8 @@ def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | N
             raise
         return None
     if not isinstance(root, MDict) or not is_cfn_document(root):
+        from policykit.cfn.deployed import deployed_model  # not a template: only then
+
         deployed = deployed_model(root, file, path.stem)  # aws cloudfront get-distribution(-config) output
         if deployed is not None:
             return deployed, InputNotes(duplicate_key_findings(duplicates, file, "policykit reads"))
@@ -57,6 +57,7 @@ def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | N
     notes.findings.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
     if "policykit" in text:  # cheap: most templates have no suppression
         from policykit.source.near_misses import cfn_comment_near_misses, cfn_near_misses
+        from policykit.source.suppressions import cfn_suppressions
 
         notes.findings.extend(cfn_near_misses(root, file))  # PK008: almost a suppression
         if not text.lstrip().startswith("{"):  # YAML: its comments may mean to suppress (JSON has none)

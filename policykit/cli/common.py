@@ -19,15 +19,14 @@ from policykit.config import discover as discover_config
 from policykit.config import load as config_file
 from policykit.core.builtins import BUILTIN_IDS, INTERNAL_ERROR
 from policykit.core.errors import InputError, UsageError
-from policykit.core.output import write_output
 from policykit.filters import selection
 from policykit.findings import ScanResult, Severity
 from policykit.options import ScanOptions
-from policykit.probes import options as live_options
 from policykit.reporters import REPORTERS, ReportOptions, get
 
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
+    from policykit.probes.options import LiveOptions
 
 
 def key_values(items: list[str] | None, option: str) -> dict[str, str]:
@@ -72,6 +71,8 @@ def write_report(result: ScanResult, name: str, target: str, show_unknown: bool 
         report(result, sys.stdout, dataclasses.replace(
             options, color=name == "text" and use_color(color, sys.stdout), errors_inline=errors_inline))
     else:
+        from policykit.core.output import write_output  # a report to a file: only then
+
         buffer = io.StringIO()
         report(result, buffer, options)
         write_file(Path(target), functools.partial(write_output, text=buffer.getvalue()))
@@ -159,7 +160,9 @@ def load_config(path: Path | None, disabled: bool) -> Config:
 
 def live_flags(**flags: Any) -> tuple[set[str], dict[str, Any]]:
     """(names given on the command line, values with LiveOptions' defaults for the rest)."""
-    defaults = live_options.LiveOptions()
+    from policykit.probes.options import LiveOptions  # live commands only: a plain scan imports no probe code
+
+    defaults = LiveOptions()
     given = {name for name, value in flags.items() if value is not None}
     return given, {name: getattr(defaults, name) if value is None else value for name, value in flags.items()}
 
@@ -175,10 +178,12 @@ def with_live_config(options: ScanOptions, settings: Config,
     return dataclasses.replace(options, live=live_with_config(options.live, settings, given))
 
 
-def live_with_config(live: live_options.LiveOptions, settings: Config, given: frozenset[str] | None = None,
-                     ignored: frozenset[str] = frozenset()) -> live_options.LiveOptions:
+def live_with_config(live: "LiveOptions", settings: Config, given: frozenset[str] | None = None,
+                     ignored: frozenset[str] = frozenset()) -> "LiveOptions":
     """`live` with the file's live settings where the command line gave none (see with_live_config);
     `ignored`: settings that do not apply to this command."""
+    from policykit.probes import options as live_options
+
     defaults = live_options.LiveOptions()
     values: dict[str, Any] = {}
     for key, value in settings.live.items():

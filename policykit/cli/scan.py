@@ -5,7 +5,7 @@
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,11 +23,12 @@ from policykit.cli.common import (
     write_file,
     write_report,
 )
-from policykit.cli.progress import TerminalProgress
 from policykit.core.limits import NAMES as LIMIT_NAMES
 from policykit.findings import Severity
-from policykit.probes import options as live_options
 from policykit.reporters import Format, ReportOptions, visible
+
+if TYPE_CHECKING:
+    from policykit.probes.options import LiveOptions
 
 
 def scan(
@@ -108,28 +109,22 @@ def scan(
     settings = load_config(config, no_config)
     raised = {**settings.limits, **parse_limits(limit)}
     outputs = parse_outputs(output, format.value)
-    given, flags = live_flags(allow_private=allow_private, timeout=timeout, concurrency=concurrency,
-                              expiry_warning_days=expiry_warning_days, origin_timeout=origin_timeout,
-                              run_timeout=run_timeout)
-    if nameserver:
-        given.add("nameservers")
-    if trust_store is not None:
-        given.add("trust_store")
     from policykit.policy.loader import load_policies
 
     policy_dirs = tuple(policies or ()) or settings.policy_dirs
     loaded = load_policies(policy_dirs)
     enabled, disabled = selected_ids(loaded, settings, select, skip)
+    live_settings, given = _live_options(live, nameserver, trust_store, allow_private=allow_private, timeout=timeout,
+                                         concurrency=concurrency, expiry_warning_days=expiry_warning_days,
+                                         origin_timeout=origin_timeout, run_timeout=run_timeout)
     options = api.ScanOptions(
         params=key_values(param, "--param"), tf_vars=key_values(var, "--var"),
         tf_var_files=tuple(var_file or ()), policy_dirs=policy_dirs,
-        live=live_options.build(live, nameserver, flags["allow_private"], trust_store, flags["timeout"],
-                                flags["concurrency"], flags["expiry_warning_days"], progress=TerminalProgress(),
-                                origin_timeout=flags["origin_timeout"], run_timeout=flags["run_timeout"]),
+        live=live_settings,
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options, edge=edge, limits=raised,
     )
-    options = with_live_config(options, settings, frozenset(given))
+    options = with_live_config(options, settings, given)
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     baseline = baseline or settings.baseline
     if write_baseline is None:
@@ -157,3 +152,21 @@ def scan(
     exit_on_outcome(result, severity_threshold, settings, write_baseline is not None, exit_zero)
 
 
+def _live_options(live: bool, nameserver: "list[str] | None", trust_store: "Path | None",
+                  **flags: "float | int | bool | None") -> "tuple[LiveOptions | None, frozenset[str]]":
+    """The options of a live scan (None without --live, which imports no probe code) and the names of those the
+    command line gave; a usage error for a bad value."""
+    if not live:
+        return None, frozenset()
+    from policykit.cli.progress import TerminalProgress
+    from policykit.probes import options as live_options
+
+    given, values = live_flags(**flags)
+    if nameserver:
+        given.add("nameservers")
+    if trust_store is not None:
+        given.add("trust_store")
+    built = live_options.build(True, nameserver, values["allow_private"], trust_store, values["timeout"],
+                               values["concurrency"], values["expiry_warning_days"], progress=TerminalProgress(),
+                               origin_timeout=values["origin_timeout"], run_timeout=values["run_timeout"])
+    return built, frozenset(given)
