@@ -1,5 +1,6 @@
-"""Start-up stays lean (issue 14): `--version` and `--help` import no scanning code, and the built-in catalog
-is read from its compiled form, which must say exactly what the YAML files say. Timings live in bench/."""
+"""Start-up stays lean (issue 14): `--version` and `--help` import no scanning code, a small scan imports only the
+modules it uses (an explicit list), the built-in catalog is read from its compiled form, which must say exactly what
+the YAML files say, and `@record` classes behave as dataclasses. Timings live in bench/."""
 
 from __future__ import annotations
 
@@ -243,3 +244,71 @@ def test_each_endpoint_pattern_is_tried_only_in_its_domain() -> None:
             assert re.escape(suffix) in alternative, kind
     assert hostnames.endpoint_kind("origin.example.com") == "custom"
     assert hostnames.endpoint_kind("my-lb-1.us-east-1.elb.amazonaws.com") == "elb"
+
+
+# What a small scan may import: one CloudFormation template, the text report, a configuration looked for and not
+# found, the catalog read from its compiled form as an installed wheel reads it. The modules of the pipeline it
+# runs, and no other: one that joins this path is added here on purpose, one that leaves it is taken out.
+SMALL_SCAN = frozenset({
+    "policykit", "policykit.api", "policykit.cfn", "policykit.cfn.build", "policykit.cfn.conditions",
+    "policykit.cfn.inputs", "policykit.cfn.intrinsics", "policykit.cfn.load", "policykit.cfn.scenarios",
+    "policykit.cfn.shapes", "policykit.cfn.spelling", "policykit.cfn.template", "policykit.cfn.values",
+    "policykit.cli", "policykit.cli.common", "policykit.cli.scan", "policykit.config", "policykit.core",
+    "policykit.core.builtins", "policykit.core.data", "policykit.core.errors", "policykit.core.json_types",
+    "policykit.core.limits", "policykit.core.location", "policykit.core.name_rules", "policykit.core.nodes",
+    "policykit.core.patterns", "policykit.core.printable", "policykit.core.record", "policykit.core.repo",
+    "policykit.core.truth", "policykit.core.values", "policykit.facts", "policykit.facts.aliases",
+    "policykit.facts.associated_functions", "policykit.facts.association_arns", "policykit.facts.behaviors",
+    "policykit.facts.cache", "policykit.facts.hostnames", "policykit.facts.indexes", "policykit.facts.integrity",
+    "policykit.facts.load_balancers", "policykit.facts.origins", "policykit.facts.reachability",
+    "policykit.facts.rewrites", "policykit.facts.tls", "policykit.facts.viewer", "policykit.facts.wire_names",
+    "policykit.filters", "policykit.filters.selection", "policykit.filters.suppressions", "policykit.findings",
+    "policykit.model", "policykit.model.base", "policykit.model.beanstalk", "policykit.model.build",
+    "policykit.model.cloudfront", "policykit.model.derived", "policykit.model.function_code",
+    "policykit.model.index", "policykit.model.reader", "policykit.model.refs", "policykit.model.related",
+    "policykit.model.related_build", "policykit.model.shapes", "policykit.model.spelling",
+    "policykit.model.subjects", "policykit.options", "policykit.policy", "policykit.policy.engine",
+    "policykit.policy.loader", "policykit.policy.model", "policykit.policy.operators", "policykit.reporters",
+    "policykit.reporters.observed_text", "policykit.scenarios", "policykit.source", "policykit.source.detect",
+    "policykit.source.discover", "policykit.source.dupkeys", "policykit.source.duplicates",
+    "policykit.source.files", "policykit.source.stdin", "policykit.source.yaml_loader",
+})
+# Standard-library packages a small scan may import beyond those `import yaml, typer` imports (the floor).
+SMALL_SCAN_STDLIB = frozenset({"json", "_json", "dataclasses", "contextvars", "_contextvars", "__future__",
+                               "encodings", "atexit", "gc"})
+_SCAN_WITH_COMPILED_CATALOG = (  # as an installed wheel runs: the catalog's compiled form, no YAML policy read
+    "import sys\nfrom pathlib import Path\nfrom policykit.policy import loader\n"
+    "loader.builtin_dir = lambda: Path(sys.argv[1])\n"
+    "from policykit.cli import main\nraise SystemExit(main(sys.argv[2:]))\n")
+
+
+def _imports_of(code: str, *args: str, cwd: Path) -> list[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+            if line.startswith("import time:") and not line.endswith("imported package")]
+
+
+def test_a_small_scan_imports_only_what_it_uses(compiled_catalog: Path, tmp_path: Path) -> None:
+    """The modules a small scan imports are the pipeline it runs: no live, edge, Terraform or policy-file code,
+    no jsonschema, cryptography, dnspython or HCL parser, no other reporter. Other work cannot add to this path
+    without saying so here."""
+    template = tmp_path / "scanned" / "template.yaml"
+    template.parent.mkdir()
+    shutil.copy(ROOT / "examples" / "cloudformation" / "correct.yaml", template)
+    modules = _imports_of(_SCAN_WITH_COMPILED_CATALOG, str(compiled_catalog), "scan", str(template),
+                          cwd=template.parent)
+    floor = set(_imports_of("import yaml, typer", cwd=template.parent))
+    ours = {m for m in modules if m.split(".")[0] == "policykit"}
+    assert "policykit.cfn.load" in ours and "policykit.policy.engine" in ours  # the measurement works
+    unexpected, gone = sorted(ours - SMALL_SCAN), sorted(SMALL_SCAN - ours)
+    assert unexpected == [], (f"a small scan now imports {unexpected}: import them where they are needed "
+                              "(a function-level import), or add them to SMALL_SCAN on purpose")
+    assert gone == [], f"a small scan no longer imports {gone}: take them out of SMALL_SCAN"
+    others = {m.split(".")[0] for m in modules if m not in floor and m.split(".")[0] != "policykit"}
+    third_party = sorted(m for m in others if m not in sys.stdlib_module_names)
+    beyond = sorted(set(third_party) - {m.split(".")[0] for m in floor})
+    assert beyond == [], f"a small scan imports third-party packages beyond yaml and typer's: {beyond}"
+    stdlib = sorted(others - SMALL_SCAN_STDLIB - set(third_party))
+    assert stdlib == [], f"a small scan imports standard-library packages it did not: {stdlib}"
