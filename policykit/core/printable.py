@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+from collections.abc import Iterable
 from typing import TypeVar, cast
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -37,24 +38,36 @@ def printable_path(path: object) -> str:
 
 def printable_data(value: T) -> T:
     """`value` with every string inside it made printable: str, list, tuple (named too), dict,
-    and dataclass instances (rebuilt with `dataclasses.replace`). Anything else is kept."""
+    and dataclass instances (rebuilt with `dataclasses.replace`). Anything else is kept, and so is a
+    container none of whose strings needed an escape (the common case: nothing is rebuilt)."""
     return cast(T, _deep(value))
+
+
+def _same(new: Iterable[object], old: Iterable[object]) -> bool:
+    return all(a is b for a, b in zip(new, old, strict=True))
 
 
 def _deep(value: object) -> object:
     if isinstance(value, enum.Enum):
         return value
     if isinstance(value, str):
-        return printable(value)
+        return printable(value)  # the same string when nothing is escaped
     if isinstance(value, list):
-        return [_deep(item) for item in value]
+        items = [_deep(item) for item in value]
+        return value if _same(items, value) else items
     if isinstance(value, tuple):
-        items = tuple(_deep(item) for item in value)
+        members = tuple(_deep(item) for item in value)
+        if _same(members, value):
+            return value
         make = getattr(value, "_make", None)  # a named tuple (Location, Mark) keeps its type
-        return make(items) if make is not None else items
+        return make(members) if make is not None else members
     if isinstance(value, dict):
-        return {_deep(key): _deep(item) for key, item in value.items()}
+        pairs = [(_deep(key), _deep(item)) for key, item in value.items()]
+        unchanged = _same((k for k, _ in pairs), value) and _same((v for _, v in pairs), value.values())
+        return value if unchanged else dict(pairs)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _deep(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        if all(new is getattr(value, name) for name, new in changes.items()):
+            return value
         return dataclasses.replace(value, **changes)
     return value
