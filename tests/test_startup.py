@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from conftest import POLICIES, ROOT
 
+from policykit.core import record as record_module
 from policykit.core.record import record
 from policykit.facts import hostnames
 from policykit.policy import loader
@@ -162,31 +163,41 @@ CALLS: list[tuple[tuple[object, ...], dict[str, object]]] = [
 def test_a_record_behaves_as_the_dataclass_with_its_options(options: dict[str, bool]) -> None:
     written, made = _shapes(_dataclass, options), _shapes(_record, options)
     for plain, mine in zip(written, made, strict=True):
-        assert [f.name for f in dataclasses.fields(mine)] == [f.name for f in dataclasses.fields(plain)]
-        for args, kwargs in CALLS:
-            if plain.__name__ == "Base" and len(args) > 4:
-                args = args[:4]
-            kwargs = {k: v for k, v in kwargs.items() if k in plain.__dataclass_fields__}
-            one, other = plain(*args, **kwargs), mine(*args, **kwargs)
-            assert vars(other) == vars(one)
-            assert (repr(other) == repr(one)) == options.get("repr", True)  # else object's repr, with an address
-            assert (other == mine(*args, **kwargs)) == (one == plain(*args, **kwargs))
-            assert (other == mine("zzz")) == (one == plain("zzz"))
-            assert (other == dataclasses.replace(other, hidden="x")) == (one == dataclasses.replace(one, hidden="x"))
-            assert vars(dataclasses.replace(other, count=7)) == vars(dataclasses.replace(one, count=7))
-            assert (mine.__hash__ is None) == (plain.__hash__ is None)
-            if options.get("eq", True) and plain.__hash__ is not None:  # hashed by its compared fields
-                assert _hashed(other) == _hashed(one)
-            assert mine.fixed == plain.fixed == "class default" and "fixed" not in vars(other)
-        names = [(p.name, p.kind, repr(p.default)) for p in inspect.signature(plain).parameters.values()]
-        assert [(p.name, p.kind, repr(p.default)) for p in inspect.signature(mine).parameters.values()] == names
-        for args, kwargs in [((), {}), (("a", 1, [], "h", (), "too many"), {}), (("a",), {"made": {}}),
-                             (("a",), {"nothing": 1})]:
-            with pytest.raises(TypeError) as mine_error:
-                mine(*args, **kwargs)
-            with pytest.raises(TypeError) as plain_error:
-                plain(*args, **kwargs)
-            assert str(mine_error.value) == str(plain_error.value).replace(plain.__qualname__, mine.__qualname__)
+        _same_behaviour(plain, mine, options)  # the __init__ that hands the values to a filler
+        first = mine.__init__
+        for _ in range(record_module.INLINE_AFTER):
+            mine("a")
+        assert mine.__init__ is not first
+        _same_behaviour(plain, mine, options)  # the whole __init__, written for a class made often
+
+
+def _same_behaviour(plain: Any, mine: Any, options: dict[str, bool]) -> None:
+    assert [f.name for f in dataclasses.fields(mine)] == [f.name for f in dataclasses.fields(plain)]
+    for args, kwargs in CALLS:
+        if plain.__name__ == "Base" and len(args) > 4:
+            args = args[:4]
+        kwargs = {k: v for k, v in kwargs.items() if k in plain.__dataclass_fields__}
+        one, other = plain(*args, **kwargs), mine(*args, **kwargs)
+        assert vars(other) == vars(one) and list(vars(other)) == list(vars(one))  # the same fields, in order
+        assert (repr(other) == repr(one)) == options.get("repr", True)  # else object's repr, with an address
+        assert (other == mine(*args, **kwargs)) == (one == plain(*args, **kwargs))
+        assert (other == mine("zzz")) == (one == plain("zzz"))
+        assert (other == dataclasses.replace(other, hidden="x")) == (one == dataclasses.replace(one, hidden="x"))
+        assert vars(dataclasses.replace(other, count=7)) == vars(dataclasses.replace(one, count=7))
+        assert (mine.__hash__ is None) == (plain.__hash__ is None)
+        if options.get("eq", True) and plain.__hash__ is not None:  # hashed by its compared fields
+            assert _hashed(other) == _hashed(one)
+        assert mine.fixed == plain.fixed == "class default" and "fixed" not in vars(other)
+        assert other.made == {} and other.made is not mine("b").made  # a new one from the factory each time
+    names = [(p.name, p.kind, repr(p.default)) for p in inspect.signature(plain).parameters.values()]
+    assert [(p.name, p.kind, repr(p.default)) for p in inspect.signature(mine).parameters.values()] == names
+    for args, kwargs in [((), {}), (("a", 1, [], "h", (), "too many"), {}), (("a",), {"made": {}}),
+                         (("a",), {"nothing": 1})]:
+        with pytest.raises(TypeError) as mine_error:
+            mine(*args, **kwargs)
+        with pytest.raises(TypeError) as plain_error:
+            plain(*args, **kwargs)
+        assert str(mine_error.value) == str(plain_error.value).replace(plain.__qualname__, mine.__qualname__)
 
 
 def test_a_frozen_record_refuses_changes_and_a_mutable_one_takes_them() -> None:
@@ -203,15 +214,21 @@ def test_a_frozen_record_refuses_changes_and_a_mutable_one_takes_them() -> None:
 
 
 def test_a_record_writes_its_init_when_first_instantiated() -> None:
-    """The shared first `__init__` takes any arguments; the one written after takes the fields, as a dataclass's."""
+    """The shared first `__init__` takes any arguments; the one written then takes the fields, as a dataclass's,
+    and hands them to a filler; a class made often gets the whole method."""
     base, derived = _shapes(_record, {})
     first = base.__init__
     assert inspect.signature(first).parameters.keys() == {"self", "args", "kwargs"}
     derived("a")
     assert base.__init__ is first  # the derived class wrote its own only
     base("a")
-    assert base.__init__ is not first and "count" in inspect.signature(base.__init__).parameters
-    assert base.__init__.__qualname__.endswith("Base.__init__")
+    written = base.__init__
+    assert written is not first and "count" in inspect.signature(written).parameters
+    assert written.__qualname__.endswith("Base.__init__") and "_record_fill" in written.__code__.co_names
+    for _ in range(record_module.INLINE_AFTER):
+        base("a")
+    assert "_record_fill" not in base.__init__.__code__.co_names
+    assert inspect.signature(base.__init__) == inspect.signature(written)
 
 
 def test_a_record_refuses_what_a_dataclass_refuses() -> None:
@@ -233,7 +250,27 @@ def test_a_record_keeps_the_methods_its_class_writes() -> None:
         def __post_init__(self) -> None:
             object.__setattr__(self, "seen", True)
 
-    assert repr(Shown("a")) == "shown" and Shown("a").seen  # type: ignore[attr-defined]
+    for _ in range(record_module.INLINE_AFTER + 1):  # both __init__s call __post_init__
+        assert repr(Shown("a")) == "shown" and Shown("a").seen  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("decorate", [_dataclass, _record], ids=["dataclass", "record"])
+def test_a_mutable_record_assigns_through_its_own_setattr(decorate: Any) -> None:
+    """A mutable class with its own `__setattr__` sees each field its `__init__` sets, as with @dataclass."""
+    seen: list[str] = []
+
+    @decorate(frozen=False)
+    class Watched:
+        name: str
+        items: list[str] = dataclasses.field(default_factory=list)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            seen.append(name)
+            object.__setattr__(self, name, value)
+
+    for _ in range(record_module.INLINE_AFTER + 1):
+        seen.clear()
+        assert vars(Watched("a")) == {"name": "a", "items": []} and seen == ["name", "items"]
 
 
 def test_each_endpoint_pattern_is_tried_only_in_its_domain() -> None:

@@ -4,8 +4,9 @@
 `__eq__`, `__hash__`, and `__setattr__`/`__delattr__` when frozen); with some sixty such classes imported by
 every scan that was a third of what a scan adds to Python's start-up. A record is made a dataclass without any
 of them (`fields`, `replace`, `asdict` work as before), shares one `__repr__`, `__eq__`, `__hash__`,
-`__setattr__` and `__delattr__` among all records, and compiles its `__init__` (the one `@dataclass` would
-write) on the first instantiation, so a class that a run never instantiates costs no compilation.
+`__setattr__` and `__delattr__` among all records, and compiles its `__init__` on the first instantiation, so a
+class that a run never instantiates costs no compilation: first one with the signature `@dataclass` would write
+that hands the values to a shared filler, then, for a class made often, the whole method `@dataclass` would write.
 
 `@record` is `@dataclass(frozen=True)`; `@record(frozen=False)`, `eq=False` and `repr=False` are the same
 options of `@dataclass` (`eq=False`: compared by identity; `repr=False`: the base class's repr).
@@ -58,37 +59,6 @@ class _FactoryDefault:
 
 
 _FACTORY = _FactoryDefault()
-_Fill = Callable[[object, tuple[object, ...]], None]
-
-
-def _filler(cls: type, frozen: bool, fields: list[dataclasses.Field[object]]) -> _Fill:
-    """What the body of `@dataclass`'s `__init__` does with the values of `fields` (in field order, a field's
-    factory called where its value is `_FACTORY`): set them, then call `__post_init__` if the class has one."""
-    names = tuple(f.name for f in fields)
-    factories = tuple((index, f.default_factory) for index, f in enumerate(fields) if f.default_factory is not _MISSING)
-    post_init = hasattr(cls, "__post_init__")
-    # Straight into the instance's __dict__ unless something would see the assignment: a data descriptor
-    # (a property, a slot) or, on a mutable class, its own __setattr__.
-    shadowed = any(hasattr(type(_class_attribute(cls, name)), "__set__") for name in names)
-    direct = not shadowed and (frozen or getattr(cls, "__setattr__", None) is object.__setattr__)
-    setter: Callable[[object, str, object], None] = object.__setattr__ if frozen else setattr
-
-    def fill(self: object, values: tuple[object, ...]) -> None:
-        if factories:
-            filled = list(values)
-            for index, factory in factories:
-                if filled[index] is _FACTORY:
-                    filled[index] = factory()
-            values = tuple(filled)
-        if direct:
-            self.__dict__.update(zip(names, values, strict=True))
-        else:
-            for name, value in zip(names, values, strict=True):
-                setter(self, name, value)
-        if post_init:
-            getattr(self, "__post_init__")()  # noqa: B009 (not every record has one)
-
-    return fill
 
 
 def _class_attribute(cls: type, name: str) -> object:
@@ -98,38 +68,104 @@ def _class_attribute(cls: type, name: str) -> object:
     return None
 
 
-def _written_init(cls: type, frozen: bool) -> Callable[..., None]:
-    """The `__init__` that `@dataclass` writes for `cls`: the same parameters and defaults; its body hands the
-    values to a shared filler (compiling the signature alone is about half the work)."""
-    fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not _MISSING]
-    names: dict[str, object] = {"_record_factory": _FACTORY, "_record_fill": _filler(cls, frozen, fields)}
-    positional: list[str] = []
-    keyword: list[str] = []
-    for number, item in enumerate(fields):
-        if not item.init:
-            continue
-        param = item.name
-        if item.default_factory is not _MISSING:
-            param += "=_record_factory"
-        elif item.default is not _MISSING:
-            param += f"=_record_default_{number}"
-            names[f"_record_default_{number}"] = item.default
-        (keyword if item.kw_only else positional).append(param)
-    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
-    values = "".join(f"{f.name if f.init else '_record_factory'}, " for f in fields)
-    exec(f"def __init__({params}):\n    _record_fill(self, ({values}))\n", names)  # what @dataclass compiles
-    init = names["__init__"]
-    assert isinstance(init, FunctionType)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init
+# A class instantiated this often gets the full __init__ (about twice as costly to compile as the signature, and
+# faster per instance); before, its values go through a filler. A small scan makes most classes a few times.
+INLINE_AFTER = 64
+
+
+class _Plan:
+    """How `@dataclass`'s `__init__` for `cls` sets its fields: which ones (in field order: those `__init__`
+    takes, and those with a default factory), straight into the instance's `__dict__` or not, `__post_init__`."""
+
+    def __init__(self, cls: type, frozen: bool) -> None:
+        self.cls, self.frozen = cls, frozen
+        self.fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not _MISSING]
+        # Into __dict__ unless something would see the assignment: a data descriptor (a property, a slot) or, on a
+        # mutable class, its own __setattr__ (a frozen dataclass sets its fields with object.__setattr__).
+        shadowed = any(hasattr(type(_class_attribute(cls, f.name)), "__set__") for f in self.fields)
+        self.direct = not shadowed and (frozen or getattr(cls, "__setattr__", None) is object.__setattr__)
+        self.post_init = hasattr(cls, "__post_init__")
+
+    def init(self, inline: bool) -> Callable[..., None]:
+        """The `__init__`: its body sets the fields itself (`inline`) or hands their values to a filler."""
+        names: dict[str, object] = {"_record_set": object.__setattr__, "_record_factory": _FACTORY}
+        positional: list[str] = []
+        keyword: list[str] = []
+        body = ["_record_dict = self.__dict__"] if inline and self.direct else []
+        for number, item in enumerate(self.fields):
+            value = item.name if item.init else "_record_factory"
+            if item.default_factory is not _MISSING and inline:
+                names[f"_record_factory_{number}"] = item.default_factory
+                made = f"_record_factory_{number}()"
+                value = f"{item.name} if {item.name} is not _record_factory else {made}" if item.init else made
+            if item.init:
+                param = item.name
+                if item.default_factory is not _MISSING:
+                    param += "=_record_factory"
+                elif item.default is not _MISSING:
+                    param += f"=_record_default_{number}"
+                    names[f"_record_default_{number}"] = item.default
+                (keyword if item.kw_only else positional).append(param)
+            if not inline:
+                continue
+            if self.direct:
+                body.append(f"_record_dict[{item.name!r}] = {value}")
+            elif self.frozen:
+                body.append(f"_record_set(self, {item.name!r}, {value})")
+            else:
+                body.append(f"self.{item.name} = {value}")
+        if inline:
+            body += ["self.__post_init__()"] if self.post_init else []
+        else:
+            names["_record_fill"] = self.filler()
+            values = "".join(f"{f.name if f.init else '_record_factory'}, " for f in self.fields)
+            body = [f"_record_fill(self, ({values}))"]
+        params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+        lines = "".join(f"    {line}\n" for line in body or ["pass"])
+        exec(f"def __init__({params}):\n{lines}", names)  # the method @dataclass compiles when it makes the class
+        init = names["__init__"]
+        assert isinstance(init, FunctionType)
+        init.__qualname__ = f"{self.cls.__qualname__}.__init__"
+        init.__module__ = self.cls.__module__
+        return init
+
+    def filler(self) -> Callable[[object, tuple[object, ...]], None]:
+        """What the inline body does, for the values in field order (`_FACTORY`: call the field's factory); from
+        the INLINE_AFTER-th call on, the class has the inline `__init__` instead."""
+        plan = self
+        names = tuple(f.name for f in plan.fields)
+        factories = tuple((index, f.default_factory) for index, f in enumerate(plan.fields)
+                          if f.default_factory is not _MISSING)
+        setter: Callable[[object, str, object], None] = object.__setattr__ if plan.frozen else setattr
+        calls = 0
+
+        def fill(self: object, values: tuple[object, ...]) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == INLINE_AFTER:  # (two threads racing past it leave the filler: slower, not wrong)
+                type.__setattr__(plan.cls, "__init__", plan.init(inline=True))
+            if factories:
+                filled = list(values)
+                for index, factory in factories:
+                    if filled[index] is _FACTORY:
+                        filled[index] = factory()
+                values = tuple(filled)
+            if plan.direct:
+                self.__dict__.update(zip(names, values, strict=True))
+            else:
+                for name, value in zip(names, values, strict=True):
+                    setter(self, name, value)
+            if plan.post_init:
+                getattr(self, "__post_init__")()  # noqa: B009 (not every record has one)
+
+        return fill
 
 
 def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
     """An `__init__` that writes the real one, puts it on `cls` and runs it (later instances call it directly)."""
 
     def __init__(self: object, *args: object, **kwargs: object) -> None:
-        init = _written_init(cls, frozen)
+        init = _Plan(cls, frozen).init(inline=False)
         type.__setattr__(cls, "__init__", init)
         init(self, *args, **kwargs)
 
