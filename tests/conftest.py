@@ -1,16 +1,18 @@
-"""Shared fixtures: paths, a CLI runner that returns (exit code, stdout, stderr)."""
+"""Fixtures every test may use: a CLI runner that returns (exit code, stdout, stderr), a file writer, and the
+hypothesis profiles. Paths and shared helpers are in tests/helpers.py, inputs in tests/templates.py."""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
-from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.helpers import RunCli, Write
 
 # Fuzz tests (tests/test_fuzz.py): a fixed seed and a small budget in the normal suite, so it stays fast and
 # repeatable; `--hypothesis-profile=long` for a deep run (see the README), POLICYKIT_FUZZ_EXAMPLES examples per test.
@@ -21,17 +23,6 @@ settings.register_profile("long", max_examples=int(os.environ.get("POLICYKIT_FUZ
                           derandomize=False, database=None, deadline=None, suppress_health_check=_FUZZ_CHECKS,
                           print_blob=True)
 settings.load_profile("default")
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-POLICIES = ROOT / "policies"
-# The team's shared material (corpus, SARIF schema, references) sits beside the checkout, as in CI.
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-requires_shared = pytest.mark.skipif(
-    not (SHARED / "corpus").is_dir(), reason="../shared (corpus, schemas, references) is not beside this checkout")
-
-RunCli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -50,7 +41,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
 
 
 @pytest.fixture
-def write(tmp_path: Path) -> Callable[[str, str], Path]:
+def write(tmp_path: Path) -> Write:
     """Write a file under a temporary directory and return its path."""
 
     def _write(name: str, text: str) -> Path:

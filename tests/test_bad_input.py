@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, RunCli
 
 from policykit import api
+from tests.helpers import EXAMPLES, RunCli
 
 Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"

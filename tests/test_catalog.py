@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, RunCli, requires_shared
 
 from policykit.api import scan
 from policykit.core.data import load
@@ -17,6 +16,7 @@ from policykit.facts.hostnames import name_covers
 from policykit.facts.tls import DEFAULT_ELB_POLICY
 from policykit.findings import Severity
 from policykit.policy.loader import load_policies
+from tests.helpers import SHARED, RunCli, requires_shared
 
 CATALOG_IDS = {
     "PK101", "PK102", "PK103", "PK104", "PK105", "PK106", "PK107", "PK108", "PK109",

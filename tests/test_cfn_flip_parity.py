@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from cfn_flip import load as cfn_flip_load
-from conftest import CORPUS, requires_shared
 
 from policykit.cfn.load import parse
 from policykit.core.errors import InputError
+from tests.helpers import CORPUS, requires_shared
 
 TEMPLATES = sorted(p for p in (CORPUS / "cfn").iterdir() if p.is_file()) if (CORPUS / "cfn").is_dir() else []
 pytestmark = requires_shared

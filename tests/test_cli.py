@@ -8,9 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLES, ROOT, RunCli
-
 from policykit import __version__
+from tests.helpers import EXAMPLES, ROOT, RunCli
 
 Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"

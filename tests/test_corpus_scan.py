@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
 
 from policykit import api
 from policykit.findings import ScanResult, Severity
+from tests.helpers import CORPUS, ROOT
 
 CFN = CORPUS / "cfn"
 FILES = sorted(p for p in CFN.iterdir() if p.is_file()) if CFN.is_dir() else []

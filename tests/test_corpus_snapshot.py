@@ -11,7 +11,8 @@ import json
 from types import ModuleType
 
 import pytest
-from conftest import CORPUS, ROOT
+
+from tests.helpers import CORPUS, ROOT
 
 SNAPSHOT = ROOT / "tests" / "snapshots" / "corpus.json"
 

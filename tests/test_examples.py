@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, RunCli
 
 from policykit import api
+from tests.helpers import EXAMPLES, RunCli
 
 CFN = EXAMPLES / "cloudformation"
 

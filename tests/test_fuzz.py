@@ -23,7 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_inputs import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policykit.policy.model import Policy
+from tests.fuzz_inputs import (
     cache_policy_documents,
     cfn_json,
     cfn_templates,
@@ -35,10 +39,6 @@ from fuzz_inputs import (
     tfvars,
     yaml_twists,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-
-from policykit.policy.model import Policy
 
 # hypothesis warns that the cached recursive strategies have a long repr: true, and harmless
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")

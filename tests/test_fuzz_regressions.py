@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_fuzz import check_scan
+
+from tests.test_fuzz import check_scan
 
 FOUND: dict[str, dict[str, str]] = {
     # python-hcl2's error quoted the source over three lines: the error must be one line

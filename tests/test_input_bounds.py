@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, RunCli
 
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
+from tests.helpers import EXAMPLES, RunCli
 
 Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, RunCli
 
 from policykit.api import ScanOptions, scan
 from policykit.core import limits
 from policykit.core.limits import DEFAULTS, LIMITS, NAMES
+from tests.helpers import EXAMPLES, RunCli
 
 CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
 

@@ -29,7 +29,7 @@ import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.policy.testing import OUTCOMES, expected_markers, fixture_dir
-from tests.conftest import EXAMPLES, POLICIES
+from tests.helpers import EXAMPLES, POLICIES
 
 # (format, suffix of a twin's name after `terraform-X`); "" is the HCL module directory
 TWIN_SUFFIXES = (("cfn", ".cfn.yaml"), ("tf-json", ".tf.json"), ("plan", ".plan.json"), ("hcl", ""))

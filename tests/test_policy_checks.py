@@ -11,7 +11,7 @@ from policykit.api import ScanOptions, scan
 from policykit.core.errors import PolicyError
 from policykit.facts import FACTS
 from policykit.policy.loader import load_policies
-from tests.conftest import EXAMPLES, POLICIES, RunCli
+from tests.helpers import EXAMPLES, POLICIES, RunCli
 
 Write = Callable[[str, str], Path]
 

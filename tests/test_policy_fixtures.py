@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import POLICIES, RunCli
 
 from policykit import api
 from policykit.policy.loader import load_policies
 from policykit.policy.testing import Fixture, check_fixture, fixtures_of, needs_fixtures
+from tests.helpers import POLICIES, RunCli
 
 CATALOG = load_policies(validate_builtin=True)
 FIXTURES = [f for p in CATALOG for f in fixtures_of(p)]

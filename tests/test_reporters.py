@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, SHARED, RunCli, requires_shared
 
 from policykit import api
 from policykit.findings import ScanResult
 from policykit.reporters import ReportOptions, get
+from tests.helpers import EXAMPLES, SHARED, RunCli, requires_shared
 
 CFN = EXAMPLES / "cloudformation"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

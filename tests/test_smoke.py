@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import RunCli
-
 from policykit.policy.loader import load_policies
+from tests.helpers import RunCli
 
 
 def test_version(run_cli: RunCli) -> None:

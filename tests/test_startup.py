@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POLICIES, ROOT
 
 from policykit.policy import loader
 from policykit.policy.model import Policy
+from tests.helpers import POLICIES, ROOT
 
 # Modules that only a scan needs: the model, facts, policy engine and catalog, the format readers, probes,
 # reporters, and the heavy third-party libraries behind them.

@@ -15,7 +15,7 @@ from policykit.facts.origins import endpoint_kind
 from policykit.model.cloudfront import Distribution, Model
 from policykit.terraform import read_input
 from policykit.terraform.evaluate import evaluate_text, traverse
-from tests.conftest import RunCli
+from tests.helpers import RunCli
 
 Write = Callable[[str, str], Path]
 
@@ -445,7 +445,7 @@ def test_hcl2_is_not_imported_for_cloudformation_only() -> None:
     code = ("import sys\nfrom pathlib import Path\nfrom policykit.api import scan\n"
             "scan([Path('policies/PK101-s3-website-over-https/tests/fail/terraform-website-https.cfn.yaml')])\n"
             "assert 'hcl2' not in sys.modules and 'lark' not in sys.modules, 'hcl2 imported'\n")
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

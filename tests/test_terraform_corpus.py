@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, RunCli
+from tests.helpers import CORPUS, RunCli
 
 _DISTRIBUTION = re.compile(r'^\s*resource\s+"aws_cloudfront_distribution"\s+"', re.MULTILINE)
 KINDS = ("tf-hcl", "tf-json", "tf-plan")

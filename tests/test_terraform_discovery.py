@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
-from tests.conftest import RunCli
+from tests.helpers import RunCli
 
 Write = Callable[[str, str], Path]
 

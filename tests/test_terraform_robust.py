@@ -16,7 +16,7 @@ import pytest
 from policykit.api import ScanOptions, scan
 from policykit.core.limits import DEFAULTS, applied
 from policykit.source.dupkeys import DuplicateKey
-from tests.conftest import RunCli
+from tests.helpers import RunCli
 
 Write = Callable[[str, str], Path]
 

@@ -12,7 +12,7 @@ from policykit.facts.cache import once
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 from policykit.policy.engine import compile_condition
 from policykit.policy.operators import OPERATORS
-from tests.conftest import POLICIES
+from tests.helpers import POLICIES
 
 U = Unknown("not known here")
 MORE = Unknown("dynamic blocks over var.x")

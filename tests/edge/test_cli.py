@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
+
+from tests.helpers import RunCli
 
 Write = Callable[[str, str], Path]
 

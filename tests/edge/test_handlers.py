@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
 
 from policykit.edge import invoke as child
 from policykit.edge.events import RequestShape, lambda_event
 from policykit.edge.invoke import LOG_CAP, invoke, parse_handler
+from tests.helpers import RunCli
 
 Write = Callable[[str, str], Path]
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, RunCli
 
 from policykit import api
 from policykit.edge.unzip import UnzipError, unpack
+from tests.helpers import EXAMPLES, ROOT, RunCli
 
 Write = Callable[[str, str], Path]
 

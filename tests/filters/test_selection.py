@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, RunCli
 
 from policykit import api
 from policykit.core.builtins import BUILTIN_IDS, BUILTINS
@@ -16,6 +15,7 @@ from policykit.filters import selection
 from policykit.filters.selection import Selection
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.policy.loader import load_policies
+from tests.helpers import EXAMPLES, ROOT, RunCli
 
 TEN_CHOICES = "".join(f"  P{i}: {{Type: String, Default: a, AllowedValues: [a, b]}}\n" for i in range(10))
 HEADERS = "".join(f"              - {{HeaderName: X-{i}, HeaderValue: !Ref P{i}}}\n" for i in range(10))

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, RunCli
-from templates import BROKEN, FIXED
 
 from policykit.core.location import Location
 from policykit.findings import Finding, Severity
+from tests.helpers import SHARED, RunCli
+from tests.templates import BROKEN, FIXED
 
 S3_ORIGIN_SECOND = """\
           - Id: second

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED, RunCli
 
 from policykit import api
 from policykit.findings import ScanResult
 from policykit.reporters import ReportOptions, get
+from tests.helpers import ROOT, SHARED, RunCli
 
 # PK501 (its message lists every origin id) and PK301 on an alias the certificate does not cover.
 TEMPLATE = """\

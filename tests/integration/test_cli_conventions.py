@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, RunCli
-from templates import BROKEN, FIXED
+
+from tests.helpers import EXAMPLES, RunCli
+from tests.templates import BROKEN, FIXED
 
 BROKEN_CFN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
 
@@ -92,7 +93,7 @@ def test_scan_stdin_with_stdin_filename(tmp_path: Path, run_cli: RunCli, monkeyp
 
 def test_stdin_suppressions_and_config_patterns_use_the_stdin_filename(
         tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from templates import with_resource_metadata
+    from tests.templates import with_resource_metadata
 
     monkeypatch.chdir(tmp_path)
     _stdin(monkeypatch, with_resource_metadata(

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, RunCli
-from templates import BROKEN
 
 from policykit.config import discover, find, load
+from tests.helpers import ROOT, RunCli
+from tests.templates import BROKEN
 
 
 @pytest.fixture

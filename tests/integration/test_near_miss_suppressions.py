@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
-from templates import BROKEN, TF_MODULE, with_resource_metadata
+
+from tests.helpers import RunCli
+from tests.templates import BROKEN, TF_MODULE, with_resource_metadata
 
 Write = Callable[[str, str], Path]
 

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, SHARED, RunCli
-from templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
 
 from policykit.core.location import Location
 from policykit.core.output import write_atomic
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.reporters import ReportOptions
 from policykit.reporters.github import escape_data, escape_property
+from tests.helpers import EXAMPLES, ROOT, SHARED, RunCli
+from tests.templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
 
 Write = Callable[[str, str], Path]
 

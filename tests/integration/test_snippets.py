@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, RunCli
-from templates import BROKEN, TF_MODULE
 
 from policykit.policy.loader import load_policies
+from tests.helpers import ROOT, RunCli
+from tests.templates import BROKEN, TF_MODULE
 
 
 def _section(out: str, title: str) -> str:

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
-from templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 
 from policykit.api import scan
 from policykit.core.location import Location
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.source.suppressions import resource_blocks, terraform_suppressions
+from tests.helpers import RunCli
+from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
 
 Write = Callable[[str, str], Path]
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from templates import BROKEN, TF_MODULE, with_resource_metadata
 
 from policykit.api import ScanOptions, scan
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult
+from tests.templates import BROKEN, TF_MODULE, with_resource_metadata
 
 Write = Callable[[str, str], Path]
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from live.helpers import LiveRun
-from live.live_servers import DnsServer, Pki, Server
+from tests.live.helpers import LiveRun
+from tests.live.live_servers import DnsServer, Pki, Server
 
 
 @pytest.fixture(scope="session")

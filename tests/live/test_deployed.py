@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from live.live_servers import Pki
 from policykit import api
+from tests.live.live_servers import Pki
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYED = ROOT / "examples" / "deployed"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from live.helpers import LiveRun, ids, of, template
-from live.live_servers import FullBacklog, Pki, closed_port
+from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.live_servers import FullBacklog, Pki, closed_port
 
 
 def _tls(serve: Any, pki: Pki, *names: str, **kwargs: Any) -> Any:

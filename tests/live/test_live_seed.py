@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.helpers import LiveRun, of, template
-from live.live_servers import Pki
+from tests.live.helpers import LiveRun, of, template
+from tests.live.live_servers import Pki
 
 
 def test_incomplete_chain_for_one_sni_name_only(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:

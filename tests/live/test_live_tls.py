@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from live.helpers import LiveRun, ids, of, template
-from live.live_servers import DAY, NOW, Pki, Server, issue
+from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.live_servers import DAY, NOW, Pki, Server, issue
 
 ORIGIN = "origin.test"
 

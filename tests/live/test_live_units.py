@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from live.live_servers import DAY, NOW, Pki, issue
 from policykit.core.origin_tls import default_protocols
 from policykit.probes.addresses import special_range
 from policykit.probes.certs import check_chain, name_matches
 from policykit.probes.options import Nameserver, parse_nameserver
 from policykit.probes.tls_probe import offered_protocols
+from tests.live.live_servers import DAY, NOW, Pki, issue
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -160,13 +160,13 @@ def test_a_live_run_leaves_the_model_as_it_was(tmp_path: Path) -> None:
     """Probes return their live objects; the engine receives them beside the model, which nothing writes."""
     import socket
 
-    from live.helpers import template
     from policykit.cfn.load import load_cfn
     from policykit.model.subjects import Subjects
     from policykit.policy import engine
     from policykit.policy.loader import load_policies
     from policykit.probes.options import LiveOptions
     from policykit.probes.runner import probe_model
+    from tests.live.helpers import template
 
     with socket.socket() as free:  # a loopback port nothing listens on: TCP is refused
         free.bind(("127.0.0.1", 0))

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from live.helpers import LiveRun, ids, of, template
-from live.live_servers import DAY, NOW, Pki, issue
+from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.live_servers import DAY, NOW, Pki, issue
 
 ORIGIN = "origin.test"
 
@@ -75,7 +75,7 @@ def test_dribbling_server_is_bounded_by_one_deadline(live: LiveRun, serve: Any, 
 
 
 def test_tcp_timeout_is_a_warning_from_this_machine(live: LiveRun, dns_server: Any) -> None:
-    from live.live_servers import FullBacklog
+    from tests.live.live_servers import FullBacklog
 
     backlog = FullBacklog()
     try:

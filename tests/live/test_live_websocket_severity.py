@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.helpers import LiveRun, of, template
-from live.live_servers import Pki
+from tests.live.helpers import LiveRun, of, template
+from tests.live.live_servers import Pki
 
 DECLARED = "    Metadata:\n      policykit:\n        websocket: ['/ws/*']\n"
 
