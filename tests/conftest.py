@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.helpers import RunCli, Write
 
-# Fuzz tests (tests/test_fuzz.py): a fixed seed and a small budget in the normal suite, so it stays fast and
+# Fuzz tests (tests/fuzz/): a fixed seed and a small budget in the normal suite, so it stays fast and
 # repeatable; `--hypothesis-profile=long` for a deep run (see the README), POLICYKIT_FUZZ_EXAMPLES examples per test.
 _FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,

@@ -1,4 +1,4 @@
-"""Each crash the fuzz tests (tests/test_fuzz.py) found, with the minimal input hypothesis shrank it to,
+"""Each crash the fuzz tests (tests/fuzz/test_fuzz.py) found, with the minimal input hypothesis shrank it to,
 checked by the same property: findings (exit 0/1) or one-line input errors naming the file (exit 2)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.test_fuzz import check_scan
+from tests.fuzz.harness import check_scan
 
 FOUND: dict[str, dict[str, str]] = {
     # python-hcl2's error quoted the source over three lines: the error must be one line
