@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from policykit import api
-from tests.helpers import EXAMPLES, RunCli
+from tests.helpers import EXAMPLES, RunCli, Write
 
-Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
 
@@ -205,7 +203,7 @@ def test_wrong_types_exit_1_with_a_location_via_cli(run_cli: RunCli, write: Writ
     assert "Traceback" not in out + err
 
 
-def test_a_tagged_resource_type_is_an_unknown_resource_not_an_error(write: Callable[[str, str], Path]) -> None:
+def test_a_tagged_resource_type_is_an_unknown_resource_not_an_error(write: Write) -> None:
     """Rain modules (`Type: !Rain::Module bucket.yaml`) are a pre-processor's business."""
     path = write("rain.yaml", HEAD + "Resources:\n  Content:\n    Type: !Rain::Module bucket.yaml\n"
                  "  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties: {DistributionConfig: {}}\n")

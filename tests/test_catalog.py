@@ -4,8 +4,6 @@ over values that cannot be known."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from policykit.facts.hostnames import name_covers
 from policykit.facts.tls import DEFAULT_ELB_POLICY
 from policykit.findings import Severity
 from policykit.policy.loader import load_policies
-from tests.helpers import SHARED, RunCli, requires_shared
+from tests.helpers import SHARED, RunCli, Write, requires_shared
 
 CATALOG_IDS = {
     "PK101", "PK102", "PK103", "PK104", "PK105", "PK106", "PK107", "PK108", "PK109",
@@ -116,12 +114,12 @@ Resources:
     ("TLSv1.3_2025", False),
 ])
 def test_newer_viewer_security_policies_are_not_old(version: str, flagged: bool,
-                                                      write: Callable[[str, str], Path]) -> None:
+                                                      write: Write) -> None:
     result = scan([write("t.yaml", TEMPLATE.format(version=version))])
     assert any(f.policy_id == "PK305" and not f.unknown for f in result.findings) is flagged
 
 
-def test_ws_alias_makes_the_default_behavior_a_guessed_websocket(write: Callable[[str, str], Path]) -> None:
+def test_ws_alias_makes_the_default_behavior_a_guessed_websocket(write: Write) -> None:
     result = scan([write("t.yaml", TEMPLATE.format(version="TLSv1.2_2021"))])
     websocket = [f for f in result.findings if f.policy_id == "PK304" and not f.unknown]
     assert [f.severity for f in websocket] == [Severity.WARNING]
@@ -183,7 +181,7 @@ Resources:
 """
 
 
-def test_values_that_cannot_be_known_never_make_a_catalog_finding(write: Callable[[str, str], Path]) -> None:
+def test_values_that_cannot_be_known_never_make_a_catalog_finding(write: Write) -> None:
     result = scan([write("t.yaml", ALL_UNKNOWN)])
     decided = [f"{f.policy_id} {f.message}" for f in result.findings
                if f.policy_id in CATALOG_IDS and not f.unknown]

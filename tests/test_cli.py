@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from policykit import __version__
-from tests.helpers import EXAMPLES, ROOT, RunCli
+from tests.helpers import EXAMPLES, ROOT, RunCli, Write
 
-Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
 CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
@@ -12,8 +11,7 @@ from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
 from policykit.terraform.hcl import parse_hcl
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:

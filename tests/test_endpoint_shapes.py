@@ -4,15 +4,11 @@ Gateway custom domains, instance and Elastic IP addresses), in CloudFormation an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
 from policykit.api import scan
 from policykit.findings import ScanResult
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 
 def template(resources: str, domain: str, protocol: str = "match-viewer", request_policy: str = "") -> str:

@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,8 @@ from policykit.core.errors import InputError
 from policykit.core.limits import applied
 from policykit.source.json_loader import load_json
 from policykit.source.yaml_loader import load_yaml
-from tests.helpers import EXAMPLES, RunCli
+from tests.helpers import EXAMPLES, RunCli, Write
 
-Write = Callable[[str, str], Path]
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
 DISTRIBUTION = """\

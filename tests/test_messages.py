@@ -3,15 +3,11 @@ says what is wrong with it, in CloudFormation and Terraform."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
 from policykit.api import scan
 from policykit.findings import Severity
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 CFN = """\
 AWSTemplateFormatVersion: "2010-09-09"

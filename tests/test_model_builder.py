@@ -6,13 +6,11 @@ wrong on one side: the test names the case and checks both formats where the sha
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, Severity
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 TF_DIST = """
 resource "aws_cloudfront_distribution" "site" {{

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from policykit import api
 from policykit.findings import ScanResult
 from policykit.reporters import ReportOptions, get
-from tests.helpers import EXAMPLES, SHARED, RunCli, requires_shared
+from tests.helpers import EXAMPLES, SHARED, RunCli, Write, requires_shared
 
 CFN = EXAMPLES / "cloudformation"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -23,7 +22,7 @@ INVALID = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n"
 
 
 @pytest.fixture
-def mixed(write: Callable[[str, str], Path]) -> list[Path]:
+def mixed(write: Write) -> list[Path]:
     """The broken examples, a file that is not a template, and one that cannot be read."""
     return [CFN / "broken-origins.yaml", CFN / "broken-viewer-and-edge.yaml",
             write("k8s/configmap.yaml", NOT_A_TEMPLATE), write("bad/invalid.yaml", INVALID)]
@@ -128,7 +127,7 @@ def test_text_report_colour_only_when_asked() -> None:
     assert "\033[" not in render("text", result, color=False)
 
 
-def test_text_hides_unknowns_unless_asked(write: Callable[[str, str], Path]) -> None:
+def test_text_hides_unknowns_unless_asked(write: Write) -> None:
     template = write("unknown.yaml", UNKNOWN_ORIGIN)
     result = api.scan([template])
     assert any(f.unknown and f.policy_id == "PK201" for f in result.findings)

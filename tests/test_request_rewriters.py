@@ -5,15 +5,11 @@ origin findings stay errors and mention it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
 from policykit.api import scan
 from policykit.findings import Finding, Severity
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"

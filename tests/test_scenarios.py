@@ -5,16 +5,13 @@ crashes and bombs of issue 14 (cycles, `!Select [.inf]`, doubling defaults)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, ScanResult
 from policykit.scenarios import Input, Other, Scenario, describe, enumerate_scenarios
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 HEAD = 'AWSTemplateFormatVersion: "2010-09-09"\n'
 WEBSITE = "www.s3-website-us-east-1.amazonaws.com"
@@ -166,7 +163,7 @@ Resources:
     assert "Condition Never is false for every value of Env" in result.never_deployed[0]
 
 
-def test_never_deployed_in_the_text_summary(write: Write, run_cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_never_deployed_in_the_text_summary(write: Write, run_cli: RunCli) -> None:
     text = (HEAD + "Conditions:\n  Disabled: !Equals [a, b]\nResources:\n"
             + distribution(extra="    Condition: Disabled\n"))
     code, out, _ = run_cli("scan", str(write("t.yaml", text)))

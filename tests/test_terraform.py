@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,7 @@ from policykit.facts.origins import endpoint_kind
 from policykit.model.cloudfront import Distribution, Model
 from policykit.terraform import read_input
 from policykit.terraform.evaluate import evaluate_text, traverse
-from tests.helpers import RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 DIST = """
 resource "aws_cloudfront_distribution" "cdn" {{

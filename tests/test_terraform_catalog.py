@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,7 @@ from policykit.core.values import Partial, ResourceAttr, Unknown
 from policykit.terraform.evaluate import evaluate_text
 from policykit.terraform.hcl import load_hcl
 from policykit.terraform.shapes import attribute_value
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 
 def finding_lines(directory: Path, policy_id: str) -> list[int]:

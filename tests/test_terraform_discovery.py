@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
-from tests.helpers import RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 
 def test_binary_json_named_on_the_command_line_is_skipped(tmp_path: Path, run_cli: RunCli) -> None:

@@ -3,14 +3,10 @@ instances, a dynamic default behavior; what cannot be evaluated is unknown, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from policykit.api import ScanOptions, scan
 from policykit.core.values import Partial, Unknown
+from tests.helpers import Write
 from tests.test_terraform import BEHAVIOR, DIST, models, only_distribution, origin
-
-Write = Callable[[str, str], Path]
 
 # The shape of a public CloudFront module: the default behavior is a dynamic block over a splat,
 # its Lambda@Edge associations a dynamic block over a lookup of that object.

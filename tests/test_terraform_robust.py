@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,7 @@ import pytest
 from policykit.api import ScanOptions, scan
 from policykit.core.limits import DEFAULTS, applied
 from policykit.source.dupkeys import DuplicateKey
-from tests.helpers import RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 DISTRIBUTION = """
 resource "aws_cloudfront_distribution" "cdn" {{

@@ -3,13 +3,11 @@ literals compared with `==`, `count = var.x ? 1 : 0`; tfvars / --var fix a scena
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, ScanResult
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 DISTRIBUTION = """
 resource "aws_cloudfront_distribution" "cdn" {{

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 RESULT = """\
 {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ import pytest
 from policykit.edge import invoke as child
 from policykit.edge.events import RequestShape, lambda_event
 from policykit.edge.invoke import LOG_CAP, invoke, parse_handler
-from tests.helpers import RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import RunCli, Write
 
 PY_HANDLERS = '''\
 import os, subprocess, sys, time

@@ -6,16 +6,13 @@ import json
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from policykit import api
 from policykit.edge.unzip import UnzipError, unpack
-from tests.helpers import EXAMPLES, ROOT, RunCli
-
-Write = Callable[[str, str], Path]
+from tests.helpers import EXAMPLES, ROOT, RunCli, Write
 
 
 def _line_of(path: Path, text: str) -> int:

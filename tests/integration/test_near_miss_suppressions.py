@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import RunCli
+from tests.helpers import RunCli, Write
 from tests.templates import BROKEN, TF_MODULE, with_resource_metadata
-
-Write = Callable[[str, str], Path]
 
 
 def _findings(run_cli: RunCli, path: Path) -> list[dict[str, object]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,8 @@ from policykit.core.output import write_atomic
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.reporters import ReportOptions
 from policykit.reporters.github import escape_data, escape_property
-from tests.helpers import EXAMPLES, ROOT, SHARED, RunCli
+from tests.helpers import EXAMPLES, ROOT, SHARED, RunCli, Write
 from tests.templates import BROKEN, FIXED, TF_MODULE, with_resource_metadata
-
-Write = Callable[[str, str], Path]
 
 
 def _junit_schema() -> object:

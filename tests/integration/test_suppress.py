@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +12,8 @@ from policykit.core.location import Location
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.source.suppressions import resource_blocks, terraform_suppressions
-from tests.helpers import RunCli
+from tests.helpers import RunCli, Write
 from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
-
-Write = Callable[[str, str], Path]
 
 
 def _ignore(policy_id: str = "PK101", reason: str = "S3 moves behind OAC next sprint", expires: str = "",

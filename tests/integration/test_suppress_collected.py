@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,8 @@ import pytest
 from policykit.api import ScanOptions, scan
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult
+from tests.helpers import Write
 from tests.templates import BROKEN, TF_MODULE, with_resource_metadata
-
-Write = Callable[[str, str], Path]
 
 CFN_IGNORE = """\
       policykit:

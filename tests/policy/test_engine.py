@@ -3,9 +3,14 @@ policy that raises is a finding of its own."""
 
 from __future__ import annotations
 
+import pytest
+
+from policykit.api import ScanOptions, scan
 from policykit.core.values import MaybeMore, Unknown
+from policykit.facts import FACTS
 from policykit.model.cloudfront import CacheBehavior, Distribution
 from policykit.policy.engine import compile_condition
+from tests.helpers import POLICIES, RunCli
 
 MORE = Unknown("dynamic blocks over var.x")
 
@@ -35,3 +40,21 @@ def test_quantifiers_over_a_list_that_may_hold_more_answer_unknown_unless_a_know
     assert none_redirect(complete) is True
     verdict = none_redirect(maybe)  # a hidden behavior may redirect: not a confident answer
     assert isinstance(verdict, Unknown) and "dynamic blocks over var.x" in verdict.reason
+
+
+def test_a_fact_that_raises_is_pk007_for_that_policy_and_the_others_still_run(
+        monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
+    def broken(origin: object) -> bool:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(FACTS["origin"], "aws_generated_host", broken)
+    template = POLICIES / "PK101-s3-website-over-https" / "tests" / "fail"
+    fixture = sorted(p for p in template.iterdir() if p.suffix == ".yaml")[0]
+    result = scan([fixture], ScanOptions())
+    internal = [f for f in result.findings if f.policy_id == "PK007"]
+    assert internal and all("internal error in policy PK201" in f.message for f in internal)
+    assert "ZeroDivisionError: division by zero" in internal[0].message
+    assert internal[0].severity.value == "error"
+    assert any(f.policy_id == "PK101" and not f.unknown for f in result.findings)  # the others still ran
+    code, out, _ = run_cli("scan", str(fixture))
+    assert code == 3 and "PK101" in out and "PK007" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policykit.core.errors import PolicyError
-from policykit.policy.loader import compile_catalog, read_policy_file
+from policykit.policy.loader import compile_catalog, load_policies, read_policy_file
 from tests.helpers import Write
 
 VALID = """\
@@ -75,3 +75,8 @@ def test_compiling_a_catalog_refuses_a_file_that_is_not_a_mapping(write: Write) 
     directory = write("catalog/PK902-list.yaml", "- id: PK902\n").parent
     with pytest.raises(PolicyError, match=r"PK902-list.yaml: invalid policy: \(top\): a policy is a mapping"):
         compile_catalog(directory)
+
+
+def test_builtin_policies_are_schema_valid() -> None:
+    ids = [p.id for p in load_policies(validate_builtin=True)]
+    assert {"PK101", "PK201", "PK301", "PK401", "PK501"} <= set(ids)
