@@ -1,5 +1,5 @@
-"""Messages that must match what they quote (issue 10 point 6): PK204 names the list it judges and
-says what is wrong with it, in CloudFormation and Terraform."""
+"""Messages that must match what they quote: PK204 names the list it judges and says what is wrong with it,
+in CloudFormation and Terraform."""
 
 from __future__ import annotations
 

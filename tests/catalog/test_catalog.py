@@ -10,7 +10,6 @@ import pytest
 from policykit.api import scan
 from policykit.core.data import load
 from policykit.facts import FACTS
-from policykit.facts.hostnames import name_covers
 from policykit.facts.tls import DEFAULT_ELB_POLICY
 from policykit.findings import Severity
 from policykit.policy.loader import load_policies
@@ -79,17 +78,6 @@ def test_tls_13_only_policies_share_nothing_with_cloudfront() -> None:
     for name in load("elb_tls_policies.json")["no_common_cipher_with_cloudfront_tls12"]:
         assert not offered & set(table[name]["ciphers"]), name
     assert offered & set(table[DEFAULT_ELB_POLICY]["ciphers"])
-
-
-@pytest.mark.parametrize(("pattern", "host", "covered"), [
-    ("www.example.com", "www.example.com", True),
-    ("*.example.com", "ws.example.com", True),
-    ("*.example.com", "example.com", False),
-    ("*.example.com", "a.b.example.com", False),
-    ("www.example.com", "ws.example.com", False),
-])
-def test_certificate_name_coverage(pattern: str, host: str, covered: bool) -> None:
-    assert name_covers(pattern, host) is covered
 
 
 TEMPLATE = """\
