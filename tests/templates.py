@@ -81,3 +81,20 @@ resource "aws_cloudfront_distribution" "cdn" {
   }
 }
 """
+
+
+# Terraform suppression comments: one on a resource with an expiry, one for the whole module.
+TF_SUPPRESSED = """\
+resource "aws_cloudfront_distribution" "cdn" {
+  comment = "braces } in strings { do not count"
+  # policykit:ignore PK101 website endpoint, fixed in the next release expires=2999-12-31
+  origin {
+    domain_name = "x"
+  }
+}
+
+# policykit:ignore PK201 module-wide: internal ALB
+resource "aws_lb" "api" {
+  name = "api"
+}
+"""

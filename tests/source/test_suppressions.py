@@ -1,7 +1,9 @@
-"""Suppressions are collected while the loaders read each file once; the filter stage reads nothing."""
+"""Suppression directives written in the source (policykit/source/suppressions.py): Terraform comments and their
+resource blocks, collected while the loaders read each file once; the filter stage reads nothing."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,10 +12,12 @@ from typing import Any
 import pytest
 
 from policykit.api import ScanOptions, scan
+from policykit.core.location import Location
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult
+from policykit.source.suppressions import resource_blocks, terraform_suppressions
 from tests.helpers import Write
-from tests.templates import BROKEN, TF_MODULE, with_resource_metadata
+from tests.templates import BROKEN, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
 
 CFN_IGNORE = """\
       policykit:
@@ -109,3 +113,24 @@ def test_a_called_module_suppression_does_not_count(write: Write) -> None:
     result = scan([root.parent])
     assert not result.errors and not result.suppressions
     assert [f.suppressed for f in _known(result, "PK101")] == [""]
+
+
+def test_resource_block_ranges() -> None:
+    assert resource_blocks(TF_SUPPRESSED) == [("aws_cloudfront_distribution.cdn", 1, 7), ("aws_lb.api", 10, 12)]
+
+
+def test_terraform_comment_parser() -> None:
+    first, second = terraform_suppressions(TF_SUPPRESSED, "infra/main.tf")
+    assert (first.policy_id, first.resource, first.expires) == ("PK101", "aws_cloudfront_distribution.cdn",
+                                                                datetime.date(2999, 12, 31))
+    assert first.reason == "website endpoint, fixed in the next release"
+    assert first.location == Location("infra/main.tf", 3, 3)
+    assert (second.policy_id, second.resource, second.scope) == ("PK201", "", "infra")
+
+
+def test_terraform_comment_without_reason_is_an_error() -> None:
+    from policykit.core.errors import InputError
+
+    with pytest.raises(InputError, match="needs a reason") as caught:
+        terraform_suppressions('resource "a" "b" {\n  # policykit:ignore PK101\n}\n', "main.tf")
+    assert caught.value.line == 2

@@ -1,4 +1,5 @@
-"""Suppressions: CloudFormation resource and template Metadata, Terraform comments, expiry, unused."""
+"""Suppressions applied after detection (policykit/filters/suppressions.py): CloudFormation resource and template
+Metadata, Terraform comments, expiry, unused."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from policykit.api import scan
 from policykit.core.location import Location
 from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult, Severity
-from policykit.source.suppressions import resource_blocks, terraform_suppressions
+from policykit.source.suppressions import terraform_suppressions
 from tests.helpers import RunCli, Write
-from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, with_resource_metadata
+from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
 
 
 def _ignore(policy_id: str = "PK101", reason: str = "S3 moves behind OAC next sprint", expires: str = "",
@@ -92,42 +93,6 @@ def test_bad_expiry_date_names_its_line(write: Write) -> None:
 
 # --- Terraform ------------------------------------------------------------------------------
 
-TF = """\
-resource "aws_cloudfront_distribution" "cdn" {
-  comment = "braces } in strings { do not count"
-  # policykit:ignore PK101 website endpoint, fixed in the next release expires=2999-12-31
-  origin {
-    domain_name = "x"
-  }
-}
-
-# policykit:ignore PK201 module-wide: internal ALB
-resource "aws_lb" "api" {
-  name = "api"
-}
-"""
-
-
-def test_resource_block_ranges() -> None:
-    assert resource_blocks(TF) == [("aws_cloudfront_distribution.cdn", 1, 7), ("aws_lb.api", 10, 12)]
-
-
-def test_terraform_comment_parser() -> None:
-    first, second = terraform_suppressions(TF, "infra/main.tf")
-    assert (first.policy_id, first.resource, first.expires) == ("PK101", "aws_cloudfront_distribution.cdn",
-                                                                datetime.date(2999, 12, 31))
-    assert first.reason == "website endpoint, fixed in the next release"
-    assert first.location == Location("infra/main.tf", 3, 3)
-    assert (second.policy_id, second.resource, second.scope) == ("PK201", "", "infra")
-
-
-def test_terraform_comment_without_reason_is_an_error() -> None:
-    from policykit.core.errors import InputError
-
-    with pytest.raises(InputError, match="needs a reason") as caught:
-        terraform_suppressions('resource "a" "b" {\n  # policykit:ignore PK101\n}\n', "main.tf")
-    assert caught.value.line == 2
-
 
 def test_terraform_matching_on_constructed_findings() -> None:
     def finding(policy_id: str, resource: str, file: str = "infra/main.tf") -> Finding:
@@ -141,14 +106,13 @@ def test_terraform_matching_on_constructed_findings() -> None:
         finding("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf"),
         finding("PK201", "aws_cloudfront_distribution.other", "infra/other.tf"),
     ])
-    result = apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF, "infra/main.tf"))
+    result = apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF_SUPPRESSED, "infra/main.tf"))
     marks = [(f.policy_id, f.resource, f.location.file, bool(f.suppressed)) for f in result.findings]
     assert ("PK101", "aws_cloudfront_distribution.cdn", "infra/main.tf", True) in marks
     assert ("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf", True) in marks
     assert ("PK101", "aws_cloudfront_distribution.other", "infra/main.tf", False) in marks
     assert ("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf", False) in marks
     assert ("PK201", "aws_cloudfront_distribution.other", "infra/other.tf", True) in marks  # module-wide
-
 
 
 @pytest.mark.parametrize(("comment", "suppressed", "extra"), [

@@ -1,13 +1,17 @@
-"""Marked loaders: every value keeps its 1-based line and column, in YAML (short tags too) and JSON."""
+"""YAML to marked nodes (policykit/source/yaml_loader.py): every value keeps its 1-based line and column, short
+tags become the long form; aliases and size are bounded, each case the minimal input that once crashed, hung or
+was refused wrongly."""
 
 from __future__ import annotations
 
 import pytest
 
 from policykit.core.errors import InputError
-from policykit.core.nodes import Mark, MDict, MList, path_mark
-from policykit.source.json_loader import load_json
+from policykit.core.limits import applied
+from policykit.core.nodes import Mark, MDict, MList
 from policykit.source.yaml_loader import load_yaml
+from tests.helpers import RunCli, Write
+from tests.source.helpers import one_error_beside_a_broken_example
 
 YAML = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -83,41 +87,6 @@ def test_yaml_anchors_and_merge_values() -> None:
     assert root.value_marks["b"] == Mark(2, 4)
 
 
-def test_json_marks() -> None:
-    text = '{\n  "Resources": {\n    "D": {"Type": "AWS::CloudFront::Distribution",\n' \
-           '          "Properties": {"Ports": [80, 443], "Name": "a\\"b", "On": true, "N": null, "F": -1.5e2}}\n  }\n}'
-    root = load_json(text, "t.json")
-    resource = root["Resources"]["D"]
-    assert root.key_marks["Resources"] == Mark(2, 3)
-    assert root.value_marks["Resources"] == Mark(2, 16)
-    assert resource.value_marks["Type"] == Mark(3, 19)
-    props = resource["Properties"]
-    assert props == {"Ports": [80, 443], "Name": 'a"b', "On": True, "N": None, "F": -150.0}
-    assert props["Ports"].marks == [Mark(4, 36), Mark(4, 40)]
-    assert props.value_marks["Name"] == Mark(4, 54)
-    assert props.value_marks["F"] == Mark(4, 90)
-    assert path_mark(root, ("Resources", "D", "Properties", "Ports", 1)) == Mark(4, 40)
-    assert path_mark(root, ("Resources", "D", "Nope")) == Mark(3, 10)
-
-
-def test_json_unicode_and_escapes_keep_columns() -> None:
-    root = load_json('{"a": "caf\u00e9", "b": "\\u00e9x", "c": 1}', "t.json")
-    assert root == {"a": "caf\u00e9", "b": "\u00e9x", "c": 1}
-    assert root.value_marks["c"] == Mark(1, 36)  # columns count characters of the source, escapes included
-
-
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ('{\n  "a": 1,\n  "b": }', 3, 8),
-    ('{"a": 1}\n{"b": 2}', 2, 1),
-    ("", 1, 1),
-])
-def test_json_errors_have_positions(text: str, line: int, column: int) -> None:
-    with pytest.raises(InputError) as caught:
-        load_json(text, "t.json")
-    assert (caught.value.line, caught.value.column) == (line, column)
-    assert str(caught.value).startswith(f"t.json:{line}:{column}: invalid JSON")
-
-
 def test_yaml_errors_have_positions() -> None:
     with pytest.raises(InputError) as caught:
         load_yaml("a: [1, 2\nb: 3\n", "t.yaml")
@@ -127,3 +96,53 @@ def test_yaml_errors_have_positions() -> None:
 
 def test_yaml_only_first_document() -> None:
     assert load_yaml("a: 1\n---\nb: 2\n", "t.yaml") == {"a": 1}
+
+
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+
+DISTRIBUTION = """\
+  D{i}:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: web
+            DomainName: origin{i}.example.com
+            CustomOriginConfig: {{OriginProtocolPolicy: https-only}}
+        DefaultCacheBehavior:
+          TargetOriginId: web
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+"""
+
+
+def test_alias_to_a_long_string_repeated_is_bounded_by_bytes(run_cli: RunCli, write: Write) -> None:
+    # 300 aliases to one 100 KB string: 300 values, but 30 MB of text (31 s before the bound)
+    refs = ", ".join(["*big"] * 300)
+    path = write("alias-bytes.yaml", HEAD + f"Metadata:\n  Big: &big {'a' * 100_000}\nResources:\n"
+                 "  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n"
+                 "        Origins:\n          - Id: o\n"
+                 f"            DomainName: !Join ['', [{refs}]]\n")
+    error = one_error_beside_a_broken_example(run_cli, path)
+    assert "aliases repeat more than 4,194,304 characters of text: the alias_chars limit" in str(error["message"])
+    assert error["line"] == 11
+
+
+def test_node_bound_counts_each_value_once() -> None:
+    # [[[[1]]]] has 5 values; counting each once per ancestor made it 15
+    with applied({"document_values": 5}):
+        assert load_yaml("[[[[1]]]]\n", "f.yaml") == [[[[1]]]]
+        with pytest.raises(InputError, match="YAML document has more than 5 values"):
+            load_yaml("[[[[1, 2]]]]\n", "f.yaml")
+        # through an alias the count is of what the alias expands to
+        with pytest.raises(InputError, match="YAML aliases expand to more than 5 values"):
+            load_yaml("a: &a [1, 2]\nb: *a\n", "f.yaml")
+
+
+def test_a_large_template_without_aliases_is_not_refused() -> None:
+    # 1,600 distributions: 313,611 nodes were counted as more than 2,000,000 alias values
+    text = HEAD + "Resources:\n" + "".join(DISTRIBUTION.format(i=i) for i in range(1600))
+    root = load_yaml(text, "big.yaml")
+    assert len(root["Resources"]) == 1600
