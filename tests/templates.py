@@ -98,3 +98,16 @@ resource "aws_lb" "api" {
   name = "api"
 }
 """
+
+
+WARNING_POLICY = """\
+id: PK950
+title: Custom origins are reviewed by the platform team
+severity: warning
+applies_to: origin
+condition:
+  fact: endpoint_kind
+  equals: custom
+at: domain_name
+message: "{label} of {distribution.label} is a custom origin ({domain_name})."
+"""

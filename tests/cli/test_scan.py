@@ -1,4 +1,4 @@
-"""The command line: exit codes, thresholds, parameters, policy commands, user policies."""
+"""`policykit scan`: exit codes, thresholds, parameters, user policies, a report file, what a plain scan imports."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from policykit import __version__
 from tests.helpers import EXAMPLES, ROOT, RunCli, Write
+from tests.templates import WARNING_POLICY
 
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
 CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
@@ -26,22 +26,6 @@ Resources:
             CustomOriginConfig: {OriginProtocolPolicy: https-only}
         DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: redirect-to-https}
 """
-WARNING_POLICY = """\
-id: PK950
-title: Custom origins are reviewed by the platform team
-severity: warning
-applies_to: origin
-condition:
-  fact: endpoint_kind
-  equals: custom
-at: domain_name
-message: "{label} of {distribution.label} is a custom origin ({domain_name})."
-"""
-
-
-def test_version(run_cli: RunCli) -> None:
-    code, out, _ = run_cli("--version")
-    assert (code, out.strip()) == (0, f"policykit {__version__} (cloudfront-policykit)")
 
 
 def test_exit_0_clean_1_findings_2_input_error(run_cli: RunCli, write: Write) -> None:
@@ -115,49 +99,10 @@ def test_param_changes_a_result(run_cli: RunCli, write: Write) -> None:
     assert pk201("--param", "Origin=origin.example.com") == []
 
 
-def test_policies_list(run_cli: RunCli) -> None:
-    code, out, _ = run_cli("policies", "list")
-    assert code == 0
-    ids = [line.split()[0] for line in out.splitlines()]
-    assert {"PK101", "PK201", "PK301", "PK401", "PK501"} <= set(ids)
-    assert "PK101  error    S3 website endpoint reached over HTTPS" in out
-
-
-def test_policies_list_includes_user_policies(run_cli: RunCli, write: Write) -> None:
-    policy_dir = write("p/PK950-custom.yaml", WARNING_POLICY).parent
-    code, out, _ = run_cli("policies", "list", "--policies", str(policy_dir))
-    assert code == 0
-    assert "PK950  warning  Custom origins are reviewed by the platform team" in out
-
-
-def test_policies_show(run_cli: RunCli) -> None:
-    code, out, _ = run_cli("policies", "show", "pk401")
-    assert code == 0
-    assert out.startswith("PK401: Lambda@Edge association does not name a numbered version")
-    for section in ("why:", "symptom:", "fix:", "bad:", "good:", "references:", "source:"):
-        assert section in out
-
-
-def test_policies_show_unknown_id_is_exit_2(run_cli: RunCli) -> None:
-    code, out, err = run_cli("policies", "show", "PK999")
-    assert code == 2
-    assert out == ""
-    assert err.strip() == "policykit: no policy PK999; `policykit policies list` shows them"
-
-
 def test_text_output_has_no_colour_when_not_a_tty(run_cli: RunCli) -> None:
     _, out, _ = run_cli("scan", str(BROKEN))
     assert "PK101" in out
     assert "\033[" not in out
-
-
-def test_subprocess_output_has_no_colour_and_exit_code() -> None:
-    """The real entry point, stdout a pipe: no escape codes, and the exit code reaches the shell."""
-    proc = subprocess.run([sys.executable, "-m", "policykit", "scan", str(BROKEN)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 1
-    assert "PK201" in proc.stdout
-    assert "\033[" not in proc.stdout + proc.stderr
 
 
 def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
@@ -166,13 +111,6 @@ def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert {f["policy_id"] for f in json.loads(report.read_text())["findings"]} >= {"PK101", "PK201"}
-
-
-def test_no_arguments_shows_usage_not_a_crash(run_cli: RunCli) -> None:
-    code, out, err = run_cli()
-    assert code == 2
-    assert "Usage:" in out + err
-    assert "internal error" not in out + err
 
 
 HEAVY = ("jsonschema", "cryptography", "dns", "hcl2", "lark")
