@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.helpers import RunCli, Write
+from tests.templates import SITE
 
 # Fuzz tests (tests/fuzz/): a fixed seed and a small budget in the normal suite, so it stays fast and
 # repeatable; `--hypothesis-profile=long` for a deep run (see the README), POLICYKIT_FUZZ_EXAMPLES examples per test.
@@ -51,3 +53,14 @@ def write(tmp_path: Path) -> Write:
         return path
 
     return _write
+
+
+@pytest.fixture
+def site_repo(tmp_path: Path) -> Path:
+    """A git repository (tmp_path/repo) holding infra/cdn/site.yaml: tests.templates.SITE (PK301 and PK501)."""
+    repo = tmp_path / "repo"
+    repo.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, capture_output=True, timeout=60)
+    (repo / "infra" / "cdn").mkdir(parents=True)
+    (repo / "infra" / "cdn" / "site.yaml").write_text(SITE, encoding="utf-8")
+    return repo

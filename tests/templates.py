@@ -111,3 +111,63 @@ condition:
 at: domain_name
 message: "{label} of {distribution.label} is a custom origin ({domain_name})."
 """
+
+
+# PK501 (its message lists every origin id) and PK301 on the alias ALIAS, which the certificate does not cover;
+# SITE is it with the alias shop.example.com, in a git repository (the site_repo fixture).
+ALIASED_SITE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Cert:
+    Type: AWS::CertificateManager::Certificate
+    Properties:
+      DomainName: www.example.com
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Aliases: [ALIAS]
+        ViewerCertificate:
+          AcmCertificateArn: !Ref Cert
+          SslSupportMethod: sni-only
+        Origins:
+          - Id: web
+            DomainName: www.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: Web, ViewerProtocolPolicy: redirect-to-https}
+"""
+SITE = ALIASED_SITE.replace("ALIAS", "shop.example.com")
+# An alias that would clear a terminal and forge a finding line if it were printed as it is.
+FORGING_ALIAS = '"evil\\e[2J.example.com\\nforged.yaml:1:1: error PK999 forged"'
+# One more origin for ALIASED_SITE (it changes PK501's message, not its fingerprint).
+EXTRA_ORIGIN = """\
+          - Id: extra
+            DomainName: extra.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+"""
+
+
+# Only a warning: PK306 (viewer protocol allow-all) on an otherwise clean distribution.
+WARNING_ONLY = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Distribution:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: web
+            DomainName: www.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: allow-all}
+"""
+
+# A second origin for BROKEN, to the same S3 website over HTTPS: one more PK101.
+SECOND_S3_ORIGIN = """\
+          - Id: second
+            DomainName: !Select [1, !Split ["//", !GetAtt SiteBucket.WebsiteURL]]
+            CustomOriginConfig:
+              OriginProtocolPolicy: https-only
+"""

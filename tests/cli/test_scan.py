@@ -135,3 +135,26 @@ def test_plain_scan_imports_no_heavy_module(write: Write) -> None:
     proc = subprocess.run([sys.executable, "-c", probe, str(template), ",".join(HEAVY)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert "HEAVY=jsonschema" in proc.stderr
+
+
+def test_output_repeated_feeds_several_formats(tmp_path: Path, run_cli: RunCli) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    code, out, _ = run_cli("scan", str(EXAMPLES), "--output", f"sarif={sarif}", "--output", f"junit={junit}",
+                           "--output", "text=-")
+    assert code == 1
+    assert "PK101" in out and "error(s)" in out  # the log
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert junit.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_plain_output_keeps_meaning_the_format_report(tmp_path: Path, run_cli: RunCli) -> None:
+    report = tmp_path / "report.json"
+    code, out, _ = run_cli("scan", str(EXAMPLES), "--format", "json", "--output", str(report))
+    assert code == 1 and out == ""
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["error"] >= 5
+
+
+def test_two_outputs_to_stdout_is_a_usage_error(run_cli: RunCli) -> None:
+    code, _, err = run_cli("scan", str(EXAMPLES), "--output", "text=-", "--output", "json=-")
+    assert code == 2
+    assert "stdout" in err

@@ -1,4 +1,5 @@
-"""Baselines: write, round-trip with a finding that moved, only new findings fail, atomic, portable."""
+"""Baselines (policykit/filters/baseline.py) and the fingerprints they keep: write, round-trip with a finding that
+moved, only new findings fail, atomic, portable; lines that move or a new origin leave a fingerprint as it was."""
 
 from __future__ import annotations
 
@@ -8,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from policykit import api
 from policykit.core.location import Location
 from policykit.findings import Finding, Severity
-from tests.helpers import SHARED, RunCli
-from tests.templates import BROKEN, FIXED
-
-S3_ORIGIN_SECOND = """\
-          - Id: second
-            DomainName: !Select [1, !Split ["//", !GetAtt SiteBucket.WebsiteURL]]
-            CustomOriginConfig:
-              OriginProtocolPolicy: https-only
-"""
+from tests.helpers import RunCli
+from tests.templates import BROKEN, EXTRA_ORIGIN, FIXED, SECOND_S3_ORIGIN, SITE
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def test_round_trip_with_a_moved_finding(repo: Path, run_cli: RunCli) -> None:
     assert pk101["suppressed"] is False  # a baseline is not a suppression
 
     # A new finding is reported and fails; the accepted one is only counted.
-    added = moved.replace("        DefaultCacheBehavior:", S3_ORIGIN_SECOND + "        DefaultCacheBehavior:")
+    added = moved.replace("        DefaultCacheBehavior:", SECOND_S3_ORIGIN + "        DefaultCacheBehavior:")
     (repo / "site.yaml").write_text(added, encoding="utf-8")
     code, out, _ = run_cli("scan", "site.yaml", "--baseline", ".policykit-baseline.json")
     assert code == 1
@@ -100,7 +95,7 @@ def test_baseline_write_is_atomic(repo: Path, run_cli: RunCli, monkeypatch: pyte
 def _with_second_origin(repo: Path, run_cli: RunCli) -> None:
     """site.yaml with the baselined PK101 on origin 'site' and a new one on origin 'second'."""
     run_cli("scan", "site.yaml", "--write-baseline", "b.json")
-    added = BROKEN.replace("        DefaultCacheBehavior:", S3_ORIGIN_SECOND + "        DefaultCacheBehavior:")
+    added = BROKEN.replace("        DefaultCacheBehavior:", SECOND_S3_ORIGIN + "        DefaultCacheBehavior:")
     (repo / "site.yaml").write_text(added, encoding="utf-8")
 
 
@@ -124,37 +119,56 @@ def test_only_baselined_findings_pass_any_threshold(repo: Path, run_cli: RunCli)
     assert code == 0 and summary["error"] == 0 and summary["baseline"] == 1
 
 
-def test_sarif_baseline_state_validates(repo: Path, run_cli: RunCli) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-    if not schema_path.is_file():
-        pytest.skip("shared SARIF schema not present")
-    _with_second_origin(repo, run_cli)
-    code, out, _ = run_cli("scan", "site.yaml", "--baseline", "b.json", "--format", "sarif")
-    assert code == 1  # the new finding
-    doc = json.loads(out)
-    jsonschema.validate(doc, json.loads(schema_path.read_text(encoding="utf-8")))
-    results = doc["runs"][0]["results"]
-    assert {r["baselineState"] for r in results if r["ruleId"] == "PK101"} == {"new", "unchanged"}
-    assert all("baselineState" in r for r in results)  # every result once a baseline is used
-    assert not [r for r in results if r.get("suppressions")]  # a baseline match is not an inSource suppression
-    _, out, _ = run_cli("scan", "site.yaml", "--format", "sarif")
-    assert not [r for r in json.loads(out)["runs"][0]["results"] if "baselineState" in r]
+def _fingerprints(path: Path) -> dict[tuple[str, str], str]:
+    return {(f.policy_id, f.subject): f.fingerprint for f in api.scan([path]).findings if not f.unknown}
 
 
-def test_junit_and_github_skip_baselined_findings(repo: Path, run_cli: RunCli) -> None:
-    import xml.etree.ElementTree as ET
+def test_fingerprints_survive_a_new_origin_moved_lines_and_the_working_directory(
+        site_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = site_repo / "infra" / "cdn" / "site.yaml"
+    before = _fingerprints(site)
+    assert ("PK501", "default cache behavior") in before and ("PK301", "alias 'shop.example.com'") in before
+    moved = SITE.replace("Resources:\n", "Description: >-\n  five\n  lines\n  down\n  here\nResources:\n")
+    site.write_text(moved.replace("        DefaultCacheBehavior", EXTRA_ORIGIN + "        DefaultCacheBehavior"),
+                    encoding="utf-8")
+    [pk501] = [f for f in api.scan([site]).findings if f.policy_id == "PK501"]
+    assert "extra" in pk501.message  # the message changed, the line moved ...
+    after = _fingerprints(site)
+    assert after == before  # ... the fingerprints did not
+    monkeypatch.chdir(site_repo / "infra")
+    assert _fingerprints(Path("cdn/site.yaml")) == before  # nor from another directory
 
-    _with_second_origin(repo, run_cli)
-    code, out, _ = run_cli("scan", "site.yaml", "--baseline", "b.json", "--format", "github")
-    annotations = [line for line in out.splitlines() if "PK101" in line]
-    assert code == 1 and len(annotations) == 1 and "second" in annotations[0]
-    # with only accepted findings, each PK101 case (one per origin) is skipped, not failed
-    run_cli("scan", "site.yaml", "--write-baseline", "b.json")
-    code, out, _ = run_cli("scan", "site.yaml", "--baseline", "b.json", "--format", "junit")
-    root = ET.fromstring(out)
-    cases = {c.get("name"): c for c in root.iter("testcase") if (c.get("name") or "").startswith("PK101")}
-    assert set(cases) == {"PK101 Distribution: origin 'site'", "PK101 Distribution: origin 'second'"}
-    case = cases["PK101 Distribution: origin 'site'"]
-    assert code == 0 and all(c.find("failure") is None for c in cases.values())
-    assert "baseline" in (case.find("skipped").get("message") or "")  # type: ignore[union-attr]
+
+def test_a_new_origin_is_not_a_new_finding_against_the_baseline(site_repo: Path, run_cli: RunCli,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(site_repo)
+    site = site_repo / "infra" / "cdn" / "site.yaml"
+    run_cli("scan", str(site), "--write-baseline", "b.json")
+    data = json.loads((site_repo / "b.json").read_text(encoding="utf-8"))
+    assert data["policykit_baseline"] == 2
+    assert {(e["file"], e["subject"]) for e in data["findings"]} >= {("infra/cdn/site.yaml", "default cache behavior")}
+    site.write_text(SITE.replace("        DefaultCacheBehavior", EXTRA_ORIGIN + "        DefaultCacheBehavior"),
+                    encoding="utf-8")
+    code, out, err = run_cli("scan", str(site), "--baseline", "b.json")
+    assert code == 0, out + err
+
+
+def test_a_baseline_of_the_previous_format_is_still_honoured(site_repo: Path, run_cli: RunCli,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.filters.baseline import legacy_fingerprint
+
+    monkeypatch.chdir(site_repo / "infra")
+    findings = [f for f in api.scan([Path("cdn/site.yaml")]).findings if not f.unknown]
+    # what policykit wrote before format 2: the message in the fingerprint, paths from the working directory
+    old = {"policykit_baseline": 1, "generated_by": "policykit 0.1.0",
+           "findings": [{"fingerprint": legacy_fingerprint(f), "policy_id": f.policy_id,
+                         "file": f.location.file, "resource": f.resource, "message": f.message} for f in findings]}
+    (site_repo / "infra" / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    assert legacy_fingerprint(findings[0]) != findings[0].fingerprint
+    code, out, err = run_cli("scan", "cdn/site.yaml", "--baseline", "old.json", "--format", "json")
+    assert code == 0, err
+    states = {f["policy_id"]: f.get("baseline") for f in json.loads(out)["findings"] if not f["unknown"]}
+    assert states == {"PK301": "unchanged", "PK501": "unchanged"}
+    (site_repo / "infra" / "new.json").write_text(json.dumps({**old, "policykit_baseline": 9}), encoding="utf-8")
+    code, _, err = run_cli("scan", "cdn/site.yaml", "--baseline", "new.json")
+    assert code == 2 and "newer than this policykit reads" in err
