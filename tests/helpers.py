@@ -20,3 +20,10 @@ requires_shared = pytest.mark.skipif(
 # The fixtures of tests/conftest.py: `run_cli(*args) -> (exit code, stdout, stderr)`, `write(name, text) -> path`.
 RunCli = Callable[..., tuple[int, str, str]]
 Write = Callable[[str, str], Path]
+
+
+def line_of(path: Path, needle: str, after: str = "") -> int:
+    """The first line holding `needle` (after the first line holding `after`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1

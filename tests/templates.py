@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # PK101 fires on line 16 (OriginProtocolPolicy: https-only towards an S3 website endpoint).
 BROKEN = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -171,3 +173,24 @@ SECOND_S3_ORIGIN = """\
             CustomOriginConfig:
               OriginProtocolPolicy: https-only
 """
+
+
+def deployed_distribution(origins: list[dict[str, Any]], aliases: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What `aws cloudfront get-distribution-config` prints for custom HTTPS origins (each an `id`, a `domain` and a
+    `port`); with aliases the default behavior forwards Host (the managed AllViewer origin request policy)."""
+    items = [{"Id": o["id"], "DomainName": o["domain"], "OriginPath": "", "CustomHeaders": {"Quantity": 0},
+              "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": o["port"], "OriginProtocolPolicy": "https-only",
+                                     "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]}}}
+             for o in origins]
+    behavior = {"TargetOriginId": origins[0]["id"], "ViewerProtocolPolicy": "redirect-to-https",
+                "AllowedMethods": {"Quantity": 2, "Items": ["HEAD", "GET"],
+                                   "CachedMethods": {"Quantity": 2, "Items": ["HEAD", "GET"]}},
+                "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}
+    if aliases:
+        behavior["OriginRequestPolicyId"] = "216adef6-5c7f-47e4-b989-5492eafa07d3"  # AllViewer: Host forwarded
+    return {"ETag": "E1", "DistributionConfig": {
+        "CallerReference": "t", "Enabled": True, "Aliases": {"Quantity": len(aliases), "Items": list(aliases)},
+        "Origins": {"Quantity": len(items), "Items": items}, "DefaultCacheBehavior": behavior,
+        "ViewerCertificate": {"CloudFrontDefaultCertificate": False, "SSLSupportMethod": "sni-only",
+                              "ACMCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/x",
+                              "MinimumProtocolVersion": "TLSv1.2_2021"}}}

@@ -1,6 +1,6 @@
-"""Endpoint shapes (issue 10 point 4): Elastic Beanstalk's EndpointURL from its OptionSettings, and the
-other attributes that name AWS endpoints (Global Accelerator, App Runner, Amplify, OpenSearch, API
-Gateway custom domains, instance and Elastic IP addresses), in CloudFormation and Terraform."""
+"""Endpoint shapes (policykit/model/beanstalk.py and the shapes tables): Elastic Beanstalk's EndpointURL from its
+OptionSettings, and the other attributes that name AWS endpoints (Global Accelerator, App Runner, Amplify,
+OpenSearch, API Gateway custom domains, instance and Elastic IP addresses), in CloudFormation and Terraform."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The one model builder: CloudFormation and Terraform read alike, and unknowns live inside the values.
+"""The one model builder (policykit/model/build.py): CloudFormation and Terraform read alike, and unknowns live
+inside the values.
 
 Each case here is one the two former builders (cfn/to_model.py, terraform/to_model.py) got
 wrong on one side: the test names the case and checks both formats where the shape exists.

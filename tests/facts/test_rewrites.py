@@ -1,4 +1,4 @@
-"""Functions that change what reaches the origin (issue 10 point 5): an origin-request Lambda@Edge, or
+"""Functions that change what reaches the origin (policykit/facts/rewrites.py): an origin-request Lambda@Edge, or
 a viewer-request CloudFront Function whose code changes the origin or Host, makes the findings that
 depend on the Host CloudFront sends (PK202, PK203, PK207) warnings naming the function; other
 origin findings stay errors and mention it."""
