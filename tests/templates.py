@@ -194,3 +194,71 @@ def deployed_distribution(origins: list[dict[str, Any]], aliases: tuple[str, ...
         "ViewerCertificate": {"CloudFrontDefaultCertificate": False, "SSLSupportMethod": "sni-only",
                               "ACMCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/x",
                               "MinimumProtocolVersion": "TLSv1.2_2021"}}}
+
+
+# -- Terraform -------------------------------------------------------------------------------------------------------
+
+TF_DEFAULT_CERTIFICATE = "cloudfront_default_certificate = true"
+
+
+def tf_distribution(body: str, *, name: str = "cdn", meta: str = "", certificate: str = TF_DEFAULT_CERTIFICATE) -> str:
+    """An `aws_cloudfront_distribution` resource around `body` (its origins and behaviors: tf_origin,
+    tf_default_behavior), with no geo restriction and `certificate` in its viewer_certificate block; `meta`
+    (`count`, `for_each`, each line indented by two) comes first."""
+    return f"""
+resource "aws_cloudfront_distribution" "{name}" {{
+{meta}  enabled = true
+{body}
+  restrictions {{
+    geo_restriction {{
+      restriction_type = "none"
+    }}
+  }}
+  viewer_certificate {{
+    {certificate}
+  }}
+}}
+"""
+
+
+def tf_origin(domain: str, policy: str = '"https-only"', origin_id: str = "app", protocols: str = '"TLSv1.2"') -> str:
+    """An `origin` block of a custom origin; `domain`, `policy`, `protocols`: HCL expressions (quote a literal)."""
+    return f"""
+  origin {{
+    origin_id   = "{origin_id}"
+    domain_name = {domain}
+    custom_origin_config {{
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = {policy}
+      origin_ssl_protocols   = [{protocols}]
+    }}
+  }}"""
+
+
+def tf_default_behavior(target: str = '"app"', extra: str = "") -> str:
+    """The `default_cache_behavior` block: to `target` (an HCL expression), GET and HEAD, redirect-to-https; `extra`:
+    more arguments and blocks, each line indented by four and ending in a newline."""
+    return f"""
+  default_cache_behavior {{
+    target_origin_id       = {target}
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+{extra}  }}"""
+
+
+# PK101: HTTPS to an S3 website endpoint.
+TF_WEBSITE_OVER_HTTPS = tf_distribution(tf_origin('"site.s3-website-us-east-1.amazonaws.com"') + tf_default_behavior())
+
+# The smallest distribution whose comment is an expression under test (`{comment}`).
+TF_COMMENTED = """
+resource "aws_cloudfront_distribution" "cdn" {{
+  enabled = true
+  comment = {comment}
+  origin {{
+    origin_id   = "app"
+    domain_name = "app.example.com"
+  }}
+}}
+"""

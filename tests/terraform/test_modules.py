@@ -1,12 +1,14 @@
-"""Terraform shapes public modules use (issue 10): splat, for expressions, local module outputs and
-instances, a dynamic default behavior; what cannot be evaluated is unknown, never dropped."""
+"""Terraform modules as public modules write them (policykit/terraform/module.py, scope.py): local and remote
+module calls, outputs, several instances, a dynamic default behavior over a splat; what cannot be evaluated is
+unknown, never dropped."""
 
 from __future__ import annotations
 
 from policykit.api import ScanOptions, scan
-from policykit.core.values import Partial, Unknown
+from policykit.core.values import Unknown
 from tests.helpers import Write
-from tests.test_terraform import BEHAVIOR, DIST, models, only_distribution, origin
+from tests.templates import tf_default_behavior, tf_distribution, tf_origin
+from tests.terraform.helpers import models, only_distribution
 
 # The shape of a public CloudFront module: the default behavior is a dynamic block over a splat,
 # its Lambda@Edge associations a dynamic block over a lookup of that object.
@@ -99,88 +101,6 @@ def test_a_dynamic_default_behavior_over_a_splat_is_kept_with_its_edge_functions
     assert any(f.policy_id == "PK401" and not f.unknown for f in result.findings)
 
 
-def test_a_splat_over_a_list_a_single_object_and_null(write: Write) -> None:
-    main = write("m/main.tf", """
-variable "one" {
-  default = { name = "a" }
-}
-variable "many" {
-  default = [{ name = "b" }, { name = "c" }]
-}
-variable "none" {
-  default = null
-}
-locals {
-  names = concat(var.one[*].name, var.many[*].name, var.many.*.name, var.none[*].name)
-}
-""" + DIST.format(body=origin('"${join("-", local.names)}.example.com"') + BEHAVIOR))
-    assert only_distribution(main.parent).origins[0].domain_name == "a-b-c-b-c.example.com"
-
-
-def test_for_expressions_and_functions_public_modules_use(write: Write) -> None:
-    main = write("m/main.tf", """
-variable "origins" {
-  default = {
-    app = { domain = "app.example.com", policy = "https-only" }
-    api = { domain = "api.example.com" }
-  }
-}
-locals {
-  origins = [for id, o in var.origins : merge({ id = id, policy = "match-viewer" }, o) if id != "skip"]
-  by_id   = { for o in local.origins : o.id => o }
-  aliases = flatten([["www.example.com"], [for a in ["x", "y"] : format("%s.example.com", a)]])
-  first   = one([for o in local.origins : o.id if o.id == "api"])
-  policy  = coalesce(try(local.by_id.app.missing, null), lookup(local.by_id.app, "policy", "x"))
-}
-resource "aws_cloudfront_distribution" "cdn" {
-  enabled = true
-  aliases = local.aliases
-  dynamic "origin" {
-    for_each = local.by_id
-    content {
-      origin_id   = origin.key
-      domain_name = origin.value.domain
-      custom_origin_config {
-        http_port              = 80
-        https_port             = 443
-        origin_protocol_policy = origin.value.policy
-        origin_ssl_protocols   = ["TLSv1.2"]
-      }
-    }
-  }
-  default_cache_behavior {
-    target_origin_id       = local.first
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-  }
-  comment = "${local.policy}/${element(local.aliases, 4)}"
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
-""")
-    dist = only_distribution(main.parent)
-    assert {o.id: (o.domain_name, o.protocol_policy) for o in dist.origins} == {
-        "api": ("api.example.com", "match-viewer"), "app": ("app.example.com", "https-only")}
-    assert [a.name for a in dist.aliases] == ["www.example.com", "x.example.com", "y.example.com"]
-    assert dist.default_behavior is not None and dist.default_behavior.target_origin_id == "api"
-
-
-def test_what_cannot_be_evaluated_is_unknown_with_the_expression(write: Write) -> None:
-    main = write("m/main.tf", 'variable "names" {}\n' + DIST.format(
-        body=origin('"${join("-", [for n in var.names : upper(n)])}.example.com"') + BEHAVIOR))
-    domain = only_distribution(main.parent).origins[0].domain_name
-    assert isinstance(domain, Partial) and domain.parts[1] == ".example.com"  # the known text stays
-    assert isinstance(domain.parts[0], Unknown)
-    assert "[for n in var.names : upper(n)]: var.names has no value" in domain.parts[0].reason
-
-
 def test_module_outputs_resolve_to_the_module_resource(write: Write) -> None:
     write("root/acm/main.tf", """
 variable "domain" {}
@@ -197,9 +117,9 @@ module "acm" {
   source = "./acm"
   domain = "www.example.com"
 }
-""" + DIST.replace("cloudfront_default_certificate = true",
-                   "acm_certificate_arn = module.acm.certificate_arn\n    ssl_support_method = \"sni-only\"").format(
-        body='  aliases = ["shop.example.com"]\n' + origin('"origin.example.com"') + BEHAVIOR)).parent
+""" + tf_distribution('  aliases = ["shop.example.com"]\n' + tf_origin('"origin.example.com"') + tf_default_behavior(),
+                    certificate='acm_certificate_arn = module.acm.certificate_arn\n'
+                                '    ssl_support_method = "sni-only"')).parent
     dist = only_distribution(root)
     assert dist.viewer_certificate is not None
     certificate = dist.viewer_certificate.certificate
@@ -232,30 +152,6 @@ locals {
     }
 
 
-def test_count_over_known_values_and_unknown_dynamic_blocks_are_not_dropped(write: Write) -> None:
-    main = write("m/main.tf", """
-variable "behaviors" {}
-locals {
-  regions = ["a", "b", "c"]
-}
-resource "aws_cloudfront_distribution" "cdn" {
-  count   = length(local.regions)
-  enabled = true
-""" + origin('"${local.regions[count.index]}.example.com"') + """
-  dynamic "ordered_cache_behavior" {
-    for_each = var.behaviors[*]
-    content {
-      path_pattern     = ordered_cache_behavior.value.path
-      target_origin_id = "app"
-    }
-  }
-""" + BEHAVIOR + "\n}\n")
-    dists = [d for m in models(main.parent) for d in m.distributions]
-    assert [d.origins[0].domain_name for d in dists] == ["a.example.com", "b.example.com", "c.example.com"]
-    more = dists[0].ordered_behaviors.more
-    assert more is not None and "var.behaviors[*]" in more.reason
-
-
 def test_a_dynamic_default_behavior_over_an_unknown_is_maybe_more_not_none(write: Write) -> None:
     # the module scanned alone: its default behavior comes from a variable without a value
     root = write("alone/main.tf", CDN_MODULE).parent
@@ -267,3 +163,29 @@ def test_a_dynamic_default_behavior_over_an_unknown_is_maybe_more_not_none(write
     result = scan([root], ScanOptions())
     assert not result.errors
     assert any(f.unknown and "default_cache_behavior" in f.message for f in result.findings)
+
+
+def test_local_modules_are_followed_remote_ones_noted(write: Write) -> None:
+    write("root/modules/cdn/main.tf", 'variable "policy" {}\nvariable "bucket" {}\n'
+          + tf_distribution(tf_origin('"${var.bucket}.s3-website-us-east-1.amazonaws.com"', "var.policy")
+                            + tf_default_behavior()))
+    main = write("root/main.tf", """
+module "cdn" {
+  source = "./modules/cdn"
+  policy = "https-only"
+  bucket = "site"
+}
+module "remote" {
+  source  = "terraform-aws-modules/cloudfront/aws"
+  version = "3.0.0"
+}
+""")
+    result = scan([main.parent], ScanOptions())
+    assert not result.errors
+    fired = [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
+    assert fired and fired[0].resource == "module.cdn.aws_cloudfront_distribution.cdn"
+    assert fired[0].location.file.endswith("modules/cdn/main.tf")
+    notes = [f for f in result.findings if "module.remote" in f.message]
+    # a visible info finding, not an `unknown` one hidden behind --show-unknown
+    assert notes and not notes[0].unknown and notes[0].severity.value == "info"
+    assert notes[0].policy_id == "PK005" and notes[0].location.line == 7
