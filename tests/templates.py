@@ -196,6 +196,48 @@ def deployed_distribution(origins: list[dict[str, Any]], aliases: tuple[str, ...
                               "MinimumProtocolVersion": "TLSv1.2_2021"}}}
 
 
+# -- CloudFormation ------------------------------------------------------------------------------------------------
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # managed cache policies
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"  # managed origin request policy: forwards Host
+
+
+def cfn_with_origins(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forward_host: bool = False,
+             paths: tuple[tuple[str, str], ...] = ()) -> str:
+    """A CloudFormation template with one distribution of custom origins, each a dict: id, domain, port, and
+    optionally protocols, policy, path (YAML text, quoted as needed); the default behavior targets the first,
+    `paths` adds (pattern, origin id) behaviors; `forward_host` forwards Host (ALL_VIEWER)."""
+    lines = ["Resources:", "  Cdn:", "    Type: AWS::CloudFront::Distribution", "    Properties:",
+             "      DistributionConfig:", "        Enabled: true"]
+    if aliases:
+        lines.append("        Aliases:")
+        lines += [f"          - {a}" for a in aliases]
+    lines.append("        Origins:")
+    for origin in origins:
+        lines += [f"          - Id: {origin['id']}", f"            DomainName: {origin['domain']}"]
+        if "path" in origin:
+            lines.append(f"            OriginPath: {origin['path']}")
+        lines += ["            CustomOriginConfig:",
+                  f"              OriginProtocolPolicy: {origin.get('policy', 'https-only')}"]
+        port_key = "HTTPPort" if origin.get("policy") == "http-only" else "HTTPSPort"
+        lines.append(f"              {port_key}: {origin['port']}")
+        if origin.get("protocols"):
+            lines.append(f"              OriginSSLProtocols: [{', '.join(origin['protocols'])}]")
+    policy = f"\n          OriginRequestPolicyId: {ALL_VIEWER}" if forward_host else ""
+    nested = policy.replace("\n" + " " * 10, "\n" + " " * 12)
+    lines.append(f"        DefaultCacheBehavior:\n          TargetOriginId: {origins[0]['id']}\n"
+                 f"          ViewerProtocolPolicy: redirect-to-https\n"
+                 f"          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad{policy}")
+    if paths:
+        lines.append("        CacheBehaviors:")
+        for pattern, target in paths:
+            lines.append(f"          - PathPattern: {pattern}\n            TargetOriginId: {target}\n"
+                         f"            ViewerProtocolPolicy: https-only\n"
+                         f"            CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad{nested}")
+    return "\n".join(lines) + "\n"
+
+
 # -- Terraform -------------------------------------------------------------------------------------------------------
 
 TF_DEFAULT_CERTIFICATE = "cloudfront_default_certificate = true"

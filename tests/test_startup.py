@@ -1,4 +1,4 @@
-"""Start-up stays lean (issue 14): `--version` and `--help` import no scanning code, and the built-in catalog
+"""Start-up stays lean: `--version` and `--help` import no scanning code, and the built-in catalog
 is read from its compiled form, which must say exactly what the YAML files say. Timings live in bench/."""
 
 from __future__ import annotations

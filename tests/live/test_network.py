@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.helpers import LiveRun, ids, of
 from tests.live.live_servers import FullBacklog, Pki, closed_port
+from tests.templates import cfn_with_origins
 
 
 def _tls(serve: Any, pki: Pki, *names: str, **kwargs: Any) -> Any:
@@ -19,7 +20,7 @@ def test_nxdomain_and_servfail_are_pk601(live: LiveRun, serve: Any, pki: Pki, dn
     origins = [{"id": "good", "domain": "origin.test", "port": server.port},
                {"id": "missing", "domain": "missing.test", "port": server.port},
                {"id": "broken", "domain": "broken.test", "port": server.port}]
-    _, findings, _ = live(template(origins, paths=(("/a/*", "missing"), ("/b/*", "broken"))), dns)
+    _, findings, _ = live(cfn_with_origins(origins, paths=(("/a/*", "missing"), ("/b/*", "broken"))), dns)
     by_status = {f["message"].split("reach (")[1].split(":")[0]: f for f in of(findings, "PK601")}
     assert set(by_status) == {"NXDOMAIN", "SERVFAIL"}
     assert "missing.test" in by_status["NXDOMAIN"]["message"]
@@ -31,7 +32,7 @@ def test_nxdomain_and_servfail_are_pk601(live: LiveRun, serve: Any, pki: Pki, dn
 def test_cname_chain_is_followed(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = _tls(serve, pki, "origin.test")
     dns = dns_server({"origin.test": "CNAME lb.test", "lb.test": "127.0.0.1"})
-    _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": server.port}]), dns)
+    _, findings, _ = live(cfn_with_origins([{"id": "o", "domain": "origin.test", "port": server.port}]), dns)
     assert not {i for i in ids(findings) if i.startswith("PK6")}
     assert "origin.test" in server.handshakes
 
@@ -42,7 +43,7 @@ def test_private_addresses_are_not_probed_without_allow_private(live: LiveRun, s
     dns = dns_server({"origin.test": "127.0.0.1", "meta.test": "169.254.169.254"})
     origins = [{"id": "o", "domain": "origin.test", "port": server.port},
                {"id": "m", "domain": "meta.test", "port": 80}]
-    _, findings, _ = live(template(origins, paths=(("/m/*", "m"),)), dns, "--show-unknown", private=False)
+    _, findings, _ = live(cfn_with_origins(origins, paths=(("/m/*", "m"),)), dns, "--show-unknown", private=False)
     assert server.handshakes == []  # no connection reached the server
     assert not of(findings, "PK610") and not of(findings, "PK602")
     private = of(findings, "PK601")
@@ -56,7 +57,7 @@ def test_private_addresses_are_not_probed_without_allow_private(live: LiveRun, s
 def test_refused_port_is_pk602(live: LiveRun, dns_server: Any) -> None:
     dns = dns_server({"origin.test": "127.0.0.1"})
     port = closed_port()
-    _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": port}]), dns)
+    _, findings, _ = live(cfn_with_origins([{"id": "o", "domain": "origin.test", "port": port}]), dns)
     (finding,) = of(findings, "PK602")
     assert f"127.0.0.1:{port} refused" in finding["message"]
     assert finding["evidence"]["command"] == f"nc -vz -w 5 127.0.0.1 {port}"
@@ -66,7 +67,7 @@ def test_dropped_connection_is_pk602_timeout(live: LiveRun, dns_server: Any) -> 
     backlog = FullBacklog()
     try:
         dns = dns_server({"origin.test": "127.0.0.1"})
-        _, findings, _ = live(template([{"id": "o", "domain": "origin.test", "port": backlog.port}]), dns,
+        _, findings, _ = live(cfn_with_origins([{"id": "o", "domain": "origin.test", "port": backlog.port}]), dns,
                               "--timeout", "0.5")
     finally:
         backlog.stop()
@@ -82,7 +83,7 @@ def test_hung_server_costs_one_timeout_and_blocks_nothing(live: LiveRun, serve: 
     origins = [{"id": f"h{i}", "domain": "origin.test", "port": s.port} for i, s in enumerate(hung)]
     origins.append({"id": "answers", "domain": "origin.test", "port": expired.port})
     paths = tuple((f"/{o['id']}/*", o["id"]) for o in origins[1:])
-    _, findings, _ = live(template(origins, paths=paths), dns, "--timeout", "0.5", "--show-unknown")
+    _, findings, _ = live(cfn_with_origins(origins, paths=paths), dns, "--timeout", "0.5", "--show-unknown")
     # one timeout, not one per hung server: the client held the three hanging handshakes open at once (the
     # last connection to each, after its TCP check, was accepted before any of them was given up on), whatever
     # the machine's load makes of the wall time
@@ -102,7 +103,7 @@ def test_origin_answering_502_is_pk612(live: LiveRun, serve: Any, dns_server: An
     plain = serve(None, behavior="502")
     dns = dns_server({"origin.test": "127.0.0.1"})
     origin = {"id": "o", "domain": "origin.test", "port": plain.port, "policy": "http-only"}
-    _, findings, _ = live(template([origin]), dns)
+    _, findings, _ = live(cfn_with_origins([origin]), dns)
     (finding,) = of(findings, "PK612")
     assert finding["severity"] == "warning" and "HTTP/1.1 502 Bad Gateway" in finding["message"]
     assert not {i for i in ids(findings) if i.startswith("PK6")} - {"PK612"}
@@ -114,7 +115,7 @@ def test_websocket_upgrade_refused_is_pk611(live: LiveRun, serve: Any, pki: Pki,
     dns = dns_server({"origin.test": "127.0.0.1", "sockets.test": "127.0.0.1"})
     origins = [{"id": "app", "domain": "origin.test", "port": refusing.port},
                {"id": "sockets", "domain": "sockets.test", "port": accepting.port}]
-    _, findings, _ = live(template(origins, paths=(("/ws/*", "app"), ("/socket.io/*", "sockets"))), dns)
+    _, findings, _ = live(cfn_with_origins(origins, paths=(("/ws/*", "app"), ("/socket.io/*", "sockets"))), dns)
     (finding,) = of(findings, "PK611")
     assert "origin 'app'" in finding["message"] and "HTTP/1.1 400 Bad Request" in finding["message"]
     assert finding["evidence"]["request"] == "GET /ws/ (Host: origin.test)"
@@ -124,13 +125,13 @@ def test_websocket_upgrade_refused_is_pk611(live: LiveRun, serve: Any, pki: Pki,
 
 def test_without_live_no_live_policy_fires(run_cli: Any, write: Any, serve: Any, pki: Pki) -> None:
     server = _tls(serve, pki, "other.test")
-    path = write("t.yaml", template([{"id": "o", "domain": "127.0.0.1", "port": server.port}]))
+    path = write("t.yaml", cfn_with_origins([{"id": "o", "domain": "127.0.0.1", "port": server.port}]))
     _, out, _ = run_cli("scan", str(path), "--format", "json", "--show-unknown")
     assert '"PK6' not in out and server.handshakes == []
 
 
 def test_bad_nameserver_is_a_usage_error(run_cli: Any, write: Any) -> None:
-    path = write("t.yaml", template([{"id": "o", "domain": "origin.test", "port": 443}]))
+    path = write("t.yaml", cfn_with_origins([{"id": "o", "domain": "origin.test", "port": 443}]))
     code, _, err = run_cli("scan", str(path), "--live", "--nameserver", "127.0.0.1:notaport")
     expected = "policykit: --nameserver '127.0.0.1:notaport': expected HOST or HOST:PORT"
     assert code == 2 and err.strip().splitlines() == [expected]
@@ -139,7 +140,7 @@ def test_bad_nameserver_is_a_usage_error(run_cli: Any, write: Any) -> None:
 
 
 def test_domain_known_only_at_deployment_stays_unknown(live: LiveRun) -> None:
-    text = template([{"id": "o", "domain": "!GetAtt Alb.DNSName", "port": 443}]) + (
+    text = cfn_with_origins([{"id": "o", "domain": "!GetAtt Alb.DNSName", "port": 443}]) + (
         "  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {}\n")
     _, findings, _ = live(text, None, "--show-unknown", "--timeout", "0.5")
     assert not [f for f in findings if f["policy_id"].startswith("PK6") and not f["unknown"]]
@@ -153,7 +154,7 @@ def test_silent_resolver_costs_one_timeout_and_stays_unknown(live: LiveRun, serv
     dns = dns_server({"origin.test": "127.0.0.1", "silent.test": "DROP"})
     origins = [{"id": "o", "domain": "origin.test", "port": server.port},
                {"id": "s", "domain": "silent.test", "port": server.port}]
-    _, findings, _ = live(template(origins, paths=(("/s/*", "s"),)), dns, "--timeout", "0.5", "--show-unknown")
+    _, findings, _ = live(cfn_with_origins(origins, paths=(("/s/*", "s"),)), dns, "--timeout", "0.5", "--show-unknown")
     # the origin that resolved was probed meanwhile: its handshake came before the silent query's 0.5 s ran out
     # (an order of events on the servers, not the run's wall time, which a loaded machine stretches)
     [asked] = [when for when, name in dns.queries if name == "silent.test"][:1]
@@ -168,9 +169,9 @@ def test_distributions_sharing_an_origin_each_send_their_names(live: LiveRun, se
                                                                dns_server: Any) -> None:
     server = _tls(serve, pki, "a.example.com")
     dns = dns_server({"origin.test": "127.0.0.1"})
-    one = template([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("a.example.com",),
+    one = cfn_with_origins([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("a.example.com",),
                    forward_host=True)
-    two = template([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("b.example.com",),
+    two = cfn_with_origins([{"id": "o", "domain": "origin.test", "port": server.port}], aliases=("b.example.com",),
                    forward_host=True).replace("Resources:\n  Cdn:", "  Cdn2:")
     _, findings, _ = live(one + two, dns)
     assert {"a.example.com", "b.example.com"} <= set(server.handshakes)
@@ -186,7 +187,7 @@ def test_http_origin_that_never_answers_costs_one_timeout(live: LiveRun, dns_ser
         port = listener.getsockname()[1]
         dns = dns_server({"origin.test": "127.0.0.1"})
         origin = {"id": "o", "domain": "origin.test", "port": port, "policy": "http-only"}
-        _, findings, _ = live(template([origin], paths=(("/ws/*", "o"),)), dns, "--timeout", "0.5",
+        _, findings, _ = live(cfn_with_origins([origin], paths=(("/ws/*", "o"),)), dns, "--timeout", "0.5",
                               "--show-unknown")
         # HEAD timed out once and no upgrade request followed it: count the connections the kernel accepted
         # for us (no wall-clock bound, which a loaded machine breaks; budgets live in bench/)

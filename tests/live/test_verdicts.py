@@ -1,5 +1,5 @@
 """Tried and failed is a verdict: hung and failing handshakes, slow and silent origins, chain readings,
-bounded reads, and nothing from the template on the wire unchecked (issue 12)."""
+bounded reads, and nothing from the template on the wire unchecked."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.helpers import LiveRun, ids, of
 from tests.live.live_servers import DAY, NOW, Pki, issue
+from tests.templates import cfn_with_origins
 
 ORIGIN = "origin.test"
 
 
 def _one(live: LiveRun, dns_server: Any, port: int, *extra: str, **origin: Any) -> list[dict[str, Any]]:
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    _, findings, _ = live(template([{"id": "app", "domain": ORIGIN, "port": port, **origin}]), dns, *extra)
+    _, findings, _ = live(cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": port, **origin}]), dns, *extra)
     return findings
 
 
@@ -28,7 +29,7 @@ def test_hung_handshake_is_an_error_shown_in_red_without_show_unknown(run_cli: A
                                                                       pki: Pki, dns_server: Any) -> None:
     hung = serve(None, behavior="hang")
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    path = write("t.yaml", template([{"id": "app", "domain": ORIGIN, "port": hung.port}]))
+    path = write("t.yaml", cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": hung.port}]))
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -108,7 +109,7 @@ def test_header_injection_through_an_alias_never_reaches_the_wire(live: LiveRun,
                                                                   dns_server: Any) -> None:
     server = serve(pki.context(pki.leaf(ORIGIN, "evil.test"), (pki.intermediate,)))
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    text = template([{"id": "app", "domain": ORIGIN, "port": server.port}],
+    text = cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": server.port}],
                     aliases=('"evil.test\\r\\nX-Injected: yes"', "good.test"), forward_host=True)
     _, findings, _ = live(text, dns)
     assert server.requests, "the valid alias was probed"
@@ -132,7 +133,7 @@ def test_origin_path_with_crlf_is_pk110_and_never_sent(live: LiveRun, serve: Any
 def test_non_ascii_alias_with_host_forwarded(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = serve(pki.context(pki.leaf(ORIGIN, "www.example.test"), (pki.intermediate,)))
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    text = template([{"id": "app", "domain": ORIGIN, "port": server.port}],
+    text = cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": server.port}],
                     aliases=("ü.example.test", "a..b.example.test", "www.example.test"), forward_host=True)
     code, findings, _ = live(text, dns)
     assert code == 1
@@ -151,7 +152,7 @@ def test_non_ascii_san_in_the_served_certificate(live: LiveRun, serve: Any, pki:
 
 
 def test_missing_trust_store_in_the_config_is_one_line(run_cli: Any, write: Any) -> None:
-    path = write("t.yaml", template([{"id": "app", "domain": ORIGIN, "port": 443}]))
+    path = write("t.yaml", cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": 443}]))
     config = write(".policykit.yaml", "live:\n  trust_store: missing.pem\n")
     code, _, err = run_cli("scan", str(path), "--live", "--config", str(config))
     assert code == 2 and "Traceback" not in err
@@ -174,7 +175,7 @@ def test_6to4_address_is_refused_without_allow_private(live: LiveRun, dns_server
     for module in ("tcp_probe", "tls_probe", "http_probe"):
         monkeypatch.setattr(f"policykit.probes.{module}.open_connection", spy)
     dns = dns_server({"meta6.test": "2002:a9fe:a9fe::1"})  # 6to4 embedding 169.254.169.254
-    text = template([{"id": "app", "domain": "meta6.test", "port": 443}])
+    text = cfn_with_origins([{"id": "app", "domain": "meta6.test", "port": 443}])
     _, findings, _ = live(text, dns, "--show-unknown", private=False)
     assert attempts == []  # no connection was even attempted
     (warning,) = of(findings, "PK601")
@@ -185,7 +186,7 @@ def test_6to4_address_is_refused_without_allow_private(live: LiveRun, dns_server
 
 def test_private_origins_say_how_to_probe_them(live: LiveRun, dns_server: Any) -> None:
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    _, findings, _ = live(template([{"id": "app", "domain": ORIGIN, "port": 443}]), dns, private=False)
+    _, findings, _ = live(cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": 443}]), dns, private=False)
     (warning,) = of(findings, "PK601")
     assert "pass --allow-private" in warning["evidence"]["resolver"]
     assert warning["evidence"]["addresses"] == ["127.0.0.1"]  # structured, not a flattened string
@@ -205,7 +206,7 @@ def test_structured_evidence_and_text_once_per_name(run_cli: Any, write: Any, se
     leaf = pki.leaf("other.test", not_after=NOW + 5 * DAY)
     server = serve(pki.context(leaf, (pki.intermediate,)))
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    path = write("t.yaml", template([{"id": "app", "domain": ORIGIN, "port": server.port}]))
+    path = write("t.yaml", cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": server.port}]))
     args = ["scan", str(path), "--live", "--allow-private", "--nameserver", dns.address,
             "--trust-store", str(pki.trust_store)]
     _, out, _ = run_cli(*args, "--format", "json")
@@ -226,7 +227,7 @@ def test_live_run_prints_no_warning_under_w_error(tmp_path: Path, serve: Any, pk
     server = serve(pki.context(pki.leaf(ORIGIN), (pki.intermediate,)))
     dns = dns_server({ORIGIN: "127.0.0.1"})
     path = tmp_path / "t.yaml"
-    path.write_text(template([{"id": "app", "domain": ORIGIN, "port": server.port}]), encoding="utf-8")
+    path.write_text(cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": server.port}]), encoding="utf-8")
     run = subprocess.run([sys.executable, "-W", "error", "-m", "policykit", "scan", str(path), "--live",
                           "--allow-private", "--nameserver", dns.address], capture_output=True, text=True,
                          timeout=60, check=False)
@@ -251,7 +252,7 @@ def test_an_exception_in_one_probe_is_pk007_and_the_others_run(run_cli: Any, wri
     monkeypatch.setattr(runner, "_probe_endpoint", explode)
     origins = [{"id": "app", "domain": ORIGIN, "port": good.port},
                {"id": "boom", "domain": "boom.test", "port": good.port}]
-    path = write("t.yaml", template(origins, paths=(("/b/*", "boom"),)))
+    path = write("t.yaml", cfn_with_origins(origins, paths=(("/b/*", "boom"),)))
     code, out, err = run_cli("scan", str(path), "--live", "--allow-private", "--nameserver", dns.address,
                              "--trust-store", str(pki.trust_store), "--format", "json")
     findings = json.loads(out)["findings"]

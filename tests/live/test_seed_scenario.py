@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.live.helpers import LiveRun, of, template
+from tests.live.helpers import LiveRun, of
 from tests.live.live_servers import Pki
+from tests.templates import cfn_with_origins
 
 
 def test_incomplete_chain_for_one_sni_name_only(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
@@ -15,7 +16,7 @@ def test_incomplete_chain_for_one_sni_name_only(live: LiveRun, serve: Any, pki: 
     default = pki.context(pki.leaf("origin.test"), (pki.intermediate,))
     server = serve(default, behavior="ws", sni={"www.example.com": complete, "ws.example.com": incomplete})
     dns = dns_server({"origin.test": "127.0.0.1"})
-    text = template([{"id": "app", "domain": "origin.test", "port": server.port}],
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}],
                     aliases=("www.example.com", "ws.example.com"), forward_host=True)
     _, findings, _ = live(text, dns)
 

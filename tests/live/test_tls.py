@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.live.helpers import LiveRun, ids, of, template
+from tests.live.helpers import LiveRun, ids, of
 from tests.live.live_servers import DAY, NOW, Pki, Server, issue
+from tests.templates import cfn_with_origins
 
 ORIGIN = "origin.test"
 
@@ -19,7 +20,7 @@ def _origin(port: int, **extra: Any) -> list[dict[str, Any]]:
 
 def _scan(live: LiveRun, dns_server: Any, server: Server, *extra: str, **origin: Any) -> list[dict[str, Any]]:
     dns = dns_server({ORIGIN: "127.0.0.1"})
-    _, findings, _ = live(template(_origin(server.port, **origin)), dns, *extra)
+    _, findings, _ = live(cfn_with_origins(_origin(server.port, **origin)), dns, *extra)
     return findings
 
 

@@ -8,15 +8,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from policykit import api
-from policykit.edge.unzip import UnzipError, unpack
-from tests.helpers import EXAMPLES, ROOT, RunCli, Write
-
-
-def _line_of(path: Path, text: str) -> int:
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+from tests.edge.helpers import zip_of
+from tests.helpers import EXAMPLES, ROOT, RunCli, Write, line_of
 
 
 def test_example_template_reports_the_invalid_response_at_the_association(run_cli: RunCli) -> None:
@@ -24,7 +18,7 @@ def test_example_template_reports_the_invalid_response_at_the_association(run_cl
     code, out, _ = run_cli("scan", str(template), "--edge", "--format", "json")
     findings = [f for f in json.loads(out)["findings"] if f["policy_id"].startswith("PK7")]
     assert code == 1
-    assert [(f["policy_id"], f["line"]) for f in findings] == [("PK705", _line_of(template, "- EventType"))]
+    assert [(f["policy_id"], f["line"]) for f in findings] == [("PK705", line_of(template, "- EventType"))]
     assert "AddCacheHeader" in findings[0]["message"] and "X-Cache" in findings[0]["message"]
     assert findings[0]["distribution"] == "Distribution"
     code, out, _ = run_cli("scan", str(EXAMPLES / "edge" / "template-fixed.yaml"), "--edge")
@@ -262,54 +256,6 @@ def test_terraform_zip_filename(write: Write, tmp_path: Path) -> None:
     assert [f[0] for f in _edge_findings(main.parent)] == ["PK710"]
 
 
-def _zip(path: Path, entries: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, data in entries.items():
-            bundle.writestr(name, data)
-    return path
-
-
-@pytest.mark.parametrize(("entries", "text"), [
-    ({"../evil.py": b"x"}, "outside its directory"),
-    ({"/etc/evil.py": b"x"}, "outside its directory"),
-    ({"a/../../evil.py": b"x"}, "outside its directory"),
-])
-def test_zip_paths_outside_are_refused(tmp_path: Path, entries: dict[str, bytes], text: str) -> None:
-    with pytest.raises(UnzipError, match=text):
-        unpack(_zip(tmp_path / "x.zip", entries), tmp_path / "out")
-    assert not (tmp_path / "evil.py").exists()
-
-
-def test_zip_bomb_and_entry_count_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykit.edge import unzip
-
-    monkeypatch.setattr(unzip, "MAX_BYTES", 1024 * 1024)
-    with pytest.raises(UnzipError, match="more than 1 MB"):
-        unpack(_zip(tmp_path / "bomb.zip", {"a.txt": b"\0" * (2 * 1024 * 1024)}), tmp_path / "out")
-    monkeypatch.setattr(unzip, "MAX_FILES", 3)
-    with pytest.raises(UnzipError, match="at most 3"):
-        unpack(_zip(tmp_path / "many.zip", {f"{i}.txt": b"x" for i in range(5)}), tmp_path / "out2")
-
-
-def test_zip_symlink_is_refused(tmp_path: Path) -> None:
-    info = zipfile.ZipInfo("link.py")
-    info.external_attr = (0o120777 << 16)
-    with zipfile.ZipFile(tmp_path / "l.zip", "w") as bundle:
-        bundle.writestr(info, "/etc/passwd")
-    with pytest.raises(UnzipError, match="symbolic link"):
-        unpack(tmp_path / "l.zip", tmp_path / "out")
-
-
-def test_a_refused_zip_is_a_note_at_the_association(write: Write, tmp_path: Path) -> None:
-    _zip(tmp_path / "fn.zip", {"../app.py": NO_CONTENT.encode()})
-    template = write("t.yaml", SAM.format(runtime="python3.12", handler="app.handler", code_uri="fn.zip",
-                                          event="viewer-request"))
-    result = api.scan([template], api.ScanOptions(edge=True))
-    notes = [f for f in result.findings if f.policy_id == "PK716"]
-    assert notes and "outside its directory" in notes[0].message and notes[0].location.line == 20
-    assert not (tmp_path / "app.py").exists()
-
-
 def test_terraform_cloudfront_function_code_from_a_file(write: Write, node: str) -> None:
     """`code = file("${path.module}/fn.js")`, the usual way: the file is read to run the function (and only
     then: to every policy and report its content stays unknown)."""
@@ -340,3 +286,13 @@ def test_file_content_never_reaches_a_policy(write: Write) -> None:
     main = write("secret/main.tf", text)
     result = api.scan([main.parent], api.ScanOptions(edge=False))
     assert "s3cr3t" not in json.dumps([f.message for f in result.findings] + [str(e) for e in result.errors])
+
+
+def test_a_refused_zip_is_a_note_at_the_association(write: Write, tmp_path: Path) -> None:
+    zip_of(tmp_path / "fn.zip", {"../app.py": NO_CONTENT.encode()})
+    template = write("t.yaml", SAM.format(runtime="python3.12", handler="app.handler", code_uri="fn.zip",
+                                          event="viewer-request"))
+    result = api.scan([template], api.ScanOptions(edge=True))
+    notes = [f for f in result.findings if f.policy_id == "PK716"]
+    assert notes and "outside its directory" in notes[0].message and notes[0].location.line == 20
+    assert not (tmp_path / "app.py").exists()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.live.helpers import LiveRun, of, template
+from tests.live.helpers import LiveRun, of
 from tests.live.live_servers import Pki
+from tests.templates import cfn_with_origins
 
 DECLARED = "    Metadata:\n      policykit:\n        websocket: ['/ws/*']\n"
 
@@ -27,7 +28,7 @@ def _refusing(serve: Any, pki: Pki, *names: str) -> Any:
 def test_guessed_path_is_a_warning(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = _refusing(serve, pki, "origin.test")
     dns = dns_server({"origin.test": "127.0.0.1"})
-    text = template([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
     code, findings, _ = live(text, dns)
     (finding,) = of(findings, "PK611")
     assert finding["severity"] == "warning"
@@ -38,7 +39,7 @@ def test_guessed_path_is_a_warning(live: LiveRun, serve: Any, pki: Pki, dns_serv
 def test_declared_path_is_an_error(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = _refusing(serve, pki, "origin.test")
     dns = dns_server({"origin.test": "127.0.0.1"})
-    text = template([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
     code, findings, _ = live(_declare(text), dns)
     (finding,) = of(findings, "PK611")
     assert finding["severity"] == "error" and "HTTP/1.1 400 Bad Request" in finding["message"]
@@ -48,7 +49,7 @@ def test_declared_path_is_an_error(live: LiveRun, serve: Any, pki: Pki, dns_serv
 def test_ws_alias_is_a_warning(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = _refusing(serve, pki, "origin.test", "ws.example.test")
     dns = dns_server({"origin.test": "127.0.0.1"})
-    text = template([{"id": "app", "domain": "origin.test", "port": server.port}],
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}],
                     aliases=("ws.example.test",), forward_host=True)
     _, findings, _ = live(text, dns)
     (finding,) = of(findings, "PK611")
