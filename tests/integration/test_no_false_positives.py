@@ -1,6 +1,6 @@
 """Realistic, valid CloudFront configurations must give no error and no warning.
 
-Each input under tests/no_false_positives/ is a configuration people deploy (CDK and SAM output,
+Each input under tests/integration/no_false_positives/ is a configuration people deploy (CDK and SAM output,
 nested stacks, terraform-aws-modules-style dynamic blocks, ...). A finding on one of them is a false
 positive: fix the fact, resolver or evaluator, never this list.
 """
