@@ -14,6 +14,7 @@ from policykit.facts.tls import DEFAULT_ELB_POLICY
 from policykit.findings import Severity
 from policykit.policy.loader import load_policies
 from tests.helpers import SHARED, RunCli, Write, requires_shared
+from tests.templates import cfn_distribution, cfn_template
 
 CATALOG_IDS = {
     "PK101", "PK102", "PK103", "PK104", "PK105", "PK106", "PK107", "PK108", "PK109",
@@ -80,21 +81,12 @@ def test_tls_13_only_policies_share_nothing_with_cloudfront() -> None:
     assert offered & set(table[DEFAULT_ELB_POLICY]["ciphers"])
 
 
-TEMPLATE = """\
-Resources:
-  Dist:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Aliases: [ws.example.com]
-        ViewerCertificate:
-          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/a
-          SslSupportMethod: sni-only
-          MinimumProtocolVersion: {version}
-        Origins: [{{Id: app, DomainName: app.example.com, CustomOriginConfig: {{OriginProtocolPolicy: https-only}}}}]
-        DefaultCacheBehavior: {{TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}}
-"""
+def viewer_security_policy(version: str) -> str:
+    """A distribution with the alias ws.example.com, an ACM certificate and the viewer security policy `version`."""
+    certificate = ("        Aliases: [ws.example.com]\n        ViewerCertificate:\n"
+                   "          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/a\n"
+                   f"          SslSupportMethod: sni-only\n          MinimumProtocolVersion: {version}\n")
+    return cfn_template(cfn_distribution("Dist", "app.example.com", cache_policy=None, config_extra=certificate))
 
 
 @pytest.mark.parametrize(("version", "flagged"), [
@@ -103,12 +95,12 @@ Resources:
 ])
 def test_newer_viewer_security_policies_are_not_old(version: str, flagged: bool,
                                                       write: Write) -> None:
-    result = scan([write("t.yaml", TEMPLATE.format(version=version))])
+    result = scan([write("t.yaml", viewer_security_policy(version))])
     assert any(f.policy_id == "PK305" and not f.unknown for f in result.findings) is flagged
 
 
 def test_ws_alias_makes_the_default_behavior_a_guessed_websocket(write: Write) -> None:
-    result = scan([write("t.yaml", TEMPLATE.format(version="TLSv1.2_2021"))])
+    result = scan([write("t.yaml", viewer_security_policy("TLSv1.2_2021"))])
     websocket = [f for f in result.findings if f.policy_id == "PK304" and not f.unknown]
     assert [f.severity for f in websocket] == [Severity.WARNING]
     assert "alias" in websocket[0].message

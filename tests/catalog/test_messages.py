@@ -8,51 +8,16 @@ import pytest
 from policykit.api import scan
 from policykit.findings import Severity
 from tests.helpers import Write
+from tests.templates import cfn_distribution, cfn_template, tf_default_behavior, tf_distribution, tf_origin
 
-CFN = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Dist:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: app.example.com
-            CustomOriginConfig: {{OriginProtocolPolicy: https-only, OriginSSLProtocols: [{protocols}]}}
-        DefaultCacheBehavior: {{TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}}
-"""
 
-TF = """
-resource "aws_cloudfront_distribution" "cdn" {{
-  enabled = true
-  origin {{
-    origin_id   = "app"
-    domain_name = "app.example.com"
-    custom_origin_config {{
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = [{tf_protocols}]
-    }}
-  }}
-  default_cache_behavior {{
-    target_origin_id       = "app"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-  }}
-  restrictions {{
-    geo_restriction {{
-      restriction_type = "none"
-    }}
-  }}
-  viewer_certificate {{
-    cloudfront_default_certificate = true
-  }}
-}}
-"""
+def cfn(protocols: str) -> str:
+    return cfn_template(cfn_distribution("Dist", "app.example.com", cache_policy=None,
+                                         custom_extra=f"              OriginSSLProtocols: [{protocols}]\n"))
+
+
+def terraform(protocols: str) -> str:
+    return tf_distribution(tf_origin('"app.example.com"', protocols=protocols) + tf_default_behavior())
 
 
 @pytest.mark.parametrize(("protocols", "severity", "says", "never"), [
@@ -64,9 +29,9 @@ resource "aws_cloudfront_distribution" "cdn" {{
 def test_pk204_message_matches_the_list(write: Write, fmt: str, protocols: list[str], severity: Severity,
                                         says: str, never: str) -> None:
     if fmt == "cfn":
-        path = write("t.yaml", CFN.format(protocols=", ".join(protocols)))
+        path = write("t.yaml", cfn(", ".join(protocols)))
     else:
-        path = write("mod/main.tf", TF.format(tf_protocols=", ".join(f'"{p}"' for p in protocols))).parent
+        path = write("mod/main.tf", terraform(", ".join(f'"{p}"' for p in protocols))).parent
     found = [f for f in scan([path]).findings if f.policy_id == "PK204" and not f.unknown]
     assert len(found) == 1 and found[0].severity is severity
     assert ", ".join(protocols) in found[0].message

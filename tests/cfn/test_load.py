@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from policykit import api
 from tests.helpers import Write
-
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+from tests.templates import CFN_HEAD
 
 
 def test_a_tagged_resource_type_is_an_unknown_resource_not_an_error(write: Write) -> None:
     """Rain modules (`Type: !Rain::Module bucket.yaml`) are a pre-processor's business."""
-    path = write("rain.yaml", HEAD + "Resources:\n  Content:\n    Type: !Rain::Module bucket.yaml\n"
+    path = write("rain.yaml", CFN_HEAD + "Resources:\n  Content:\n    Type: !Rain::Module bucket.yaml\n"
                  "  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties: {DistributionConfig: {}}\n")
     result = api.scan([path])
     assert not result.errors

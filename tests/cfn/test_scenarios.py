@@ -11,29 +11,15 @@ import pytest
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, ScanResult
 from tests.helpers import RunCli, Write
+from tests.templates import CFN_HEAD, cfn_distribution
 
-HEAD = 'AWSTemplateFormatVersion: "2010-09-09"\n'
 WEBSITE = "www.s3-website-us-east-1.amazonaws.com"
 
 
 def distribution(name: str = "Site", domain: str = WEBSITE, protocol: str = "https-only",
                  extra: str = "", behavior_extra: str = "") -> str:
-    return f"""\
-  {name}:
-    Type: AWS::CloudFront::Distribution
-{extra}    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: site
-            DomainName: {domain}
-            CustomOriginConfig:
-              OriginProtocolPolicy: {protocol}
-        DefaultCacheBehavior:
-          TargetOriginId: site
-          ViewerProtocolPolicy: redirect-to-https
-          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
-{behavior_extra}"""
+    """The distribution the scenarios vary: one origin `site`, an S3 website endpoint by default."""
+    return cfn_distribution(name, domain, protocol, origin_id="site", extra=extra, behavior_extra=behavior_extra)
 
 
 def run(write: Write, text: str, **params: str) -> ScanResult:
@@ -44,7 +30,7 @@ def fired(result: ScanResult, policy_id: str) -> list[Finding]:
     return [f for f in result.findings if f.policy_id == policy_id and not f.unknown]
 
 
-ENV_PROD = HEAD + """\
+ENV_PROD = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, Default: dev}
 Conditions:
@@ -70,7 +56,7 @@ def test_param_fixes_a_scenario(write: Write) -> None:
 
 
 def test_allowed_values_used_directly_are_each_judged(write: Write) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Protocol: {Type: String, Default: http-only, AllowedValues: [http-only, https-only]}
 Resources:
@@ -80,7 +66,7 @@ Resources:
 
 
 def test_allowed_values_through_conditions(write: Write) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Tier: {Type: String, Default: free, AllowedValues: [free, pro, enterprise]}
 Conditions:
@@ -93,7 +79,7 @@ Resources:
 
 def test_resource_condition_false_only_at_the_default_is_analysed(write: Write) -> None:
     # The distribution exists only when an origin is given (default ""): it was silently dropped.
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   OriginDomain: {Type: String, Default: ""}
 Conditions:
@@ -113,7 +99,7 @@ Resources:
 
 def test_impossible_combinations_never_appear(write: Write) -> None:
     # https-only needs IsProd and IsNotProd at once: no deploy can do that.
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, Default: dev}
 Conditions:
@@ -127,7 +113,7 @@ Resources:
 
 
 def test_and_or_not_are_consistent(write: Write) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, AllowedValues: [dev, staging, prod]}
   Region: {Type: String, Default: us-east-1, AllowedValues: [us-east-1, eu-west-1]}
@@ -148,7 +134,7 @@ Resources:
 
 
 def test_a_distribution_that_can_never_exist_is_listed_in_the_summary(write: Write, run_cli: object) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, AllowedValues: [dev, prod]}
 Conditions:
@@ -163,7 +149,7 @@ Resources:
 
 
 def test_never_deployed_in_the_text_summary(write: Write, run_cli: RunCli) -> None:
-    text = (HEAD + "Conditions:\n  Disabled: !Equals [a, b]\nResources:\n"
+    text = (CFN_HEAD + "Conditions:\n  Disabled: !Equals [a, b]\nResources:\n"
             + distribution(extra="    Condition: Disabled\n"))
     code, out, _ = run_cli("scan", str(write("t.yaml", text)))
     assert code == 0
@@ -171,7 +157,7 @@ def test_never_deployed_in_the_text_summary(write: Write, run_cli: RunCli) -> No
 
 
 def test_ssm_parameter_default_is_a_name_not_a_value(write: Write) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Origin: {Type: "AWS::SSM::Parameter::Value<String>", Default: /app/origin-domain}
 Resources:
@@ -184,7 +170,7 @@ Resources:
 
 
 def test_scenarios_worded_differently_are_one_finding(write: Write) -> None:
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
 Resources:
@@ -198,7 +184,7 @@ Resources:
 def test_past_the_bound_each_choice_alone_and_a_note(write: Write) -> None:
     params = "".join(f"  P{i}: {{Type: String, Default: a, AllowedValues: [a, b, c]}}\n" for i in range(8))
     headers = "".join(f"          - {{HeaderName: X-{i}, HeaderValue: !Ref P{i}}}\n" for i in range(7))
-    text = HEAD + "Parameters:\n" + params + "  Protocol: {Type: String, Default: http-only, " \
+    text = CFN_HEAD + "Parameters:\n" + params + "  Protocol: {Type: String, Default: http-only, " \
         "AllowedValues: [http-only, https-only]}\n" + "Resources:\n" + distribution(protocol="!Ref Protocol")
     text = text.replace("            CustomOriginConfig:", "            OriginCustomHeaders:\n" + headers.replace(
         "          - ", "              - ") + "            CustomOriginConfig:", 1)
@@ -222,7 +208,7 @@ def test_a_definition_using_itself_is_an_input_error_naming_the_cycle(write: Wri
                                                                        cycle: str) -> None:
     use = {"C": "!If [C, a.example.com, b.example.com]", "A": "!If [A, a.example.com, b.example.com]",
            "P": "!Ref P", "M": "!FindInMap [M, K, V]"}[section.split("\n")[1].strip()[0]]
-    result = run(write, HEAD + section + "Resources:\n" + distribution(domain=use))
+    result = run(write, CFN_HEAD + section + "Resources:\n" + distribution(domain=use))
     assert result.findings == () or all(f.unknown for f in result.findings)
     assert len(result.errors) == 1, result.errors
     error = result.errors[0]
@@ -230,7 +216,7 @@ def test_a_definition_using_itself_is_an_input_error_naming_the_cycle(write: Wri
 
 
 def test_select_with_an_infinite_index_is_unknown(write: Write) -> None:
-    result = run(write, HEAD + "Resources:\n" + distribution(domain="!Select [.inf, [a.example.com]]"))
+    result = run(write, CFN_HEAD + "Resources:\n" + distribution(domain="!Select [.inf, [a.example.com]]"))
     assert result.errors == ()
     assert fired(result, "PK103") == []
 
@@ -239,7 +225,7 @@ def test_defaults_doubling_thirty_deep_stop_at_the_string_bound(write: Write) ->
     params = "  P0: {Type: String, Default: xxxxxxxx}\n" + "".join(
         f"  P{i}: {{Type: String, Default: !Join ['', [!Ref P{i - 1}, !Ref P{i - 1}]]}}\n" for i in range(1, 31))
     started = time.perf_counter()
-    result = run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P30"))
+    result = run(write, CFN_HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P30"))
     assert time.perf_counter() - started < 20
     assert len(result.errors) == 1 and "1,000,000 characters" in result.errors[0].message
     assert result.errors[0].line > 0
@@ -249,7 +235,7 @@ def test_defaults_doubling_under_the_bound_resolve_once_each(write: Write) -> No
     params = "  P0: {Type: String, Default: a}\n" + "".join(
         f"  P{i}: {{Type: String, Default: !Join ['', [!Ref P{i - 1}, !Ref P{i - 1}]]}}\n" for i in range(1, 16))
     started = time.perf_counter()
-    result = run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P15"))
+    result = run(write, CFN_HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P15"))
     assert time.perf_counter() - started < 10  # memoised: 15 resolutions, not 2**15
     assert result.errors == ()
 
@@ -258,16 +244,18 @@ def test_a_chain_of_definitions_past_the_bound_is_an_input_error(write: Write) -
     # 400 mappings each pointing into the next would recurse past Python's limit (exit 3).
     mappings = "".join(f"  M{i}:\n    K:\n      V: !FindInMap [M{i + 1}, K, V]\n" for i in range(400))
     mappings += "  M400:\n    K:\n      V: a.example.com\n"
-    result = run(write, HEAD + "Mappings:\n" + mappings + "Resources:\n" + distribution(domain="!FindInMap [M0, K, V]"))
+    result = run(write, CFN_HEAD + "Mappings:\n" + mappings + "Resources:\n"
+                 + distribution(domain="!FindInMap [M0, K, V]"))
     assert len(result.errors) == 1 and "more than 100 definitions" in result.errors[0].message
     params = "  P0: {Type: String, Default: a.example.com}\n" + "".join(
         f"  P{i}: {{Type: String, Default: !Ref P{i - 1}}}\n" for i in range(1, 50))
-    assert run(write, HEAD + "Parameters:\n" + params + "Resources:\n" + distribution(domain="!Ref P49")).errors == ()
+    assert run(write, CFN_HEAD + "Parameters:\n" + params + "Resources:\n"
+               + distribution(domain="!Ref P49")).errors == ()
 
 
 def test_resources_around_a_distribution_are_resolved_in_each_scenario(write: Write) -> None:
     # The load balancer is internal only in prod: PK108 holds there, not at the defaults.
-    text = HEAD + """\
+    text = CFN_HEAD + """\
 Parameters:
   Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
 Conditions:

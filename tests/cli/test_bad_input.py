@@ -12,9 +12,9 @@ import pytest
 
 from policykit import api
 from tests.helpers import EXAMPLES, RunCli, Write
+from tests.templates import CFN_HEAD
 
 BROKEN = EXAMPLES / "cloudformation" / "broken-origins.yaml"
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
 
 NOT_TEMPLATES = {
     "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n",
@@ -28,7 +28,7 @@ NOT_TEMPLATES = {
 
 
 def _laughs() -> str:
-    lines = [HEAD, "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+    lines = [CFN_HEAD, "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)]
     return "".join(lines) + "Resources: {}\n"
 
@@ -40,27 +40,28 @@ DEEP = ("nested deeper than", "invalid YAML")
 
 # name -> (content, line of the error, pieces of the message: one of them must appear)
 UNREADABLE: dict[str, tuple[str, int, str | tuple[str, ...]]] = {
-    "invalid.yaml": (HEAD + "Resources:\n  Bucket: {Type: AWS::S3::Bucket\n", 4, "invalid YAML"),
-    "tabs.yaml": (HEAD + "Resources:\n\tBucket: {}\n", 3, "invalid YAML"),
+    "invalid.yaml": (CFN_HEAD + "Resources:\n  Bucket: {Type: AWS::S3::Bucket\n", 4, "invalid YAML"),
+    "tabs.yaml": (CFN_HEAD + "Resources:\n\tBucket: {}\n", 3, "invalid YAML"),
     "invalid.json": ('{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {,}\n}\n', 3, "invalid JSON"),
     "trailing-comma.json": ('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {"A": {"Type": "X"},}}', 2,
                             "invalid JSON"),
-    "resources-list.yaml": (HEAD + "Resources: [a, b]\n", 2, "Resources must be a mapping"),
-    "resource-string.yaml": (HEAD + "Resources:\n  Bucket: just-a-string\n", 3, "resource Bucket must be a mapping"),
-    "no-type.yaml": (HEAD + "Resources:\n  Bucket: {Properties: {}}\n", 3, "resource Bucket has no Type"),
+    "resources-list.yaml": (CFN_HEAD + "Resources: [a, b]\n", 2, "Resources must be a mapping"),
+    "resource-string.yaml": (CFN_HEAD + "Resources:\n  Bucket: just-a-string\n", 3,
+                             "resource Bucket must be a mapping"),
+    "no-type.yaml": (CFN_HEAD + "Resources:\n  Bucket: {Properties: {}}\n", 3, "resource Bucket has no Type"),
     "properties-list.json": ('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
                              '  "D": {"Type": "AWS::CloudFront::Distribution", "Properties": [1]}}}', 2,
                              "Properties of D must be a mapping"),
-    "top-level-list.yaml": ("- " + HEAD, 1, "a template must be a mapping at the top"),
-    "mapping-key.yaml": (HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::S3::Bucket}\n", 3, "mapping key"),
-    "deep.yaml": (HEAD + "Resources: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, DEEP),
-    "deep-mapping.yaml": (HEAD + "Resources: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", 2, DEEP),
+    "top-level-list.yaml": ("- " + CFN_HEAD, 1, "a template must be a mapping at the top"),
+    "mapping-key.yaml": (CFN_HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::S3::Bucket}\n", 3, "mapping key"),
+    "deep.yaml": (CFN_HEAD + "Resources: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, DEEP),
+    "deep-mapping.yaml": (CFN_HEAD + "Resources: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", 2, DEEP),
     "deep.json": ('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": ' + "[" * 100_000 + "]" * 100_000
                   + "}", 2, "nested deeper than"),
     # "lol" * 10**9 through aliases: stopped by the text bound (4 MiB) before the value bound
     "laughs.yaml": (_laughs(), 8, ("aliases expand to more than", "aliases repeat more than")),
-    "recursive.yaml": (HEAD + "Resources: &r\n  A: *r\n", 3, "alias *r refers to itself"),
-    "undefined-alias.yaml": (HEAD + "Resources: *nowhere\n", 2, "alias *nowhere has no anchor"),
+    "recursive.yaml": (CFN_HEAD + "Resources: &r\n  A: *r\n", 3, "alias *r refers to itself"),
+    "undefined-alias.yaml": (CFN_HEAD + "Resources: *nowhere\n", 2, "alias *nowhere has no anchor"),
 }
 
 
@@ -111,7 +112,7 @@ def test_unreadable_template_is_one_line_error_and_others_still_scan(run_cli: Ru
 
 def test_invalid_utf8(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(HEAD.encode() + b"Description: caf\xe9 au lait\nResources: {}\n")
+    path.write_bytes(CFN_HEAD.encode() + b"Description: caf\xe9 au lait\nResources: {}\n")
     code, out, err = run_cli("scan", str(path), str(BROKEN))
     assert code == 2
     assert f"policykit: {path}:2:17: not valid UTF-8 text\n" in err  # errors on stderr

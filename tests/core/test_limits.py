@@ -12,6 +12,7 @@ from policykit.api import ScanOptions, scan
 from policykit.core import limits
 from policykit.core.limits import DEFAULTS, LIMITS, NAMES
 from tests.helpers import EXAMPLES, RunCli
+from tests.templates import cfn_with_ten_choices
 
 CORRECT = EXAMPLES / "cloudformation" / "correct.yaml"
 
@@ -86,25 +87,8 @@ def test_a_scan_puts_the_limits_back() -> None:
 def test_a_raised_scenarios_limit_combines_what_the_default_does_not(tmp_path: Path, run_cli: RunCli) -> None:
     """Ten two-valued parameters are 1,024 combinations: past the default 256, a PK009 note names the limit;
     with --limit scenarios=2048 they are all combined and no note is given."""
-    params = "".join(f"  P{i}: {{Type: String, Default: a, AllowedValues: [a, b]}}\n" for i in range(10))
-    headers = "".join(f"              - {{HeaderName: X-{i}, HeaderValue: !Ref P{i}}}\n" for i in range(10))
     template = tmp_path / "t.yaml"
-    template.write_text(f"""\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-{params}Resources:
-  Site:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        DefaultCacheBehavior: {{TargetOriginId: web, ViewerProtocolPolicy: redirect-to-https}}
-        Origins:
-          - Id: web
-            DomainName: origin.example.com
-            OriginCustomHeaders:
-{headers}            CustomOriginConfig: {{OriginProtocolPolicy: https-only}}
-""", encoding="utf-8")
+    template.write_text(cfn_with_ten_choices("origin.example.com"), encoding="utf-8")
     _, document, _ = _scan(run_cli, "--no-config", str(template))
     [note] = [f for f in document["findings"] if f["policy_id"] == "PK009"]  # type: ignore[union-attr]
     assert "(256 combinations per distribution, the scenarios limit (--limit scenarios=N raises it))" \

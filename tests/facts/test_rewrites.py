@@ -10,10 +10,17 @@ import pytest
 from policykit.api import scan
 from policykit.findings import Finding, Severity
 from tests.helpers import Write
+from tests.templates import (
+    ALL_VIEWER,
+    CACHING_DISABLED,
+    cfn_distribution,
+    cfn_template,
+    tf_default_behavior,
+    tf_distribution,
+    tf_origin,
+)
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
+FUNCTIONS = """\
   EdgeFn:
     Type: AWS::Lambda::Function
     Properties: {{Runtime: nodejs20.x, Handler: i.h, Role: r, Code: {{ZipFile: x}}}}
@@ -30,23 +37,16 @@ Resources:
           {code}
           return event.request;
         }}
-  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: {domain}
-            CustomOriginConfig:
-              OriginProtocolPolicy: https-only
-              OriginSSLProtocols: [TLSv1.2]
-        DefaultCacheBehavior:
-          TargetOriginId: app
-          ViewerProtocolPolicy: redirect-to-https
-          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
-          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3
-{associations}"""
+"""
+
+
+def template(associations: str = "", code: str = "", domain: str = "app.example.com") -> str:
+    """An origin-request Lambda@Edge function and a viewer-request CloudFront Function running `code`, and a
+    distribution forwarding Host to `domain` whose default behavior has `associations`."""
+    return cfn_template(FUNCTIONS.format(code=code) + cfn_distribution(
+        domain=domain, cache_policy=CACHING_DISABLED, custom_extra="              OriginSSLProtocols: [TLSv1.2]\n",
+        behavior_extra=f"          OriginRequestPolicyId: {ALL_VIEWER}\n{associations}"))
+
 
 ORIGIN_REQUEST = """\
           LambdaFunctionAssociations:
@@ -62,7 +62,7 @@ VIEWER_FUNCTION = """\
 
 def findings(write: Write, policy: str, associations: str = "", code: str = "",
              domain: str = "app.example.com") -> list[Finding]:
-    text = TEMPLATE.format(associations=associations, code=code, domain=domain)
+    text = template(associations, code, domain)
     result = scan([write("t.yaml", text)])
     assert not result.errors, result.errors
     return [f for f in result.findings if f.policy_id == policy and not f.unknown]
@@ -107,54 +107,32 @@ def test_host_sensitive_endpoint_pk203_is_a_warning_with_a_function(write: Write
 
 
 def test_other_origin_findings_stay_errors_and_mention_the_function(write: Write) -> None:
-    text = TEMPLATE.format(associations=ORIGIN_REQUEST, code="", domain="www.s3-website-us-east-1.amazonaws.com")
+    text = template(ORIGIN_REQUEST, domain="www.s3-website-us-east-1.amazonaws.com")
     result = scan([write("t.yaml", text)])
     pk101 = [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
     assert [f.severity for f in pk101] == [Severity.ERROR]
     assert "origin-request Lambda@Edge EdgeFn runs before CloudFront connects" in pk101[0].message
 
 
-TERRAFORM = """
-resource "aws_cloudfront_function" "router" {
-  name    = "router"
-  runtime = "cloudfront-js-2.0"
-  code    = %s
-}
-
-resource "aws_cloudfront_distribution" "cdn" {
-  enabled = true
-  origin {
-    origin_id   = "app"
-    domain_name = "app.example.com"
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }
-  default_cache_behavior {
-    target_origin_id         = "app"
-    viewer_protocol_policy   = "redirect-to-https"
-    allowed_methods          = ["GET", "HEAD"]
-    cached_methods           = ["GET", "HEAD"]
-    cache_policy_id          = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-    origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3"
+VIEWER_FUNCTION_TF = """\
     function_association {
       event_type   = "viewer-request"
       function_arn = aws_cloudfront_function.router.arn
     }
-  }
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
 """
+
+
+def terraform(code: str, association: str = VIEWER_FUNCTION_TF) -> str:
+    """A CloudFront Function `router` of `code` (an HCL expression), and a distribution forwarding Host whose default
+    behavior has `association`."""
+    policies = f'    cache_policy_id          = "{CACHING_DISABLED}"\n    origin_request_policy_id = "{ALL_VIEWER}"\n'
+    return f"""
+resource "aws_cloudfront_function" "router" {{
+  name    = "router"
+  runtime = "cloudfront-js-2.0"
+  code    = {code}
+}}
+""" + tf_distribution(tf_origin('"app.example.com"') + tf_default_behavior(extra=policies + association))
 
 
 @pytest.mark.parametrize(("code", "severity"), [
@@ -163,20 +141,18 @@ resource "aws_cloudfront_distribution" "cdn" {
     ('"function handler(e) { return e.request; }"', Severity.ERROR),
 ])
 def test_terraform_function_code(write: Write, code: str, severity: Severity) -> None:
-    directory = write("mod/main.tf", TERRAFORM % code).parent
+    directory = write("mod/main.tf", terraform(code)).parent
     found = [f for f in scan([directory]).findings if f.policy_id == "PK207" and not f.unknown]
     assert [f.severity for f in found] == [severity]
 
 
 def test_terraform_origin_request_lambda_makes_pk207_a_warning(write: Write) -> None:
-    text = TERRAFORM % '"function handler(e) { return e.request; }"'
-    text = text.replace('''    function_association {
-      event_type   = "viewer-request"
-      function_arn = aws_cloudfront_function.router.arn
-    }''', '''    lambda_function_association {
+    origin_request = '''    lambda_function_association {
       event_type = "origin-request"
       lambda_arn = aws_lambda_function.edge.qualified_arn
-    }''') + '''
+    }
+'''
+    text = terraform('"function handler(e) { return e.request; }"', origin_request) + '''
 resource "aws_lambda_function" "edge" {
   function_name = "edge"
   runtime       = "nodejs20.x"

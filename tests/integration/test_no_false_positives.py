@@ -13,6 +13,8 @@ import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.findings import Severity
+from tests.helpers import Write
+from tests.templates import CACHING_OPTIMIZED, tf_default_behavior, tf_distribution, tf_origin
 
 HERE = Path(__file__).resolve().parent / "no_false_positives"
 CFN = sorted(p for p in (HERE / "cfn").iterdir() if p.suffix in (".yaml", ".yml", ".json"))
@@ -68,43 +70,14 @@ def test_the_scans_are_not_empty() -> None:
         assert sum(result.distributions.values()) >= 1, path.name
 
 
-def test_null_arguments_are_not_written(write) -> None:  # type: ignore[no-untyped-def]
+def test_null_arguments_are_not_written(write: Write) -> None:
     # Terraform: `x = null` is as if x were not written; modules pass optional settings that way.
-    module = write("m/main.tf", """
-variable "read_timeout" {
-  default = null
-}
-resource "aws_cloudfront_distribution" "d" {
-  enabled = true
-  origin {
-    origin_id   = "app"
-    domain_name = "app.example.com"
-    custom_origin_config {
-      http_port                = 80
-      https_port               = 443
-      origin_protocol_policy   = "https-only"
-      origin_ssl_protocols     = ["TLSv1.2"]
-      origin_read_timeout      = var.read_timeout
-      origin_keepalive_timeout = lookup({}, "keepalive", null)
-    }
-  }
-  default_cache_behavior {
-    target_origin_id       = "app"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  }
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
-""").parent
+    optional = ("      origin_read_timeout      = var.read_timeout\n"
+                '      origin_keepalive_timeout = lookup({}, "keepalive", null)\n')
+    cache_policy = f'    cache_policy_id        = "{CACHING_OPTIMIZED}"\n'
+    body = tf_origin('"app.example.com"', custom_extra=optional) + tf_default_behavior(extra=cache_policy)
+    module = write("m/main.tf", 'variable "read_timeout" {\n  default = null\n}\n'
+                   + tf_distribution(body, name="d")).parent
     result = scan([module], ScanOptions(suppressions=False))
     assert not [f for f in result.findings if f.policy_id == "PK109"], [f.message for f in result.findings]
     # ...while a written timeout out of range still is a finding.
@@ -112,7 +85,7 @@ resource "aws_cloudfront_distribution" "d" {
     assert [f for f in result.findings if f.policy_id == "PK109" and not f.unknown]
 
 
-def test_aliases_from_a_variable_point_at_the_aliases_argument(write) -> None:  # type: ignore[no-untyped-def]
+def test_aliases_from_a_variable_point_at_the_aliases_argument(write: Write) -> None:
     module = write("m/main.tf", """
 variable "aliases" {
   type = list(string)

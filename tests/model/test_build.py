@@ -12,45 +12,7 @@ from pathlib import Path
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, Severity
 from tests.helpers import Write
-
-TF_DIST = """
-resource "aws_cloudfront_distribution" "site" {{
-  enabled = true
-{body}
-  restrictions {{
-    geo_restriction {{
-      restriction_type = "none"
-    }}
-  }}
-  viewer_certificate {{
-    cloudfront_default_certificate = true
-  }}
-}}
-"""
-
-TF_ALB_ORIGIN = """
-  origin {
-    origin_id   = "app"
-    domain_name = aws_lb.app.dns_name
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }"""
-
-TF_DEFAULT = """
-  default_cache_behavior {
-    target_origin_id       = "app"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-  }"""
-
-CFN_HEAD = """AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-"""
+from tests.templates import cfn_distribution, cfn_template, tf_default_behavior, tf_distribution, tf_origin
 
 
 def _findings(path: Path, policy_id: str) -> list[Finding]:
@@ -66,35 +28,12 @@ def _errors(path: Path, policy_id: str) -> list[Finding]:
 # -- PK504: a custom header is linked to its origin (Terraform said "(not set) of (not set)") ---------------
 
 def test_refused_custom_header_names_its_origin_and_distribution_in_both_formats(write: Write) -> None:
-    tf = write("tf/main.tf", TF_DIST.format(body="""
-  origin {
-    origin_id   = "app"
-    domain_name = "origin.example.com"
-    custom_header {
-      name  = "Host"
-      value = "www.example.com"
-    }
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }""" + TF_DEFAULT))
-    cfn = write("cfn.yaml", CFN_HEAD + """  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: origin.example.com
-            OriginCustomHeaders:
-              - HeaderName: Host
-                HeaderValue: www.example.com
-            CustomOriginConfig: {OriginProtocolPolicy: https-only}
-        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
-""")
+    tf_header = '    custom_header {\n      name  = "Host"\n      value = "www.example.com"\n    }\n'
+    tf_body = tf_origin('"origin.example.com"', extra=tf_header) + tf_default_behavior()
+    tf = write("tf/main.tf", tf_distribution(tf_body, name="site"))
+    cfn_header = ("            OriginCustomHeaders:\n"
+                  "              - HeaderName: Host\n                HeaderValue: www.example.com\n")
+    cfn = write("cfn.yaml", cfn_template(cfn_distribution(cache_policy=None, origin_extra=cfn_header)))
     (tf_finding,) = _errors(tf.parent, "PK504")
     (cfn_finding,) = _errors(cfn, "PK504")
     assert "(not set)" not in tf_finding.message
@@ -115,27 +54,10 @@ resource "aws_lambda_function" "edge" {{
 {publish}
 }}
 """
-    return function + TF_DIST.format(body=f"""
-  origin {{
-    origin_id   = "app"
-    domain_name = "origin.example.com"
-    custom_origin_config {{
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }}
-  }}
-  default_cache_behavior {{
-    target_origin_id       = "app"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    lambda_function_association {{
-      event_type = "origin-request"
-      lambda_arn = {arn}
-    }}
-  }}""")
+    association = (f'    lambda_function_association {{\n      event_type = "origin-request"\n'
+                   f"      lambda_arn = {arn}\n    }}\n")
+    return function + tf_distribution(tf_origin('"origin.example.com"') + tf_default_behavior(extra=association),
+                                      name="site")
 
 
 def test_joined_arn_and_version_of_a_publishing_function_is_a_version(write: Write) -> None:
@@ -154,37 +76,29 @@ def test_joined_arn_and_version_without_publish_is_latest(write: Write) -> None:
 def test_arn_with_a_literal_version_number_is_a_version_in_both_formats(write: Write) -> None:
     module = write("lit/main.tf", _edge_module(publish="", arn='"${aws_lambda_function.edge.arn}:7"')).parent
     assert _errors(module, "PK401") == []
-    cfn = write("lit.yaml", CFN_HEAD + """  Edge:
+    edge = """\
+  Edge:
     Type: AWS::Lambda::Function
     Properties: {Runtime: nodejs20.x, Handler: index.handler, Role: arn:aws:iam::1:role/x, Code: {ZipFile: x}}
   EdgeVersion:
     Type: AWS::Lambda::Version
     Properties: {FunctionName: !Ref Edge}
-  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: origin.example.com
-            CustomOriginConfig: {OriginProtocolPolicy: https-only}
-        DefaultCacheBehavior:
-          TargetOriginId: app
-          ViewerProtocolPolicy: redirect-to-https
+"""
+    associations = """\
           LambdaFunctionAssociations:
             - EventType: origin-request
               LambdaFunctionARN: !Sub "${Edge.Arn}:7"
             - EventType: viewer-request
               LambdaFunctionARN: !Sub "${Edge.Arn}:${EdgeVersion.Version}"
-""")
+"""
+    cfn = write("lit.yaml", cfn_template(edge + cfn_distribution(cache_policy=None, behavior_extra=associations)))
     assert _errors(cfn, "PK401") == []
 
 
 # -- PK201: behaviors that may be more than the known ones (dynamic blocks) decide nothing ------------------
 
 def test_dynamic_behaviors_over_an_unknown_variable_make_host_forwarding_unknown(write: Write) -> None:
-    body = TF_ALB_ORIGIN + """
+    body = tf_origin("aws_lb.app.dns_name") + """
   dynamic "ordered_cache_behavior" {
     for_each = var.behaviors
     content {
@@ -195,37 +109,24 @@ def test_dynamic_behaviors_over_an_unknown_variable_make_host_forwarding_unknown
       cached_methods         = ["GET", "HEAD"]
       origin_request_policy_id = ordered_cache_behavior.value.policy
     }
-  }""" + TF_DEFAULT
+  }""" + tf_default_behavior()
     module = write("dyn/main.tf", 'variable "behaviors" {}\nresource "aws_lb" "app" {\n  name = "app"\n}\n'
-                   + TF_DIST.format(body=body)).parent
+                   + tf_distribution(body, name="site")).parent
     assert _errors(module, "PK201") == []
     (unknown,) = _findings(module, "PK201")
     assert unknown.unknown and "dynamic" in unknown.message
     # with the behaviors known (none), the error is certain
     known = write("known/main.tf", 'variable "behaviors" {\n  default = []\n}\n'
-                  'resource "aws_lb" "app" {\n  name = "app"\n}\n' + TF_DIST.format(body=body)).parent
+                  'resource "aws_lb" "app" {\n  name = "app"\n}\n' + tf_distribution(body, name="site")).parent
     assert len(_errors(known, "PK201")) == 1
 
 
 def test_cfn_behaviors_list_only_known_at_deployment_makes_host_forwarding_unknown(write: Write) -> None:
-    cfn = write("list.yaml", """AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Behaviors: {Type: String}
-Resources:
-  Alb:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties: {Subnets: [subnet-1, subnet-2]}
-  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: !GetAtt Alb.DNSName
-            CustomOriginConfig: {OriginProtocolPolicy: https-only}
-        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
-        CacheBehaviors: !Ref Behaviors
-""")
+    alb = ("  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+           "    Properties: {Subnets: [subnet-1, subnet-2]}\n")
+    behaviors = "        CacheBehaviors: !Ref Behaviors\n"
+    cfn = write("list.yaml", cfn_template(alb + cfn_distribution(domain="!GetAtt Alb.DNSName", cache_policy=None,
+                                                                 config_extra=behaviors),
+                                          parameters="  Behaviors: {Type: String}\n"))
     assert _errors(cfn, "PK201") == []
     assert [f.unknown for f in _findings(cfn, "PK201")] == [True]

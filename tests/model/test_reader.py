@@ -7,12 +7,11 @@ import pytest
 
 from policykit import api
 from tests.helpers import RunCli, Write
-
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+from tests.templates import CFN_HEAD
 
 
 def _distribution(config: str) -> str:
-    return (HEAD + "Resources:\n  Distribution:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
+    return (CFN_HEAD + "Resources:\n  Distribution:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
             "      DistributionConfig:\n" + config)
 
 
@@ -58,7 +57,7 @@ def test_wrong_types_in_a_distribution_are_pk002(write: Write, name: str) -> Non
 
 
 def test_distribution_config_of_the_wrong_type(write: Write) -> None:
-    text = (HEAD + "Resources:\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
+    text = (CFN_HEAD + "Resources:\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n"
             "      DistributionConfig: hello\n")
     result = api.scan([write("dc.yaml", text)])
     [finding] = [f for f in result.findings if not f.unknown]

@@ -9,32 +9,29 @@ import pytest
 from policykit.api import scan
 from policykit.findings import ScanResult
 from tests.helpers import Write
+from tests.templates import (
+    ALL_VIEWER,
+    CACHING_DISABLED,
+    cfn_distribution,
+    cfn_template,
+    tf_default_behavior,
+    tf_distribution,
+    tf_origin,
+)
 
-
-def template(resources: str, domain: str, protocol: str = "match-viewer", request_policy: str = "") -> str:
-    return f"""\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-{resources}
-  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
+CERTIFICATE = """\
         Aliases: [www.example.com]
         ViewerCertificate:
           AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/x
           SslSupportMethod: sni-only
-        Origins:
-          - Id: app
-            DomainName: {domain}
-            CustomOriginConfig:
-              OriginProtocolPolicy: {protocol}
-        DefaultCacheBehavior:
-          TargetOriginId: app
-          ViewerProtocolPolicy: redirect-to-https
-          CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad
-{request_policy}"""
+"""
+
+
+def template(resources: str, domain: str, protocol: str = "match-viewer", request_policy: str = "") -> str:
+    """`resources` and a distribution with an alias and its certificate, whose origin is `domain`."""
+    return cfn_template(resources.rstrip("\n") + "\n" + cfn_distribution(
+        domain=domain, protocol=protocol, cache_policy=CACHING_DISABLED, config_extra=CERTIFICATE,
+        behavior_extra=request_policy))
 
 
 def beanstalk(options: str = "", extra: str = "") -> str:
@@ -89,7 +86,7 @@ def test_internal_beanstalk_load_balancer_is_pk108(write: Write) -> None:
     assert "PK106" not in decided(result)  # listeners may come from .ebextensions: not guessed
 
 
-ALL_VIEWER = "          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3\n"
+FORWARD_HOST = f"          OriginRequestPolicyId: {ALL_VIEWER}\n"
 
 
 @pytest.mark.parametrize(("resources", "domain", "protocol", "policy", "expected"), [
@@ -97,11 +94,11 @@ ALL_VIEWER = "          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa0
      "https-only", "", "PK201"),
     ("  Vm: {Type: AWS::EC2::Instance}", "!GetAtt Vm.PublicIp", "http-only", "", "PK103"),
     ("  Ip: {Type: AWS::EC2::EIP}", "!Ref Ip", "http-only", "", "PK103"),
-    ("  Svc: {Type: AWS::AppRunner::Service}", "!GetAtt Svc.ServiceUrl", "https-only", ALL_VIEWER, "PK203"),
-    ("  App: {Type: AWS::Amplify::App}", "!GetAtt App.DefaultDomain", "https-only", ALL_VIEWER, "PK203"),
-    ("  Search: {Type: AWS::OpenSearchService::Domain}", "!GetAtt Search.DomainEndpoint", "https-only", ALL_VIEWER,
+    ("  Svc: {Type: AWS::AppRunner::Service}", "!GetAtt Svc.ServiceUrl", "https-only", FORWARD_HOST, "PK203"),
+    ("  App: {Type: AWS::Amplify::App}", "!GetAtt App.DefaultDomain", "https-only", FORWARD_HOST, "PK203"),
+    ("  Search: {Type: AWS::OpenSearchService::Domain}", "!GetAtt Search.DomainEndpoint", "https-only", FORWARD_HOST,
      "PK203"),
-    ("  Custom: {Type: AWS::ApiGateway::DomainName}", "!GetAtt Custom.RegionalDomainName", "https-only", ALL_VIEWER,
+    ("  Custom: {Type: AWS::ApiGateway::DomainName}", "!GetAtt Custom.RegionalDomainName", "https-only", FORWARD_HOST,
      "PK203"),
 ])
 def test_attributes_naming_aws_endpoints(write: Write, resources: str, domain: str, protocol: str, policy: str,
@@ -130,36 +127,8 @@ resource "aws_elastic_beanstalk_environment" "env" {
     value     = var.tier
   }
 }
-
-resource "aws_cloudfront_distribution" "cdn" {
-  enabled = true
-  origin {
-    origin_id   = "app"
-    domain_name = aws_elastic_beanstalk_environment.env.endpoint_url
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "match-viewer"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }
-  default_cache_behavior {
-    target_origin_id       = "app"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-  }
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
-"""
+""" + tf_distribution(tf_origin("aws_elastic_beanstalk_environment.env.endpoint_url", '"match-viewer"')
+                      + tf_default_behavior(extra=f'    cache_policy_id        = "{CACHING_DISABLED}"\n'))
 
 
 def test_terraform_beanstalk_endpoint_url(write: Write) -> None:

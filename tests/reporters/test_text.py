@@ -7,6 +7,7 @@ from pathlib import Path
 from policykit import api
 from tests.helpers import EXAMPLES, Write
 from tests.reporters.helpers import render
+from tests.templates import cfn_distribution, cfn_template
 
 CFN = EXAMPLES / "cloudformation"
 
@@ -38,16 +39,5 @@ def test_text_hides_unknowns_unless_asked(write: Write) -> None:
         render("text", result, show_unknown=True))
 
 
-UNKNOWN_ORIGIN = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Origin: {Type: String}
-Resources:
-  Distribution:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Origins:
-          - {Id: web, DomainName: !Ref Origin, CustomOriginConfig: {OriginProtocolPolicy: https-only}}
-        DefaultCacheBehavior: {TargetOriginId: web, ViewerProtocolPolicy: redirect-to-https}
-"""
+UNKNOWN_ORIGIN = cfn_template(cfn_distribution(domain="!Ref Origin", origin_id="web", cache_policy=None),
+                              parameters="  Origin: {Type: String}\n")

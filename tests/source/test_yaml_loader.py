@@ -12,6 +12,7 @@ from policykit.core.nodes import Mark, MDict, MList
 from policykit.source.yaml_loader import load_yaml
 from tests.helpers import RunCli, Write
 from tests.source.helpers import one_error_beside_a_broken_example
+from tests.templates import CFN_HEAD, cfn_distribution
 
 YAML = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -98,30 +99,10 @@ def test_yaml_only_first_document() -> None:
     assert load_yaml("a: 1\n---\nb: 2\n", "t.yaml") == {"a": 1}
 
 
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
-
-
-DISTRIBUTION = """\
-  D{i}:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: web
-            DomainName: origin{i}.example.com
-            CustomOriginConfig: {{OriginProtocolPolicy: https-only}}
-        DefaultCacheBehavior:
-          TargetOriginId: web
-          ViewerProtocolPolicy: redirect-to-https
-          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
-"""
-
-
 def test_alias_to_a_long_string_repeated_is_bounded_by_bytes(run_cli: RunCli, write: Write) -> None:
     # 300 aliases to one 100 KB string: 300 values, but 30 MB of text (31 s before the bound)
     refs = ", ".join(["*big"] * 300)
-    path = write("alias-bytes.yaml", HEAD + f"Metadata:\n  Big: &big {'a' * 100_000}\nResources:\n"
+    path = write("alias-bytes.yaml", CFN_HEAD + f"Metadata:\n  Big: &big {'a' * 100_000}\nResources:\n"
                  "  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n"
                  "        Origins:\n          - Id: o\n"
                  f"            DomainName: !Join ['', [{refs}]]\n")
@@ -143,6 +124,7 @@ def test_node_bound_counts_each_value_once() -> None:
 
 def test_a_large_template_without_aliases_is_not_refused() -> None:
     # 1,600 distributions: 313,611 nodes were counted as more than 2,000,000 alias values
-    text = HEAD + "Resources:\n" + "".join(DISTRIBUTION.format(i=i) for i in range(1600))
+    text = CFN_HEAD + "Resources:\n" + "".join(cfn_distribution(f"D{i}", f"origin{i}.example.com", origin_id="web")
+                                           for i in range(1600))
     root = load_yaml(text, "big.yaml")
     assert len(root["Resources"]) == 1600

@@ -8,37 +8,11 @@ from pathlib import Path
 
 from policykit.api import ScanOptions, scan
 from tests.helpers import Write
+from tests.templates import tf_default_behavior, tf_distribution, tf_origin
 
-WEBSITE_DISTRIBUTION = """
-variable "bucket" {}
-resource "aws_cloudfront_distribution" "cdn" {
-  enabled = true
-  origin {
-    origin_id   = "site"
-    domain_name = "${var.bucket}.s3-website-us-east-1.amazonaws.com"
-    custom_origin_config {
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = "https-only"
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }
-  }
-  default_cache_behavior {
-    target_origin_id       = "site"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-  }
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-  viewer_certificate {
-    cloudfront_default_certificate = true
-  }
-}
-"""
+# PK101 on an S3 website endpoint named after the module's `bucket` variable.
+WEBSITE_DISTRIBUTION = 'variable "bucket" {}' + tf_distribution(
+    tf_origin('"${var.bucket}.s3-website-us-east-1.amazonaws.com"', origin_id="site") + tf_default_behavior('"site"'))
 
 
 def _project(write: Write) -> Path:

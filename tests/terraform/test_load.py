@@ -12,7 +12,14 @@ from pathlib import Path
 from policykit.api import ScanOptions, scan
 from policykit.facts.origins import endpoint_kind
 from tests.helpers import Write
-from tests.templates import TF_WEBSITE_OVER_HTTPS, tf_default_behavior, tf_distribution, tf_origin
+from tests.templates import (
+    TF_WEBSITE_OVER_HTTPS,
+    cfn_distribution,
+    cfn_template,
+    tf_default_behavior,
+    tf_distribution,
+    tf_origin,
+)
 from tests.terraform.helpers import ids, models, only_distribution
 
 
@@ -200,19 +207,8 @@ def test_wrong_types_are_problems_not_crashes(write: Write) -> None:
 
 def test_directory_with_cloudformation_and_terraform_scans_both(write: Write, tmp_path: Path) -> None:
     write("mixed/main.tf", TF_WEBSITE_OVER_HTTPS)
-    write("mixed/template.yaml", """AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Cdn:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Origins:
-          - Id: app
-            DomainName: site.s3-website-us-east-1.amazonaws.com
-            CustomOriginConfig: {OriginProtocolPolicy: https-only}
-        DefaultCacheBehavior: {TargetOriginId: app, ViewerProtocolPolicy: redirect-to-https}
-""")
+    write("mixed/template.yaml", cfn_template(cfn_distribution("Cdn", "site.s3-website-us-east-1.amazonaws.com",
+                                                               cache_policy=None)))
     result = scan([tmp_path / "mixed"], ScanOptions())
     files = {Path(f.location.file).name for f in result.findings if f.policy_id == "PK101"}
     assert files == {"main.tf", "template.yaml"}

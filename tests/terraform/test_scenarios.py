@@ -8,37 +8,14 @@ from pathlib import Path
 from policykit.api import ScanOptions, scan
 from policykit.findings import Finding, ScanResult
 from tests.helpers import Write
+from tests.templates import CACHING_OPTIMIZED, tf_default_behavior, tf_distribution, tf_origin
 
-DISTRIBUTION = """
-resource "aws_cloudfront_distribution" "cdn" {{
-{meta}  enabled = true
-  origin {{
-    origin_id   = "site"
-    domain_name = "www.s3-website-us-east-1.amazonaws.com"
-    custom_origin_config {{
-      http_port              = 80
-      https_port             = 443
-      origin_protocol_policy = {protocol}
-      origin_ssl_protocols   = ["TLSv1.2"]
-    }}
-  }}
-  default_cache_behavior {{
-    target_origin_id       = "site"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  }}
-  restrictions {{
-    geo_restriction {{
-      restriction_type = "none"
-    }}
-  }}
-  viewer_certificate {{
-    cloudfront_default_certificate = true
-  }}
-}}
-"""
+
+def distribution(meta: str, protocol: str) -> str:
+    """The distribution the scenarios vary: one origin `site`, an S3 website endpoint, `protocol` an expression."""
+    cache_policy = f'    cache_policy_id        = "{CACHING_OPTIMIZED}"\n'
+    return tf_distribution(tf_origin('"www.s3-website-us-east-1.amazonaws.com"', protocol, origin_id="site")
+                           + tf_default_behavior('"site"', extra=cache_policy), meta=meta)
 
 ENV = """
 variable "env" {
@@ -61,14 +38,14 @@ def pk101(result: ScanResult) -> list[Finding]:
 
 
 def test_validation_contains_is_a_finite_domain(write: Write) -> None:
-    text = ENV + DISTRIBUTION.format(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
+    text = ENV + distribution(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ["when var.env=prod"]
     assert found[0].message.endswith("(when var.env=prod)")
 
 
 def test_var_and_tfvars_fix_a_scenario(write: Write) -> None:
-    text = ENV + DISTRIBUTION.format(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
+    text = ENV + distribution(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
     directory = module(write, text)
     assert pk101(scan([directory], ScanOptions(tf_vars={"env": "dev"}))) == []
     fixed = pk101(scan([directory], ScanOptions(tf_vars={"env": "prod"})))
@@ -80,7 +57,7 @@ def test_var_and_tfvars_fix_a_scenario(write: Write) -> None:
 def test_bool_count_makes_the_distribution_exist_in_its_scenario(write: Write) -> None:
     # Default false: `count = 0` dropped the distribution silently; a deploy with true returns 502.
     text = ('variable "create" {\n  type    = bool\n  default = false\n}\n'
-            + DISTRIBUTION.format(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
+            + distribution(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
     result = scan([module(write, text)])
     assert sum(result.distributions.values()) == 1
     assert len(pk101(result)) == 1  # only one scenario has the distribution: no label needed
@@ -89,7 +66,7 @@ def test_bool_count_makes_the_distribution_exist_in_its_scenario(write: Write) -
 
 def test_count_zero_in_every_scenario_is_listed_as_never_deployed(write: Write) -> None:
     text = ('variable "create" {\n  type    = bool\n  default = false\n}\n'
-            + DISTRIBUTION.format(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
+            + distribution(meta="  count   = var.create ? 1 : 0\n", protocol='"https-only"'))
     result = scan([module(write, text)], ScanOptions(tf_vars={"create": "false"}))
     assert result.findings == ()
     assert len(result.never_deployed) == 1 and "aws_cloudfront_distribution.cdn" in result.never_deployed[0]
@@ -97,7 +74,7 @@ def test_count_zero_in_every_scenario_is_listed_as_never_deployed(write: Write) 
 
 def test_bool_variable_in_a_conditional(write: Write) -> None:
     text = ('variable "secure" {\n  type = bool\n}\n'
-            + DISTRIBUTION.format(meta="", protocol='var.secure ? "https-only" : "http-only"'))
+            + distribution(meta="", protocol='var.secure ? "https-only" : "http-only"'))
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ["when var.secure=true"]
 
@@ -105,7 +82,7 @@ def test_bool_variable_in_a_conditional(write: Write) -> None:
 def test_compared_string_without_a_domain_is_either_way(write: Write) -> None:
     # No validation: `env` defaults to prod, and any other value takes the other branch.
     text = ('variable "env" {\n  default = "prod"\n}\n'
-            + DISTRIBUTION.format(meta="", protocol='var.env != "prod" ? "https-only" : "http-only"'))
+            + distribution(meta="", protocol='var.env != "prod" ? "https-only" : "http-only"'))
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ['when var.env is not "prod"']
 
@@ -117,7 +94,7 @@ locals {
   not_prod = !local.is_prod
   protocol = local.is_prod && local.not_prod ? "https-only" : "http-only"
 }
-""" + DISTRIBUTION.format(meta="", protocol="local.protocol")
+""" + distribution(meta="", protocol="local.protocol")
     assert pk101(scan([module(write, text)])) == []
 
 
@@ -131,7 +108,7 @@ variable "protocol" {
     error_message = "http-only or https-only"
   }
 }
-""" + DISTRIBUTION.format(meta="", protocol="var.protocol")
+""" + distribution(meta="", protocol="var.protocol")
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ["when var.protocol=https-only"]
 
@@ -148,7 +125,7 @@ resource "aws_lb_listener" "http" {
   port              = 80
   protocol          = "HTTP"
 }
-""" + DISTRIBUTION.format(meta="", protocol='"http-only"').replace(
+""" + distribution(meta="", protocol='"http-only"').replace(
         'domain_name = "www.s3-website-us-east-1.amazonaws.com"', "domain_name = aws_lb.app.dns_name")
     found = [f for f in scan([module(write, text)]).findings if f.policy_id == "PK108" and not f.unknown]
     assert [f.scenario for f in found] == ["when var.env=prod"]
