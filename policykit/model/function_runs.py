@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from policykit.core.results import Status
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject, ModelObject
 
 Platform = Literal["lambda-edge", "cloudfront-functions"]
 LAMBDA_EDGE: Platform = "lambda-edge"
@@ -33,7 +33,7 @@ class RunOutcome(Status):
 
 
 @dataclass(eq=False, repr=False)
-class EdgeProblem(ModelObject):
+class EdgeProblem(DeclaredObject):
     """Something the JSON Schema of the result (or its JSON itself) rejects."""
 
     kind = "edge_problem"
@@ -47,7 +47,7 @@ class EdgeProblem(ModelObject):
 
 
 @dataclass(eq=False, repr=False)
-class EdgeHeader(ModelObject):
+class EdgeHeader(DeclaredObject):
     """One header entry of a result, or a read-only header of the input that the result dropped."""
 
     kind = "edge_header"
@@ -66,7 +66,7 @@ class EdgeHeader(ModelObject):
 
 
 @dataclass(eq=False, repr=False)
-class EdgeOrigin(ModelObject):
+class EdgeOrigin(DeclaredObject):
     """The `origin` object of a request result: where CloudFront sends the request."""
 
     kind = "edge_origin"
@@ -86,7 +86,7 @@ class EdgeOrigin(ModelObject):
 
 
 @dataclass(eq=False, repr=False)
-class EdgeResult(ModelObject):
+class EdgeResult(DeclaredObject):
     """What a function returned for one event: a (modified) request or a response."""
 
     kind = "edge_result"
@@ -123,7 +123,7 @@ class EdgeResult(ModelObject):
 
 
 @dataclass(eq=False, repr=False)
-class EdgeRun(ModelObject):
+class EdgeRun(DeclaredObject):
     """One invocation of a function (or one result file): how it ended, and what it returned."""
 
     kind = "edge_run"

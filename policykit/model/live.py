@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject
 
 if TYPE_CHECKING:  # annotations only: a scan without --live never builds these objects
     from policykit.core.results import ChainResult, DnsResult, HttpResult, TcpResult, TlsResult
@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # annotations only: a scan without --live never builds these 
 
 
 @dataclass(eq=False, repr=False)
-class LiveName(ModelObject):
+class LiveName(DeclaredObject):
     """One name CloudFront sends to an origin endpoint: SNI and Host for HTTPS, Host for HTTP."""
 
     kind = "live_name"
@@ -39,7 +39,7 @@ class LiveName(ModelObject):
 
 
 @dataclass(eq=False, repr=False)
-class LiveOrigin(ModelObject):
+class LiveOrigin(DeclaredObject):
     """An origin endpoint as CloudFront connects to it: domain, port, protocol."""
 
     kind = "live_origin"
