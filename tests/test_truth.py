@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from policykit.api import ScanOptions, scan
@@ -10,6 +12,7 @@ from policykit.core.values import MaybeMore, Unknown
 from policykit.facts import FACTS
 from policykit.facts.cache import once
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
+from policykit.model.live import LiveOrigin
 from policykit.policy.engine import compile_condition
 from policykit.policy.operators import OPERATORS
 from tests.conftest import POLICIES
@@ -90,5 +93,22 @@ def test_once_keeps_the_first_answer_on_the_object() -> None:
     assert fact(origin) == fact(origin) == "answer" and seen == ["x"]
     assert fact(Origin(id="b")) == "answer" and seen == ["x", "x"]
     assert once(fact) is fact
+
+
+def test_a_frozen_object_keeps_its_facts_beside_its_value() -> None:
+    """Live objects and function runs are frozen values: their facts are computed once too, and the memo is no
+    part of the value (not a field, not shown, not in the instance's dict)."""
+    seen: list[str] = []
+
+    @once
+    def fact(live: LiveOrigin) -> str:
+        seen.append("x")
+        return live.host
+
+    live = LiveOrigin(host="a.test", port=443, scheme="https")
+    assert fact(live) == fact(live) == "a.test" and seen == ["x"]
+    assert fact(LiveOrigin(host="a.test")) == "a.test" and seen == ["x", "x"]
+    assert repr(live) == repr(LiveOrigin(host="a.test", port=443, scheme="https"))
+    assert not {f.name for f in dataclasses.fields(live)} & {"fact_cache", "_facts"} and "_facts" not in vars(live)
 
 

@@ -183,3 +183,21 @@ def test_a_live_run_leaves_the_model_as_it_was(tmp_path: Path) -> None:
     assert (repr(model), sorted(vars(dist))) == before
     assert [live.tcp.status for live in report.live_origins[dist] if live.tcp] == ["refused"]
     assert any(f.policy_id == "PK602" and not f.unknown for f in findings) and not failures  # judged as subjects
+
+
+def test_live_objects_are_frozen_values_built_names_first() -> None:
+    """An endpoint is built from its names, whose construction points each name at it; nothing writes them after."""
+    import dataclasses
+
+    from policykit.model.live import LiveName, LiveOrigin
+
+    names = (LiveName(name="a.test"), LiveName(name="b.test"))
+    live = LiveOrigin(host="a.test", port=443, scheme="https", names=names)
+    assert all(name.endpoint is live for name in live.names)
+    assert names[1].label == "'b.test' at a.test:443" and names[1].origin is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        live.not_probed = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        names[0].not_probed = "changed"
+    with pytest.raises(ValueError, match="already belongs to another live_origin"):
+        LiveOrigin(host="b.test", names=(names[0],))  # a name is one endpoint's
