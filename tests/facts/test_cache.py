@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.facts import FACTS, facts_of
 from policykit.facts.cache import once
 from policykit.model.cloudfront import CacheBehavior, Origin
+from policykit.model.live import LiveOrigin
 from tests.helpers import POLICIES
 
 
@@ -60,3 +63,20 @@ def test_facts_of_checks_the_class_before_computing_and_keeps_no_answer() -> Non
             table["answer"](behavior)
     assert calls == []
     assert table["answer"](Origin(id="a")) == "x" and calls == ["a"]
+
+
+def test_a_frozen_object_keeps_its_facts_beside_its_value() -> None:
+    """Live objects and function runs are frozen values: their facts are computed once too, and the memo is no
+    part of the value (not a field, not shown, not in the instance's dict)."""
+    seen: list[str] = []
+
+    @once
+    def fact(live: LiveOrigin) -> str:
+        seen.append("x")
+        return live.host
+
+    live = LiveOrigin(host="a.test", port=443, scheme="https")
+    assert fact(live) == fact(live) == "a.test" and seen == ["x"]
+    assert fact(LiveOrigin(host="a.test")) == "a.test" and seen == ["x", "x"]
+    assert repr(live) == repr(LiveOrigin(host="a.test", port=443, scheme="https"))
+    assert not {f.name for f in dataclasses.fields(live)} & {"fact_cache", "_facts"} and "_facts" not in vars(live)
