@@ -4,7 +4,7 @@ Usage: python3 scripts/update_snapshots.py   (from the repository root)
 
 For every file of ../shared/corpus/{cfn,tf-hcl,tf-json,tf-plan} the snapshot records the
 sorted, distinct `PKnnn:severity` of its decided (not `unknown`), unsuppressed findings, and
-`scan-error` when the file could not be read. tests/test_corpus_snapshot.py compares a fresh
+`scan-error` when the file could not be read. tests/corpus/test_snapshot.py compares a fresh
 scan with it; review the diff (and tests/snapshots/JUDGEMENT.md) before committing a new one.
 """
 

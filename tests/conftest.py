@@ -1,18 +1,22 @@
-"""Shared fixtures: paths, a CLI runner that returns (exit code, stdout, stderr)."""
+"""Fixtures every test may use: a CLI runner that returns (exit code, stdout, stderr), a file writer, and the
+hypothesis profiles. Paths and shared helpers are in tests/helpers.py, inputs in tests/templates.py."""
 
 from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
-from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Fuzz tests (tests/test_fuzz.py): a fixed seed and a small budget in the normal suite, so it stays fast and
+from tests.helpers import RunCli, Write
+from tests.templates import SITE
+
+# Fuzz tests (tests/fuzz/): a fixed seed and a small budget in the normal suite, so it stays fast and
 # repeatable; `--hypothesis-profile=long` for a deep run (see the README), POLICYKIT_FUZZ_EXAMPLES examples per test.
 _FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("default", max_examples=40, derandomize=True, database=None, deadline=None,
@@ -21,17 +25,6 @@ settings.register_profile("long", max_examples=int(os.environ.get("POLICYKIT_FUZ
                           derandomize=False, database=None, deadline=None, suppress_health_check=_FUZZ_CHECKS,
                           print_blob=True)
 settings.load_profile("default")
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-POLICIES = ROOT / "policies"
-# The team's shared material (corpus, SARIF schema, references) sits beside the checkout, as in CI.
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-requires_shared = pytest.mark.skipif(
-    not (SHARED / "corpus").is_dir(), reason="../shared (corpus, schemas, references) is not beside this checkout")
-
-RunCli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
 
 
 @pytest.fixture
-def write(tmp_path: Path) -> Callable[[str, str], Path]:
+def write(tmp_path: Path) -> Write:
     """Write a file under a temporary directory and return its path."""
 
     def _write(name: str, text: str) -> Path:
@@ -60,3 +53,14 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture
+def site_repo(tmp_path: Path) -> Path:
+    """A git repository (tmp_path/repo) holding infra/cdn/site.yaml: tests.templates.SITE (PK301 and PK501)."""
+    repo = tmp_path / "repo"
+    repo.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, capture_output=True, timeout=60)
+    (repo / "infra" / "cdn").mkdir(parents=True)
+    (repo / "infra" / "cdn" / "site.yaml").write_text(SITE, encoding="utf-8")
+    return repo

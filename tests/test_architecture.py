@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 PACKAGE = ROOT / "policykit"
 

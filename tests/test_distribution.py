@@ -6,10 +6,10 @@ import re
 import sys
 
 import yaml
-from conftest import ROOT
 
 from policykit import __version__
 from policykit.core.about import DISTRIBUTION
+from tests.helpers import ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

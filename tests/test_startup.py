@@ -1,6 +1,6 @@
-"""Start-up stays lean (issue 14): `--version` and `--help` import no scanning code, a small scan imports only the
-modules it uses (an explicit list), the built-in catalog is read from its compiled form, which must say exactly what
-the YAML files say, and `@record` classes behave as dataclasses. Timings live in bench/."""
+"""Start-up stays lean: `--version` and `--help` import no scanning code, a small scan imports only the modules it
+uses (an explicit list), and the built-in catalog is read from its compiled form, which must say exactly what the
+YAML files say. Timings live in bench/."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POLICIES, ROOT
 
 from policykit.core import record as record_module
 from policykit.core.record import record
 from policykit.facts import hostnames
 from policykit.policy import loader
 from policykit.policy.model import Policy
+from tests.helpers import POLICIES, ROOT
 
 # Modules that only a scan needs: the model, facts, policy engine and catalog, the format readers, probes,
 # reporters, and the heavy third-party libraries behind them.

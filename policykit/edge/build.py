@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TypeVar
 
 from policykit.core.edge_rules import READ_ONLY, REQUEST_EVENTS
@@ -17,6 +19,7 @@ from policykit.model.function_runs import (
     EdgeResult,
     EdgeRun,
     Platform,
+    Shape,
 )
 
 
@@ -36,76 +39,79 @@ def received_object(given: object, event_type: str) -> dict[str, object] | None:
 
 
 def build_result(value: object, event_type: str, function: str, locate: Locator,
-                 received: dict[str, object] | None = None, platform: Platform = LAMBDA_EDGE) -> EdgeResult:
+                 received: Mapping[str, object] | None = None, platform: Platform = LAMBDA_EDGE,
+                 code_size: int | None = None) -> EdgeResult:
     """The EdgeResult of what a function returned; `received` is its input, when known."""
-    result = EdgeResult(event_type=event_type, platform=platform, function=function, received=received,
-                        loc=locate(()))
+    here = locate(())
     if not isinstance(value, dict):
-        result.shape = "invalid"
         what = "nothing (null, None or undefined)" if value is None else f"a {_json_type(value)}"
-        _problem(result, (), f"the function returned {what}, not a request or response object", locate)
-        return result
+        problem = _problem((), f"the function returned {what}, not a request or response object", locate)
+        return EdgeResult(event_type=event_type, platform=platform, shape="invalid", function=function,
+                          problems=(problem,), received=received, code_size=code_size, loc=here)
     cloudfront_functions = platform == CLOUDFRONT_FUNCTIONS
     status_field = "statusCode" if cloudfront_functions else "status"
     is_response = event_type not in REQUEST_EVENTS or status_field in value
-    result.shape = "response" if is_response else "request"
-    result.generated = is_response and event_type in REQUEST_EVENTS
-    name = ("cloudfront-function-result.json#/$defs/" + result.shape) if cloudfront_functions else (
-        f"lambda-edge-{result.shape}.json")
-    for path, message in schema.problems(value, name):
-        _problem(result, path, message, locate)
+    shape: Shape = "response" if is_response else "request"
+    generated = is_response and event_type in REQUEST_EVENTS
+    name = ("cloudfront-function-result.json#/$defs/" + shape) if cloudfront_functions else (
+        f"lambda-edge-{shape}.json")
+    problems = [_problem(path, message, locate) for path, message in schema.problems(value, name)]
     if not cloudfront_functions and "statusCode" in value and "status" not in value:
-        _problem(result, ("statusCode",), "`statusCode` is not a Lambda@Edge field: a response needs `status`, "
-                 "a string such as \"302\"", locate)
-    result.status = value.get(status_field)
-    result.locs["status"] = locate((status_field,))
-    _read_body(result, value, locate, cloudfront_functions)
-    if result.shape == "request":
-        result.uri = value.get("uri")
-        result.locs["uri"] = locate(("uri",))
+        problems.append(_problem(("statusCode",), "`statusCode` is not a Lambda@Edge field: a response needs "
+                                 "`status`, a string such as \"302\"", locate))
+    locs = {"status": locate((status_field,))}
+    body, body_encoding = _read_body(value, shape, locate, cloudfront_functions, locs)
+    uri = querystring = None
+    origin: EdgeOrigin | None = None
+    if shape == "request":
+        uri = value.get("uri")
+        locs["uri"] = locate(("uri",))
         if not cloudfront_functions:
-            result.querystring = value.get("querystring")
-            result.locs["querystring"] = locate(("querystring",))
-            result.origin = _origin(result, value.get("origin"), locate)
-    result.headers = (_cff_headers if cloudfront_functions else _headers)(result, value.get("headers"), locate)
-    result.headers.extend(_removed_read_only(result, value.get("headers")))
-    return result
+            querystring = value.get("querystring")
+            locs["querystring"] = locate(("querystring",))
+            origin = _origin(value.get("origin"), locate)
+    known = _received_headers(received, generated)
+    given = value.get("headers")
+    headers = (_cff_headers if cloudfront_functions else _headers)(given, known, locate)
+    headers.extend(_removed_read_only(event_type, known, given, here))
+    return EdgeResult(event_type=event_type, platform=platform, shape=shape, generated=generated, function=function,
+                      status=value.get(status_field), body=body, body_encoding=body_encoding, uri=uri,
+                      querystring=querystring, headers=tuple(headers), origin=origin, problems=tuple(problems),
+                      received=received, code_size=code_size, loc=here, locs=locs)
 
 
 def _json_type(value: object) -> str:
     return {str: "string", bool: "boolean", int: "number", float: "number", list: "list"}.get(type(value), "value")
 
 
-def _problem(result: EdgeResult, path: Path, message: str, locate: Locator) -> None:
-    result.problems.append(EdgeProblem(path=jpath(path), problem=message, result=result, loc=locate(path)))
+def _problem(path: Path, message: str, locate: Locator) -> EdgeProblem:
+    return EdgeProblem(path=jpath(path), problem=message, loc=locate(path))
 
 
-def _read_body(result: EdgeResult, value: dict[str, object], locate: Locator, cloudfront_functions: bool) -> None:
+def _read_body(value: dict[str, object], shape: Shape, locate: Locator, cloudfront_functions: bool,
+               locs: dict[str, Location]) -> tuple[object, object]:
+    """(body, body encoding) of the result; where each is written goes into `locs`."""
     body = value.get("body")
     if cloudfront_functions:
         if isinstance(body, dict):
-            result.body, result.body_encoding = body.get("data"), body.get("encoding", "text")
-            result.locs["body"] = locate(("body", "data"))
-        else:
-            result.body, result.body_encoding = body, "text"
-            result.locs["body"] = locate(("body",))
-        return
-    if result.shape == "request":  # IncludeBody: {action, encoding, data}; only `replace` changes it
+            locs["body"] = locate(("body", "data"))
+            return body.get("data"), body.get("encoding", "text")
+        locs["body"] = locate(("body",))
+        return body, "text"
+    if shape == "request":  # IncludeBody: {action, encoding, data}; only `replace` changes it
         if isinstance(body, dict) and body.get("action") == "replace":
-            result.body, result.body_encoding = body.get("data"), body.get("encoding", "base64")
-            result.locs["body"] = locate(("body", "data"))
-            result.locs["body_encoding"] = locate(("body", "encoding"))
-        return
-    result.body = body
-    result.body_encoding = value.get("bodyEncoding", "text")
-    result.locs["body"] = locate(("body",))
-    result.locs["body_encoding"] = locate(("bodyEncoding",))
+            locs["body"] = locate(("body", "data"))
+            locs["body_encoding"] = locate(("body", "encoding"))
+            return body.get("data"), body.get("encoding", "base64")
+        return None, None
+    locs["body"] = locate(("body",))
+    locs["body_encoding"] = locate(("bodyEncoding",))
+    return body, value.get("bodyEncoding", "text")
 
 
-def _headers(result: EdgeResult, headers: object, locate: Locator) -> list[EdgeHeader]:
+def _headers(headers: object, known: Mapping[str, tuple[str, ...]] | None, locate: Locator) -> list[EdgeHeader]:
     if not isinstance(headers, dict):
         return []
-    received = _received_headers(result)
     out: list[EdgeHeader] = []
     for name, entries in headers.items():
         if not isinstance(entries, list):
@@ -115,15 +121,14 @@ def _headers(result: EdgeResult, headers: object, locate: Locator) -> list[EdgeH
                 continue
             path: Path = ("headers", name, index)
             out.append(EdgeHeader(name=name, key=entry.get("key"), value=entry.get("value"), path=jpath(path),
-                                  received=None if received is None else received.get(name.lower(), []),
-                                  result=result, loc=locate(path)))
+                                  received=None if known is None else known.get(name.lower(), ()),
+                                  loc=locate(path)))
     return out
 
 
-def _cff_headers(result: EdgeResult, headers: object, locate: Locator) -> list[EdgeHeader]:
+def _cff_headers(headers: object, known: Mapping[str, tuple[str, ...]] | None, locate: Locator) -> list[EdgeHeader]:
     if not isinstance(headers, dict):
         return []
-    received = _received_headers(result)
     out: list[EdgeHeader] = []
     for name, entry in headers.items():
         if not isinstance(entry, dict):
@@ -134,44 +139,44 @@ def _cff_headers(result: EdgeResult, headers: object, locate: Locator) -> list[E
                 values.append(((name, "multiValue", index, "value"), item.get("value")))
         for path, value in values:
             full: Path = ("headers", *path)
-            out.append(EdgeHeader(name=name, value=value, path=jpath(full), result=result, loc=locate(full),
-                                  received=None if received is None else received.get(name.lower(), [])))
+            out.append(EdgeHeader(name=name, value=value, path=jpath(full), loc=locate(full),
+                                  received=None if known is None else known.get(name.lower(), ())))
     return out
 
 
-def _received_headers(result: EdgeResult) -> dict[str, list[str]] | None:
+def _received_headers(received: Mapping[str, object] | None, generated: bool) -> dict[str, tuple[str, ...]] | None:
     """The input's header values by lowercase name; None when the input is not known."""
-    if result.received is None:
+    if received is None:
         return None
-    if result.generated:  # a generated response replaces nothing the function received
+    if generated:  # a generated response replaces nothing the function received
         return {}
-    headers = result.received.get("headers")
-    out: dict[str, list[str]] = {}
+    headers = received.get("headers")
+    out: dict[str, tuple[str, ...]] = {}
     if not isinstance(headers, dict):
         return out
     for name, entries in headers.items():
         if isinstance(entries, list):  # Lambda@Edge
-            out[str(name).lower()] = [str(e.get("value")) for e in entries if isinstance(e, dict)]
+            out[str(name).lower()] = tuple(str(e.get("value")) for e in entries if isinstance(e, dict))
         elif isinstance(entries, dict):  # CloudFront Functions
             values = [entries["value"]] if "value" in entries else []
             values += [v.get("value") for v in entries.get("multiValue") or [] if isinstance(v, dict)]
-            out[str(name).lower()] = [str(v) for v in values]
+            out[str(name).lower()] = tuple(str(v) for v in values)
     return out
 
 
-def _removed_read_only(result: EdgeResult, headers: object) -> list[EdgeHeader]:
-    """Read-only headers of the input that the result no longer has (removing one is a change too)."""
-    received = _received_headers(result)
-    if not received or result.generated or result.shape == "invalid":
+def _removed_read_only(event_type: str, known: Mapping[str, tuple[str, ...]] | None, headers: object,
+                       here: Location) -> list[EdgeHeader]:
+    """Read-only headers of the input that the result no longer has (removing one is a change too); none when the
+    input is not known or a generated response replaces it."""
+    if not known:
         return []
     present = {str(n).lower() for n in headers} if isinstance(headers, dict) else set()
-    read_only = READ_ONLY.get(result.event_type, ())
-    return [EdgeHeader(name=name, path=jpath(("headers",)), removed=True, received=values, result=result,
-                       loc=result.loc)
-            for name, values in received.items() if name in read_only and name not in present and values]
+    read_only = READ_ONLY.get(event_type, ())
+    return [EdgeHeader(name=name, path=jpath(("headers",)), removed=True, received=values, loc=here)
+            for name, values in known.items() if name in read_only and name not in present and values]
 
 
-def _origin(result: EdgeResult, origin: object, locate: Locator) -> EdgeOrigin | None:
+def _origin(origin: object, locate: Locator) -> EdgeOrigin | None:
     if not isinstance(origin, dict) or len(origin) != 1:
         return None
     (origin_type, config), = origin.items()
@@ -179,40 +184,31 @@ def _origin(result: EdgeResult, origin: object, locate: Locator) -> EdgeOrigin |
     if origin_type not in ("custom", "s3") or not isinstance(config, dict):
         return None
     base: Path = ("origin", origin_type)
-    found = EdgeOrigin(
+    locs = {field_name: locate((*base, key)) for field_name, key in (
+        ("domain_name", "domainName"), ("port", "port"), ("protocol", "protocol"), ("path_prefix", "path"),
+        ("ssl_protocols", "sslProtocols"), ("custom_headers", "customHeaders"))}
+    return EdgeOrigin(
         origin_type=origin_type, domain_name=config.get("domainName"), port=config.get("port"),
         protocol=config.get("protocol"), path_prefix=config.get("path"), ssl_protocols=config.get("sslProtocols"),
         custom_headers=headers if isinstance(headers, dict) else {},
-        path=jpath(base), result=result, loc=locate(base))
-    for field_name, key in (("domain_name", "domainName"), ("port", "port"), ("protocol", "protocol"),
-                            ("path_prefix", "path"), ("ssl_protocols", "sslProtocols"),
-                            ("custom_headers", "customHeaders")):
-        found.locs[field_name] = locate((*base, key))
-    return found
+        path=jpath(base), loc=locate(base), locs=locs)
 
 
 def relocate(run: EdgeRun, loc: Location) -> EdgeRun:
-    """A copy of a run whose objects all point at `loc` (the same function on another association)."""
-    import copy
-
-    moved = copy.copy(run)
-    moved.loc = loc
-    if run.result is not None:
-        result = copy.copy(run.result)
-        result.loc, result.locs = loc, {}
-        result.headers = [_moved(h, loc, result) for h in run.result.headers]
-        result.problems = [_moved(p, loc, result) for p in run.result.problems]
-        result.origin = _moved(run.result.origin, loc, result) if run.result.origin else None
-        moved.result = result
-    return moved
+    """A copy of a run whose objects all point at `loc` (the same function on another association): its result
+    and the result's parts rebuilt, the result from the parts."""
+    found = run.result
+    if found is None:
+        return replace(run, loc=loc)
+    result = replace(found, loc=loc, locs={}, headers=tuple(_moved(h, loc) for h in found.headers),
+                     problems=tuple(_moved(p, loc) for p in found.problems),
+                     origin=_moved(found.origin, loc) if found.origin else None)
+    return replace(run, loc=loc, result=result)
 
 
 _Part = TypeVar("_Part", EdgeHeader, EdgeProblem, EdgeOrigin)
 
 
-def _moved(obj: _Part, loc: Location, result: EdgeResult) -> _Part:
-    import copy
-
-    moved = copy.copy(obj)
-    moved.loc, moved.locs, moved.result = loc, {}, result
-    return moved
+def _moved(part: _Part, loc: Location) -> _Part:
+    """The part, at `loc`, not yet in a result (the one it is built into adopts it)."""
+    return replace(part, loc=loc, locs={}, result=None)

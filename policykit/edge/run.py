@@ -31,29 +31,29 @@ def build_event(handler: Handler, event_type: str, shape: RequestShape, given: J
 
 
 def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: float, function: str,
-                locate: Locator | None = None, code_size: int | None = None) -> EdgeRun:
-    """Invoke the handler once and describe the outcome (and the result, when there is one)."""
+                locate: Locator | None = None, code_size: int | None = None, code_file: str | None = None) -> EdgeRun:
+    """Invoke the handler once and describe the outcome (and the result, when there is one). `code_file` names the
+    code in messages (default: the handler's file)."""
     platform = platform_of(handler)
     locate = locate or at(definition(handler))
     invocation = invoke(handler, event, timeout)
-    run = EdgeRun(function=function, event_type=event_type, platform=platform, timeout=timeout,
-                  detail=invocation.detail, log=invocation.log or "(nothing printed)", code_file=str(handler.file),
-                  loc=locate(()))
     received = received_object(event, event_type)
-    if invocation.outcome == "returned":
-        run.result = build_result(invocation.value, event_type, function, locate, received, platform)
-    elif invocation.outcome == "unserializable":
-        result = EdgeResult(event_type=event_type, platform=platform, function=function, shape="invalid",
-                            received=received, loc=locate(()))
-        result.problems.append(EdgeProblem(problem=invocation.detail, result=result, loc=locate(())))
-        run.result = result
-    else:
-        run.outcome = RunOutcome(invocation.outcome)  # timeout, error or unavailable
-    if run.result is not None:
+    result: EdgeResult | None = None
+    outcome = RunOutcome.RETURNED
+    if invocation.outcome in ("returned", "unserializable"):
         if code_size is None and handler.runtime == CLOUDFRONT_JS:
             code_size = handler.file.stat().st_size
-        run.result.code_size = code_size
-    return run
+        if invocation.outcome == "returned":
+            result = build_result(invocation.value, event_type, function, locate, received, platform, code_size)
+        else:
+            result = EdgeResult(event_type=event_type, platform=platform, function=function, shape="invalid",
+                                problems=(EdgeProblem(problem=invocation.detail, loc=locate(())),),
+                                received=received, code_size=code_size, loc=locate(()))
+    else:
+        outcome = RunOutcome(invocation.outcome)  # timeout, error or unavailable
+    return EdgeRun(function=function, event_type=event_type, platform=platform, outcome=outcome,
+                   detail=invocation.detail, log=invocation.log or "(nothing printed)", timeout=timeout,
+                   code_file=str(handler.file) if code_file is None else code_file, result=result, loc=locate(()))
 
 
 _DEFINITION = {

@@ -81,9 +81,8 @@ def _run(found: Found, event: str, shape: RequestShape, label: str, timeout: flo
         return EdgeRun(function=name, event_type=event, platform=platform, outcome=RunOutcome.UNAVAILABLE,
                        detail="node is not installed here", log="(not run)", code_file=found.code_file, loc=loc)
     code_size = len(handler.file.read_bytes()) if handler.runtime == CLOUDFRONT_JS else None
-    run = run_handler(handler, event, build_event(handler, event, shape, None), timeout, name, at(loc), code_size)
-    run.code_file = found.code_file
-    return run
+    return run_handler(handler, event, build_event(handler, event, shape, None), timeout, name, at(loc), code_size,
+                       found.code_file)
 
 
 def _placed(run: EdgeRun, loc: Location) -> EdgeRun:

@@ -1,7 +1,8 @@
-"""Facts are computed once per object: the first answer is kept on the object (`ModelObject.fact_cache`).
+"""Facts are computed once per object: the first answer is kept with the object (`ModelObject.fact_cache`, a slot
+of the object, not a field of its value, so frozen objects have one too), and found again in one dict lookup.
 
-The model is complete before any fact runs (the builders and `scan --live` fill it first), so
-a fact's answer never goes stale.
+Every object is complete before any fact runs (the readers build the model; the live objects and function runs
+are frozen values built before the engine runs), so a fact's answer never goes stale.
 """
 
 from __future__ import annotations

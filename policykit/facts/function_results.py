@@ -10,7 +10,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from policykit.core.edge_rules import (
     CLOUDFRONT_FUNCTION_MAX_CODE,
@@ -29,7 +29,14 @@ from policykit.core.edge_rules import (
 )
 from policykit.core.truth import Truth
 from policykit.core.values import Unknown
-from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, EdgeHeader, EdgeOrigin, EdgeResult, EdgeRun
+from policykit.model.function_runs import (
+    CLOUDFRONT_FUNCTIONS,
+    EdgeHeader,
+    EdgeOrigin,
+    EdgeResult,
+    EdgeRun,
+    RunOutcome,
+)
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -41,17 +48,17 @@ _SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
 
 def failed(run: EdgeRun) -> bool:
     """Did the function time out, raise or exit instead of returning (CloudFront answers 503)?"""
-    return run.outcome in ("timeout", "error")
+    return run.outcome in (RunOutcome.TIMEOUT, RunOutcome.ERROR)
 
 
 def could_not_run(run: EdgeRun) -> bool:
     """Could the function not be run here (a runtime, a Lambda-provided module or the network is missing)?"""
-    return run.outcome == "unavailable"
+    return run.outcome is RunOutcome.UNAVAILABLE
 
 
 def how_it_failed(run: EdgeRun) -> str:
     """What happened, for messages: `timed out after 3 s`, `raised ValueError: x`."""
-    if run.outcome == "timeout":
+    if run.outcome is RunOutcome.TIMEOUT:
         return f"did not return within its {run.timeout:g} s timeout"
     return f"failed: {run.detail}" if run.detail else "failed"
 
@@ -308,7 +315,7 @@ def origin_problems(origin: EdgeOrigin) -> list[str]:
     return out
 
 
-def _custom_header_problems(headers: dict[str, object]) -> list[str]:
+def _custom_header_problems(headers: Mapping[str, object]) -> list[str]:
     out: list[str] = []
     if len(headers) > MAX_ORIGIN_HEADERS:
         out.append(f"{len(headers)} custom headers (at most {MAX_ORIGIN_HEADERS})")

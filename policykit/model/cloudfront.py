@@ -8,7 +8,7 @@ from typing import Any
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.values import Flag, MaybeMore, Number, ResourceAttr, Scalar, Text, Unknown, joined
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
@@ -18,7 +18,7 @@ from policykit.model.related import (
 
 
 @record(frozen=False, eq=False, repr=False)
-class CustomHeader(ModelObject):
+class CustomHeader(DeclaredObject):
     """A custom header an origin sends to its server."""
 
     kind = "custom_header"
@@ -28,7 +28,7 @@ class CustomHeader(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class Origin(ModelObject):
+class Origin(DeclaredObject):
     """One origin of a distribution: where CloudFront connects, and how."""
 
     kind = "origin"
@@ -56,7 +56,7 @@ class Origin(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class OriginGroup(ModelObject):
+class OriginGroup(DeclaredObject):
     """An origin group: a primary and a failover origin."""
 
     kind = "origin_group"
@@ -71,7 +71,7 @@ class OriginGroup(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class EdgeAssociation(ModelObject):
+class EdgeAssociation(DeclaredObject):
     """A Lambda@Edge function association on a cache behavior."""
 
     kind = "lambda_association"
@@ -90,7 +90,7 @@ class EdgeAssociation(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class FunctionAssociation(ModelObject):
+class FunctionAssociation(DeclaredObject):
     """A CloudFront Functions association on a cache behavior."""
 
     kind = "function_association"
@@ -110,7 +110,7 @@ class ForwardedValues:
 
 
 @record(frozen=False, eq=False, repr=False)
-class CacheBehavior(ModelObject):
+class CacheBehavior(DeclaredObject):
     """A cache behavior (or the default one): which origin it targets and what it forwards."""
 
     kind = "behavior"
@@ -137,7 +137,7 @@ class CacheBehavior(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class ViewerCertificate(ModelObject):
+class ViewerCertificate(DeclaredObject):
     """The certificate CloudFront shows viewers, and its security policy."""
 
     kind = "viewer_certificate"
@@ -150,7 +150,7 @@ class ViewerCertificate(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class Alias(ModelObject):
+class Alias(DeclaredObject):
     """An alternate domain name (CNAME) of a distribution."""
 
     kind = "alias"
@@ -163,7 +163,7 @@ class Alias(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class Distribution(ModelObject):
+class Distribution(DeclaredObject):
     """A CloudFront distribution, as every input format is normalized to it."""
 
     kind = "distribution"

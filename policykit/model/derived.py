@@ -12,13 +12,13 @@ from dataclasses import field
 from policykit.core.record import record
 from policykit.core.truth import Truth
 from policykit.core.values import Number, Scalar, Text, Unknown
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject
 from policykit.model.cloudfront import EdgeAssociation, Origin
 from policykit.model.related import Certificate, LambdaFunction
 
 
 @record(frozen=False, eq=False, repr=False)
-class OriginName(ModelObject):
+class OriginName(DeclaredObject):
     """A name CloudFront checks the origin certificate against (origin domain or forwarded alias)."""
 
     kind = "origin_name"
@@ -35,7 +35,7 @@ class OriginName(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class OriginSetting(ModelObject):
+class OriginSetting(DeclaredObject):
     """One numeric connection setting of an origin (a port, a timeout, the attempts)."""
 
     kind = "origin_setting"
@@ -50,7 +50,7 @@ class OriginSetting(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class FunctionSetting(ModelObject):
+class FunctionSetting(DeclaredObject):
     """One property of a Lambda@Edge function (reached through an association) that the edge may refuse."""
 
     kind = "function_setting"

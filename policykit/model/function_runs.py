@@ -7,21 +7,26 @@ and the `EdgeResult` it returned. The result is split into objects a policy can 
 each header entry (`EdgeHeader`), the origin a request is sent to (`EdgeOrigin`), and each
 structural problem the JSON Schema found (`EdgeProblem`). Values a function returned are JSON of any
 type (`object`): the facts test what they are.
+
+They are frozen values, built once (policykit/edge/build.py): the parts first, then the result from them, whose
+construction points each part at it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from policykit.core.results import Status
-from policykit.model.base import ModelObject
+from policykit.model.base import ModelObject, ResultObject, adopt
 
 Platform = Literal["lambda-edge", "cloudfront-functions"]
 LAMBDA_EDGE: Platform = "lambda-edge"
 CLOUDFRONT_FUNCTIONS: Platform = "cloudfront-functions"
 # request | response | invalid (not an object at all)
 Shape = Literal["request", "response", "invalid"]
+OriginType = Literal["custom", "s3"]
 
 
 class RunOutcome(Status):
@@ -32,22 +37,22 @@ class RunOutcome(Status):
     SKIPPED = "skipped"
 
 
-@dataclass(eq=False, repr=False)
-class EdgeProblem(ModelObject):
+@dataclass(frozen=True, eq=False, repr=False)
+class EdgeProblem(ResultObject):
     """Something the JSON Schema of the result (or its JSON itself) rejects."""
 
     kind = "edge_problem"
     path: str = "$"  # JSON path in the result, e.g. `$.headers['x-a'][0].value`
     problem: str = ""
-    result: EdgeResult | None = field(default=None, repr=False)
+    result: EdgeResult | None = field(default=None, repr=False)  # set by the result built from this problem
 
     @property
     def label(self) -> str:
         return f"{self.path} of {self.result.label if self.result else 'the result'}"
 
 
-@dataclass(eq=False, repr=False)
-class EdgeHeader(ModelObject):
+@dataclass(frozen=True, eq=False, repr=False)
+class EdgeHeader(ResultObject):
     """One header entry of a result, or a read-only header of the input that the result dropped."""
 
     kind = "edge_header"
@@ -57,36 +62,36 @@ class EdgeHeader(ModelObject):
     path: str = "$"
     removed: bool = False  # present in the input, absent from the result
     # the input's values for this name; None when the input is not known (no --request)
-    received: list[str] | None = None
-    result: EdgeResult | None = field(default=None, repr=False)
+    received: tuple[str, ...] | None = None
+    result: EdgeResult | None = field(default=None, repr=False)  # set by the result built from this header
 
     @property
     def label(self) -> str:
         return f"header '{self.key or self.name}'"
 
 
-@dataclass(eq=False, repr=False)
-class EdgeOrigin(ModelObject):
+@dataclass(frozen=True, eq=False, repr=False)
+class EdgeOrigin(ResultObject):
     """The `origin` object of a request result: where CloudFront sends the request."""
 
     kind = "edge_origin"
-    origin_type: str = ""  # custom | s3
+    origin_type: OriginType = "custom"
     domain_name: object = None
     port: object = None
     protocol: object = None
     path_prefix: object = None  # the origin's `path`
     ssl_protocols: object = None
-    custom_headers: dict[str, object] = field(default_factory=dict)
+    custom_headers: Mapping[str, object] = field(default_factory=dict)
     path: str = "$.origin"
-    result: EdgeResult | None = field(default=None, repr=False)
+    result: EdgeResult | None = field(default=None, repr=False)  # set by the result built from this origin
 
     @property
     def label(self) -> str:
         return f"{self.origin_type} origin '{self.domain_name}'"
 
 
-@dataclass(eq=False, repr=False)
-class EdgeResult(ModelObject):
+@dataclass(frozen=True, eq=False, repr=False)
+class EdgeResult(ResultObject):
     """What a function returned for one event: a (modified) request or a response."""
 
     kind = "edge_result"
@@ -100,12 +105,15 @@ class EdgeResult(ModelObject):
     body_encoding: object = None
     uri: object = None
     querystring: object = None
-    headers: list[EdgeHeader] = field(default_factory=list)
+    headers: tuple[EdgeHeader, ...] = ()
     origin: EdgeOrigin | None = None
-    problems: list[EdgeProblem] = field(default_factory=list)
+    problems: tuple[EdgeProblem, ...] = ()
     # what the function received (request or response, plain JSON); None when not known
-    received: dict[str, object] | None = field(default=None, repr=False)
+    received: Mapping[str, object] | None = field(default=None, repr=False)
     code_size: int | None = None  # bytes of a CloudFront Function's code, when known
+
+    def __post_init__(self) -> None:
+        adopt(self, (*self.headers, *self.problems, *([self.origin] if self.origin else [])), "result")
 
     @property
     def label(self) -> str:
@@ -122,8 +130,8 @@ class EdgeResult(ModelObject):
         return [h for h in self.headers if not h.removed]
 
 
-@dataclass(eq=False, repr=False)
-class EdgeRun(ModelObject):
+@dataclass(frozen=True, eq=False, repr=False)
+class EdgeRun(ResultObject):
     """One invocation of a function (or one result file): how it ended, and what it returned."""
 
     kind = "edge_run"

@@ -7,11 +7,11 @@ from typing import Any
 
 from policykit.core.record import record
 from policykit.core.values import Flag, Number, Partial, Scalar, Text, Unknown
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject
 
 
 @record(frozen=False, eq=False, repr=False)
-class Certificate(ModelObject):
+class Certificate(DeclaredObject):
     """An ACM certificate declared in the template or module."""
 
     kind = "certificate"
@@ -25,7 +25,7 @@ class Certificate(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class SecurityGroupRule(ModelObject):
+class SecurityGroupRule(DeclaredObject):
     """One ingress rule of a security group."""
 
     kind = "security_group_rule"
@@ -38,7 +38,7 @@ class SecurityGroupRule(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class SecurityGroup(ModelObject):
+class SecurityGroup(DeclaredObject):
     """A security group and its ingress rules."""
 
     kind = "security_group"
@@ -46,7 +46,7 @@ class SecurityGroup(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class Listener(ModelObject):
+class Listener(DeclaredObject):
     """A load balancer listener: port, protocol and security policy."""
 
     kind = "listener"
@@ -58,7 +58,7 @@ class Listener(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class LoadBalancer(ModelObject):
+class LoadBalancer(DeclaredObject):
     """An Application, Network or Classic Load Balancer an origin can point at."""
 
     kind = "load_balancer"
@@ -82,7 +82,7 @@ class FunctionCode:
 
 
 @record(frozen=False, eq=False, repr=False)
-class LambdaFunction(ModelObject):
+class LambdaFunction(DeclaredObject):
     """A Lambda function (or version or alias) that a behavior associates at the edge."""
 
     kind = "lambda_function"
@@ -102,7 +102,7 @@ class LambdaFunction(ModelObject):
 
 
 @record(frozen=False, eq=False, repr=False)
-class CloudFrontFunction(ModelObject):
+class CloudFrontFunction(DeclaredObject):
     """A CloudFront Function declared in the template or module: its inline code, when written there."""
 
     kind = "cloudfront_function"
@@ -129,7 +129,7 @@ class HeadersConfig:
 
 
 @record(frozen=False, eq=False, repr=False)
-class RequestPolicy(ModelObject):
+class RequestPolicy(DeclaredObject):
     """A custom cache policy or origin request policy declared in the template or module."""
 
     kind = "request_policy"

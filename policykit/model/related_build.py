@@ -12,7 +12,7 @@ from collections.abc import Callable
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.values import Partial, Unknown
-from policykit.model.base import ModelObject
+from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.function_code import cfn_lambda_code, terraform_lambda_code
 from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.refs import ref_target
@@ -261,7 +261,7 @@ def _headers(fmt: Format, k: Table, read: Reader, body: Mapping) -> HeadersConfi
     return HeadersConfig(read.text(config, k["header_behavior"], "none"), names)
 
 
-Builder = Callable[[Format, Table, Reader, Mapping], ModelObject]
+Builder = Callable[[Format, Table, Reader, Mapping], DeclaredObject]
 
 
 def _cloudfront_function(fmt: Format, k: Table, read: Reader, body: Mapping) -> CloudFrontFunction:

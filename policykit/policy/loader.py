@@ -154,7 +154,7 @@ class _Fields:
 def compile_catalog(directory: Path) -> JsonObject:
     """The policy files of `directory` as parsed data, in the form `load_policies` reads (JSON). Each one's fact
     paths are checked here (a typo fails the build), so a run reading the compiled form need not check them again;
-    the schema is checked by the tests (tests/test_catalog.py), as the build has no jsonschema."""
+    the schema is checked by the tests (tests/catalog/), as the build has no jsonschema."""
     entries: list[JsonValue] = []
     for path in policy_files(directory):
         data = load_yaml(path.read_text(encoding="utf-8"), str(path))

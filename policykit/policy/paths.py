@@ -29,7 +29,9 @@ def kinds() -> dict[str, type[ModelObject]]:
     found: dict[str, type[ModelObject]] = {}
     for module in (cloudfront, related, derived, live):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, ModelObject) and value is not ModelObject:
+            # a class that names its own kind (not ModelObject, nor a base such as DeclaredObject)
+            if isinstance(value, type) and issubclass(value, ModelObject) and "kind" in vars(value) and (
+                    value is not ModelObject):
                 found.setdefault(value.kind, value)
     return found
 

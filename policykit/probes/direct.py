@@ -13,6 +13,7 @@ from policykit.core.name_rules import host_problem, request_path_problem
 from policykit.core.record import record
 from policykit.core.values import MaybeMore
 from policykit.model.cloudfront import CacheBehavior, Distribution, Model, Origin
+from policykit.model.live import Scheme
 from policykit.probes.addresses import is_ip_literal
 from policykit.probes.targets import EndpointPlan, NamePlan
 
@@ -91,7 +92,8 @@ def model_of(target: Target) -> tuple[Model, EndpointPlan]:
         dist.default_behavior = CacheBehavior(target_origin_id=origin.id, distribution=dist, resource=label)
         dist.websocket_paths = ["*"]
     names = target.names or (target.host,)
-    plan = EndpointPlan(origin, target.host, target.port, target.scheme, target.ssl_protocols,
+    scheme: Scheme = "https" if target.scheme == "https" else "http"
+    plan = EndpointPlan(origin, target.host, target.port, scheme, target.ssl_protocols,
                         tuple(NamePlan(n, origin.loc, target.websocket_path) for n in dict.fromkeys(names)),
                         head_path=target.path)
     return Model(file="", distributions=[dist]), plan

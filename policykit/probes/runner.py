@@ -16,7 +16,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from policykit.core.builtins import INTERNAL_ERROR
-from policykit.core.results import HttpOutcome, TcpStatus, TlsStatus
+from policykit.core.record import record
+from policykit.core.results import (
+    ChainResult,
+    DnsResult,
+    HttpOutcome,
+    HttpResult,
+    TcpResult,
+    TcpStatus,
+    TlsResult,
+    TlsStatus,
+)
 from policykit.findings import Finding, Observed, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
@@ -31,20 +41,37 @@ _EndpointKey = tuple[str, int, str]
 _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
 
 
-@dataclass
+@record
 class ProbeReport:
     """What a live run found: the live objects of each distribution (the engine's subjects), internal errors,
     and what was seen."""
 
     live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = field(default_factory=dict)
-    internal_errors: list[Finding] = field(default_factory=list)
-    observed: list[Observed] = field(default_factory=list)
+    internal_errors: tuple[Finding, ...] = ()
+    observed: tuple[Observed, ...] = ()
+
+
+@record
+class _NameSteps:
+    """What the steps of one name returned (shared by the distributions that send it)."""
+
+    tls: TlsResult | None = None
+    chain: ChainResult | None = None
+    head: HttpResult | None = None
+    websocket: HttpResult | None = None
+    not_probed: str = ""  # why nothing (more) was sent
+    requests_not_sent: str = ""
 
 
 @dataclass
 class _Probed:
-    endpoint: LiveOrigin
-    names: dict[_NameKey, LiveName] = field(default_factory=dict)
+    """What the steps of one endpoint returned so far (a bound or a bug may stop them midway), shared by the
+    distributions that declare it: private to the run, read once to build the live objects."""
+
+    dns: DnsResult | None = None
+    tcp: TcpResult | None = None
+    not_probed: str = ""
+    names: dict[_NameKey, _NameSteps] = field(default_factory=dict)
     failure: str = ""  # an unexpected exception, in one line
 
 
@@ -63,7 +90,7 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
     for _, items in plans:
         for item in items:
             if not item.not_probed:
-                key = (item.host, item.port, item.scheme)
+                key: _EndpointKey = (item.host, item.port, item.scheme)
                 endpoints.setdefault(key, item)
                 for name in item.names:
                     if not name.invalid:
@@ -85,16 +112,17 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                     progress.finished(_shown(key))
     if progress is not None:
         progress.done()
-    report = ProbeReport()
+    live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
+    internal_errors: list[Finding] = []
+    observed: list[Observed] = []
     for dist, items in plans:
-        live = tuple(_attach(item, probed) for item in items)
-        report.live_origins[dist] = live
+        live = live_origins[dist] = tuple(_attach(item, probed, options) for item in items)
         for item in items:
             found = probed.get((item.host, item.port, item.scheme))
             if found is not None and found.failure:
-                report.internal_errors.append(_internal_error(item, found.failure, dist.resource))
-        report.observed.extend(observations(dist, live))
-    return report
+                internal_errors.append(_internal_error(item, found.failure, dist.resource))
+        observed.extend(observations(dist, live))
+    return ProbeReport(live_origins, tuple(internal_errors), tuple(observed))
 
 
 def _shown(key: _EndpointKey) -> str:
@@ -120,103 +148,102 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
              options: LiveOptions, run_at: float) -> _Probed:
     """The endpoint's probes; whatever goes wrong inside is this endpoint's result, never the run's."""
     deadlines = Deadlines.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
-    result = _Probed(LiveOrigin(origin=item.origin, host=item.host, port=item.port, scheme=item.scheme,
-                                nameservers=tuple(str(n) for n in options.nameservers),
-                                allow_private=options.allow_private,
-                                trust_store=str(options.trust_store) if options.trust_store else ""))
+    result = _Probed()
     try:
-        _probe_endpoint(item, result.endpoint, options, deadlines)
-        if result.endpoint.tcp is not None and result.endpoint.tcp.status is TcpStatus.OPEN:
-            for key, (name_item, name) in names:
-                result.names[key] = _probe_name(name_item, name, result.endpoint, options, deadlines)
+        _probe_endpoint(item, names, options, deadlines, result)
     except BoundReached as exc:
-        result.endpoint.not_probed = result.endpoint.not_probed or f"not probed: {exc} was reached"
+        result.not_probed = result.not_probed or f"not probed: {exc} was reached"
     except Exception as exc:  # a bug: one line for the user, this endpoint only
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {frame.name}:{frame.lineno}" if frame else ""
         result.failure = f"{type(exc).__name__}: {exc}{where}"
-        result.endpoint.not_probed = f"not probed: internal error ({type(exc).__name__})"
+        result.not_probed = f"not probed: internal error ({type(exc).__name__})"
     return result
 
 
-def _probe_endpoint(item: EndpointPlan, live: LiveOrigin, options: LiveOptions, deadlines: Deadlines) -> None:
-    live.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
-    if not live.dns.addresses:
-        live.not_probed = f"{item.host} does not resolve ({live.dns.status})"
+def _probe_endpoint(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
+                    options: LiveOptions, deadlines: Deadlines, seen: _Probed) -> None:
+    """DNS, TCP, then each name; each step's result is kept as it comes."""
+    seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
+    address, seen.not_probed = _address(item, seen.dns, options)
+    if not address:
         return
+    seen.tcp = tcp_probe.connect(address, item.port, deadlines.step(), options.allow_private)
+    if seen.tcp.status is not TcpStatus.OPEN:
+        seen.not_probed = f"TCP {address}:{item.port}: {seen.tcp.status}"
+        return
+    for key, (name_item, name) in names:
+        seen.names[key] = _probe_name(name_item, name, seen.tcp.address, options, deadlines)
+
+
+def _address(item: EndpointPlan, dns: DnsResult, options: LiveOptions) -> tuple[str, str]:
+    """(the address to connect to, "") or ("", why it is not probed)."""
+    if not dns.addresses:
+        return "", f"{item.host} does not resolve ({dns.status})"
     # Prefer IPv4: CloudFront connects over IPv4 unless the origin is set to IPv6 or dual-stack.
-    address = next((a for a in live.dns.addresses if ":" not in a), live.dns.addresses[0])
+    address = next((a for a in dns.addresses if ":" not in a), dns.addresses[0])
     blocked = special_range(address)
     if blocked and not options.allow_private:
-        live.not_probed = (f"{item.host} resolves to {address}, a {blocked} address: not probed "
-                           "(pass --allow-private to probe it)")
-        return
-    live.tcp = tcp_probe.connect(address, item.port, deadlines.step(), options.allow_private)
-    if live.tcp.status is not TcpStatus.OPEN:
-        live.not_probed = f"TCP {address}:{item.port}: {live.tcp.status}"
+        return "", (f"{item.host} resolves to {address}, a {blocked} address: not probed "
+                    "(pass --allow-private to probe it)")
+    return address, ""
 
 
-def _probe_name(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                deadlines: Deadlines) -> LiveName:
-    live = LiveName(name=name.name)
-    try:
-        _probe_name_steps(item, name, endpoint, options, deadlines, live)
-    except BoundReached as exc:
-        live.not_probed = live.not_probed or f"not probed further: {exc} was reached"
-    return live
-
-
-def _probe_name_steps(item: EndpointPlan, name: NamePlan, endpoint: LiveOrigin, options: LiveOptions,
-                      deadlines: Deadlines, live: LiveName) -> None:
-    address, private = endpoint.address, options.allow_private
+def _probe_name(item: EndpointPlan, name: NamePlan, address: str, options: LiveOptions,
+                deadlines: Deadlines) -> _NameSteps:
+    """The name's steps in order (TLS, the chain, HEAD, the upgrade); a bound reached midway keeps what the
+    earlier steps saw."""
+    private = options.allow_private
+    tls: TlsResult | None = None
+    chain: ChainResult | None = None
+    head: HttpResult | None = None
     context = None
-    if item.scheme == "https":
-        live.tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, deadlines, private)
-        if live.tls.status is not TlsStatus.OK:
-            live.not_probed = f"no TLS session with {name.name}: {live.tls.status}"
-            return
-        live.chain = certs.check_chain(live.tls.chain, name.name, options.trust_store, options.expiry_warning_days)
-        context = tls_probe.cloudfront_context(tls_probe.offered_protocols(item.ssl_protocols), None)
-        context.set_ciphers(live.tls.cipher + ":@SECLEVEL=0")  # what the CloudFront-like offer agreed on
-    refused = origin_path_problem(item.origin)
-    if refused:
-        live.requests_not_sent = refused
-        return
-    prefix = origin_path(item.origin)
-    live.head = http_probe.request(address, item.port, name.name, prefix + item.head_path, deadlines.step(), private,
-                                   context)
-    if live.head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT):
+    try:
+        if item.scheme == "https":
+            tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, deadlines, private)
+            if tls.status is not TlsStatus.OK:
+                return _NameSteps(tls, not_probed=f"no TLS session with {name.name}: {tls.status}")
+            chain = certs.check_chain(tls.chain, name.name, options.trust_store, options.expiry_warning_days)
+            context = tls_probe.cloudfront_context(tls_probe.offered_protocols(item.ssl_protocols), None)
+            context.set_ciphers(tls.cipher + ":@SECLEVEL=0")  # what the CloudFront-like offer agreed on
+        refused = origin_path_problem(item.origin)
+        if refused:
+            return _NameSteps(tls, chain, requests_not_sent=refused)
+        prefix = origin_path(item.origin)
+        head = http_probe.request(address, item.port, name.name, prefix + item.head_path, deadlines.step(), private,
+                                  context)
         # a server that never answers costs one timeout, not one per request
-        return
-    if name.websocket_path is not None:
-        live.websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
-                                            deadlines.step(), private, context, websocket=True)
+        if head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT) or name.websocket_path is None:
+            return _NameSteps(tls, chain, head)
+        websocket = http_probe.request(address, item.port, name.name, prefix + name.websocket_path,
+                                       deadlines.step(), private, context, websocket=True)
+        return _NameSteps(tls, chain, head, websocket)
+    except BoundReached as exc:
+        return _NameSteps(tls, chain, head, not_probed=f"not probed further: {exc} was reached")
 
 
-def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed]) -> LiveOrigin:
-    """Fresh objects per distribution (they carry its locations), sharing the probe results."""
+def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed], options: LiveOptions) -> LiveOrigin:
+    """Fresh objects per distribution (they carry its locations), sharing the probe results: the names first,
+    then their endpoint from them."""
     origin = item.origin
+    where = origin.location_of("domain_name")
     found = probed.get((item.host, item.port, item.scheme))
-    live = LiveOrigin(origin=origin, host=item.host, port=item.port, scheme=item.scheme,
-                      loc=origin.location_of("domain_name"), locs={"domain_name": origin.location_of("domain_name")},
-                      resource=origin.resource)
     if found is None:
-        live.not_probed = item.not_probed
-        return live
-    source = found.endpoint
-    live.dns, live.tcp, live.not_probed = source.dns, source.tcp, source.not_probed
-    live.nameservers = source.nameservers
-    live.allow_private, live.trust_store = source.allow_private, source.trust_store
+        return LiveOrigin(origin=origin, host=item.host, port=item.port, scheme=item.scheme,
+                          not_probed=item.not_probed, loc=where, locs={"domain_name": where},
+                          resource=origin.resource)
+    names: list[LiveName] = []
     for name in item.names:
-        result = found.names.get(_name_key(item, name))
-        entry = LiveName(name=name.name, endpoint=live, loc=name.loc, resource=origin.resource)
+        steps = found.names.get(_name_key(item, name))
         if name.invalid:
-            entry.not_probed = f"never sent: {name.invalid} (PK307)"
-        elif result is None:
-            entry.not_probed = live.not_probed or "not probed"
-        else:
-            entry.tls, entry.chain, entry.head, entry.websocket, entry.not_probed = (
-                result.tls, result.chain, result.head, result.websocket, result.not_probed)
-            entry.requests_not_sent = result.requests_not_sent
-        live.names.append(entry)
-    return live
+            steps = _NameSteps(not_probed=f"never sent: {name.invalid} (PK307)")
+        elif steps is None:
+            steps = _NameSteps(not_probed=found.not_probed or "not probed")
+        names.append(LiveName(name=name.name, tls=steps.tls, chain=steps.chain, head=steps.head,
+                              websocket=steps.websocket, not_probed=steps.not_probed,
+                              requests_not_sent=steps.requests_not_sent, loc=name.loc, resource=origin.resource))
+    return LiveOrigin(origin=origin, host=item.host, port=item.port, scheme=item.scheme, dns=found.dns,
+                      tcp=found.tcp, names=tuple(names), not_probed=found.not_probed,
+                      nameservers=tuple(str(n) for n in options.nameservers), allow_private=options.allow_private,
+                      trust_store=str(options.trust_store) if options.trust_store else "",
+                      loc=where, locs={"domain_name": where}, resource=origin.resource)

@@ -8,6 +8,7 @@ from policykit.core.record import record
 from policykit.facts import origins as origin_facts
 from policykit.facts.viewer import is_websocket_name, websocket_by_path
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
+from policykit.model.live import Scheme
 from policykit.probes.addresses import is_ip_literal
 
 
@@ -24,7 +25,7 @@ class EndpointPlan:
     origin: Origin
     host: str
     port: int
-    scheme: str
+    scheme: Scheme
     ssl_protocols: tuple[str, ...] | None
     names: tuple[NamePlan, ...]
     not_probed: str = ""  # set when the endpoint is not known before deployment
@@ -48,6 +49,7 @@ def _plan_origin(origin: Origin) -> EndpointPlan | None:
     uses_https = origin_facts.uses_https(origin)
     protocols: tuple[str, ...] | None
     port: object
+    scheme: Scheme
     if origin.config_type == "s3":
         scheme, port, protocols = "https", 443, ("TLSv1.2",)  # CloudFront always uses TLSv1.2 for S3 REST
     elif uses_https is True:

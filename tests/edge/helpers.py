@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from policykit.api import judge_edge_runs
@@ -39,3 +41,11 @@ def fired(value: Any, event: str, **kw: Any) -> set[str]:
 
 def header(name: str, value: str) -> dict[str, list[dict[str, str]]]:
     return {name.lower(): [{"key": name, "value": value}]}
+
+
+def zip_of(path: Path, entries: dict[str, bytes]) -> Path:
+    """A zip file at `path` holding `entries` (name -> bytes)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in entries.items():
+            bundle.writestr(name, data)
+    return path

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, RunCli
 
 from policykit import api
 from policykit.core.builtins import BUILTIN_IDS, BUILTINS
@@ -16,28 +15,12 @@ from policykit.filters import selection
 from policykit.filters.selection import Selection
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.policy.loader import load_policies
+from tests.helpers import EXAMPLES, ROOT, RunCli
+from tests.templates import cfn_with_ten_choices
 
-TEN_CHOICES = "".join(f"  P{i}: {{Type: String, Default: a, AllowedValues: [a, b]}}\n" for i in range(10))
-HEADERS = "".join(f"              - {{HeaderName: X-{i}, HeaderValue: !Ref P{i}}}\n" for i in range(10))
 # 1,024 deploy-time combinations (a PK009 note), an origin that is an S3 website over HTTPS (PK101) and a key
 # written twice (PK006)
-TEMPLATE = f"""\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-{TEN_CHOICES}Resources:
-  Site:
-    Type: AWS::CloudFront::Distribution
-    Properties:
-      DistributionConfig:
-        Enabled: true
-        Enabled: true
-        DefaultCacheBehavior: {{TargetOriginId: web, ViewerProtocolPolicy: redirect-to-https}}
-        Origins:
-          - Id: web
-            DomainName: site.s3-website-us-east-1.amazonaws.com
-            OriginCustomHeaders:
-{HEADERS}            CustomOriginConfig: {{OriginProtocolPolicy: https-only}}
-"""
+TEMPLATE = cfn_with_ten_choices("site.s3-website-us-east-1.amazonaws.com", config_extra="        Enabled: true\n")
 
 
 def _cli_findings(run_cli: RunCli, *args: str) -> list[tuple[str, int, str]]:

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, ROOT
+
+from tests.helpers import EXAMPLES, ROOT
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 

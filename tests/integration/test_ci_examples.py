@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, ROOT, RunCli
+
+from tests.helpers import EXAMPLES, ROOT, RunCli
 
 CI = ROOT / "examples" / "ci"
 

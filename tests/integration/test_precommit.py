@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, RunCli
-from templates import BROKEN, FIXED, TF_MODULE
 
 from policykit import __version__
+from tests.helpers import ROOT, RunCli
+from tests.templates import BROKEN, FIXED, TF_MODULE
 
 
 def _pre_commit() -> list[str]:

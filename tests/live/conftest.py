@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from live.helpers import LiveRun
-from live.live_servers import DnsServer, Pki, Server
+from tests.helpers import RunCli, Write
+from tests.live.helpers import LiveRun
+from tests.live.live_servers import DnsServer, Pki, Server
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def dns_server() -> Iterator[Callable[[dict[str, str]], DnsServer]]:
 
 
 @pytest.fixture
-def live(run_cli: Callable[..., tuple[int, str, str]], write: Callable[[str, str], Path],
+def live(run_cli: RunCli, write: Write,
          pki: Pki) -> LiveRun:
     """Write the template, run `policykit scan --live --format json ...`; (exit code, findings, stderr)."""
 

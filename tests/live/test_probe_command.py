@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from live.live_servers import DAY, NOW, DnsServer, FullBacklog, Pki, Server, closed_port, issue
+from tests.live.live_servers import DAY, NOW, DnsServer, FullBacklog, Pki, Server, closed_port, issue
 
 ORIGIN = "origin.test"
 Probe = Callable[..., tuple[int, list[dict[str, Any]], str]]

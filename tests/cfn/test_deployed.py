@@ -1,0 +1,96 @@
+"""Deployed distributions: `aws cloudfront get-distribution-config` / `get-distribution` JSON, recognised by
+content, read into the same model with positions (policykit/cfn/deployed.py); static policies work on it, and
+`--live` does (tests/live/test_deployed.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policykit import api
+from tests.helpers import EXAMPLES, line_of
+from tests.templates import deployed_distribution
+
+DEPLOYED = EXAMPLES / "deployed"
+
+
+def _decided(result: api.ScanResult) -> list[tuple[str, int]]:
+    return sorted((f.policy_id, f.location.line) for f in result.findings if not f.unknown)
+
+
+def test_get_distribution_config_misconfigurations_at_their_lines() -> None:
+    path = DEPLOYED / "get-distribution-config.json"
+    result = api.scan([path])
+    assert not result.errors and result.files == (str(path),)
+    assert _decided(result) == sorted([
+        ("PK101", line_of(path, '"OriginProtocolPolicy": "https-only"', "example-site.s3-website")),
+        ("PK201", line_of(path, '"DomainName": "api-alb-1234567890.us-east-1.elb.amazonaws.com"')),
+        ("PK207", line_of(path, '"DomainName": "legacy.example.com"')),
+        ("PK204", line_of(path, '"OriginSslProtocols"', '"DomainName": "legacy.example.com"')),
+    ])
+    # get-distribution-config prints no Id: the file's name stands for the distribution
+    assert {f.distribution for f in result.findings} == {"get-distribution-config"}
+
+
+def test_get_distribution_is_read_with_its_id_and_unknown_certificate_names() -> None:
+    path = DEPLOYED / "get-distribution.json"
+    result = api.scan([path])
+    assert {f.distribution for f in result.findings} == {"E1A2B3C4D5E6F7"}
+    assert ("PK204", line_of(path, '"OriginSslProtocols"', '"DomainName": "app.example.com"')) in _decided(result)
+    assert ("PK201", line_of(path, '"DomainName": "api-alb-1234567890.us-east-1.elb.amazonaws.com"')) \
+        in _decided(result)
+    # the viewer certificate's names are not in the file: said as unknown, never an error
+    unknown = [f for f in result.findings if f.policy_id == "PK301"]
+    assert len(unknown) == 2 and all(f.unknown and "not declared here" in f.message for f in unknown)
+    assert [f.location.line for f in unknown] == [line_of(path, '"www.example.com"'), line_of(path, '"ws.example.com"')]
+
+
+def test_recognised_by_content_whatever_the_name_and_in_a_walk(tmp_path: Path) -> None:
+    shutil.copy(DEPLOYED / "get-distribution-config.json", tmp_path / "d.json")
+    (tmp_path / "other.json").write_text('{"ETag": "X", "Something": {}}', encoding="utf-8")
+    result = api.scan([tmp_path])
+    assert result.files == (str(tmp_path / "d.json"),)
+    assert {f.policy_id for f in result.findings if not f.unknown} == {"PK101", "PK201", "PK204", "PK207"}
+    assert {f.distribution for f in result.findings} == {"d"}
+
+
+def test_the_cli_reads_it_like_a_template(run_cli: Any) -> None:
+    code, out, _ = run_cli("scan", str(DEPLOYED / "get-distribution-config.json"), "--format", "json")
+    assert code == 1
+    summary = json.loads(out)["summary"]
+    assert summary["distributions"] == 1 and summary["skipped"] == 0
+
+
+def _origin_request_policy(ident: str, headers: list[str]) -> dict[str, Any]:
+    """What `aws cloudfront get-origin-request-policy --id ID` prints."""
+    return {"ETag": "E2", "OriginRequestPolicy": {"Id": ident, "LastModifiedTime": "2024-01-01T00:00:00Z",
+            "OriginRequestPolicyConfig": {
+                "Name": "custom", "HeadersConfig": {"HeaderBehavior": "whitelist",
+                                                    "Headers": {"Quantity": len(headers), "Items": headers}},
+                "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "all"}}}}
+
+
+@pytest.mark.parametrize(("headers", "fired"), [(["Host", "Origin"], False), (["Origin"], True), (None, None)])
+def test_custom_policy_beside_the_file_is_resolved(tmp_path: Path, headers: list[str] | None,
+                                                   fired: bool | None) -> None:
+    """HTTPS to a load balancer's name: PK201 unless the custom origin request policy forwards Host.
+    With the policy's `get-origin-request-policy` output beside the file it is decided; without, unknown."""
+    doc = deployed_distribution([{"id": "api", "domain": "api-1.us-east-1.elb.amazonaws.com", "port": 443}])
+    doc["DistributionConfig"]["DefaultCacheBehavior"]["OriginRequestPolicyId"] = "c0ffee00-1111-2222-3333-444455556666"
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    if headers is not None:
+        (tmp_path / "orp.json").write_text(json.dumps(_origin_request_policy(
+            "c0ffee00-1111-2222-3333-444455556666", headers), indent=2), encoding="utf-8")
+    result = api.scan([tmp_path])
+    pk201 = [f for f in result.findings if f.policy_id == "PK201"]
+    if fired is None:
+        assert pk201 and all(f.unknown for f in pk201)
+    else:
+        assert bool([f for f in pk201 if not f.unknown]) is fired
+        assert not [f for f in pk201 if f.unknown]
+    assert result.files == (str(path),)  # the policy file is read beside it, not scanned as an input

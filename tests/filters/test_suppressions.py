@@ -1,0 +1,145 @@
+"""Suppressions applied after detection (policykit/filters/suppressions.py): CloudFormation resource and template
+Metadata, Terraform comments, expiry, unused."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from policykit.api import scan
+from policykit.core.location import Location
+from policykit.filters.suppressions import apply
+from policykit.findings import Finding, ScanResult, Severity
+from policykit.source.suppressions import terraform_suppressions
+from tests.helpers import RunCli, Write
+from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
+
+
+def _ignore(policy_id: str = "PK101", reason: str = "S3 moves behind OAC next sprint", expires: str = "",
+            indent: int = 6) -> str:
+    pad = " " * indent
+    lines = [f"{pad}policykit:", f"{pad}  ignore:", f"{pad}    - id: {policy_id}"]
+    if reason:
+        lines.append(f"{pad}      reason: {reason}")
+    if expires:
+        lines.append(f"{pad}      expires: {expires}")
+    return "\n".join(lines) + "\n"
+
+
+def _known(result: ScanResult, policy_id: str) -> list[Finding]:
+    return [f for f in result.findings if f.policy_id == policy_id and not f.unknown]
+
+
+def test_resource_metadata_suppresses_and_keeps_the_finding(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore()))
+    result = scan([path])
+    [finding] = _known(result, "PK101")
+    assert finding.suppressed == "S3 moves behind OAC next sprint"
+    assert not result.worst_at_least(Severity.INFO)
+    code, out, _ = run_cli("scan", str(path), "--format", "json")
+    assert code == 0  # suppressed findings do not count
+    [shown] = [f for f in json.loads(out)["findings"] if f["policy_id"] == "PK101"]
+    assert shown["suppressed"] is True and shown["suppression_reason"] == "S3 moves behind OAC next sprint"
+
+
+def test_template_metadata_suppresses_the_whole_file(write: Write) -> None:
+    text = "Metadata:\n" + _ignore(indent=2) + BROKEN
+    result = scan([write("site.yaml", text)])
+    [finding] = _known(result, "PK101")
+    assert finding.suppressed
+    assert not _known(result, "PK003")
+
+
+def test_suppression_of_another_policy_does_not_hide_the_finding(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore("PK201")))])
+    [finding] = _known(result, "PK101")
+    assert not finding.suppressed
+    [unused] = _known(result, "PK003")  # matches nothing: reported so it can be removed
+    assert unused.severity is Severity.INFO and "PK201" in unused.message
+    assert unused.location.line == 13  # the `- id:` item in Metadata
+
+
+def test_suppression_without_reason_is_an_input_error(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore(reason="")))
+    code, out, err = run_cli("scan", str(path))
+    assert code == 2
+    assert f"{path}:13:" in out + err and "needs a reason" in out + err
+    assert "Traceback" not in out + err
+
+
+def test_expired_suppression_stops_suppressing_and_says_so(write: Write) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="2001-01-31")))
+    result = scan([path])
+    [finding] = _known(result, "PK101")
+    assert not finding.suppressed and finding.location.line == BROKEN_LINE + 6  # 6 Metadata lines above
+    [expired] = _known(result, "PK004")
+    assert expired.severity is Severity.WARNING
+    assert "expired on 2001-01-31" in expired.message
+
+
+def test_future_expiry_still_suppresses(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="2999-12-31")))])
+    assert _known(result, "PK101")[0].suppressed
+    assert not _known(result, "PK004")
+
+
+def test_bad_expiry_date_names_its_line(write: Write) -> None:
+    result = scan([write("site.yaml", with_resource_metadata(BROKEN, _ignore(expires="next-week")))])
+    [error] = result.errors
+    assert error.line == 15 and "not a date" in error.message
+
+
+# --- Terraform ------------------------------------------------------------------------------
+
+
+def test_terraform_matching_on_constructed_findings() -> None:
+    def finding(policy_id: str, resource: str, file: str = "infra/main.tf") -> Finding:
+        return Finding(policy_id, "t", Severity.ERROR, "m", Location(file, 5, 3), resource=resource,
+                       distribution=resource)
+
+    result = ScanResult(findings=[
+        finding("PK101", "aws_cloudfront_distribution.cdn"),
+        finding("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf"),
+        finding("PK101", "aws_cloudfront_distribution.other"),
+        finding("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf"),
+        finding("PK201", "aws_cloudfront_distribution.other", "infra/other.tf"),
+    ])
+    result = apply(result, datetime.date(2030, 1, 1), terraform_suppressions(TF_SUPPRESSED, "infra/main.tf"))
+    marks = [(f.policy_id, f.resource, f.location.file, bool(f.suppressed)) for f in result.findings]
+    assert ("PK101", "aws_cloudfront_distribution.cdn", "infra/main.tf", True) in marks
+    assert ("PK101", "module.edge.aws_cloudfront_distribution.cdn[0]", "infra/cdn.tf", True) in marks
+    assert ("PK101", "aws_cloudfront_distribution.other", "infra/main.tf", False) in marks
+    assert ("PK101", "aws_cloudfront_distribution.cdn", "elsewhere/main.tf", False) in marks
+    assert ("PK201", "aws_cloudfront_distribution.other", "infra/other.tf", True) in marks  # module-wide
+
+
+@pytest.mark.parametrize(("comment", "suppressed", "extra"), [
+    ("# policykit:ignore PK101 website endpoint until the move expires=2999-12-31", True, None),
+    ("# policykit:ignore PK101 website endpoint until the move expires=2001-01-01", False, "PK004"),
+    ("// policykit:ignore PK201 not this one", False, "PK003"),
+])
+def test_terraform_end_to_end(write: Write, comment: str, suppressed: bool, extra: str | None) -> None:
+    pytest.importorskip("policykit.terraform")
+    path = write("infra/main.tf", TF_MODULE.replace("IGNORE", comment))
+    result = scan([path])
+    assert not result.errors
+    [finding] = _known(result, "PK101")
+    assert bool(finding.suppressed) is suppressed
+    if extra:
+        assert _known(result, extra)
+
+
+def test_summaries_leave_suppressed_findings_out_and_say_how_many(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _ignore()))
+    code, out, _ = run_cli("scan", str(path), "--format", "json", "--severity-threshold", "info")
+    doc = json.loads(out)
+    assert [(f["policy_id"], f["suppressed"]) for f in doc["findings"]] == [("PK101", True)]
+    assert doc["summary"]["error"] == 0 and doc["summary"]["suppressed"] == 1
+    assert "baseline" not in doc["summary"]
+    assert code == 0  # even at the lowest threshold
+    code, out, _ = run_cli("scan", str(path))
+    summary = out.splitlines()[-1]
+    assert summary.startswith("0 error(s),") and "; 1 suppressed" in summary
+    assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown

@@ -1,0 +1,133 @@
+"""The fuzz tests' harness: each example runs the real CLI in a forked child with an address-space limit and an
+alarm, so a hang or a memory bomb fails the example instead of the suite (tests/fuzz/test_fuzz.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import json
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from policykit.policy.model import Policy
+
+TIME_BOUND_S = 20  # per example, generous for a loaded 2-core machine; a small input scans in milliseconds
+MEMORY_BOUND = 768 * 1024 * 1024  # address space an example may add to the test process
+LOG = os.environ.get("POLICYKIT_FUZZ_LOG", "")
+CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def warm_up() -> None:
+    """Import the CLI and the readers, build the HCL parser and parse the catalog once, before the forks:
+    each example then costs its own scan only."""
+    from policykit.policy import loader
+
+    if getattr(loader.load_policies, "warm", False):
+        return
+    with tempfile.TemporaryDirectory(prefix="pk-fuzz-warm-") as tmp:
+        (Path(tmp) / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+        (Path(tmp) / "t.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", encoding="utf-8")
+        (Path(tmp) / "p.json").write_text('{"terraform_version": "1.9.0", "planned_values": {}}', encoding="utf-8")
+        _run_cli(["scan", "--no-config", "--format", "json", tmp])
+    original = loader.load_policies
+    catalog = original()
+
+    def cached(extra_dirs: tuple[Path, ...] = (), validate_builtin: bool = False) -> list[Policy]:
+        if tuple(extra_dirs) or validate_builtin:
+            return original(extra_dirs, validate_builtin)
+        return list(catalog)
+
+    cached.warm = True  # type: ignore[attr-defined]
+    cached.original = original  # type: ignore[attr-defined]
+    loader.load_policies = cached
+
+
+def _run_cli(args: list[str]) -> tuple[int, str, str]:
+    from policykit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _virtual_size() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _bounded(args: list[str]) -> tuple[int, str, str]:
+    """The CLI's (exit code, stdout, stderr) in a child bounded in time and memory; a child killed by
+    the bound returns exit code -signal with the reason on stderr."""
+    if not CAN_FORK:  # pragma: no cover - elsewhere the property is checked without the bounds
+        return _run_cli(args)
+    warm_up()
+    read_end, write_end = os.pipe()
+    gc.freeze()  # the child's collector then leaves the inherited heap alone (no copy-on-write of all of it)
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read_end)
+            import resource
+
+            limit = _virtual_size() + MEMORY_BOUND
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            signal.alarm(TIME_BOUND_S)
+            code, out, err = _run_cli(args)
+            payload = json.dumps([code, out, err]).encode()
+        except BaseException as exc:  # a crash of the harness itself, or MemoryError outside main()
+            payload = json.dumps([99, "", f"fuzz child: {type(exc).__name__}: {exc}"]).encode()
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(payload)
+        os._exit(0)
+    gc.unfreeze()
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        data = stream.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)
+        reason = "time bound exceeded" if signum == signal.SIGALRM else f"killed by signal {signum}"
+        return -signum, "", f"fuzz child: {reason} ({TIME_BOUND_S} s, {MEMORY_BOUND >> 20} MiB)"
+    code, out, err = json.loads(data)
+    return int(code), str(out), str(err)
+
+
+def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
+    """Write `files` into a fresh directory and scan `target` (the directory itself when empty):
+    exit 0/1 with a JSON report, or exit 2 with errors that each name one of the files."""
+    with tempfile.TemporaryDirectory(prefix="pk-fuzz-") as tmp:
+        root = Path(tmp)
+        for name, content in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8", errors="surrogatepass")
+        scanned = root / target if target else root
+        code, out, err = _bounded(["scan", "--no-config", "--format", "json", str(scanned)])
+        if LOG:  # a long run's tally: one line per example (POLICYKIT_FUZZ_LOG=FILE)
+            with open(LOG, "a", encoding="utf-8") as tally:
+                tally.write(f"{os.environ.get('PYTEST_CURRENT_TEST', '?').split(' ')[0]} exit {code}\n")
+        assert code in (0, 1, 2), f"exit {code}: {err.strip()}"
+        assert "Traceback" not in err, err
+        document: dict[str, Any] = json.loads(out)
+        written = {str(root / name) for name in files}
+        if code == 2:
+            assert document["errors"], "exit 2 without an input error"
+            for error in document["errors"]:
+                assert error["file"] in written, error
+                assert error["message"].strip() and "\n" not in error["message"], error
+        else:
+            assert document["errors"] == []
+        for finding in document["findings"]:
+            assert finding["policy_id"] != "PK007", finding  # an internal error caught per policy

@@ -1,0 +1,29 @@
+"""What the tests share besides fixtures (tests/conftest.py) and inputs (tests/templates.py): the repository's
+paths, the types of the common fixtures, and small functions several areas use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+POLICIES = ROOT / "policies"
+# The team's shared material (corpus, SARIF schema, references) sits beside the checkout, as in CI.
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+requires_shared = pytest.mark.skipif(
+    not (SHARED / "corpus").is_dir(), reason="../shared (corpus, schemas, references) is not beside this checkout")
+
+# The fixtures of tests/conftest.py: `run_cli(*args) -> (exit code, stdout, stderr)`, `write(name, text) -> path`.
+RunCli = Callable[..., tuple[int, str, str]]
+Write = Callable[[str, str], Path]
+
+
+def line_of(path: Path, needle: str, after: str = "") -> int:
+    """The first line holding `needle` (after the first line holding `after`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1

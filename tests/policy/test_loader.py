@@ -1,0 +1,82 @@
+"""The policy loader (policykit/policy/loader.py): the catalog loads, and a policy file read without the schema
+(the built-in catalog's fast path) that is not a mapping or has a field of the wrong type is a PolicyError
+naming the file and the field, never a crash later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykit.core.errors import PolicyError
+from policykit.policy.loader import compile_catalog, load_policies, read_policy_file
+from tests.helpers import Write
+
+VALID = """\
+id: PK901
+title: Custom check
+severity: error
+applies_to: origin
+condition:
+  fact: uses_https
+  equals: true
+message: "{label} is wrong"
+"""
+
+
+def test_the_valid_policy_of_these_tests_loads_without_the_schema(write: Write) -> None:
+    policy = read_policy_file(write("p/PK901-custom.yaml", VALID), validate=False)
+    assert (policy.id, policy.applies_to, policy.references) == ("PK901", "origin", ())
+
+
+@pytest.mark.parametrize("text", ["- id: PK901\n", "just text\n", "42\n", ""])
+def test_a_policy_file_that_is_not_a_mapping_is_a_policy_error(write: Write, text: str) -> None:
+    path = write("p/PK901-custom.yaml", text)
+    with pytest.raises(PolicyError, match=r"invalid policy: \(top\): a policy is a mapping") as caught:
+        read_policy_file(path, validate=False)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (("title: Custom check", "title: [Custom, check]"), "title must be text"),
+    (('message: "{label} is wrong"', "message: 42"), "message must be text"),
+    (("applies_to: origin", "applies_to: [origin]"), "applies_to '['origin']' is not one of"),
+    (("applies_to: origin", "applies_to: planet"), "applies_to 'planet' is not one of"),
+    (("title: Custom check", "title: Custom check\nreferences: https://example.com"),
+     "references must be a list of text"),
+    (("title: Custom check", "title: Custom check\ntags: [a, 1]"), "tags must be a list of text"),
+    (("title: Custom check", "title: Custom check\nexamples: [bad]"), "examples must be a mapping of text"),
+    (("title: Custom check", "title: Custom check\nevidence: {seen: [1]}"), "evidence must be a mapping of text"),
+    (("title: Custom check", "title: Custom check\nseverity_when: {severity: warning}"),
+     "severity_when must be a list of mappings"),
+    (("title: Custom check", "title: Custom check\nseverity_when: [{severity: warning, condition: [x]}]"),
+     "condition must be a mapping"),
+])
+def test_a_field_of_the_wrong_type_is_a_policy_error_naming_it(write: Write, change: tuple[str, str],
+                                                                said: str) -> None:
+    path = write("p/PK901-custom.yaml", VALID.replace(*change))
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path, validate=False)
+    assert str(caught.value).startswith(f"{path}: invalid policy")
+    assert said in str(caught.value)
+
+
+def test_unreadable_policy_files_are_policy_errors(write: Write, tmp_path: Path) -> None:
+    undecodable = tmp_path / "PK902-latin1.yaml"
+    undecodable.write_bytes(VALID.encode().replace(b"Custom", b"caf\xe9"))
+    with pytest.raises(PolicyError, match="cannot read policy file"):
+        read_policy_file(undecodable, validate=False)
+    with pytest.raises(PolicyError, match="invalid YAML"):
+        read_policy_file(write("p/PK903-broken.yaml", "id: [PK903\n"), validate=False)
+
+
+def test_compiling_a_catalog_refuses_a_file_that_is_not_a_mapping(write: Write) -> None:
+    write("catalog/PK901-custom.yaml", VALID)
+    directory = write("catalog/PK902-list.yaml", "- id: PK902\n").parent
+    with pytest.raises(PolicyError, match=r"PK902-list.yaml: invalid policy: \(top\): a policy is a mapping"):
+        compile_catalog(directory)
+
+
+def test_builtin_policies_are_schema_valid() -> None:
+    ids = [p.id for p in load_policies(validate_builtin=True)]
+    assert {"PK101", "PK201", "PK301", "PK401", "PK501"} <= set(ids)

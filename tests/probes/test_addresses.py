@@ -1,0 +1,37 @@
+"""Which addresses a live scan may reach (policykit/probes/addresses.py): special ranges, also embedded in IPv6 forms,
+are refused before any socket exists unless private addresses are allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykit.probes.addresses import special_range
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.2", "loopback"), ("10.1.2.3", "private"), ("192.168.0.1", "private"),
+    ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("100.64.0.1", "special-purpose"),
+    ("0.0.0.0", "private"), ("93.184.216.34", ""), ("2606:4700::1", ""),
+])
+def test_special_ranges(address: str, kind: str) -> None:
+    assert special_range(address) == kind
+
+
+@pytest.mark.parametrize(("address", "words"), [
+    ("2002:a9fe:a9fe::1", "link-local (6to4, embedding 169.254.169.254)"),
+    ("2002:0a00:0001::1", "private (6to4, embedding 10.0.0.1)"),
+    ("64:ff9b::a9fe:a9fe", "link-local (NAT64, embedding 169.254.169.254)"),
+    ("64:ff9b:1::7f00:1", "loopback (NAT64, embedding 127.0.0.1)"),
+    ("::ffff:169.254.169.254", "link-local (IPv4-mapped, embedding 169.254.169.254)"),
+    ("::ffff:0:7f00:1", "loopback (IPv4-translated, embedding 127.0.0.1)"),
+    ("::a9fe:a9fe", "link-local (IPv4-compatible, embedding 169.254.169.254)"),
+    ("2001:0:4136:e378:8000:63bf:5601:fefe", "link-local (Teredo, embedding 169.254.1.1)"),
+])
+def test_embedded_ipv4_forms_are_refused_without_sending(address: str, words: str) -> None:
+    from policykit.probes.addresses import AddressRefused, check_allowed, open_connection
+
+    assert special_range(address) == words
+    with pytest.raises(AddressRefused, match="pass --allow-private"):
+        check_allowed(address, allow_private=False)
+    with pytest.raises(AddressRefused):  # the one place probes connect refuses before any socket exists
+        open_connection(address, 443, 1.0, allow_private=False)

@@ -1,0 +1,43 @@
+"""The text report (policykit/reporters/text.py): file:line:col, the fix, a summary; colour and unknowns on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policykit import api
+from tests.helpers import EXAMPLES, Write
+from tests.reporters.helpers import render
+from tests.templates import cfn_distribution, cfn_template
+
+CFN = EXAMPLES / "cloudformation"
+
+
+def test_text_report(mixed: list[Path]) -> None:
+    out = render("text", api.scan(mixed))
+    assert "\033[" not in out
+    lines = out.splitlines()
+    assert any("invalid.yaml:4:1: invalid YAML" in line and line.endswith("(input error)") for line in lines)
+    first = next(line for line in lines if " PK201 " in line)
+    assert first.startswith(f"{CFN / 'broken-origins.yaml'}:33:25: error PK201 origin 'api' of distribution")
+    assert any(line.startswith("    fix: ") for line in lines)
+    assert "1 file(s) skipped (not templates: " in lines[-1] and "configmap.yaml)" in lines[-1]
+    assert "1 input error(s)" in lines[-1]
+
+
+def test_text_report_colour_only_when_asked() -> None:
+    result = api.scan([CFN / "broken-origins.yaml"])
+    assert "\033[31m" in render("text", result, color=True)
+    assert "\033[" not in render("text", result, color=False)
+
+
+def test_text_hides_unknowns_unless_asked(write: Write) -> None:
+    template = write("unknown.yaml", UNKNOWN_ORIGIN)
+    result = api.scan([template])
+    assert any(f.unknown and f.policy_id == "PK201" for f in result.findings)
+    assert "not checked" not in render("text", result)
+    assert "PK201 HTTPS to an AWS-generated origin name no certificate can cover: not checked for origin 'web'" in (
+        render("text", result, show_unknown=True))
+
+
+UNKNOWN_ORIGIN = cfn_template(cfn_distribution(domain="!Ref Origin", origin_id="web", cache_policy=None),
+                              parameters="  Origin: {Type: String}\n")

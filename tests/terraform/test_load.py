@@ -1,0 +1,316 @@
+"""A Terraform module read into the model (policykit/terraform/load.py): references link resources and take AWS
+shapes, Lambda@Edge ARN kinds, managed policies, dynamic blocks and count, wrong types, JSON syntax; what cannot
+be known is unknown, never an error and never dropped."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from policykit.api import ScanOptions, scan
+from policykit.facts.origins import endpoint_kind
+from tests.helpers import Write
+from tests.templates import (
+    TF_WEBSITE_OVER_HTTPS,
+    cfn_distribution,
+    cfn_template,
+    tf_default_behavior,
+    tf_distribution,
+    tf_origin,
+)
+from tests.terraform.helpers import ids, models, only_distribution
+
+
+def test_resource_references_link_and_take_aws_shapes(write: Write) -> None:
+    main = write("m/main.tf", tf_distribution(tf_origin("aws_lb.app.dns_name") + tf_default_behavior()) + """
+resource "aws_lb" "app" {
+  internal        = true
+  security_groups = [aws_security_group.lb.id]
+}
+resource "aws_security_group" "lb" {
+  ingress {
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.app.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.origin.arn
+}
+resource "aws_acm_certificate" "origin" {
+  domain_name = "origin.example.com"
+}
+""")
+    dist = only_distribution(main.parent)
+    origin_ = dist.origins[0]
+    assert origin_.target_ref is not None and origin_.target_ref.resource == "aws_lb.app"
+    assert endpoint_kind(origin_) == "elb"
+    balancer = origin_.target
+    assert balancer.scheme == "internal" and balancer.listeners[0].port == 443
+    assert balancer.security_groups[0].ingress[0].cidr == "10.0.0.0/8"
+    assert balancer.listeners[0].certificates[0].domain_name == "origin.example.com"
+
+
+def test_s3_website_and_rest_shapes(write: Write) -> None:
+    body = (tf_origin("aws_s3_bucket.site.website_endpoint", origin_id="site")
+            + tf_origin("aws_s3_bucket.site.bucket_regional_domain_name", origin_id="rest") + tf_default_behavior())
+    main = write("m/main.tf", tf_distribution(body) + 'resource "aws_s3_bucket" "site" {}\n')
+    dist = only_distribution(main.parent)
+    assert [endpoint_kind(o) for o in dist.origins] == ["s3-website", "s3"]
+
+
+def test_unknown_values_never_give_error_findings(write: Write) -> None:
+    main = write("m/main.tf", 'variable "policy" {}\nvariable "domain" {}\n'
+                 + tf_distribution(tf_origin("var.domain", "var.policy") + tf_default_behavior()))
+    result = scan([main.parent], ScanOptions())
+    assert not result.errors
+    assert [f for f in result.findings if not f.unknown and f.severity.value == "error"] == []
+
+
+def test_lambda_edge_arn_kinds(write: Write) -> None:
+    associations = "".join(f"""
+    lambda_function_association {{
+      event_type = "{event}"
+      lambda_arn = {arn}
+    }}""" for event, arn in (("viewer-request", "aws_lambda_function.published.qualified_arn"),
+                             ("origin-request", "aws_lambda_function.plain.arn"),
+                             ("origin-response", "aws_lambda_alias.live.arn"),
+                             ("viewer-response", "aws_lambda_function.plain.qualified_arn")))
+    behavior = tf_default_behavior().replace('cached_methods         = ["GET", "HEAD"]',
+                                'cached_methods         = ["GET", "HEAD"]' + associations)
+    main = write("m/main.tf", tf_distribution(tf_origin('"origin.example.com"') + behavior) + """
+resource "aws_lambda_function" "published" {
+  publish = true
+  runtime = "nodejs20.x"
+}
+resource "aws_lambda_function" "plain" {
+  runtime = "nodejs20.x"
+  environment {
+    variables = { A = "1" }
+  }
+}
+resource "aws_lambda_alias" "live" {
+  function_name = aws_lambda_function.published.function_name
+}
+""")
+    dist = only_distribution(main.parent)
+    kinds = [a.arn_source for a in dist.default_behavior.lambda_associations]  # type: ignore[union-attr]
+    assert kinds == ["version", "unqualified", "alias", "latest"]
+    assert dist.default_behavior.lambda_associations[1].function.has_environment is True  # type: ignore[union-attr]
+
+
+def test_managed_policy_data_source_and_declared_policies(write: Write) -> None:
+    policies = ("origin_request_policy_id = data.aws_cloudfront_origin_request_policy.all.id\n"
+                "    cache_policy_id = aws_cloudfront_cache_policy.mine.id\n    allowed_methods")
+    behavior = tf_default_behavior().replace("allowed_methods", policies)
+    main = write("m/main.tf", tf_distribution(tf_origin("aws_lb.app.dns_name") + behavior) + """
+resource "aws_lb" "app" {}
+data "aws_cloudfront_origin_request_policy" "all" {
+  name = "Managed-AllViewer"
+}
+resource "aws_cloudfront_cache_policy" "mine" {
+  name = "mine"
+  parameters_in_cache_key_and_forwarded_to_origin {
+    headers_config {
+      header_behavior = "whitelist"
+      headers {
+        items = ["Host"]
+      }
+    }
+  }
+}
+""")
+    behavior_ = only_distribution(main.parent).default_behavior
+    assert behavior_ is not None
+    assert behavior_.origin_request_policy_id == "216adef6-5c7f-47e4-b989-5492eafa07d3"
+    assert behavior_.cache_policy is not None and behavior_.cache_policy.headers.headers == ["Host"]
+    assert "PK201" not in ids(main.parent)  # Host is forwarded
+
+
+def test_dynamic_blocks_and_count(write: Write) -> None:
+    main = write("m/main.tf", """
+variable "origins" {
+  default = { app = "app.example.com", api = "api.example.com" }
+}
+variable "extra" {}
+resource "aws_cloudfront_distribution" "cdn" {
+  count   = 2
+  enabled = true
+  dynamic "origin" {
+    for_each = var.origins
+    content {
+      origin_id   = origin.key
+      domain_name = origin.value
+      custom_origin_config {
+        http_port              = 80
+        https_port             = 443
+        origin_protocol_policy = "https-only"
+        origin_ssl_protocols   = ["TLSv1.2"]
+      }
+    }
+  }
+  dynamic "ordered_cache_behavior" {
+    for_each = var.extra
+    content {
+      path_pattern     = ordered_cache_behavior.value
+      target_origin_id = "nowhere"
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "api"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+}
+""")
+    dists = [d for m in models(main.parent) for d in m.distributions]
+    assert [d.resource for d in dists] == ["aws_cloudfront_distribution.cdn[0]", "aws_cloudfront_distribution.cdn[1]"]
+    assert sorted(o.id for o in dists[0].origins) == ["api", "app"]
+    assert dists[0].ordered_behaviors.more is not None and dists[0].ordered_behaviors == []
+    assert "PK501" not in ids(main.parent)
+
+
+def test_unknown_dynamic_origins_do_not_make_pk501(write: Write) -> None:
+    main = write("m/main.tf", 'variable "origins" {}\n' + tf_distribution("""
+  dynamic "origin" {
+    for_each = var.origins
+    content {
+      origin_id   = origin.key
+      domain_name = origin.value
+    }
+  }""" + tf_default_behavior()))
+    dist = only_distribution(main.parent)
+    assert dist.origins.more is not None
+    assert "PK501" not in ids(main.parent)
+
+
+def test_websocket_tag_fills_websocket_paths(write: Write) -> None:
+    main = write("m/main.tf", tf_distribution(tf_origin('"origin.example.com"') + tf_default_behavior()
+                                          + '\n  tags = { "policykit:websocket" = "/ws/*, /socket.io/*" }'))
+    assert only_distribution(main.parent).websocket_paths == ["/ws/*", "/socket.io/*"]
+
+
+def test_wrong_types_are_problems_not_crashes(write: Write) -> None:
+    main = write("m/main.tf", tf_distribution('  aliases = "www.example.com"\n  origin = "nope"\n'
+                                              + tf_default_behavior()))
+    result = scan([main.parent], ScanOptions())
+    assert not result.errors
+    assert any(f.policy_id == "PK002" for f in result.findings)
+
+
+def test_directory_with_cloudformation_and_terraform_scans_both(write: Write, tmp_path: Path) -> None:
+    write("mixed/main.tf", TF_WEBSITE_OVER_HTTPS)
+    write("mixed/template.yaml", cfn_template(cfn_distribution("Cdn", "site.s3-website-us-east-1.amazonaws.com",
+                                                               cache_policy=None)))
+    result = scan([tmp_path / "mixed"], ScanOptions())
+    files = {Path(f.location.file).name for f in result.findings if f.policy_id == "PK101"}
+    assert files == {"main.tf", "template.yaml"}
+
+
+def test_other_json_is_not_terraform(write: Write) -> None:
+    path = write("package.json", '{"name": "x", "version": "1.0.0"}')
+    result = scan([path], ScanOptions())
+    assert not result.errors and not result.distributions
+
+
+def test_hcl2_is_not_imported_for_cloudformation_only() -> None:
+    code = ("import sys\nfrom pathlib import Path\nfrom policykit.api import scan\n"
+            "scan([Path('policies/PK101-s3-website-over-https/tests/fail/terraform-website-https.cfn.yaml')])\n"
+            "assert 'hcl2' not in sys.modules and 'lark' not in sys.modules, 'hcl2 imported'\n")
+    from tests.helpers import ROOT
+
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_json_syntax_blocks_dynamic_and_interpolation(write: Write) -> None:
+    config = {
+        "variable": {"sites": {"default": ["a", "b"]}},
+        "resource": {"aws_cloudfront_distribution": {"cdn": {
+            "enabled": True,
+            "dynamic": {"origin": {"for_each": "${var.sites}", "content": {
+                "origin_id": "${origin.value}",
+                "domain_name": "${origin.value}.s3-website-us-east-1.amazonaws.com",
+                "custom_origin_config": {"origin_protocol_policy": "https-only",
+                                         "http_port": 80, "https_port": 443}}}},
+            "default_cache_behavior": {"target_origin_id": "a", "viewer_protocol_policy": "redirect-to-https"},
+        }}},
+    }
+    path = write("main.tf.json", json.dumps(config, indent=2))
+    result = scan([path], ScanOptions())
+    assert not result.errors
+    fired = [f for f in result.findings if f.policy_id == "PK101" and not f.unknown]
+    assert {f.subject for f in fired} == {"origin 'a'", "origin 'b'"}
+    assert all(f.location.file == str(path) and f.location.line > 1 for f in fired)
+
+
+def test_function_url_origin_is_checked_not_unknown(write: Write) -> None:
+    path = write("url/main.tf", """
+resource "aws_lambda_function_url" "app" {
+  function_name      = "app"
+  authorization_type = "NONE"
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    origin_id   = "raw"
+    domain_name = aws_lambda_function_url.app.function_url
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  origin {
+    origin_id   = "host"
+    domain_name = split("/", aws_lambda_function_url.app.function_url)[2]
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id       = "raw"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+}
+""")
+    result = scan([path.parent], ScanOptions())
+    pk103 = [(f.location.line, f.unknown) for f in result.findings if f.policy_id == "PK103"]
+    assert pk103 == [(11, False)]  # the raw URL fires; the host taken out of it is a DNS name
+
+
+def test_count_over_known_values_and_unknown_dynamic_blocks_are_not_dropped(write: Write) -> None:
+    main = write("m/main.tf", """
+variable "behaviors" {}
+locals {
+  regions = ["a", "b", "c"]
+}
+resource "aws_cloudfront_distribution" "cdn" {
+  count   = length(local.regions)
+  enabled = true
+""" + tf_origin('"${local.regions[count.index]}.example.com"') + """
+  dynamic "ordered_cache_behavior" {
+    for_each = var.behaviors[*]
+    content {
+      path_pattern     = ordered_cache_behavior.value.path
+      target_origin_id = "app"
+    }
+  }
+""" + tf_default_behavior() + "\n}\n")
+    dists = [d for m in models(main.parent) for d in m.distributions]
+    assert [d.origins[0].domain_name for d in dists] == ["a.example.com", "b.example.com", "c.example.com"]
+    more = dists[0].ordered_behaviors.more
+    assert more is not None and "var.behaviors[*]" in more.reason
