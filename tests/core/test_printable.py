@@ -32,3 +32,21 @@ def test_control_characters_cannot_reach_the_terminal_or_forge_lines(tmp_path: P
     code, out, _ = run_cli("scan", str(site), "--format", "json")
     aliases = [f["subject"] for f in json.loads(out)["findings"] if f["policy_id"] == "PK301"]
     assert aliases == ["alias 'evil\x1b[2J.example.com\nforged.yaml:1:1: error PK999 forged'"]  # kept whole
+
+
+def test_printable_data_rebuilds_only_what_it_escapes() -> None:
+    """A result with nothing to escape is returned as it is (a small scan rebuilds nothing); a string with a
+    surrogate is escaped wherever it sits, and what holds it is rebuilt with its type."""
+    from policykit.core.location import Location
+    from policykit.core.printable import printable_data
+    from policykit.findings import ScanError, ScanResult
+
+    clean = ScanResult(errors=(ScanError("a.yaml", "bad"),), files=("a.yaml",), distributions={"a.yaml": 1})
+    assert printable_data(clean) is clean
+    bad = "b\udcff.yaml"
+    escaped = printable_data(ScanResult(errors=(ScanError(bad, "bad"),), files=("a.yaml", bad),
+                                        distributions={bad: 2}))
+    assert escaped.errors == (ScanError("b\\xff.yaml", "bad"),) and escaped.files == ("a.yaml", "b\\xff.yaml")
+    assert escaped.distributions == {"b\\xff.yaml": 2}
+    where = printable_data([Location(bad, 1, 2), {"k": [bad]}])
+    assert where == [Location("b\\xff.yaml", 1, 2), {"k": ["b\\xff.yaml"]}] and type(where[0]) is Location
