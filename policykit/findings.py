@@ -153,6 +153,8 @@ class Observed:
     data: dict[str, EvidenceValue]  # for machines
     covers: tuple[str, ...] = ()  # evidence keys of findings that these lines already show
     endpoint: str = ""  # the endpoint's subject, for a name's observation
+    summary: str = ""  # one line, for an endpoint or name no shown finding speaks of
+    target: str = ""  # what was probed (`https://host:443`, with ` name` for a name); "" when nothing was
 
 
 @record

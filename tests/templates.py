@@ -49,8 +49,8 @@ def cfn_distribution(name: str = "Distribution", domain: str = "origin.example.c
 def cfn_with_origins(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (), forward_host: bool = False,
                      paths: tuple[tuple[str, str], ...] = ()) -> str:
     """A CloudFormation template with one distribution of custom origins, each a dict: id, domain, port, and
-    optionally protocols, policy, path (YAML text, quoted as needed); the default behavior targets the first,
-    `paths` adds (pattern, origin id) behaviors; `forward_host` forwards Host (ALL_VIEWER)."""
+    optionally protocols, policy, path (YAML text, quoted as needed), read_timeout; the default behavior targets
+    the first, `paths` adds (pattern, origin id) behaviors; `forward_host` forwards Host (ALL_VIEWER)."""
     lines = ["Resources:", "  Cdn:", "    Type: AWS::CloudFront::Distribution", "    Properties:",
              "      DistributionConfig:", "        Enabled: true"]
     if aliases:
@@ -67,6 +67,8 @@ def cfn_with_origins(origins: list[dict[str, Any]], aliases: tuple[str, ...] = (
         lines.append(f"              {port_key}: {origin['port']}")
         if origin.get("protocols"):
             lines.append(f"              OriginSSLProtocols: [{', '.join(origin['protocols'])}]")
+        if origin.get("read_timeout"):
+            lines.append(f"              OriginReadTimeout: {origin['read_timeout']}")
     policy = f"\n          OriginRequestPolicyId: {ALL_VIEWER}" if forward_host else ""
     nested = policy.replace("\n" + " " * 10, "\n" + " " * 12)
     lines.append(f"        DefaultCacheBehavior:\n          TargetOriginId: {origins[0]['id']}\n"

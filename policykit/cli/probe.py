@@ -44,6 +44,9 @@ def probe(
     websocket: Annotated[str | None, typer.Option(
         "--websocket", help="Also send a WebSocket upgrade to PATH.")] = None,
     path: Annotated[str, typer.Option("--path", help="The path of the HEAD request.")] = "/",
+    read_timeout: Annotated[int, typer.Option(
+        "--read-timeout", help="The origin's OriginReadTimeout in seconds: a first byte later than this is "
+        "CloudFront's 504 (PK617).", min=1, max=3600)] = 30,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")] = None,
@@ -88,7 +91,7 @@ def probe(
         raise UsageError(f"probe {shown(target)}: {exc}") from None
     protocols = tuple(p.strip() for p in ssl_protocols.split(",") if p.strip()) if ssl_protocols else None
     names = tuple(n.rstrip(".").lower() for n in [*(host or ()), *(sni or ())])
-    wanted = Target(hostname, port, protocol.value, names, protocols, websocket, path)
+    wanted = Target(hostname, port, protocol.value, names, protocols, websocket, path, read_timeout)
     problem = check(wanted)
     if problem:
         raise UsageError(f"probe {shown(target)}: {problem}")

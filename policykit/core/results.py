@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Literal
 
+from policykit.core.origin_tls import Breach
 from policykit.core.record import record
 
 
@@ -48,7 +49,7 @@ class TlsStatus(Status):
     TIMEOUT = "timeout"
     REFUSED = "refused"
     FAILED = "failed"
-    NOT_OFFERED = "not-offered"  # only SSLv3 allowed: nothing this probe can offer
+    NOT_OFFERED = "not-offered"  # only what this machine cannot offer (SSLv3, RC4-MD5...) would do: not checked
     CUT = "cut"
 
 
@@ -102,19 +103,27 @@ class TlsResult:
     status: TlsStatus
     protocol: str = ""
     cipher: str = ""
-    chain: tuple[bytes, ...] = ()  # DER, in the order the server sent it
+    chain: tuple[bytes, ...] = ()  # DER, in the order the server sent it (for a failed handshake: to a broader offer)
     detail: str = ""
+    group: str = ""  # the ECDHE curve, when the handshake that agreed offered only that one
+    sigalg: str = ""  # the handshake signature scheme, where this Python reports it
+    not_checked: tuple[str, ...] = ()  # ids of profile rules (core/origin_tls.py) this handshake could not apply
+    note: str = ""  # how the offer was narrowed to CloudFront's (another certificate for what CloudFront offers)
 
 
 @record
 class CertInfo:
     subject: str
     issuer: str
-    names: tuple[str, ...]  # DNS and IP SANs, or the CN when there is no SAN (printable, escaped)
+    names: tuple[str, ...]  # what CloudFront matches: the SAN's DNS and IP names, or the CN without DNS names
     not_before: str
     not_after: str
     sha256: str = ""
     is_ca: bool = False
+    sans: tuple[str, ...] = ()  # the subjectAltName as sent (printable, escaped)
+    common_name: str = ""
+    key: str = ""  # "RSA 2048", "ECDSA P-256", "Ed25519"
+    signature: str = ""  # "ECDSA SHA256", "RSA-PKCS1 SHA1"
 
 
 @record
@@ -127,6 +136,9 @@ class ChainResult:
     detail: str = ""
     missing_issuer: str = ""  # the issuer the chain stops at: neither sent nor trusted
     trust_reason: str = ""  # why the chain does not verify, in words
+    breaches: tuple[Breach, ...] = ()  # what CloudFront cannot use (keys, signatures), by its profile
+    notes: tuple[str, ...] = ()  # rules browsers apply and CloudFront does not: never a verdict
+    anchor: str = ""  # the trusted root the path ends at
 
 
 @record
@@ -138,3 +150,8 @@ class HttpResult:
     status_line: str = ""
     detail: str = ""
     outcome: HttpOutcome = HttpOutcome.ANSWERED
+    first_byte: float | None = None  # seconds from the request sent to the answer's first byte
+    waited: float = 0.0  # seconds waited after sending without a first byte
+    wait_limit: str = ""  # the option that kept the wait short of the read timeout (--origin-timeout)
+    needed_bound: int = 0  # the value of that option that lets the wait cover the read timeout
+    upgrade_problem: str = ""  # what makes a 101 answer fail at an RFC 6455 client ("" when none)

@@ -3,6 +3,8 @@
 A step that was tried and failed (refused, timed out, closed, answered nothing) is a value the
 policies judge: a verdict. Only a step that was not run (not probed, an earlier step failed, a
 larger bound cut it short) is `Unknown` with the reason, so its policies say "not checked".
+The facts of an endpoint are here; a name's are in live_tls.py (the handshake, the chain) and
+live_http.py (the answers, the read timeout, the upgrade).
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 
-from policykit.core.origin_tls import cloudfront_ciphers
-from policykit.core.results import CertInfo, ChainResult, DnsStatus, HttpOutcome, TcpStatus, TlsStatus
+from policykit.core.results import DnsStatus, TcpStatus
 from policykit.core.values import Unknown
+from policykit.facts import live_http, live_tls
+from policykit.facts.live_tls import CertData, certificate_data
 from policykit.model.live import LiveName, LiveOrigin
 
-# A certificate as data (evidence for machines, and the JSON of what the probes saw)
-CertData = dict[str, str | int | bool | list[str]]
+__all__ = ["FACTS", "CertData", "certificate_data"]
 
 # ---- live_origin -------------------------------------------------------------------------------
 
@@ -105,229 +107,23 @@ def connect_command(live: LiveOrigin) -> str:
     return f"nc -vz -w 5 {shlex.quote(live.address or live.host)} {live.port}"
 
 
-# ---- live_name ---------------------------------------------------------------------------------
-
-def certificate_data(cert: CertInfo, position: int) -> CertData:
-    """A served certificate as data: its position in the chain, names, validity and fingerprint."""
-    return {"position": position, "subject": cert.subject, "issuer": cert.issuer, "sans": list(cert.names),
-            "not_before": cert.not_before, "not_after": cert.not_after, "sha256": cert.sha256, "ca": cert.is_ca}
-
-
-def _leaf(chain: ChainResult | None) -> CertInfo | None:
-    return chain.certificates[0] if chain is not None and chain.certificates else None
-
-
-def _https(name: LiveName) -> bool:
-    return name.endpoint is not None and name.endpoint.scheme == "https"
-
-
-def tls_status(name: LiveName) -> str | Unknown | None:
-    """The CloudFront-like handshake: ok, no-common-protocol, no-common-cipher, timeout, failed (None over HTTP)."""
-    if not _https(name):
-        return None
-    if name.tls is None:
-        return Unknown(name.not_probed or "no handshake attempted")
-    if name.tls.status in (TlsStatus.CUT, TlsStatus.NOT_OFFERED):
-        return Unknown(f"TLS handshake with {name.name}: {name.tls.detail}")
-    return str(TlsStatus.FAILED if name.tls.status is TlsStatus.REFUSED else name.tls.status)
-
-
-def tls_detail(name: LiveName) -> str:
-    """Why the handshake failed, and what the server accepts instead."""
-    return str(name.tls.detail) if name.tls is not None else ""
-
-
-def offered_protocols(name: LiveName) -> list[str]:
-    """The protocol versions CloudFront offers this origin (OriginSSLProtocols)."""
-    return list(name.tls.offered) if name.tls is not None else []
-
-
-def negotiated(name: LiveName) -> str:
-    """Protocol and cipher the CloudFront-like handshake agreed on."""
-    if name.tls is None or name.tls.status is not TlsStatus.OK:
-        return "(none)"
-    return f"{name.tls.protocol} {name.tls.cipher}"
-
-
-def tls_session(name: LiveName) -> dict[str, str | list[str] | None] | None:
-    """Protocol, cipher and the offer, as data (evidence for machines)."""
-    if name.tls is None:
-        return None
-    return {"protocol": name.tls.protocol or None, "cipher": name.tls.cipher or None, "offered": list(name.tls.offered),
-            "status": str(name.tls.status)}
-
-
-def certificate_problems(name: LiveName) -> list[str] | Unknown:
-    """What is wrong with the served chain: expired, not-yet-valid, self-signed, untrusted-root,
-    incomplete-chain, wrong-order, name-mismatch, expiring-soon, untrusted."""
-    if not _https(name):
-        return []
-    if name.chain is None:
-        return Unknown(name.not_probed or "no certificate received")
-    if not name.chain.certificates:
-        return Unknown(name.chain.detail or "no certificate received")
-    return [str(problem) for problem in name.chain.problems]
-
-
-def certificate_names(name: LiveName) -> list[str]:
-    """The DNS names of the served leaf certificate (SANs, or the CN without SANs)."""
-    leaf = _leaf(name.chain)
-    return list(leaf.names) if leaf else []
-
-
-def certificate_chain(name: LiveName) -> str:
-    """The served chain, in order: subject <- issuer."""
-    if name.chain is None:
-        return ""
-    return "; ".join(f"[{i}] {c.subject} (issuer {c.issuer})" for i, c in enumerate(name.chain.certificates))
-
-
-def served_chain(name: LiveName) -> list[CertData]:
-    """The served chain as data: position, subject, issuer, SANs, not_before, not_after, sha256, ca."""
-    if name.chain is None:
-        return []
-    return [certificate_data(c, i) for i, c in enumerate(name.chain.certificates)]
-
-
-def trust_reason(name: LiveName) -> str:
-    """Why the served chain does not verify to a root CloudFront trusts, in words."""
-    return str(name.chain.trust_reason) if name.chain is not None and name.chain.trust_reason else "(none)"
-
-
-def certificate_validity(name: LiveName) -> str:
-    """notBefore .. notAfter of the served leaf certificate."""
-    leaf = _leaf(name.chain)
-    return f"{leaf.not_before} .. {leaf.not_after}" if leaf else ""
-
-
-def certificate_days_left(name: LiveName) -> int | Unknown:
-    """Days until the served leaf certificate expires."""
-    if name.chain is None or name.chain.days_left is None:
-        return Unknown(name.not_probed or "no certificate received")
-    return int(name.chain.days_left)
-
-
-def missing_issuer(name: LiveName) -> str:
-    """The issuer the served chain stops at: neither sent by the origin nor a trusted root."""
-    return str(name.chain.missing_issuer) if name.chain is not None and name.chain.missing_issuer else "(none)"
-
-
-def verify_error(name: LiveName) -> str:
-    """What certificate path validation (no AIA, the configured roots) said."""
-    return str(name.chain.verify_error) if name.chain is not None and name.chain.verify_error else "(none)"
-
-
-def origin_status(name: LiveName) -> int | Unknown:
-    """The HTTP status of `HEAD /` sent with this Host (and SNI)."""
-    if name.head is None:
-        return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
-    if name.head.status is None:
-        return Unknown(f"HEAD {name.head.path}: {name.head.detail or 'no status line'}")
-    return int(name.head.status)
-
-
-def http_outcome(name: LiveName) -> str | Unknown:
-    """How the origin answered `HEAD /`: answered, timeout, closed, reset, not-http or error."""
-    if name.head is None:
-        return Unknown(name.requests_not_sent or name.not_probed or "no request sent")
-    if name.head.outcome is HttpOutcome.CUT:
-        return Unknown(f"HEAD {name.head.path}: {name.head.detail}")
-    return str(name.head.outcome)
-
-
-def http_detail(name: LiveName) -> str:
-    """What happened to `HEAD /` when no status line came back."""
-    return str(name.head.detail) if name.head is not None else ""
-
-
-def read_timeout(name: LiveName) -> int:
-    """The origin's OriginReadTimeout in seconds (30 when not written)."""
-    origin = name.origin
-    value = getattr(origin, "read_timeout", None)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 30
-
-
-def origin_status_line(name: LiveName) -> str:
-    """The status line the origin answered `HEAD /` with."""
-    return str(name.head.status_line) if name.head is not None else ""
-
-
-def websocket_refused(name: LiveName) -> bool | Unknown:
-    """Did the origin answer a WebSocket upgrade with anything but 101, or not at all? (false when none was sent)"""
-    if name.websocket is None:
-        return Unknown(name.not_probed) if name.not_probed else False
-    if name.websocket.outcome is HttpOutcome.CUT:
-        return Unknown(f"WebSocket upgrade to {name.name}: {name.websocket.detail}")
-    if name.websocket.status is None:  # tried: closed, reset, or no answer in time
-        return True
-    return bool(name.websocket.status != 101)
-
-
-def websocket_timed_out(name: LiveName) -> bool:
-    """The upgrade got no answer within the probe's timeout (CloudFront may wait longer)."""
-    return name.websocket is not None and name.websocket.outcome is HttpOutcome.TIMEOUT
-
-
-def websocket_response(name: LiveName) -> str:
-    """What the origin answered the upgrade request with."""
-    if name.websocket is None:
-        return ""
-    ws = name.websocket
-    return ws.status_line or ws.detail or "(no response)"
-
-
-def websocket_request(name: LiveName) -> str:
-    """The upgrade request that was sent."""
-    return f"GET {name.websocket.path} (Host: {name.name})" if name.websocket is not None else ""
-
-
-def openssl_command(name: LiveName) -> str:
-    """The `openssl s_client` command that makes the same handshake and checks the same name and roots."""
-    endpoint = name.endpoint
-    host = endpoint.address or endpoint.host if endpoint is not None else name.name
-    port = endpoint.port if endpoint is not None else 443
-    offered = offered_protocols(name) or ["TLSv1.2"]
-    versions = "-tls1_2" if offered == ["TLSv1.2"] else f"-min_protocol {offered[0]} -max_protocol {offered[-1]}"
-    trust = getattr(endpoint, "trust_store", "") if endpoint is not None else ""
-    ciphers = ":".join(cloudfront_ciphers()) + ":@SECLEVEL=0"
-    target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return (f"openssl s_client -connect {shlex.quote(target)} -servername {shlex.quote(name.name)}"
-            f" -verify_hostname {shlex.quote(name.name)}{f' -CAfile {shlex.quote(trust)}' if trust else ''}"
-            f" {versions} -cipher {shlex.quote(ciphers)} -showcerts </dev/null")
-
-
-def curl_command(name: LiveName) -> str:
-    """A `curl` command that sends the same HEAD request."""
-    endpoint = name.endpoint
-    if endpoint is None:
-        return ""
-    scheme, port = endpoint.scheme, endpoint.port
-    resolve = f"--resolve {shlex.quote(f'{name.name}:{port}:{endpoint.address}')} " if endpoint.address else ""
-    return f"curl -sS -I {resolve}{scheme}://{name.name}:{port}/"
-
-
-def websocket_command(name: LiveName) -> str:
-    """A `curl` command that sends the same WebSocket upgrade request."""
-    endpoint = name.endpoint
-    if endpoint is None or name.websocket is None:
-        return ""
-    port = endpoint.port
-    resolve = f"--resolve {shlex.quote(f'{name.name}:{port}:{endpoint.address}')} " if endpoint.address else ""
-    scheme = endpoint.scheme
-    return (f"curl -sS -i --http1.1 -H 'Connection: Upgrade' -H 'Upgrade: websocket' "
-            f"-H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "
-            f"{resolve}{scheme}://{name.name}:{port}{name.websocket.path}")
-
-
 LIVE_ORIGIN_FACTS: dict[str, Callable[[LiveOrigin], object]] = {fn.__name__: fn for fn in (
     dns_status, dns_problem, resolves_private_only, private_unreachable, addresses, cname_chain, dns_detail,
     tcp_status, tcp_detail, dig_command, connect_command,
 )}
 LIVE_NAME_FACTS: dict[str, Callable[[LiveName], object]] = {fn.__name__: fn for fn in (
-    tls_status, tls_detail, offered_protocols, negotiated, tls_session, certificate_problems, certificate_names,
-    certificate_chain, served_chain, trust_reason, certificate_validity, certificate_days_left, missing_issuer,
-    verify_error, origin_status, http_outcome, http_detail, read_timeout, origin_status_line, websocket_refused,
-    websocket_timed_out, websocket_response, websocket_request, websocket_command, openssl_command, curl_command,
+    live_tls.tls_status, live_tls.tls_detail, live_tls.offered_protocols, live_tls.negotiated, live_tls.tls_session,
+    live_tls.certificate_problems, live_tls.certificate_names, live_tls.certificate_chain, live_tls.served_chain,
+    live_tls.trust_reason, live_tls.certificate_validity, live_tls.certificate_days_left, live_tls.missing_issuer,
+    live_tls.verify_error, live_tls.cloudfront_cannot_use, live_tls.cloudfront_may_refuse,
+    live_tls.certificate_key_problems, live_tls.certificate_key, live_tls.key_unusable, live_tls.browser_notes,
+    live_tls.profile_not_checked,
+    live_tls.openssl_command, live_tls.openssl_differs,
+    live_http.origin_status, live_http.http_outcome, live_http.http_detail, live_http.read_timeout,
+    live_http.origin_read_timeout, live_http.first_byte_seconds, live_http.read_timeout_exceeded,
+    live_http.first_byte_words, live_http.origin_status_line, live_http.websocket_refused,
+    live_http.websocket_timed_out, live_http.websocket_response, live_http.websocket_problem,
+    live_http.websocket_request, live_http.websocket_command, live_http.curl_command,
 )}
 # Read by policykit.facts on first use of a live object's fact (a scan without --live never imports this module)
 FACTS = {"live_origin": LIVE_ORIGIN_FACTS, "live_name": LIVE_NAME_FACTS}

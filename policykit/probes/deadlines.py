@@ -49,6 +49,16 @@ class Deadlines:
     def start(cls, timeout: float, origin_seconds: float, run_at: float, run_seconds: float) -> Deadlines:
         return cls(timeout, time.monotonic() + origin_seconds, origin_seconds, run_at, run_seconds)
 
+    def bound(self) -> tuple[float, str]:
+        """The deadline of the larger bounds (the endpoint's, the run's), and the option that sets it."""
+        if self.run_at < self.origin_at:
+            return self.run_at, "--run-timeout"
+        return self.origin_at, "--origin-timeout"
+
+    def spent(self) -> float:
+        """Seconds this endpoint's probes have taken so far."""
+        return time.monotonic() - (self.origin_at - self.origin_seconds)
+
     def step(self) -> Step:
         """The deadline of the next step; BoundReached when a larger bound has no time left."""
         now = time.monotonic()

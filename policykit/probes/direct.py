@@ -29,6 +29,7 @@ class Target:
     ssl_protocols: tuple[str, ...] | None = None  # OriginSSLProtocols; None: CloudFront's broadest offer
     websocket_path: str | None = None
     path: str = "/"
+    read_timeout: int = 30  # OriginReadTimeout (--read-timeout): the first byte's deadline at CloudFront
 
     @property
     def label(self) -> str:
@@ -84,7 +85,7 @@ def model_of(target: Target) -> tuple[Model, EndpointPlan]:
                     protocol_policy="https-only" if target.scheme == "https" else "http-only",
                     http_port=target.port, https_port=target.port,
                     ssl_protocols=list(target.ssl_protocols) if target.ssl_protocols is not None else None,
-                    resource=label)
+                    read_timeout=target.read_timeout, resource=label)
     dist = ProbedTarget(resource=label, origins=MaybeMore([origin]))
     origin.distribution = dist
     if target.websocket_path is not None:
@@ -95,5 +96,5 @@ def model_of(target: Target) -> tuple[Model, EndpointPlan]:
     scheme: Scheme = "https" if target.scheme == "https" else "http"
     plan = EndpointPlan(origin, target.host, target.port, scheme, target.ssl_protocols,
                         tuple(NamePlan(n, origin.loc, target.websocket_path) for n in dict.fromkeys(names)),
-                        head_path=target.path)
+                        head_path=target.path, read_timeout=target.read_timeout)
     return Model(file="", distributions=[dist]), plan

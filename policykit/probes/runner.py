@@ -10,6 +10,8 @@ endpoint's probes is a PK007 finding for that origin; the others still run.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -30,7 +32,7 @@ from policykit.core.results import (
 from policykit.findings import Finding, Observed, builtin_finding
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.live import LiveName, LiveOrigin
-from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe
+from policykit.probes import certs, dns_probe, http_probe, tcp_probe, tls_probe, verify
 from policykit.probes.addresses import special_range
 from policykit.probes.deadlines import BoundReached, Deadlines
 from policykit.probes.observed import observations
@@ -39,6 +41,8 @@ from policykit.probes.targets import EndpointPlan, NamePlan, origin_path, origin
 
 _EndpointKey = tuple[str, int, str]
 _NameKey = tuple[str, int, str, str, tuple[str, ...] | None, str | None, str]
+# Seconds the first byte is awaited past the read timeout: an answer that comes just after it is seen and timed
+READ_TIMEOUT_MARGIN = 5
 
 
 @record
@@ -84,9 +88,10 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                 run_at: float | None = None) -> ProbeReport:
     """Probe the planned endpoints (a template's, or `policykit probe`'s one target)."""
     run_at = time.monotonic() + options.run_timeout if run_at is None else run_at
-    certs.load_roots(options.trust_store)  # once, here: never inside a pool thread's warning filter
+    verify.anchors(options.trust_store)  # the roots, once, here: never inside a pool thread's warning filter
     endpoints: dict[_EndpointKey, EndpointPlan] = {}
     names_of: dict[_EndpointKey, dict[_NameKey, tuple[EndpointPlan, NamePlan]]] = {}
+    waits: dict[_NameKey, int] = {}  # the longest known read timeout of the origins sending each name
     for _, items in plans:
         for item in items:
             if not item.not_probed:
@@ -94,14 +99,17 @@ def probe_plans(plans: list[tuple[Distribution, list[EndpointPlan]]], options: L
                 endpoints.setdefault(key, item)
                 for name in item.names:
                     if not name.invalid:
-                        names_of.setdefault(key, {}).setdefault(_name_key(item, name), (item, name))
+                        name_key = _name_key(item, name)
+                        names_of.setdefault(key, {}).setdefault(name_key, (item, name))
+                        if item.read_timeout is not None:
+                            waits[name_key] = max(waits.get(name_key, 0), item.read_timeout)
     probed: dict[_EndpointKey, _Probed] = {}
     progress = options.progress
     if progress is not None:
         progress.started([_shown(key) for key in endpoints])
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         pending: dict[Future[_Probed], _EndpointKey] = {
-            pool.submit(_guarded, item, list(names_of.get(key, {}).items()), options, run_at): key
+            pool.submit(_guarded, item, list(names_of.get(key, {}).items()), options, run_at, waits): key
             for key, item in endpoints.items()}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -145,12 +153,12 @@ def _name_key(item: EndpointPlan, name: NamePlan) -> _NameKey:
 
 
 def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
-             options: LiveOptions, run_at: float) -> _Probed:
+             options: LiveOptions, run_at: float, waits: dict[_NameKey, int]) -> _Probed:
     """The endpoint's probes; whatever goes wrong inside is this endpoint's result, never the run's."""
     deadlines = Deadlines.start(options.timeout, options.origin_timeout, run_at, options.run_timeout)
     result = _Probed()
     try:
-        _probe_endpoint(item, names, options, deadlines, result)
+        _probe_endpoint(item, names, options, deadlines, result, waits)
     except BoundReached as exc:
         result.not_probed = result.not_probed or f"not probed: {exc} was reached"
     except Exception as exc:  # a bug: one line for the user, this endpoint only
@@ -162,7 +170,8 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
 
 
 def _probe_endpoint(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
-                    options: LiveOptions, deadlines: Deadlines, seen: _Probed) -> None:
+                    options: LiveOptions, deadlines: Deadlines, seen: _Probed,
+                    waits: dict[_NameKey, int] | None = None) -> None:
     """DNS, TCP, then each name; each step's result is kept as it comes."""
     seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
     address, seen.not_probed = _address(item, seen.dns, options)
@@ -173,7 +182,8 @@ def _probe_endpoint(item: EndpointPlan, names: list[tuple[_NameKey, tuple[Endpoi
         seen.not_probed = f"TCP {address}:{item.port}: {seen.tcp.status}"
         return
     for key, (name_item, name) in names:
-        seen.names[key] = _probe_name(name_item, name, seen.tcp.address, options, deadlines)
+        seen.names[key] = _probe_name(name_item, name, seen.tcp.address, options, deadlines,
+                                      (waits or {}).get(key))
 
 
 def _address(item: EndpointPlan, dns: DnsResult, options: LiveOptions) -> tuple[str, str]:
@@ -190,7 +200,7 @@ def _address(item: EndpointPlan, dns: DnsResult, options: LiveOptions) -> tuple[
 
 
 def _probe_name(item: EndpointPlan, name: NamePlan, address: str, options: LiveOptions,
-                deadlines: Deadlines) -> _NameSteps:
+                deadlines: Deadlines, read_timeout: int | None = None) -> _NameSteps:
     """The name's steps in order (TLS, the chain, HEAD, the upgrade); a bound reached midway keeps what the
     earlier steps saw."""
     private = options.allow_private
@@ -201,17 +211,23 @@ def _probe_name(item: EndpointPlan, name: NamePlan, address: str, options: LiveO
     try:
         if item.scheme == "https":
             tls = tls_probe.probe(address, item.port, name.name, item.ssl_protocols, deadlines, private)
+            if tls.status is TlsStatus.NO_COMMON_CIPHER and tls.chain:
+                # the key the origin presents to a broader offer may be why CloudFront's fails (ECDSA on P-521)
+                chain = verify.presented(tls.chain, name.name)
             if tls.status is not TlsStatus.OK:
-                return _NameSteps(tls, not_probed=f"no TLS session with {name.name}: {tls.status}")
-            chain = certs.check_chain(tls.chain, name.name, options.trust_store, options.expiry_warning_days)
-            context = tls_probe.cloudfront_context(tls_probe.offered_protocols(item.ssl_protocols), None)
-            context.set_ciphers(tls.cipher + ":@SECLEVEL=0")  # what the CloudFront-like offer agreed on
+                return _NameSteps(tls, chain, not_probed=f"no TLS session with {name.name}: {tls.status}")
+            chain = verify.check_chain(tls.chain, name.name, options.trust_store, options.expiry_warning_days)
+            context = tls_probe.session_context(tls)  # what the CloudFront-like offer agreed on
         refused = origin_path_problem(item.origin)
         if refused:
             return _NameSteps(tls, chain, requests_not_sent=refused)
         prefix = origin_path(item.origin)
-        head = http_probe.request(address, item.port, name.name, prefix + item.head_path, deadlines.step(), private,
-                                  context)
+        step = deadlines.step()
+        answer_by, limit, needed = _answer_wait(deadlines, read_timeout)
+        head = http_probe.request(address, item.port, name.name, prefix + item.head_path, step, private, context,
+                                  answer_by=answer_by)
+        if limit:
+            head = dataclasses.replace(head, wait_limit=limit, needed_bound=needed)
         # a server that never answers costs one timeout, not one per request
         if head.outcome in (HttpOutcome.TIMEOUT, HttpOutcome.CUT) or name.websocket_path is None:
             return _NameSteps(tls, chain, head)
@@ -220,6 +236,21 @@ def _probe_name(item: EndpointPlan, name: NamePlan, address: str, options: LiveO
         return _NameSteps(tls, chain, head, websocket)
     except BoundReached as exc:
         return _NameSteps(tls, chain, head, not_probed=f"not probed further: {exc} was reached")
+
+
+def _answer_wait(deadlines: Deadlines, read_timeout: int | None) -> tuple[float | None, str, int]:
+    """How long the HEAD's first byte is awaited: up to the read timeout and a margin, when the larger bounds
+    leave that much time (else the step's own deadline, and the option, and its value, that would let it).
+    Returns (the moment to wait until or None for the step's, the option, the value it needs)."""
+    if read_timeout is None:
+        return None, "", 0
+    now = time.monotonic()
+    bound_at, option = deadlines.bound()
+    if bound_at - now >= read_timeout + 1:  # a second for the connection and the handshake before the request
+        return min(now + read_timeout + READ_TIMEOUT_MARGIN, bound_at), "", 0
+    spent = deadlines.spent()
+    extra = math.ceil(spent) if spent > READ_TIMEOUT_MARGIN - 1 else 0
+    return None, option, read_timeout + READ_TIMEOUT_MARGIN + extra
 
 
 def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed], options: LiveOptions) -> LiveOrigin:
@@ -245,5 +276,5 @@ def _attach(item: EndpointPlan, probed: dict[_EndpointKey, _Probed], options: Li
     return LiveOrigin(origin=origin, host=item.host, port=item.port, scheme=item.scheme, dns=found.dns,
                       tcp=found.tcp, names=tuple(names), not_probed=found.not_probed,
                       nameservers=tuple(str(n) for n in options.nameservers), allow_private=options.allow_private,
-                      trust_store=str(options.trust_store) if options.trust_store else "",
+                      trust_store=str(certs.trust_store_path(options.trust_store)),
                       loc=where, locs={"domain_name": where}, resource=origin.resource)

@@ -30,6 +30,10 @@ class EndpointPlan:
     names: tuple[NamePlan, ...]
     not_probed: str = ""  # set when the endpoint is not known before deployment
     head_path: str = "/"  # the path of the HEAD request after OriginPath (`policykit probe --path`)
+    read_timeout: int | None = 30  # OriginReadTimeout, the wait for the first byte; None: only known at deployment
+
+
+DEFAULT_READ_TIMEOUT = 30  # facts §3.2 row 4
 
 
 def plan(dist: Distribution) -> list[EndpointPlan]:
@@ -67,7 +71,19 @@ def _plan_origin(origin: Origin) -> EndpointPlan | None:
         return EndpointPlan(origin, host, 0, scheme, None, (), "the origin port is only known at deployment")
     if not 0 < port < 65536:
         return EndpointPlan(origin, host, 0, scheme, None, (), f"not probed: port {port} is out of range")
-    return EndpointPlan(origin, host.rstrip(".").lower(), port, scheme, protocols, _names(origin))
+    return EndpointPlan(origin, host.rstrip(".").lower(), port, scheme, protocols, _names(origin),
+                        read_timeout=read_timeout(origin))
+
+
+def read_timeout(origin: Origin) -> int | None:
+    """How long CloudFront waits for the first byte of this origin's answer: OriginReadTimeout, 30 s when not
+    written (facts §3.2 row 4); None when only known at deployment. A VPC origin's own read timeout (its
+    VpcOriginConfig) would take the place of this one here; VPC origins are not probed (they are reached inside
+    the VPC), so Origin.read_timeout is read as the model has it."""
+    value = origin.read_timeout
+    if value is None:
+        return DEFAULT_READ_TIMEOUT
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _names(origin: Origin) -> tuple[NamePlan, ...]:

@@ -9,7 +9,7 @@ from typing import TextIO
 from policykit import __version__
 from policykit.core.json_types import JsonObject
 from policykit.findings import Finding, ScanResult
-from policykit.reporters import ReportOptions
+from policykit.reporters import ReportOptions, observed_text
 
 
 def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) -> JsonObject:
@@ -68,6 +68,7 @@ def document(result: ScanResult) -> JsonObject:
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message}
                    for e in result.errors],
         "skipped": list(result.skipped),
+        **({"live": observed_text.document(result)} if result.observed else {}),
     }
 
 

@@ -18,7 +18,7 @@ from policykit.core.builtins import BUILTINS
 from policykit.core.json_types import JsonObject, JsonValue
 from policykit.core.repo import relative_to
 from policykit.findings import Finding, PolicyInfo, ScanResult, Severity
-from policykit.reporters import ReportOptions, base_dir
+from policykit.reporters import ReportOptions, base_dir, observed_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -106,6 +106,8 @@ def document(result: ScanResult, options: ReportOptions) -> JsonObject:
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
             "results": [_result(f, index, base) for f in shown],
+            # a live run: what was probed and seen, once per endpoint and name (as JSON's `live`)
+            **({"properties": {"policykit/live": observed_text.document(result)}} if result.observed else {}),
         }],
     }
 

@@ -60,6 +60,9 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     if result.show_all_observed:  # `policykit probe`: no template, one target
         probed = sorted({f.resource for f in result.findings} | {o.distribution for o in result.observed})
         summary = f"{', '.join(parts)} probing {', '.join(probed)}"
+    probed_words = observed_text.counts_words(result)  # a live run says what it probed, clean or not
+    if probed_words:
+        summary += f"; {probed_words}"
     if result.never_deployed:
         summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
     if result.skipped:

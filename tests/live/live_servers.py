@@ -6,6 +6,7 @@ Everything listens on 127.0.0.1 on ports the OS picks; nothing leaves the machin
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import select
@@ -25,7 +26,8 @@ import dns.rdatatype
 import dns.rrset
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 NOW = dt.datetime.now(dt.timezone.utc)
@@ -35,7 +37,7 @@ DAY = dt.timedelta(days=1)
 @dataclass
 class Issued:
     cert: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: CertificateIssuerPrivateKeyTypes
 
     def pem(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.PEM)
@@ -47,10 +49,12 @@ def _name(common: str) -> x509.Name:
 
 def issue(common: str, issuer: Issued | None = None, *, ca: bool = False, sans: tuple[str, ...] = (),
           not_before: dt.datetime | None = None, not_after: dt.datetime | None = None,
-          raw_sans: tuple[bytes, ...] = ()) -> Issued:
-    """A certificate for `common`, signed by `issuer` (self-signed when None). `raw_sans`: dNSName
-    values written as given, bytes that cryptography's builder refuses (non-ASCII, as some CAs issue)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+          raw_sans: tuple[bytes, ...] = (), key: CertificateIssuerPrivateKeyTypes | None = None,
+          cn_only: bool = False, key_usage: bool = True) -> Issued:
+    """A certificate for `common`, signed by `issuer` (self-signed when None), with a P-256 key or `key`.
+    `raw_sans`: dNSName values written as given, bytes that cryptography's builder refuses (non-ASCII, as some
+    CAs issue); `cn_only`: no subjectAltName, the name in the Common Name only; `key_usage`: a CA's keyUsage."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
     signer_key = issuer.key if issuer else key
     issuer_name = issuer.cert.subject if issuer else _name(common)
     issuer_public = issuer.key.public_key() if issuer else key.public_key()
@@ -60,11 +64,15 @@ def issue(common: str, issuer: Issued | None = None, *, ca: bool = False, sans: 
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public), critical=False))
-    if ca:
+    if ca and key_usage:
         builder = builder.add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
             key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
             critical=True)
+    elif ca:
+        pass
+    elif cn_only:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
     elif raw_sans:
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         names = b"".join(b"\x82" + bytes([len(raw)]) + raw for raw in raw_sans)  # [2] IA5String, short form
@@ -74,7 +82,8 @@ def issue(common: str, issuer: Issued | None = None, *, ca: bool = False, sans: 
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         builder = builder.add_extension(x509.SubjectAlternativeName(
             [x509.DNSName(s) for s in (sans or (common,))]), critical=False)
-    return Issued(builder.sign(signer_key, hashes.SHA256()), key)
+    digest = None if isinstance(signer_key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)) else hashes.SHA256()
+    return Issued(builder.sign(signer_key, digest), key)
 
 
 @dataclass
@@ -105,19 +114,22 @@ class Pki:
         return issue(names[0], self.intermediate, sans=names, **validity)
 
     def context(self, leaf: Issued, chain: tuple[Issued, ...], *, ciphers: str | None = None,
-                versions: tuple[ssl.TLSVersion, ssl.TLSVersion] | None = None) -> ssl.SSLContext:
-        """A server context presenting `leaf` followed by `chain`, exactly in that order."""
+                versions: tuple[ssl.TLSVersion, ssl.TLSVersion] | None = None,
+                also: tuple[Issued, ...] = ()) -> ssl.SSLContext:
+        """A server context presenting `leaf` followed by `chain`, exactly in that order (and `also`, certificates
+        of other key types the server may choose instead, each followed by `chain`)."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        handle, name = tempfile.mkstemp(suffix=".pem", dir=self.directory)
-        with open(handle, "wb") as out:
-            out.write(leaf.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                             serialization.NoEncryption()))
-            out.write(leaf.pem())
-            for cert in chain:
-                out.write(cert.pem())
-        context.load_cert_chain(name)
-        if ciphers:
+        if ciphers:  # before the certificates: a weak signature needs the lower security level to load
             context.set_ciphers(ciphers)
+        for served in (leaf, *also):
+            handle, name = tempfile.mkstemp(suffix=".pem", dir=self.directory)
+            with open(handle, "wb") as out:
+                out.write(served.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+                out.write(served.pem())
+                for cert in chain:
+                    out.write(cert.pem())
+            context.load_cert_chain(name)
         if versions:
             context.minimum_version, context.maximum_version = versions
         return context
@@ -134,12 +146,14 @@ def _accept_key(key: str) -> str:
 class Server:
     """A TLS (or plain) HTTP server on 127.0.0.1 in threads.
 
-    behavior: ok (200), 502, ws (101 to an upgrade), ws-refuse (400 to an upgrade), hang (never answers,
-    not even the TLS handshake), dribble (the status line one byte every 0.1 s). `requests` records
-    every request as received, raw. What happened when is kept as an order of events (monotonic clock), so
-    a test asserts what overlapped, not how long a run took: `accepted` and, for `hang`, `client_closed`
-    (the client gave up on the connection); `handshake_times`; for `dribble`, `dribbled` (the bytes each
-    connection got before the client went away).
+    behavior: ok (200), 502, ws (101 to an upgrade), ws-refuse (400 to an upgrade), ws-no-accept and
+    ws-wrong-accept (101 without Sec-WebSocket-Accept, or with one for another key), hang (never answers,
+    not even the TLS handshake), dribble (the status line one byte every 0.1 s), slow (the answer `delay`
+    seconds after the request). `requests` records every request as received, raw. What happened when is kept
+    as an order of events (monotonic clock), so a test asserts what overlapped, not how long a run took:
+    `accepted` and, for `hang`, `client_closed` (the client gave up on the connection); `handshake_times`; for
+    `dribble`, `dribbled` (the bytes each connection got before the client went away); for `slow`, `events`
+    (`request`, `answered`, `client-closed`, in the order they happened).
     """
 
     context: ssl.SSLContext | None
@@ -152,6 +166,8 @@ class Server:
     client_closed: list[float] = field(default_factory=list)
     handshake_times: list[float] = field(default_factory=list)
     dribbled: list[int] = field(default_factory=list)
+    delay: float = 0.0
+    events: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -216,6 +232,9 @@ class Server:
                     data += chunk
                 self.requests.append(data.decode("latin-1"))
                 response = self._response(data.decode("latin-1")).encode("latin-1")
+                if self.behavior == "slow":
+                    self._answer_late(stream, response)
+                    return
                 if self.behavior == "dribble":
                     sent = 0
                     try:
@@ -233,6 +252,19 @@ class Server:
         finally:
             conn.close()
 
+    def _answer_late(self, stream: socket.socket, response: bytes) -> None:
+        """The answer `delay` seconds after the request, then whether the client was still there to read it."""
+        self.events.append("request")
+        if self.stopped.wait(self.delay):
+            return
+        stream.sendall(response)
+        self.events.append("answered")
+        stream.settimeout(5)
+        with contextlib.suppress(OSError):
+            while stream.recv(4096):
+                pass
+        self.events.append("client-closed")
+
     def _response(self, request: str) -> str:
         headers = {k.strip().lower(): v.strip() for k, _, v in
                    (line.partition(":") for line in request.split("\r\n")[1:] if ":" in line)}
@@ -240,6 +272,9 @@ class Server:
         if upgrade and self.behavior == "ws":
             return ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     f"Sec-WebSocket-Accept: {_accept_key(headers.get('sec-websocket-key', ''))}\r\n\r\n")
+        if upgrade and self.behavior in ("ws-no-accept", "ws-wrong-accept"):
+            accept = "" if self.behavior == "ws-no-accept" else f"Sec-WebSocket-Accept: {_accept_key('other')}\r\n"
+            return f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n{accept}\r\n"
         if upgrade and self.behavior == "ws-refuse":
             return "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         if self.behavior == "502":

@@ -24,7 +24,7 @@ def test_nxdomain_and_servfail_are_pk601(live: LiveRun, serve: Any, pki: Pki, dn
     by_status = {f["message"].split("reach (")[1].split(":")[0]: f for f in of(findings, "PK601")}
     assert set(by_status) == {"NXDOMAIN", "SERVFAIL"}
     assert "missing.test" in by_status["NXDOMAIN"]["message"]
-    assert by_status["SERVFAIL"]["evidence"]["command"].startswith(f"dig @127.0.0.1 -p {dns.port} broken.test")
+    assert findings.command(by_status["SERVFAIL"], "dig").startswith(f"dig @127.0.0.1 -p {dns.port} broken.test")
     # nothing after DNS is claimed about the names that did not resolve: unknown, not an error
     assert not of(findings, "PK602")
 
@@ -60,7 +60,7 @@ def test_refused_port_is_pk602(live: LiveRun, dns_server: Any) -> None:
     _, findings, _ = live(cfn_with_origins([{"id": "o", "domain": "origin.test", "port": port}]), dns)
     (finding,) = of(findings, "PK602")
     assert f"127.0.0.1:{port} refused" in finding["message"]
-    assert finding["evidence"]["command"] == f"nc -vz -w 5 127.0.0.1 {port}"
+    assert findings.command(finding, "nc") == f"nc -vz -w 5 127.0.0.1 {port}"
 
 
 def test_dropped_connection_is_pk602_timeout(live: LiveRun, dns_server: Any) -> None:
@@ -119,8 +119,8 @@ def test_websocket_upgrade_refused_is_pk611(live: LiveRun, serve: Any, pki: Pki,
     (finding,) = of(findings, "PK611")
     assert "origin 'app'" in finding["message"] and "HTTP/1.1 400 Bad Request" in finding["message"]
     assert finding["evidence"]["request"] == "GET /ws/ (Host: origin.test)"
-    assert "-H 'Upgrade: websocket'" in finding["evidence"]["command"]
-    assert finding["evidence"]["command"].endswith(f"https://origin.test:{refusing.port}/ws/")
+    assert "-H 'Upgrade: websocket'" in findings.command(finding, "websocket")
+    assert findings.command(finding, "websocket").endswith(f"https://origin.test:{refusing.port}/ws/")
 
 
 def test_without_live_no_live_policy_fires(run_cli: Any, write: Any, serve: Any, pki: Pki) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.live.helpers import Findings
 from tests.live.live_servers import DAY, NOW, DnsServer, FullBacklog, Pki, Server, closed_port, issue
 
 ORIGIN = "origin.test"
-Probe = Callable[..., tuple[int, list[dict[str, Any]], str]]
+Probe = Callable[..., tuple[int, Findings, str]]
 
 
 @pytest.fixture
@@ -20,11 +21,11 @@ def probe(run_cli: Any, pki: Pki, dns_server: Any) -> Probe:
     """`policykit probe origin.test:PORT --format json ...` with loopback DNS; (exit code, findings, stderr)."""
     dns: DnsServer = dns_server({ORIGIN: "127.0.0.1", "gone.test": "NXDOMAIN"})
 
-    def run(port: int, *extra: str, host: str = ORIGIN) -> tuple[int, list[dict[str, Any]], str]:
+    def run(port: int, *extra: str, host: str = ORIGIN) -> tuple[int, Findings, str]:
         code, out, err = run_cli("probe", f"{host}:{port}", "--format", "json", "--nameserver", dns.address,
                                  "--allow-private", "--trust-store", str(pki.trust_store), *extra)
         assert code in (0, 1), (code, out, err)
-        return code, json.loads(out)["findings"], err
+        return code, Findings(json.loads(out)), err
 
     return run
 
@@ -121,7 +122,7 @@ def test_pk610_name_mismatch(probe: Probe, serve: Any, pki: Pki) -> None:
     _, findings, _ = probe(server.port, "--sni", "www.example.test")
     (finding,) = [f for f in findings if f["policy_id"] == "PK610"]
     assert "SNI www.example.test" in finding["message"]
-    assert "-verify_hostname www.example.test" in finding["evidence"]["command"]
+    assert "-verify_hostname www.example.test" in findings.command(finding, "openssl")
 
 
 def test_pk611_websocket_refused_is_an_error(probe: Probe, serve: Any, pki: Pki) -> None:

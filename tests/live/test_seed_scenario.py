@@ -26,6 +26,6 @@ def test_incomplete_chain_for_one_sni_name_only(live: LiveRun, serve: Any, pki: 
     assert "SNI ws.example.com" in finding["message"]
     assert finding["line"] == text.splitlines().index("          - ws.example.com") + 1
     assert finding["column"] > 0
-    assert "-servername ws.example.com" in finding["evidence"]["command"]
+    assert "-servername ws.example.com" in findings.command(finding, "openssl")
     assert not [f for f in findings if f["policy_id"].startswith("PK6") and not f["unknown"]
                 and f is not finding]

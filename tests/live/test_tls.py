@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.live.helpers import LiveRun, ids, of
+from tests.live.helpers import Findings, LiveRun, ids, of
 from tests.live.live_servers import DAY, NOW, Pki, Server, issue
 from tests.templates import cfn_with_origins
 
@@ -18,7 +18,7 @@ def _origin(port: int, **extra: Any) -> list[dict[str, Any]]:
     return [{"id": "app", "domain": ORIGIN, "port": port, **extra}]
 
 
-def _scan(live: LiveRun, dns_server: Any, server: Server, *extra: str, **origin: Any) -> list[dict[str, Any]]:
+def _scan(live: LiveRun, dns_server: Any, server: Server, *extra: str, **origin: Any) -> Findings:
     dns = dns_server({ORIGIN: "127.0.0.1"})
     _, findings, _ = live(cfn_with_origins(_origin(server.port, **origin)), dns, *extra)
     return findings
@@ -36,8 +36,8 @@ def test_expired_certificate_is_pk605(live: LiveRun, serve: Any, pki: Pki, dns_s
     findings = _scan(live, dns_server, serve(pki.context(leaf, (pki.intermediate,))))
     (finding,) = of(findings, "PK605")
     assert finding["severity"] == "error" and finding["line"] == 9  # DomainName of the origin
-    assert "openssl s_client -connect 127.0.0.1:" in finding["evidence"]["command"]
-    assert f"-servername {ORIGIN}" in finding["evidence"]["command"]
+    assert "openssl s_client -connect 127.0.0.1:" in findings.command(finding, "openssl")
+    assert f"-servername {ORIGIN}" in findings.command(finding, "openssl")
     assert "PK613" not in ids(findings)
 
 

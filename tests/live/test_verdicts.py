@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.live.helpers import LiveRun, ids, of
+from tests.live.helpers import Findings, LiveRun, ids, of
 from tests.live.live_servers import DAY, NOW, Pki, issue
 from tests.templates import cfn_with_origins
 
 ORIGIN = "origin.test"
 
 
-def _one(live: LiveRun, dns_server: Any, port: int, *extra: str, **origin: Any) -> list[dict[str, Any]]:
+def _one(live: LiveRun, dns_server: Any, port: int, *extra: str, **origin: Any) -> Findings:
     dns = dns_server({ORIGIN: "127.0.0.1"})
     _, findings, _ = live(cfn_with_origins([{"id": "app", "domain": ORIGIN, "port": port, **origin}]), dns, *extra)
     return findings
@@ -194,8 +194,9 @@ def test_private_origins_say_how_to_probe_them(live: LiveRun, dns_server: Any) -
 
 def test_openssl_command_reproduces_the_check(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
     server = serve(pki.context(pki.leaf("other.test"), (pki.intermediate,)))
-    (finding,) = of(_one(live, dns_server, server.port, protocols=["TLSv1.2"]), "PK610")
-    command = finding["evidence"]["command"]
+    findings = _one(live, dns_server, server.port, protocols=["TLSv1.2"])
+    (finding,) = of(findings, "PK610")
+    command = findings.command(finding, "openssl")
     assert f"-servername {ORIGIN} -verify_hostname {ORIGIN}" in command
     assert f"-CAfile {pki.trust_store}" in command and " -tls1_2 " in command
     assert "ECDHE-ECDSA-AES256-GCM-SHA384" in command

@@ -55,3 +55,35 @@ def test_ws_alias_is_a_warning(live: LiveRun, serve: Any, pki: Pki, dns_server: 
     (finding,) = of(findings, "PK611")
     assert finding["severity"] == "warning"
     assert finding["evidence"]["request"] == "GET / (Host: ws.example.test)"
+
+
+def test_101_without_accept_is_an_error_where_declared(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    # facts §6 row 3 and RFC 6455 §4.1: a 101 without Sec-WebSocket-Accept fails the upgrade at the client
+    server = serve(pki.context(pki.leaf("origin.test"), (pki.intermediate,)), behavior="ws-no-accept")
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
+    code, findings, _ = live(_declare(text), dns)
+    (finding,) = of(findings, "PK611")
+    assert finding["severity"] == "error" and code == 1
+    assert "101 answer has no Sec-WebSocket-Accept header" in finding["message"]
+    assert any("Sec-WebSocket-Key: " in r for r in server.requests)  # the key it should have answered to
+
+
+def test_101_with_a_wrong_accept_is_refused(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    # facts §6 row 3: the value is base64(SHA-1(key + GUID)) of the key policykit sent; anything else fails
+    server = serve(pki.context(pki.leaf("origin.test"), (pki.intermediate,)), behavior="ws-wrong-accept")
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
+    _, findings, _ = live(text, dns)
+    (finding,) = of(findings, "PK611")
+    assert finding["severity"] == "warning"  # guessed from the path: a warning, as for a refusal
+    assert "Sec-WebSocket-Accept is " in finding["message"] and "the value for the key sent" in finding["message"]
+
+
+def test_a_complete_upgrade_is_quiet(live: LiveRun, serve: Any, pki: Pki, dns_server: Any) -> None:
+    server = serve(pki.context(pki.leaf("origin.test"), (pki.intermediate,)), behavior="ws")
+    dns = dns_server({"origin.test": "127.0.0.1"})
+    text = cfn_with_origins([{"id": "app", "domain": "origin.test", "port": server.port}], paths=(("/ws/*", "app"),))
+    _, findings, _ = live(_declare(text), dns)
+    assert not of(findings, "PK611")
+    assert findings.of_name("origin.test")["websocket"]["status"] == 101

@@ -1,19 +1,12 @@
-"""Facts about a served certificate chain (policykit/probes/certs.py): names, validity, trust and completeness,
-judged on chains a real CA (tests/live/live_servers.py) issued."""
+"""policykit's verifier (policykit/probes/verify.py): names, validity, trust and completeness of a served chain,
+judged by CloudFront's profile on chains a real CA (tests/live/live_servers.py) issued."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from policykit.probes.certs import check_chain, name_matches
+from policykit.probes.verify import check_chain
 from tests.live.live_servers import DAY, NOW, Pki, issue
-
-
-def test_wildcards_cover_one_label() -> None:
-    assert name_matches("www.example.com", "*.example.com")
-    assert name_matches("WWW.Example.com.", "www.example.com")
-    assert not name_matches("example.com", "*.example.com")
-    assert not name_matches("a.b.example.com", "*.example.com")
 
 
 def test_chain_problems_combine(tmp_path: Path) -> None:
