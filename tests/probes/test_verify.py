@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policykit.probes.verify import check_chain
-from tests.live.live_servers import DAY, NOW, Pki, issue
+from tests.live.live_servers import DAY, NOW, Issued, Pki, issue
 
 
 def test_chain_problems_combine(tmp_path: Path) -> None:
@@ -30,3 +30,50 @@ def test_a_self_signed_ca_is_not_mistaken_for_the_leaf(tmp_path: Path) -> None:
     private_leaf = issue("origin.test", pki.private_root, sans=("origin.test",))
     chain = [c.public_bytes(Encoding.DER) for c in (private_leaf.cert, pki.private_root.cert)]
     assert check_chain(chain, "origin.test", pki.trust_store, 30).problems == ("untrusted-root",)
+
+
+def _der(*issued: Issued) -> list[bytes]:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return [i.cert.public_bytes(Encoding.DER) for i in issued]
+
+
+def test_each_rejection_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # facts §2 row 8 ("invalid certificate", derived): a path that reaches a trusted root and breaks RFC 5280
+    pki = Pki.create(tmp_path)
+    not_ca = issue("Not A CA", pki.root, sans=("not-a-ca.test",))  # basicConstraints CA:FALSE
+    leaf = issue("origin.test", not_ca, sans=("origin.test",))
+    result = check_chain(_der(leaf, not_ca), "origin.test", pki.trust_store, 30)
+    assert result.problems == ("untrusted",) and "is not a CA (basicConstraints CA:FALSE)" in result.trust_reason
+    old = issue("Old Intermediate", pki.root, ca=True, not_before=NOW - 900 * DAY, not_after=NOW - 10 * DAY)
+    leaf = issue("origin.test", old, sans=("origin.test",))
+    result = check_chain(_der(leaf, old), "origin.test", pki.trust_store, 30)
+    assert "the intermediate CN=Old Intermediate is outside its validity period" in result.trust_reason
+    forged = issue("Test Intermediate CA", pki.root, ca=True)  # the intermediate's name, another key
+    leaf = pki.leaf("origin.test")
+    result = check_chain(_der(leaf, forged), "origin.test", pki.trust_store, 30)
+    assert result.problems == ("untrusted",) and "does not verify with the public key" in result.trust_reason
+
+
+def test_a_clean_chain_names_its_root_and_notes_only_browser_rules(tmp_path: Path) -> None:
+    pki = Pki.create(tmp_path)
+    bare = issue("Bare CA", pki.root, ca=True, key_usage=False)
+    leaf = issue("origin.test", bare, cn_only=True, not_after=NOW + 500 * DAY)
+    result = check_chain(_der(leaf, bare), "origin.test", pki.trust_store, 30)
+    assert result.problems == () and result.anchor == "CN=Test Root CA" and result.verify_error == ""
+    # no SAN, a CA without keyUsage, over 398 days: notes (facts §1.3 row 7), never problems
+    assert len(result.notes) == 3 and not result.breaches
+    assert result.certificates[0].sans == () and result.certificates[0].names == ("origin.test",)
+
+
+def test_a_dns_san_hides_the_common_name(tmp_path: Path) -> None:
+    # the CN counts only without a DNS name in the subjectAltName (facts §2 rows 1 and 6, derived)
+    pki = Pki.create(tmp_path)
+    leaf = issue("origin.test", pki.intermediate, sans=("other.test",))
+    result = check_chain(_der(leaf, pki.intermediate), "origin.test", pki.trust_store, 30)
+    assert "name-mismatch" in result.problems
+
+
+def test_an_unreadable_chain_is_said_so() -> None:
+    assert check_chain([b"not DER"], "origin.test", None, 30).detail.startswith("the server sent a certificate")
+    assert check_chain([], "origin.test", None, 30).detail == "the server sent no certificate"
