@@ -35,6 +35,7 @@ KNOWN_PRIVATE_CA_MARKERS = (
     "amazon rds",  # RDS/Aurora server CAs
 )
 MAX_PATH = 10  # certificates on a path, the leaf included: a longer one is refused, whatever it holds
+MAX_CANDIDATES = 8  # sent certificates of one issuer name whose key is tried: a hostile chain costs bounded time
 BROWSER_MAX_DAYS = 398
 
 
@@ -178,8 +179,9 @@ def covers(leaf: x509.Certificate, name: str) -> bool:
 
 def order_problems(chain: list[x509.Certificate]) -> list[ChainProblem]:
     """Each certificate must be followed by its issuer; a sent issuer further down is the wrong order."""
+    last = {cert.subject: index for index, cert in enumerate(chain)}  # one pass: a long chain costs linear time
     for index, cert in enumerate(chain[:-1]):
-        if cert.issuer != chain[index + 1].subject and any(c.subject == cert.issuer for c in chain[index + 2:]):
+        if cert.issuer != chain[index + 1].subject and last.get(cert.issuer, -1) >= index + 2:
             return [ChainProblem.WRONG_ORDER]
     return []
 
@@ -201,7 +203,7 @@ def build_path(chain: list[x509.Certificate], trusted: Anchors, now: dt.datetime
             return _Path(tuple(path), problem=ChainProblem.UNTRUSTED_ROOT, reason=(
                 f"the chain ends at the root {dn(current.subject)}, which the origin sends but which is not a root "
                 "CloudFront trusts (a private CA)"))
-        named = [i for i, c in enumerate(chain) if i not in used and c.subject == current.issuer]
+        named = [i for i, c in enumerate(chain) if i not in used and c.subject == current.issuer][:MAX_CANDIDATES]
         step = next((i for i in named if signed_by(current, chain[i])), None)
         if step is None:
             return _no_issuer(path, current, chain, bool(named) or bool(trusted.named(current.issuer)))

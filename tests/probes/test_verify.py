@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policykit.probes.verify import check_chain
 from tests.live.live_servers import DAY, NOW, Issued, Pki, issue
 
@@ -77,3 +79,21 @@ def test_a_dns_san_hides_the_common_name(tmp_path: Path) -> None:
 def test_an_unreadable_chain_is_said_so() -> None:
     assert check_chain([b"not DER"], "origin.test", None, 30).detail.startswith("the server sent a certificate")
     assert check_chain([], "origin.test", None, 30).detail == "the server sent no certificate"
+
+
+def test_a_long_hostile_chain_costs_bounded_signature_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.probes import verify
+
+    pki = Pki.create(tmp_path)
+    impostors = [issue("Test Intermediate CA", pki.root, ca=True) for _ in range(40)]  # the name, other keys
+    calls: list[int] = []
+    real = verify.signed_by
+
+    def counted(cert: object, issuer: object) -> bool:
+        calls.append(1)
+        return real(cert, issuer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "signed_by", counted)
+    result = check_chain(_der(pki.leaf("origin.test"), *impostors), "origin.test", pki.trust_store, 30)
+    assert result.problems == ("untrusted",)  # named issuers sent, none of them signed the leaf
+    assert len(calls) <= verify.MAX_CANDIDATES + 4 * len(result.certificates[:1])
