@@ -16,7 +16,7 @@ from policykit import __version__
 from policykit.core.errors import PolicykitError
 from policykit.core.printable import printable
 
-COMMANDS = ("scan", "probe", "policies", "edge")
+COMMANDS = ("scan", "probe", "policies", "edge", "schema")
 
 
 def _register(app: typer.Typer, name: str) -> None:
@@ -34,6 +34,10 @@ def _register(app: typer.Typer, name: str) -> None:
         from policykit.cli import policies
 
         app.add_typer(policies.app, name="policies")
+    elif name == "schema":
+        from policykit.cli import schema
+
+        app.command("schema", no_args_is_help=True)(schema.schema)
     else:
         from policykit.cli import edge
 
