@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
         code = app(args=args, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
-        typer.echo(printable(f"policykit: {exc}"), err=True)
+        for line in exc.lines():  # a policy file's problems, all at once: one line each
+            typer.echo(printable(f"policykit: {line}"), err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code or 0)

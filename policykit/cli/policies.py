@@ -113,7 +113,8 @@ def validate(directories: Annotated[list[Path] | None, typer.Argument(
 
     checked, errors = validate_dirs(directories or ())
     for error in errors:
-        typer.echo(f"policykit: {error}", err=True)
+        for line in error.lines():
+            typer.echo(f"policykit: {line}", err=True)
     typer.echo(f"{checked} policy file(s): {checked - len(errors)} valid, {len(errors)} invalid")
     if errors:
         raise typer.Exit(2)
