@@ -85,7 +85,7 @@ def fields(kind: Annotated[str | None, typer.Argument(
     for name, rows in kinds.items():
         typer.echo(f"{name}:")
         for field, shown, doc in rows:
-            typer.echo(f"  {field:<26} {shown:<28} {doc}".rstrip())
+            typer.echo(f"  {field:<26} {shown:<28}  {doc}".rstrip())
     typer.echo("Every value may also be unknown or not set; a policy's conditions decide those "
                "(policykit policies facts lists the computed facts).")
 
@@ -121,4 +121,4 @@ def validate(directories: Annotated[list[Path] | None, typer.Argument(
 
 
 def _indent(text: str) -> str:
-    return "\n".join(f"  {line}" for line in text.strip().splitlines())
+    return "\n".join(f"  {line}" if line.strip() else "" for line in text.strip().splitlines())
