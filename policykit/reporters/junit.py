@@ -57,7 +57,8 @@ def _clean(text: str) -> str:
 
 
 def _details(finding: Finding) -> str:
-    lines = [visible(f"{finding.location}: {finding.severity.value} {finding.policy_id} {finding.message}")]
+    where = str(finding.location) if finding.location.file else finding.resource  # a probe's: its target
+    lines = [visible(f"{where}: {finding.severity.value} {finding.policy_id} {finding.message}")]
     if finding.scenario:
         lines.append(visible(f"scenario: {finding.scenario}"))
     lines.extend(visible(f"{key}: {evidence_text(value)}") for key, value in finding.evidence)
@@ -89,7 +90,8 @@ def _fill_case(case: ET.Element, findings: list[Finding], threshold: Severity, o
         counts.failures = 1
     out.extend(f"below the {threshold.value} threshold: {_details(f)}" for f in below)
     out.extend(f"{_accepted_reason(f)}: {_details(f)}" for f in accepted)
-    out.extend(visible(f"not checked: {f.location}: {f.message}") for f in unknown)
+    out.extend(visible(f"not checked: {f.location if f.location.file else f.resource}: {f.message}")
+               for f in unknown)
     undecided = len({(f.resource, f.subject) for f in unknown})
     if not failing and not below:
         reason = ""

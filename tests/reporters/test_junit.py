@@ -198,3 +198,25 @@ def test_junit_not_checked_everywhere_is_skipped_and_somewhere_passes_with_a_not
         [{"id": "a", "domain": "!Ref Domain", "port": 443}, {"id": "b", "domain": "b.example.com", "port": 443}])
     case = _case(ET.fromstring(render("junit", api.scan([write("mixed.yaml", mixed)]))), "PK103")
     assert case.find("skipped") is None and "not checked" in (case.findtext("system-out") or "")
+
+
+def test_junit_of_a_probe_is_one_suite_for_the_target() -> None:
+    """`policykit probe` findings have no file: their suite and locations are the probed target."""
+    from policykit.core.location import Location
+    from policykit.findings import Finding, PolicyInfo, PolicyRun, ScanResult, Severity
+
+    target = "origin.example.com:443"
+    finding = Finding(policy_id="PK601", title="Origin name does not resolve", severity=Severity.ERROR,
+                      message="origin.example.com does not resolve", location=Location(""), resource=target)
+    result = ScanResult(findings=(finding,), live=True,
+                        policies=(PolicyInfo("PK601", "DNS", Severity.ERROR, applies_to="live_origin"),
+                                  PolicyInfo("PK602", "TCP", Severity.ERROR, applies_to="live_origin")),
+                        policy_runs=(PolicyRun("PK601", target, 1, 0.002), PolicyRun("PK602", target, 1, 0.001)),
+                        input_seconds={target: 0.5})
+    root = ET.fromstring(render("junit", result))
+    _junit_schema().validate(ET.tostring(root, encoding="unicode"))
+    [suite] = root.findall("testsuite")
+    assert suite.get("name") == target and suite.get("tests") == "2" and suite.get("time") == "0.500000"
+    failure = _case(root, "PK601").find("failure")
+    assert failure is not None and (failure.text or "").startswith(f"{target}: error PK601")
+    assert _case(root, "PK602").find("failure") is None
