@@ -16,7 +16,7 @@ from policykit.core.printable import printable_data
 from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
-from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
+from policykit.findings import Finding, InputNotes, Observed, PolicyRun, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream
@@ -113,7 +113,10 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         findings=tuple(found.findings), errors=tuple(found.errors), files=tuple(found.files),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
         policies=tuple(chosen.info(p.info()) for p in policies), live=options.live is not None,
-        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed))
+        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed),
+        policy_runs=tuple(PolicyRun(policy_id, file, objects, seconds)
+                          for file, runs in found.runs.items() for policy_id, (objects, seconds) in runs.items()),
+        input_seconds=found.seconds)
     if names:
         result = _renamed(result, names)
     result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
@@ -133,6 +136,8 @@ class _Found:
     suppressions: list[Suppression] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
+    runs: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)  # input -> policy -> engine.Runs
+    seconds: dict[str, float] = field(default_factory=dict)  # input -> the time from reading it to its findings
 
 
 def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
@@ -153,6 +158,16 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,
                live_deadline: float | None = None) -> None:
+    started = time.perf_counter()
+    try:
+        _scan_input(item, options, policies, found, live_deadline)
+    finally:
+        name = str(item.path)
+        found.seconds[name] = found.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,
+                live_deadline: float | None) -> None:
     from policykit.model.subjects import Subjects
     from policykit.policy import engine
 
@@ -192,7 +207,8 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
             from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
 
             edge_runs = run_edge(model)
-        findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs))
+        findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs),
+                                        found.runs.setdefault(str(item.path), {}))
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]
         found.findings.extend(findings)
@@ -208,6 +224,8 @@ def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
         findings=tuple(replace(f, location=f.location._replace(file=fix(f.location.file))) for f in result.findings),
         errors=tuple(replace(e, file=fix(e.file)) for e in result.errors),
         files=tuple(fix(f) for f in result.files), skipped=tuple(fix(f) for f in result.skipped),
+        policy_runs=tuple(replace(r, input=fix(r.input)) for r in result.policy_runs),
+        input_seconds={fix(k): v for k, v in result.input_seconds.items()},
         distributions={fix(k): v for k, v in result.distributions.items()},
         suppressions=tuple(replace(s, scope=fix(s.scope), location=s.location._replace(file=fix(s.location.file)))
                            for s in result.suppressions))
@@ -227,10 +245,15 @@ def probe(target: Target, options: LiveOptions, policies: list[Policy]) -> ScanR
     from policykit.probes.runner import probe_plans
 
     live = [p for p in policies if p.applies_to in LIVE_KINDS]
+    started = time.perf_counter()
     model, plan = model_of(target)
     report = probe_plans([(model.distributions[0], [plan])], options)
-    findings, failures = engine.run(live, model, Subjects(live_origins=report.live_origins))
+    runs: dict[str, tuple[int, float]] = {}
+    findings, failures = engine.run(live, model, Subjects(live_origins=report.live_origins), runs)
     return ScanResult(policies=tuple(p.info() for p in live), show_all_observed=True,
+                      policy_runs=tuple(PolicyRun(policy_id, target.label, objects, seconds)
+                                        for policy_id, (objects, seconds) in runs.items()),
+                      input_seconds={target.label: time.perf_counter() - started},
                       findings=tuple(sorted([*findings, *report.internal_errors],
                                             key=lambda f: (f.policy_id, f.subject, f.message))),
                       observed=tuple(report.observed),

@@ -192,6 +192,17 @@ class PolicyInfo:
 
 
 @record
+class PolicyRun:
+    """How one policy ran on one scanned input (JUnit reads it): how many objects of its kind it checked (0: it
+    did not apply there) and how long it took, summed over the input's models and deploy-time scenarios."""
+
+    policy_id: str
+    input: str  # the scanned input, as in ScanResult.files (a file, or a Terraform module's directory)
+    objects: int = 0
+    seconds: float = 0.0
+
+
+@record
 class ScanResult:
     """What a scan produced: findings, input errors and the counts the summary line shows. A value: the
     filters (policykit/filters) make a new one, nothing changes it in place."""
@@ -212,6 +223,8 @@ class ScanResult:
     notes: tuple[str, ...] = ()
     observed: tuple[Observed, ...] = ()  # what live probes saw (policykit/probes)
     show_all_observed: bool = False  # `policykit probe`: the report of what was seen, even without findings
+    policy_runs: tuple[PolicyRun, ...] = ()  # per input and policy: did it apply, in what time
+    input_seconds: dict[str, float] = field(default_factory=dict, hash=False)  # per input: reading to findings
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

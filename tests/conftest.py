@@ -7,13 +7,14 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.helpers import RunCli, Write
+from tests.helpers import RunCli, Write, validate_report
 from tests.templates import SITE
 
 # Fuzz tests (tests/fuzz/): a fixed seed and a small budget in the normal suite, so it stays fast and
@@ -25,6 +26,25 @@ settings.register_profile("long", max_examples=int(os.environ.get("POLICYKIT_FUZ
                           derandomize=False, database=None, deadline=None, suppress_health_check=_FUZZ_CHECKS,
                           print_blob=True)
 settings.load_profile("default")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_json_report_is_valid() -> Iterator[None]:
+    """Every JSON report a test makes in this process (`--format json`, `render("json", ...)`) is validated against
+    the shipped schema as it is written: a field added to the report without the schema fails the test that
+    wrote it. (Reports made by a child process are validated where their test reads them.)"""
+    from policykit.reporters import json_report
+
+    original = json_report.document
+
+    def validated(*args: object, **kwargs: object) -> object:
+        document = original(*args, **kwargs)  # type: ignore[arg-type]
+        validate_report(document)
+        return document
+
+    json_report.document = validated  # type: ignore[assignment]
+    yield
+    json_report.document = original
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ def test_wheel_contains_catalog_schema_and_data(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     assert any(n.startswith("policykit/policies/PK101-") and n.endswith(".yaml") for n in names)
     assert "policykit/policy/schema.json" in names
+    assert "policykit/reporters/report_schema.json" in names  # `policykit schema report` reads it
     assert "policykit/core/data/managed_policies.json" in names
     assert "policykit/py.typed" in names
 

@@ -16,7 +16,7 @@ from policykit import __version__
 from policykit.core.errors import PolicykitError
 from policykit.core.printable import printable
 
-COMMANDS = ("scan", "probe", "policies", "edge")
+COMMANDS = ("scan", "probe", "policies", "edge", "schema")
 
 
 def _register(app: typer.Typer, name: str) -> None:
@@ -34,6 +34,10 @@ def _register(app: typer.Typer, name: str) -> None:
         from policykit.cli import policies
 
         app.add_typer(policies.app, name="policies")
+    elif name == "schema":
+        from policykit.cli import schema
+
+        app.command("schema", no_args_is_help=True)(schema.schema)
     else:
         from policykit.cli import edge
 
@@ -92,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         # In non-standalone mode click returns the code of a `typer.Exit` instead of raising it.
         code = app(args=args, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
-        typer.echo(printable(f"policykit: {exc}"), err=True)
+        for line in exc.lines():  # a policy file's problems, all at once: one line each
+            typer.echo(printable(f"policykit: {line}"), err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code or 0)

@@ -1,4 +1,4 @@
-"""`policykit policies list|show|facts|test`"""
+"""`policykit policies list|show|facts|fields|test|validate`"""
 
 # No `from __future__ import annotations`: Typer reads the options from the annotations, and evaluating them
 # once here is cheaper than Typer evaluating each string on every run.
@@ -71,6 +71,25 @@ def facts() -> None:
             typer.echo(f"  {name:<32} {doc}")
 
 
+@app.command("fields")
+def fields(kind: Annotated[str | None, typer.Argument(
+        metavar="[OBJECT]", help="An object kind (origin, behavior, alias...); every kind when omitted.")] = None,
+           ) -> None:
+    """The model fields a policy can test, per object kind, with their types (facts: `policies facts`)."""
+    from policykit.policy.fields import table
+
+    try:
+        kinds = table(kind.strip().lower() if kind else None)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for name, rows in kinds.items():
+        typer.echo(f"{name}:")
+        for field, shown, doc in rows:
+            typer.echo(f"  {field:<26} {shown:<28}  {doc}".rstrip())
+    typer.echo("Every value may also be unknown or not set; a policy's conditions decide those "
+               "(policykit policies facts lists the computed facts).")
+
+
 @app.command("test")
 def test(directories: Annotated[list[Path] | None, typer.Argument(
         help="Policy directories (default: the built-in catalog).")] = None) -> None:
@@ -94,11 +113,12 @@ def validate(directories: Annotated[list[Path] | None, typer.Argument(
 
     checked, errors = validate_dirs(directories or ())
     for error in errors:
-        typer.echo(f"policykit: {error}", err=True)
+        for line in error.lines():
+            typer.echo(f"policykit: {line}", err=True)
     typer.echo(f"{checked} policy file(s): {checked - len(errors)} valid, {len(errors)} invalid")
     if errors:
         raise typer.Exit(2)
 
 
 def _indent(text: str) -> str:
-    return "\n".join(f"  {line}" for line in text.strip().splitlines())
+    return "\n".join(f"  {line}" if line.strip() else "" for line in text.strip().splitlines())

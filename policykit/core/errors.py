@@ -4,9 +4,12 @@ from __future__ import annotations
 
 
 class PolicykitError(Exception):
-    """Base class; `str(error)` is the one line shown to the user."""
+    """Base class; `str(error)` is the one line shown to the user (`lines()`: the lines, when there are several)."""
 
     exit_code = 2
+
+    def lines(self) -> tuple[str, ...]:
+        return (str(self),)
 
 
 class InputError(PolicykitError):
@@ -29,7 +32,21 @@ class InputError(PolicykitError):
 
 
 class PolicyError(PolicykitError):
-    """A policy file that is malformed."""
+    """A policy file that is malformed: one problem, or all of a file's at once (`several`), each one line naming
+    the file, line and column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = (message,)
+
+    @classmethod
+    def several(cls, problems: list[str]) -> PolicyError:
+        error = cls("\n".join(problems))
+        error.problems = tuple(problems)
+        return error
+
+    def lines(self) -> tuple[str, ...]:
+        return self.problems
 
 
 class UsageError(PolicykitError):

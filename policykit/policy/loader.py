@@ -14,7 +14,7 @@ from pathlib import Path
 
 from policykit.core.errors import InputError, PolicyError
 from policykit.core.json_types import JsonObject, JsonValue
-from policykit.core.nodes import path_mark
+from policykit.core.nodes import Mark, path_mark
 from policykit.findings import Severity
 from policykit.policy.engine import _PLACEHOLDER, OBJECTS, compile_condition
 from policykit.policy.model import Policy, PolicyDocument
@@ -56,37 +56,44 @@ def read_policy_file(path: Path, validate: bool) -> Policy:
         data = load_yaml(text, str(path))
     except InputError as exc:
         raise PolicyError(str(exc)) from None
-    if validate:
-        _validate(data, path)
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: invalid policy: (top): a policy is a mapping")
+    if validate:
+        _validate(data, path)
     return build_policy(data, str(path))
 
 
-def _validate(data: object, path: Path) -> None:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
+def _validate(data: PolicyDocument, path: Path) -> None:
+    """Every problem of the file at once, each at its line: the schema's (in a policy author's words, with the
+    nearest name for a misspelt key or operator: policy/diagnose.py) and the fact paths'."""
+    from policykit.policy.diagnose import Diagnosis, one_line
 
-    validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    error = best_match(validator.iter_errors(data))
-    if error is not None:
-        mark = path_mark(data, tuple(error.absolute_path))
-        where = f"{path}:{mark.line}:{mark.column}" if mark.line else str(path)
-        field = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise PolicyError(f"{where}: invalid policy: {field}: {error.message}")
+    problems = [(mark, f"invalid policy: {message}") for _, mark, message in Diagnosis(data, schema()).problems()]
+    if problems:  # the fact paths too, so that one run says everything (they are checked on valid files below)
+        problems += _fact_path_problems(data)
+        raise PolicyError.several([one_line(_where(str(path), mark) + f": {message}")
+                                   for mark, message in sorted(problems, key=lambda p: (p[0].line, p[0].column))])
+
+
+def _where(source: str, mark: Mark) -> str:
+    return f"{source}:{mark.line}:{mark.column}" if mark.line else source
+
+
+def _fact_path_problems(data: PolicyDocument) -> list[tuple[Mark, str]]:
+    from policykit.policy.paths import policy_errors
+
+    name = data.get("id", "")
+    return [(path_mark(data, where), f"invalid policy {name}: {message}")
+            for where, message in policy_errors(data, _PLACEHOLDER().findall)]
 
 
 def check_fact_paths(data: PolicyDocument, source: str) -> None:
-    """Every fact path names a fact or a field of the object it reaches; a typo is a policy error with its line."""
-    from policykit.policy.paths import policy_errors
+    """Every fact path names a fact or a field of the object it reaches; each typo is a policy error at its line."""
+    from policykit.policy.diagnose import one_line
 
-    errors = policy_errors(data, _PLACEHOLDER().findall)
-    if errors:
-        where, message = errors[0]
-        mark = path_mark(data, where)
-        at = f"{source}:{mark.line}:{mark.column}" if mark.line else source
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise PolicyError(f"{at}: invalid policy {data.get('id', '')}: {message}{more}")
+    problems = _fact_path_problems(data)
+    if problems:
+        raise PolicyError.several([one_line(f"{_where(source, mark)}: {message}") for mark, message in problems])
 
 
 def build_policy(data: PolicyDocument, source: str, checked: bool = False) -> Policy:

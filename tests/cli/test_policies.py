@@ -62,3 +62,38 @@ def test_policies_show_unknown_id_is_exit_2(run_cli: RunCli) -> None:
     assert code == 2
     assert out == ""
     assert err.strip() == "policykit: no policy PK999; `policykit policies list` shows them"
+
+
+def test_policies_fields_lists_every_model_field_of_an_object_with_its_type(run_cli: RunCli) -> None:
+    """`protocol_policy` was found only through a did-you-mean: the model's fields are listed, per object."""
+    code, out, _ = run_cli("policies", "fields", "origin")
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert "text" in rows["protocol_policy"] and "number" in rows["read_timeout"]
+    assert "list of custom_header" in rows["custom_headers"] and rows["distribution"].split()[1] == "distribution"
+    assert out.splitlines()[0] == "origin:"
+
+
+def test_policies_fields_covers_every_field_a_fact_path_may_name(run_cli: RunCli) -> None:
+    from dataclasses import fields
+
+    from policykit.policy.paths import kinds
+
+    code, out, _ = run_cli("policies", "fields")
+    assert code == 0
+    listed: dict[str, set[str]] = {}
+    kind = ""
+    for line in out.splitlines():
+        if line.endswith(":") and not line.startswith(" "):
+            kind = line[:-1]
+        elif line.startswith("  "):
+            listed.setdefault(kind, set()).add(line.split()[0])
+    for name, cls in kinds().items():
+        assert {f.name for f in fields(cls)} - {"loc", "locs"} <= listed[name], name
+    assert {"edge_result", "edge_header", "live_name"} <= set(listed)  # the function runs' and the probes' too
+
+
+def test_policies_fields_of_a_kind_that_does_not_exist_is_exit_2_with_the_nearest(run_cli: RunCli) -> None:
+    code, out, err = run_cli("policies", "fields", "orign")
+    assert code == 2 and out == ""
+    assert "no object kind 'orign' (did you mean 'origin'?)" in err

@@ -11,7 +11,7 @@ import pytest
 
 from policykit import api
 from policykit.findings import ScanResult, Severity
-from tests.helpers import CORPUS, ROOT
+from tests.helpers import CORPUS, ROOT, validate_report
 
 CFN = CORPUS / "cfn"
 FILES = sorted(p for p in CFN.iterdir() if p.is_file()) if CFN.is_dir() else []
@@ -55,5 +55,6 @@ def test_corpus_subprocess_run() -> None:
     assert "Traceback" not in proc.stderr
     assert "internal error" not in proc.stderr
     document = json.loads(proc.stdout)
+    validate_report(document)  # a child process: tests/conftest.py's check does not reach it
     assert document["summary"]["files"] >= len(FILES) - 5
     assert len(proc.stderr.strip().splitlines()) == len(document["errors"])  # one line per input error

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.policy.model import Policy
+from tests.helpers import validate_report
 
 TIME_BOUND_S = 20  # per example, generous for a loaded 2-core machine; a small input scans in milliseconds
 MEMORY_BOUND = 768 * 1024 * 1024  # address space an example may add to the test process
@@ -121,6 +122,7 @@ def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
         assert code in (0, 1, 2), f"exit {code}: {err.strip()}"
         assert "Traceback" not in err, err
         document: dict[str, Any] = json.loads(out)
+        validate_report(document)
         written = {str(root / name) for name in files}
         if code == 2:
             assert document["errors"], "exit 2 without an input error"

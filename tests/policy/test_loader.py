@@ -10,7 +10,7 @@ import pytest
 
 from policykit.core.errors import PolicyError
 from policykit.policy.loader import compile_catalog, load_policies, read_policy_file
-from tests.helpers import Write
+from tests.helpers import RunCli, Write
 
 VALID = """\
 id: PK901
@@ -80,3 +80,74 @@ def test_compiling_a_catalog_refuses_a_file_that_is_not_a_mapping(write: Write) 
 def test_builtin_policies_are_schema_valid() -> None:
     ids = [p.id for p in load_policies(validate_builtin=True)]
     assert {"PK101", "PK201", "PK301", "PK401", "PK501"} <= set(ids)
+
+
+MANY_MISTAKES = """\
+id: PK904
+title: Origin read timeout above our 30 s limit
+severty: warning
+severity: warnng
+applies_to: origin
+condition:
+  all:
+    - fact: uses_https
+      equal: true
+    - fact: read_timeout
+      gt: thirty
+    - facts: protocol_policy
+      equals: https-only
+    - fact: read_timout
+      gt: 30
+    - fact: read_timeout
+    - fact: read_timeout
+      gt: 1
+      lt: 5
+    - any_item:
+        of: custom_headers
+        were:
+          fact: name
+          equals: x
+message: "{label} waits {read_timeout} s."
+"""
+
+
+def test_every_mistake_of_a_policy_file_is_reported_at_once_each_at_its_line(write: Write) -> None:
+    """A misspelt operator is named with the nearest one, not "is not valid under any of the given schemas";
+    and a policy with ten mistakes takes one run to see them, not ten."""
+    path = write("mine/PK904-many.yaml", MANY_MISTAKES)
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path, validate=True)
+    lines = caught.value.lines()
+    expected = {
+        3: "unknown key 'severty' (did you mean 'severity'?)",
+        4: "'warnng' is not one of error, warning, info (did you mean 'warning'?)",
+        9: "unknown operator 'equal' (did you mean 'equals'?)",
+        11: "'thirty' is not of type 'number'",
+        12: "unknown key 'facts' in a condition (did you mean 'fact'?)",
+        14: "'read_timout' in 'read_timout' is neither a fact nor a field of origin (did you mean 'read_timeout'?)",
+        16: "fact 'read_timeout' has no operator",
+        19: "one operator per condition, this one has gt, lt",
+        22: "unknown key 'were' (did you mean 'where'?)",
+    }
+    for line, said in expected.items():
+        assert any(text.startswith(f"{path}:{line}:") and said in text for text in lines), (line, said, lines)
+    assert all("is not valid under any of the given schemas" not in text for text in lines)
+    assert all("\n" not in text for text in lines) and str(caught.value) == "\n".join(lines)
+
+
+def test_a_policy_files_problems_reach_the_command_line_one_line_each(write: Write, run_cli: RunCli) -> None:
+    path = write("mine/PK904-many.yaml", MANY_MISTAKES)
+    code, _, err = run_cli("scan", "--policies", str(path.parent), str(path))
+    assert code == 2
+    said = err.strip().splitlines()
+    assert len(said) >= 9 and all(line.startswith(f"policykit: {path}:") for line in said)
+    code, out, err = run_cli("policies", "validate", str(path.parent))
+    assert code == 2 and "1 invalid" in out and len(err.strip().splitlines()) == len(said)
+
+
+def test_a_key_of_a_policy_file_cannot_forge_a_line(write: Write) -> None:
+    path = write("mine/PK905-forged.yaml", VALID.replace("  equals: true", '  "equals\\nPK905 ok\\u001b[2J": true'))
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path, validate=True)
+    [line] = caught.value.lines()
+    assert "\n" not in line and "\x1b" not in line and "\\x1b[2J" in line and "unknown operator" in line

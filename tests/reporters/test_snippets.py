@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policykit.policy.loader import load_policies
-from tests.helpers import ROOT, RunCli
+from tests.helpers import ROOT, RunCli, Write
 from tests.templates import BROKEN, TF_MODULE
 
 
@@ -50,7 +50,7 @@ def test_yaml_and_terraform_findings_give_their_own_language(tmp_path: Path, run
     assert 'origin_protocol_policy = "http-only"' in pk101["fix_example"]["snippet"]
 
 
-def test_policies_show_as_json_and_hcl(run_cli: RunCli) -> None:
+def test_policies_show_as_json_and_hcl(run_cli: RunCli, write: Write) -> None:
     code, out, _ = run_cli("policies", "show", "PK101", "--as", "json")
     assert code == 0
     bad, good = json.loads(_section(out, "bad (json)")), json.loads(_section(out, "good (json)"))
@@ -58,8 +58,13 @@ def test_policies_show_as_json_and_hcl(run_cli: RunCli) -> None:
     assert good["Origins"][0]["DomainName"] == {"Fn::Sub": "${Bucket}.s3-website-${AWS::Region}.amazonaws.com"}
     code, out, _ = run_cli("policies", "show", "PK101", "--as", "hcl")
     assert code == 0 and 'origin_protocol_policy = "http-only"' in _section(out, "good (hcl)")
-    code, out, _ = run_cli("policies", "show", "PK102", "--as", "hcl")
-    assert code == 0 and "no Terraform example for PK102" in out and "bad (hcl)" not in out
+    # every built-in static policy has a Terraform example (tests/catalog/test_terraform_examples.py): one of yours
+    # without one says so
+    mine = write("mine/PK990-custom.yaml", "id: PK990\ntitle: Custom\nseverity: error\napplies_to: origin\n"
+                 "condition: {fact: uses_https, equals: true}\nmessage: '{label}'\n"
+                 "examples: {bad: 'Origins: []', good: 'Origins: []'}\n")
+    code, out, _ = run_cli("policies", "show", "PK990", "--policies", str(mine.parent), "--as", "hcl")
+    assert code == 0 and "no Terraform example for PK990" in out and "bad (hcl)" not in out
     code, out, _ = run_cli("policies", "show", "PK101")
     assert "OriginProtocolPolicy: http-only" in _section(out, "good")
 
