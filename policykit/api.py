@@ -16,7 +16,7 @@ from policykit.core.printable import printable_data
 from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
-from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
+from policykit.findings import Finding, InputNotes, Observed, Outline, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream
@@ -113,11 +113,15 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         findings=tuple(found.findings), errors=tuple(found.errors), files=tuple(found.files),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
         policies=tuple(chosen.info(p.info()) for p in policies), live=options.live is not None,
-        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed))
+        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed),
+        outlines=tuple(found.outlines))
     if names:
         result = _renamed(result, names)
     result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
-    return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
+    # a file name with a byte that is not UTF-8 must not crash a reporter; the outlines are made printable as they
+    # are built (policykit/outlines.py), and walking thousands of them again would cost more than building them
+    printed = printable_data(replace(result, outlines=()))
+    return replace(printed, outlines=result.outlines) if result.outlines else printed
 
 
 @record(frozen=False)
@@ -133,6 +137,7 @@ class _Found:
     suppressions: list[Suppression] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
+    outlines: list[Outline] = field(default_factory=list)
 
 
 def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
@@ -193,6 +198,10 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
 
             edge_runs = run_edge(model)
         findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs))
+        if options.outlines:
+            from policykit.outlines import outline_model  # only the HTML report draws them
+
+            found.outlines.extend(outline_model(model, live_origins))
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]
         found.findings.extend(findings)
@@ -200,6 +209,8 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
 
 
 def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
+    from policykit.outlines import renamed
+
     def fix(file: str) -> str:
         return names.get(file, file)
 
@@ -210,7 +221,8 @@ def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
         files=tuple(fix(f) for f in result.files), skipped=tuple(fix(f) for f in result.skipped),
         distributions={fix(k): v for k, v in result.distributions.items()},
         suppressions=tuple(replace(s, scope=fix(s.scope), location=s.location._replace(file=fix(s.location.file)))
-                           for s in result.suppressions))
+                           for s in result.suppressions),
+        outlines=tuple(renamed(outline, fix) for outline in result.outlines))
 
 
 def _with_location_note(finding: Finding, note: str) -> Finding:
