@@ -34,6 +34,14 @@ def test_ci_installs_nodejs_only_when_node_is_missing_and_before_the_tests() -> 
     assert text.index("command -v node") < text.index("apt-get update") < install < text.index(command)
 
 
+def test_ci_installs_chromium_only_when_it_is_missing_and_before_the_tests() -> None:
+    """The HTML report's browser test (tests/reporters/test_html_in_browser.py) runs in CI, never skipped."""
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = _block_after("## Run the tests", "sh").strip()
+    check = text.index("command -v chromium")
+    assert check < text.index("apt-get update", check) < text.index("apt-get install -y chromium") < text.index(command)
+
+
 def test_the_readme_example_policy_is_valid_and_fires(tmp_path: Path) -> None:
     policy_dir = tmp_path / "policies"
     policy_dir.mkdir()
