@@ -21,7 +21,7 @@ from policykit.reporters.html_layout import NODE_WIDTH, Layout, arrange, ranks
 
 MAX_PER_COLUMN = 16
 MAX_LINES = 6  # of a hop's own lines
-MAX_SEEN = 3  # lines of what a live probe saw, on its hop
+MAX_SEEN = 5  # lines of what a live probe saw, on its hop (the rest below the diagram)
 MAX_BADGES = 8
 PAD = 8
 TITLE_HEIGHT = 17

@@ -65,6 +65,6 @@ STYLE = (
     "footer{color:#57606a;font-size:12px;padding-top:8px;padding-bottom:16px}"
     "@media print{.filters,.filter{display:none}section.dist{break-inside:auto}"
     ".finding{break-inside:avoid}.scroll{overflow:visible}svg.diagram{max-width:100%;height:auto}"
-    "details::details-content{content-visibility:visible;display:contents}}"
+    "details::details-content{content-visibility:visible;display:block}}"
     + _FILTERS + _COLOURS
 )
