@@ -65,6 +65,9 @@ class _Page:
         many = len(sections) > OPEN_SECTIONS
         for outline, findings, distribution in sections:
             observed = [o for o in result.observed if o.distribution == distribution]
+            if outline is not None:  # two templates may name their distributions alike: its own origins only
+                named = {subject for hop in outline.hops for subject in hop.subjects}
+                observed = [o for o in observed if o.subject in named or o.endpoint in named]
             out.write(self._section(outline, distribution, findings, observed, open_it=not many))
         if result.errors:
             items = "".join(f"<li>{esc(str(error))}</li>" for error in result.errors)

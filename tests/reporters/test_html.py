@@ -116,6 +116,21 @@ def test_template_strings_cannot_inject_markup(write: Write) -> None:
                     "rect", "ol", "figure", "figcaption", "pre", "code", "dl", "dt", "dd", "footer", "h2", "h4"}
 
 
+def test_a_finding_of_some_deploy_time_scenarios_says_which_on_its_badge(write: Write) -> None:
+    template = cfn_template(
+        cfn_distribution(domain="site.s3-website-us-east-1.amazonaws.com", protocol="!If [IsProd, https-only, "
+                         "http-only]"),
+        parameters="  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}\n")
+    template = template.replace("Resources:", "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:")
+    result = api.scan([write("env.yaml", template)], OUTLINED)
+    (pk101,) = [f for f in result.findings if f.policy_id == "PK101"]
+    assert pk101.scenario == "when Env=prod"
+    page = parse_html(render("html", result))
+    origin = next(g for g in page.all("g", "hop") if g.attrs["data-hop"] == "origin:app")
+    assert "s-error" in origin.classes
+    assert [a.all("text")[0].text_content() for a in origin.all("a", "badge")] == ["PK101 when Env=prod"]
+
+
 def test_a_file_name_is_never_a_link_to_another_scheme(write: Write) -> None:
     path = write("javascript:alert(1).yaml", cfn_template(cfn_distribution(protocol="https-only",
                                                                           domain="b.s3-website-us-east-1.amazonaws.com")))
