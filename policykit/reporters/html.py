@@ -60,11 +60,14 @@ class _Page:
                   f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n")
         for name in (*RANKED, "ok"):  # before everything they filter: the CSS sibling selectors need it
             out.write(f'<input type="checkbox" class="filter" id="show-{name}" checked>')
-        out.write(f"<header><h1>{esc(title)}</h1>{self._summary(shown)}</header>\n<main>\n")
+        out.write(f"<header><h1>{esc(title)}</h1>{self._summary()}</header>\n<main>\n")
         sections = _sections(result.outlines, shown)
         many = len(sections) > OPEN_SECTIONS
+        seen: dict[str, list[Observed]] = {}
+        for item in result.observed:  # grouped once: a live scan of thousands of distributions sees thousands
+            seen.setdefault(item.distribution, []).append(item)
         for outline, findings, distribution in sections:
-            observed = [o for o in result.observed if o.distribution == distribution]
+            observed = seen.get(distribution, [])
             if outline is not None:  # two templates may name their distributions alike: its own origins only
                 named = {subject for hop in outline.hops for subject in hop.subjects}
                 observed = [o for o in observed if o.subject in named or o.endpoint in named]
@@ -74,7 +77,7 @@ class _Page:
             out.write(f'<section class="errors"><h2>Input errors</h2><ul>{items}</ul></section>\n')
         out.write(f'</main><footer>policykit {esc(__version__)}</footer></body></html>\n')
 
-    def _summary(self, shown: Sequence[Finding]) -> str:
+    def _summary(self) -> str:
         result = self.result
         counts = result.counts()
         unknown = sum(1 for f in result.findings if f.unknown and not f.accepted)
