@@ -16,7 +16,7 @@ from policykit.core.printable import printable_data
 from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
-from policykit.findings import Finding, InputNotes, Observed, PolicyRun, ScanError, ScanResult, Suppression
+from policykit.findings import Finding, InputNotes, Observed, Outline, PolicyRun, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream
@@ -116,11 +116,14 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed),
         policy_runs=tuple(PolicyRun(policy_id, file, objects, seconds)
                           for file, runs in found.runs.items() for policy_id, (objects, seconds) in runs.items()),
-        input_seconds=found.seconds)
+        input_seconds=found.seconds, outlines=tuple(found.outlines))
     if names:
         result = _renamed(result, names)
     result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
-    return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
+    # a file name with a byte that is not UTF-8 must not crash a reporter; the outlines are made printable as they
+    # are built (policykit/outlines.py), and walking thousands of them again would cost more than building them
+    printed = printable_data(replace(result, outlines=()))
+    return replace(printed, outlines=result.outlines) if result.outlines else printed
 
 
 @record(frozen=False)
@@ -138,6 +141,7 @@ class _Found:
     observed: list[Observed] = field(default_factory=list)
     runs: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)  # input -> policy -> engine.Runs
     seconds: dict[str, float] = field(default_factory=dict)  # input -> the time from reading it to its findings
+    outlines: list[Outline] = field(default_factory=list)
 
 
 def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
@@ -209,6 +213,10 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
             edge_runs = run_edge(model)
         findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs),
                                         found.runs.setdefault(str(item.path), {}))
+        if options.outlines:
+            from policykit.outlines import outline_model  # only the HTML report draws them
+
+            found.outlines.extend(outline_model(model, live_origins))
         if model.location_note:
             findings = [_with_location_note(f, model.location_note) for f in findings]
         found.findings.extend(findings)
@@ -216,6 +224,8 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
 
 
 def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
+    from policykit.outlines import renamed
+
     def fix(file: str) -> str:
         return names.get(file, file)
 
@@ -228,7 +238,8 @@ def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:
         input_seconds={fix(k): v for k, v in result.input_seconds.items()},
         distributions={fix(k): v for k, v in result.distributions.items()},
         suppressions=tuple(replace(s, scope=fix(s.scope), location=s.location._replace(file=fix(s.location.file)))
-                           for s in result.suppressions))
+                           for s in result.suppressions),
+        outlines=tuple(renamed(outline, fix) for outline in result.outlines))
 
 
 def _with_location_note(finding: Finding, note: str) -> Finding:

@@ -158,6 +158,34 @@ class Observed:
 
 
 @record
+class Hop:
+    """One hop of a distribution's request path as the HTML report draws it (built by policykit/outlines.py from
+    the model: reporters never read the model). Findings are placed on hops by what they name and where they point."""
+
+    key: str  # unique within its outline, the same in every deploy-time scenario
+    kind: str  # alias, default_domain, viewer_certificate, behavior, edge_function, origin, load_balancer, ...
+    title: str  # what it is, e.g. "origin 'api'"
+    lines: tuple[str, ...] = ()  # what the model knows of it, for people
+    subjects: tuple[str, ...] = ()  # the `Finding.subject`s that name it
+    places: tuple[Location, ...] = ()  # where it is written: a finding pointing at one of them is on it
+    mentions: tuple[str, ...] = ()  # how messages name it or what it belongs to: a tie-breaker
+    scenario: str = ""  # "when Env=prod" when it exists in only some deploy-time scenarios
+    unknown: str = ""  # why it is only known at deployment (drawn dashed)
+
+
+@record
+class Outline:
+    """A distribution's request path, left to right: viewer names, viewer certificate, behaviors, edge functions,
+    origins and what stands behind them. `links` are (from key, to key) in the direction requests go."""
+
+    distribution: str  # the resource, as `Finding.distribution`
+    label: str
+    location: Location
+    hops: tuple[Hop, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@record
 class ScanError:
     """An input that could not be read (reported, exit code 2; other files still scanned)."""
 
@@ -225,6 +253,8 @@ class ScanResult:
     show_all_observed: bool = False  # `policykit probe`: the report of what was seen, even without findings
     policy_runs: tuple[PolicyRun, ...] = ()  # per input and policy: did it apply, in what time
     input_seconds: dict[str, float] = field(default_factory=dict, hash=False)  # per input: reading to findings
+    # each distribution's request path (policykit/outlines.py), when the scan was asked for them (the HTML report)
+    outlines: tuple[Outline, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

@@ -37,3 +37,4 @@ class ScanOptions:
     display_names: dict[str, str] = field(default_factory=dict)
     baseline: Path | None = None  # --baseline: findings recorded in this file are accepted (policykit/filters)
     limits: dict[str, int] = field(default_factory=dict)  # raised limits, by name (policykit/core/limits.py)
+    outlines: bool = False  # also outline each distribution's request path (policykit/outlines.py): the HTML report

@@ -60,7 +60,7 @@ def area(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "face"
-    if parts[1] in ("api", "options"):
+    if parts[1] in ("api", "options", "outlines"):
         return "api"
     if parts[1] == "__main__":
         return "main"

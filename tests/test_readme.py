@@ -34,6 +34,26 @@ def test_ci_installs_nodejs_only_when_node_is_missing_and_before_the_tests() -> 
     assert text.index("command -v node") < text.index("apt-get update") < install < text.index(command)
 
 
+def test_ci_installs_chromium_only_when_it_is_missing_and_before_the_tests() -> None:
+    """The HTML report's browser test (tests/reporters/test_html_in_browser.py) runs in CI, never skipped."""
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = _block_after("## Run the tests", "sh").strip()
+    check = text.index("command -v chromium")
+    assert check < text.index("apt-get update", check) < text.index("apt-get install -y chromium") < text.index(command)
+
+
+def test_the_formats_table_names_every_format_and_the_screenshot_is_there() -> None:
+    from policykit.reporters import Format
+
+    table = README[README.index("### Output formats"):README.index("Reports are written atomically")]
+    rows = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == [f.value for f in Format]
+    screenshot = ROOT / "docs" / "report-examples.png"
+    assert "](docs/report-examples.png)" in README
+    data = screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 300_000  # small enough for the repository
+
+
 def test_the_readme_example_policy_is_valid_and_fires(tmp_path: Path) -> None:
     policy_dir = tmp_path / "policies"
     policy_dir.mkdir()

@@ -123,6 +123,7 @@ def scan(
         live=live_settings,
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options, edge=edge, limits=raised,
+        outlines=any(name == Format.html.value for name, _ in outputs),
     )
     options = with_live_config(options, settings, given)
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
@@ -130,7 +131,7 @@ def scan(
     if write_baseline is None:
         options = dataclasses.replace(options, baseline=baseline)
     result = api.scan(paths, dataclasses.replace(options, stdin_name=stdin_filename), policies=loaded)
-    report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold,
+    report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold, config_file=settings.file,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
         write_report(result, name, target, options=report_options, color=color, errors_inline=False)

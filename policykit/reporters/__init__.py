@@ -26,6 +26,7 @@ class ReportOptions:
     base_dir: str | None = None
     threshold: str = "error"  # JUnit: findings below it are output of a passing case, not failures
     errors_inline: bool = True  # text: list input errors (the CLI prints them on stderr instead)
+    config_file: str = ""  # html: the configuration file the scan read ("" when none), named in the summary
 
 
 class Render(Protocol):
@@ -40,6 +41,7 @@ class Format(str, enum.Enum):
     sarif = "sarif"
     junit = "junit"
     github = "github"
+    html = "html"
 
 
 # Module names, so a scan loads only the reporter it uses (json's module is not named `json`: the standard one is).
