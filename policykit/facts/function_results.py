@@ -51,9 +51,10 @@ def could_not_run(run: EdgeRun) -> bool:
 
 def how_it_failed(run: EdgeRun) -> str:
     """What happened, for messages: `timed out after 3 s`, `raised ValueError: x`."""
+    note = f" ({run.runtime_note})" if run.runtime_note else ""
     if run.outcome is RunOutcome.TIMEOUT:
-        return f"did not return within its {run.timeout:g} s timeout"
-    return f"failed: {run.detail}" if run.detail else "failed"
+        return f"did not return within its {run.timeout:g} s timeout{note}"
+    return (f"failed: {run.detail}" if run.detail else "failed") + note
 
 
 def cloudfront_status(run: EdgeRun) -> str:
@@ -250,6 +251,15 @@ def map_key_case_only(header: EdgeHeader) -> bool:
     return bool(problem) and not (isinstance(header.key, str) and header.key.lower() != header.name.lower())
 
 
+def name_verdict(header: EdgeHeader) -> str:
+    """What CloudFront does with the misnamed header, for messages."""
+    if map_key_case_only(header):
+        return ("The event structure writes map keys in lowercase; that CloudFront rejects another case is not "
+                "confirmed, so this is a warning")
+    error = validation_error(header.result) if header.result is not None else "Lambda validation error"
+    return f"CloudFront answers 502 ({error})"
+
+
 def disallowed(header: EdgeHeader) -> bool:
     """Is it a header functions may not add (Connection, X-Cache, X-Amz-Cf-*, X-Edge-*, ...)?"""
     if header.removed or not listed(header.name.lower(), DISALLOWED):
@@ -310,7 +320,7 @@ FACTS: dict[str, dict[str, Fact]] = {
                           over_size_limit, size_limit_text, encoding_problem, no_content_with_body,
                           uri_without_slash, uri_and_query_length, uri_too_long, querystring_problem,
                           code_over_limit, validation_error, lambda_rule_note),
-    "edge_header": _table(name_problem, map_key_case_only, disallowed, read_only, read_only_change,
+    "edge_header": _table(name_problem, map_key_case_only, name_verdict, disallowed, read_only, read_only_change,
                           read_only_changed, bad_characters),
     "edge_origin": _table(origin_problems, origin_invalid, origin_problem_text),
     "edge_problem": {},
