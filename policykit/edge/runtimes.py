@@ -10,6 +10,7 @@ Node.js handlers run on the `node` on PATH; a major version other than the funct
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -48,17 +49,18 @@ def python_for(runtime: str | None) -> Python:
     wanted = f"{match.group(1)}.{match.group(2)}"
     if wanted == local_python():
         return Python(sys.executable, wanted, wanted)
-    found = _ask(f"python{wanted}")
+    found = _ask(f"python{wanted}", os.environ.get("PATH", ""), os.environ.get("PYENV_VERSION", ""))
     if found is not None and found[1] == wanted:
         return Python(found[0], wanted, wanted)
     return Python(sys.executable, local_python(), wanted)
 
 
 @functools.cache
-def _ask(command: str) -> tuple[str, str] | None:
+def _ask(command: str, path_variable: str, pyenv_version: str) -> tuple[str, str] | None:
     """(real executable, "X.Y") of the interpreter `command` names on PATH; None when there is none that answers.
-    Asked from `/`, so no `.python-version` of the scanned tree chooses what a shim runs."""
-    path = shutil.which(command)
+    Asked once per PATH (and pyenv selection), from `/`, so no `.python-version` of the scanned tree chooses what a
+    shim runs."""
+    path = shutil.which(command, path=path_variable or None)
     if path is None:
         return None
     try:
