@@ -29,9 +29,14 @@ def _said(findings: list[dict[str, object]]) -> list[tuple[object, object]]:
     return [(f["policy_id"], dict(f["evidence"]).get("reason")) for f in findings]  # type: ignore[call-overload]
 
 
-def test_a_declared_node_dependency_not_installed_is_a_note(run_cli: RunCli, write: Write, node: str) -> None:
+@pytest.mark.parametrize(("name", "code"), [
+    ("index.js", NODE_JWT),
+    ("index.mjs", "import jwt from 'jsonwebtoken/sign.js';\nexport const handler = async (e) => e.Records[0].cf.request;\n"),
+])
+def test_a_declared_node_dependency_not_installed_is_a_note(run_cli: RunCli, write: Write, node: str, name: str,
+                                                            code: str) -> None:
     write("fn/package.json", json.dumps({"name": "fn", "dependencies": {"jsonwebtoken": "^9.0.0"}}))
-    findings = _run(run_cli, write("fn/index.js", NODE_JWT))
+    findings = _run(run_cli, write(f"fn/{name}", code))
     assert _said(findings) == [("PK716", "dependency")]
     message = str(findings[0]["message"])
     assert "dependency jsonwebtoken is declared in" in message and "npm ci --omit=dev" in message
