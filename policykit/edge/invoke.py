@@ -50,7 +50,8 @@ InvocationOutcome = Literal["returned", "timeout", "error", "unavailable", "unse
 # What the children report when the handler is done (`usage`, a wrong function name, is raised as a usage error)
 _REPORTED: dict[str, InvocationOutcome] = {"returned": "returned", "error": "error", "unavailable": "unavailable",
                                            "unserializable": "unserializable"}
-_REASONS: dict[str, UnavailableReason] = {"network": "network", "key value store": "key value store"}
+_REASONS: dict[str, UnavailableReason] = {"network": "network", "key value store": "key value store",
+                                           "runtime": "runtime"}
 
 
 @record
@@ -97,9 +98,11 @@ def _command(handler: Handler, fd: int, timeout: float, python: runtimes.Python)
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
         return [python.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
-    # vm modules: a CloudFront Function of runtime 2.0 is an ES module run in a context of its own
-    return [node_path(), f"--max-old-space-size={MEMORY_MB}", "--experimental-vm-modules", "--no-warnings",
-            str(children.joinpath("node_child.js")), *common, handler.runtime]
+    # vm modules: a CloudFront Function of runtime 2.0 is an ES module run in a context of its own (the flag's
+    # "experimental" warning is no part of the function's log)
+    modules = ["--experimental-vm-modules", "--no-warnings"] if handler.runtime == CLOUDFRONT_JS else []
+    return [node_path(), f"--max-old-space-size={MEMORY_MB}", *modules, str(children.joinpath("node_child.js")),
+            *common, handler.runtime]
 
 
 def invoke(handler: Handler, event: JsonObject, timeout: float, settings: JsonObject | None = None) -> Invocation:

@@ -31,7 +31,8 @@ def _said(findings: list[dict[str, object]]) -> list[tuple[object, object]]:
 
 @pytest.mark.parametrize(("name", "code"), [
     ("index.js", NODE_JWT),
-    ("index.mjs", "import jwt from 'jsonwebtoken/sign.js';\nexport const handler = async (e) => e.Records[0].cf.request;\n"),
+    ("index.mjs", "import jwt from 'jsonwebtoken/sign.js';\n"
+                  "export const handler = async (e) => e.Records[0].cf.request;\n"),
 ])
 def test_a_declared_node_dependency_not_installed_is_a_note(run_cli: RunCli, write: Write, node: str, name: str,
                                                             code: str) -> None:

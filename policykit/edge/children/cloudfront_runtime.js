@@ -156,8 +156,10 @@ async function loadFunction(file, code, name, settings, log) {
     return { handler, made };
   }
   if (typeof vm.SourceTextModule !== "function") {
-    throw new RuntimeError("this Node.js cannot run ES modules in a context of their own (Node.js 20 or later is "
-      + "needed for cloudfront-js-2.0)");
+    const error = new RuntimeError("this Node.js (" + process.version + ") cannot run ES modules in a context of " +
+      "their own, which cloudfront-js-2.0 code needs here");
+    error.code = "POLICYKIT_RUNTIME";  // this machine's limit, not the function's
+    throw error;
   }
   // The handler is a top-level function of the module; an export added after the code's last line names it
   // (line numbers in errors stay the code's own).

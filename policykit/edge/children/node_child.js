@@ -60,6 +60,10 @@ function describe(error) {
 }
 
 function failed(error) {
+  if (error && error.code === "POLICYKIT_RUNTIME") {
+    finish({ outcome: "unavailable", reason: "runtime", detail: error.message });
+    return;
+  }
   if (error && error.code === "POLICYKIT_NETWORK") {
     finish({ outcome: "unavailable", reason: "network", detail: "it makes a network call (" + error.message + ")" });
     return;
