@@ -23,6 +23,7 @@ from policykit.source.files import forget_streams, is_stream
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
+    from policykit.edge.origins import ChosenOrigin
     from policykit.model.cloudfront import Distribution, Model
     from policykit.model.function_runs import EdgeRun
     from policykit.model.live import LiveOrigin
@@ -207,12 +208,13 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
             live_origins = report.live_origins
             found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
             found.observed.extend(report.observed)
+        chosen: list[ChosenOrigin] = []
         if options.edge:
-            from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
-
-            edge_runs = run_edge(model)
+            edge_runs, chosen = _run_edge(model, item, found)
         findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs),
                                         found.runs.setdefault(str(item.path), {}))
+        if chosen:
+            findings.extend(_chosen_origin_findings(chosen, policies, findings))
         if options.outlines:
             from policykit.outlines import outline_model  # only the HTML report draws them
 
@@ -221,6 +223,39 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
             findings = [_with_location_note(f, model.location_note) for f in findings]
         found.findings.extend(findings)
         found.errors.extend(ScanError(model.file, failure) for failure in failures)
+
+
+# The static policies a function-chosen origin is checked with: those of a declared origin
+CHOSEN_ORIGIN_KINDS = ("origin", "origin_name", "origin_setting", "custom_header")
+
+
+def _run_edge(model: Model, item: Input,
+              found: _Found) -> tuple[dict[Distribution, tuple[EdgeRun, ...]], list[ChosenOrigin]]:
+    """`scan --edge`: the model's functions run, their code read only inside the scanned tree; the one line about
+    isolation goes to the notes."""
+    from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
+
+    report = run_edge(model, item.root or Path.cwd())
+    if report.notice and report.notice not in found.notes:
+        found.notes.append(report.notice)
+    return report.runs, report.chosen
+
+
+def _chosen_origin_findings(chosen: list[ChosenOrigin], policies: list[Policy],
+                            found: list[Finding]) -> Iterator[Finding]:
+    """The static origin policies over each origin a CloudFront Function chooses, at its association; what the
+    declared origin already has said once is not said again."""
+    from policykit.policy import engine
+
+    static = [p for p in policies if p.applies_to in CHOSEN_ORIGIN_KINDS]
+    said = {(f.policy_id, f.message) for f in found}
+    for origin in chosen:
+        findings, _ = engine.run(static, origin.model)
+        for finding in findings:
+            if (finding.policy_id, finding.message) not in said:
+                said.add((finding.policy_id, finding.message))
+                yield replace(finding, location=origin.association,
+                              message=f"{finding.message} (the origin {origin.function} chooses with {origin.said})")
 
 
 def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:

@@ -218,6 +218,11 @@ class PolicyInfo:
     def live(self) -> bool:
         return self.applies_to.startswith("live_")
 
+    @property
+    def code_examples(self) -> bool:
+        """Are its examples a function's code (the edge policies), not a template's snippets?"""
+        return self.applies_to.startswith("edge_")
+
 
 @record
 class PolicyRun:

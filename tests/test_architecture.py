@@ -48,7 +48,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("policykit.policy.testing", "policykit.api"): "the catalog tester scans each fixture as the CLI would",
 }
 MAX_LINES = 400
-ANY_BUDGET = 40  # `python scripts/count_any.py`: 472 before the renovation, whose target was under 300
+ANY_BUDGET = 38  # `python scripts/count_any.py`: 472 before the renovation, whose target was under 300
 
 
 def module_name(path: Path) -> str:

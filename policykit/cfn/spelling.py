@@ -52,7 +52,9 @@ RELATED: dict[str, Related] = {
     "AWS::CloudFront::OriginRequestPolicy": Related("origin_request_policy", keys={
         "name": "OriginRequestPolicyConfig.Name", "headers_config": "OriginRequestPolicyConfig.HeadersConfig",
         "header_behavior": "HeaderBehavior", "headers": "Headers"}),
-    "AWS::CloudFront::Function": Related("cloudfront_function", keys={"name": "Name", "code": "FunctionCode"}),
+    "AWS::CloudFront::Function": Related("cloudfront_function", keys={
+        "name": "Name", "code": "FunctionCode", "runtime": "FunctionConfig.Runtime",
+        "stores": "KeyValueStoreAssociations", "store_arn": "KeyValueStoreARN"}),
     beanstalk.ENVIRONMENT_TYPE: Related(custom=beanstalk.load_balancer),
 }
 

@@ -35,6 +35,8 @@ class Runtime(str, enum.Enum):
     python = "python"
     nodejs = "nodejs"
     cloudfront_js = "cloudfront-js"
+    cloudfront_js_1 = "cloudfront-js-1.0"
+    cloudfront_js_2 = "cloudfront-js-2.0"
 
 
 EventOption = Annotated[Event, typer.Option("--event", "-e", help="The event the function ran for.")]
@@ -63,7 +65,7 @@ def validate(
     from policykit.edge.check import check_event, validate_file
     from policykit.model.function_runs import CLOUDFRONT_FUNCTIONS, LAMBDA_EDGE
 
-    platform = CLOUDFRONT_FUNCTIONS if runtime is Runtime.cloudfront_js else LAMBDA_EDGE
+    platform = CLOUDFRONT_FUNCTIONS if runtime.value.startswith("cloudfront-js") else LAMBDA_EDGE
     run = validate_file(file, check_event(event.value, platform), request, platform)
     _report([run], [run.function], format, output, severity_threshold)
 
@@ -73,9 +75,16 @@ def run(
     handler: Annotated[str, typer.Argument(
         help="path/file.py:function, file.js:handler, file.mjs:handler, or a directory with index.js.")],
     event: EventOption,
-    runtime: Annotated[Runtime, typer.Option(
-        "--runtime", help="auto (from the file), python, nodejs, or cloudfront-js for a CloudFront Function.")]
-        = Runtime.auto,
+    runtime: Annotated[str, typer.Option(
+        "--runtime", help="auto (from the file); python or pythonX.Y, nodejs or nodejsNN.x (the function's Runtime: "
+        "that interpreter runs it when it is on PATH); cloudfront-js (2.0), cloudfront-js-1.0 or cloudfront-js-2.0 "
+        "for a CloudFront Function.")] = "auto",
+    kvs: Annotated[str | None, typer.Option(
+        "--kvs", help="A CloudFront Function's key value store: a JSON file in CloudFront's import format "
+        '({"data": [{"key": ..., "value": ...}]}). Without it, every get() rejects as for a missing key.')] = None,
+    origin_id: Annotated[list[str] | None, typer.Option(
+        "--origin-id", help="An origin id of the distribution (repeatable): what cf.selectRequestOriginById and "
+        "cf.createRequestOriginGroup may name.")] = None,
     uri: Annotated[str, typer.Option("--uri", help="Request URI.")] = "/",
     method: Annotated[str, typer.Option("--method", help="Request method.")] = "GET",
     header: Annotated[list[str] | None, typer.Option(
@@ -92,22 +101,20 @@ def run(
 ) -> None:
     """Run HANDLER on a generated CloudFront event and validate what it returns.
 
-    This executes the handler's code on this machine (in a child process with a minimal
-    environment and a timeout): use it only on code you trust. Not covered for CloudFront
-    Functions: the JavaScript runtime's language restrictions and its compute-utilization limit
-    (the code runs in Node.js), and the rules specific to their headers beyond those shared with
-    Lambda@Edge.
+    This executes the handler's code on this machine, in a child process with none of your
+    secrets and, where the machine allows it, in namespaces of its own (no network, no view of
+    other processes); the report says when it ran without them. Even so, use it only on code
+    you trust. Not covered for CloudFront Functions: the compute-utilization limit (the code
+    runs in Node.js).
     """
     from policykit.core.edge_rules import timeout_for
     from policykit.edge.check import check_event, read_json_file
     from policykit.edge.events import RequestShape
-    from policykit.edge.invoke import parse_handler
+    from policykit.edge.handlers import parse_handler
     from policykit.edge.run import build_event, platform_of, run_handler
 
-    wanted = None if runtime is Runtime.auto else runtime.value
+    wanted = None if runtime == "auto" else runtime
     found = parse_handler(handler, wanted)
-    if wanted in ("python", "nodejs") and found.runtime != wanted:
-        raise UsageError(f"{handler}: --runtime {wanted} does not match the file's language ({found.runtime})")
     event_type = check_event(event.value, platform_of(found))
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
@@ -120,9 +127,35 @@ def run(
         given = value
     shape = RequestShape(uri=uri, method=method.upper(), querystring=querystring,
                          headers=tuple(_header(h) for h in header or ()), body=body)
+    store = None
+    if kvs is not None:
+        from policykit.edge.kvs import from_file
+
+        store = from_file(kvs)
     edge_run = run_handler(found, event_type, build_event(found, event_type, shape, given), limit,
-                           f"handler {handler}")
+                           f"handler {handler}", kvs=store, origin_ids=tuple(origin_id) if origin_id else None)
+    _say_what_it_did(edge_run, format, output)
     _report([edge_run], [str(found.file)], format, output, severity_threshold)
+
+
+def _say_what_it_did(edge_run: "EdgeRun", format: Format, output: list[str] | None) -> None:
+    """The origin a CloudFront Function chose (on the text report's stdout, else stderr), and how the handler
+    was contained when it ran without isolation (a note on stderr, as `scan` gives it)."""
+    from policykit.edge.sandbox import isolation
+    from policykit.reporters import visible
+
+    changes = edge_run.result.origin_changes if edge_run.result is not None else ()
+    text_on_stdout = format is Format.text and not output
+    for change in changes:
+        line = f"{edge_run.function} chooses the {change.label}"
+        if change.helper == "updateRequestOrigin" and change.params:
+            import json
+
+            line += ": " + json.dumps(change.params, sort_keys=True)[:500]
+        typer.echo(visible(line), err=not text_on_stdout)
+    notice = isolation().notice if edge_run.log != "(not run)" or edge_run.reason == "isolation" else ""
+    if notice:
+        typer.echo(f"policykit: note: {visible(notice)}", err=True)
 
 
 def _header(text: str) -> tuple[str, str]:

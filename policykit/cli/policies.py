@@ -37,23 +37,25 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
         "or Terraform HCL.")] = Language.yaml) -> None:
     """A policy's explanation, the 502 it prevents, the fix, and bad/good snippets."""
     from policykit.policy.loader import load_policies
-    from policykit.reporters.snippets import example
+    from policykit.reporters.snippets import CODE, example
 
     by_id = {p.id: p for p in load_policies(tuple(policies or ()))}
     policy = by_id.get(policy_id.upper())
     if policy is None:
         raise UsageError(f"no policy {policy_id}; `policykit policies list` shows them")
+    # an edge policy's examples are a function's code, the same whatever the template's language
+    shown = CODE if policy.applies_to.startswith("edge_") else language.value
     sections = [
         f"{policy.id}: {policy.title}",
         f"severity: {policy.severity.value}    applies to: {policy.applies_to}",
         ("why:\n" + _indent(policy.why)) if policy.why else "",
         ("symptom:\n" + _indent(policy.symptom)) if policy.symptom else "",
         ("fix:\n" + _indent(policy.fix)) if policy.fix else "",
-        *(f"{kind}{'' if language is Language.yaml else f' ({language.value})'}:\n"
-          + _indent(example(policy.examples, kind, language.value))
-          if example(policy.examples, kind, language.value) else "" for kind in ("bad", "good")),
+        *(f"{kind}{'' if shown == 'yaml' else f' ({shown})'}:\n"
+          + _indent(example(policy.examples, kind, shown))
+          if example(policy.examples, kind, shown) else "" for kind in ("bad", "good")),
         (f"(no Terraform example for {policy.id}: `--as yaml` shows the CloudFormation one)"
-         if language is Language.hcl and not example(policy.examples, "good", "hcl") and policy.examples else ""),
+         if shown == "hcl" and not example(policy.examples, "good", "hcl") and policy.examples else ""),
         ("references:\n" + "\n".join(f"  {r}" for r in policy.references)) if policy.references else "",
         f"source: {policy.source}",
     ]

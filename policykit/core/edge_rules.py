@@ -7,8 +7,11 @@ From section 8 of the team's CloudFront origin facts (AWS "Restrictions on all e
 from __future__ import annotations
 
 import fnmatch
+from typing import Literal
 
 EVENTS = ("viewer-request", "origin-request", "origin-response", "viewer-response")
+# CloudFront Functions of mutual TLS run during the TLS handshake, on no request: policykit does not run them
+CONNECTION_EVENT = "connection-request"
 REQUEST_EVENTS = ("viewer-request", "origin-request")
 VIEWER_EVENTS = ("viewer-request", "viewer-response")
 CLOUDFRONT_FUNCTION_EVENTS = ("viewer-request", "viewer-response")
@@ -54,6 +57,17 @@ MAX_URI_AND_QUERY = 8192  # URI + query string must be shorter
 DEFAULT_TIMEOUT = 3.0
 TIMEOUT_QUOTA = {"viewer": 5.0, "origin": 30.0}
 CLOUDFRONT_FUNCTION_MAX_CODE = 10 * KB
+
+# Why a function could not be run here (PK716 carries it as evidence, so a suppression or a reader tells them apart):
+# a declared dependency not installed, the AWS SDK Lambda provides, a runtime this machine lacks, a handler path
+# that leaves its code, a zip policykit will not unpack, isolation required and not available, code that is not
+# here (S3, an image, a file that cannot be read), a network call, a key value store whose content is not here,
+# an event policykit does not run (connection-request).
+UnavailableReason = Literal["dependency", "aws sdk", "runtime", "path", "archive", "isolation", "source not here",
+                            "network", "key value store", "event"]
+UNAVAILABLE_REASONS: tuple[UnavailableReason, ...] = (
+    "dependency", "aws sdk", "runtime", "path", "archive", "isolation", "source not here", "network",
+    "key value store", "event")
 
 # What CloudFront answers when the function itself fails (facts 8.2): an invalid result is a
 # 502 "Lambda validation error"; an execution error or a timeout is 503 in the current guide.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
@@ -13,6 +13,7 @@ from policykit.edge.paths import Locator, Path, jpath
 from policykit.model.function_runs import (
     CLOUDFRONT_FUNCTIONS,
     LAMBDA_EDGE,
+    ORIGIN_HELPERS,
     EdgeHeader,
     EdgeOrigin,
     EdgeProblem,
@@ -40,14 +41,18 @@ def received_object(given: object, event_type: str) -> dict[str, object] | None:
 
 def build_result(value: object, event_type: str, function: str, locate: Locator,
                  received: Mapping[str, object] | None = None, platform: Platform = LAMBDA_EDGE,
-                 code_size: int | None = None) -> EdgeResult:
-    """The EdgeResult of what a function returned; `received` is its input, when known."""
+                 code_size: int | None = None, origin_calls: Sequence[Mapping[str, object]] = (),
+                 origin_ids: tuple[str, ...] | None = None) -> EdgeResult:
+    """The EdgeResult of what a function returned; `received` is its input, when known; `origin_calls` a CloudFront
+    Function's origin helper calls (`{helper, value}`), judged against the distribution's `origin_ids` when known."""
     here = locate(())
+    changes = tuple(o for o in (origin_change(call, here, origin_ids) for call in origin_calls) if o is not None)
     if not isinstance(value, dict):
         what = "nothing (null, None or undefined)" if value is None else f"a {_json_type(value)}"
         problem = _problem((), f"the function returned {what}, not a request or response object", locate)
         return EdgeResult(event_type=event_type, platform=platform, shape="invalid", function=function,
-                          problems=(problem,), received=received, code_size=code_size, loc=here)
+                          problems=(problem,), received=received, code_size=code_size, origin_changes=changes,
+                          loc=here)
     cloudfront_functions = platform == CLOUDFRONT_FUNCTIONS
     status_field = "statusCode" if cloudfront_functions else "status"
     is_response = event_type not in REQUEST_EVENTS or status_field in value
@@ -66,9 +71,11 @@ def build_result(value: object, event_type: str, function: str, locate: Locator,
     if shape == "request":
         uri = value.get("uri")
         locs["uri"] = locate(("uri",))
-        if not cloudfront_functions:
-            querystring = value.get("querystring")
-            locs["querystring"] = locate(("querystring",))
+        querystring = value.get("querystring")
+        locs["querystring"] = locate(("querystring",))
+        if cloudfront_functions:  # an object as received, or a string (valid: facts 8.3)
+            querystring = querystring if isinstance(querystring, str) else None
+        else:
             origin = _origin(value.get("origin"), locate)
     known = _received_headers(received, generated)
     given = value.get("headers")
@@ -76,8 +83,8 @@ def build_result(value: object, event_type: str, function: str, locate: Locator,
     headers.extend(_removed_read_only(event_type, known, given, here))
     return EdgeResult(event_type=event_type, platform=platform, shape=shape, generated=generated, function=function,
                       status=value.get(status_field), body=body, body_encoding=body_encoding, uri=uri,
-                      querystring=querystring, headers=tuple(headers), origin=origin, problems=tuple(problems),
-                      received=received, code_size=code_size, loc=here, locs=locs)
+                      querystring=querystring, headers=tuple(headers), origin=origin, origin_changes=changes,
+                      problems=tuple(problems), received=received, code_size=code_size, loc=here, locs=locs)
 
 
 def _json_type(value: object) -> str:
@@ -194,6 +201,29 @@ def _origin(origin: object, locate: Locator) -> EdgeOrigin | None:
         path=jpath(base), loc=locate(base), locs=locs)
 
 
+def origin_change(call: Mapping[str, object], loc: Location, origin_ids: tuple[str, ...] | None) -> EdgeOrigin | None:
+    """A CloudFront Function's call of an origin helper as the origin it sends the request to."""
+    helper = next((h for h in ORIGIN_HELPERS if h == call.get("helper")), None)
+    if helper is None:
+        return None
+    value = call.get("value")
+    params: dict[str, object] = dict(value) if isinstance(value, dict) else {}
+    path = f"cf.{helper}()"
+    if helper == "selectRequestOriginById":
+        return EdgeOrigin(helper=helper, origin_id=value, known_origin_ids=origin_ids, path=path, loc=loc)
+    if helper == "createRequestOriginGroup":
+        return EdgeOrigin(helper=helper, member_ids=params.get("originIds", value if not params else None),
+                          params=params, known_origin_ids=origin_ids, path=path, loc=loc)
+    config = params.get("customOriginConfig")
+    custom = config if isinstance(config, dict) else {}
+    headers = params.get("customHeaders")
+    return EdgeOrigin(
+        helper=helper, domain_name=params.get("domainName"), path_prefix=params.get("originPath"),
+        port=custom.get("port"), protocol=custom.get("protocol"), ssl_protocols=custom.get("sslProtocols"),
+        custom_headers={str(k): [{"value": v}] for k, v in headers.items()} if isinstance(headers, dict) else {},
+        params=params, known_origin_ids=origin_ids, path=path, loc=loc)
+
+
 def relocate(run: EdgeRun, loc: Location) -> EdgeRun:
     """A copy of a run whose objects all point at `loc` (the same function on another association): its result
     and the result's parts rebuilt, the result from the parts."""
@@ -202,7 +232,8 @@ def relocate(run: EdgeRun, loc: Location) -> EdgeRun:
         return replace(run, loc=loc)
     result = replace(found, loc=loc, locs={}, headers=tuple(_moved(h, loc) for h in found.headers),
                      problems=tuple(_moved(p, loc) for p in found.problems),
-                     origin=_moved(found.origin, loc) if found.origin else None)
+                     origin=_moved(found.origin, loc) if found.origin else None,
+                     origin_changes=tuple(_moved(o, loc) for o in found.origin_changes))
     return replace(run, loc=loc, result=result)
 
 

@@ -1,9 +1,10 @@
-"""Invoke a handler once in a child process, bounded: its own process group, a minimal environment,
-a timeout, capped output, and the result on a channel of its own (a pipe, not stdout).
+"""Invoke a handler once in a child process, bounded: its own process group (and, where this machine allows it, its
+own user, PID, mount and network namespaces: policykit/edge/sandbox.py), an environment with none of the caller's
+secrets, a private temporary directory for its HOME and TMPDIR, a timeout, capped output and memory, and the result
+on a channel of its own (a pipe, not stdout).
 
-`--edge` and `policykit edge run` execute the user's code: as with `sam local invoke`, use them
-only on code you trust. The bounds keep a broken handler from hanging or flooding policykit;
-they are not a security sandbox.
+`--edge` and `policykit edge run` execute code from the repository: the namespaces are what contains a hostile
+handler; where they cannot be made, the report says the handler ran without them.
 """
 
 from __future__ import annotations
@@ -15,14 +16,21 @@ import selectors
 import shutil
 import signal
 import subprocess
-import sys
+import tempfile
 import time
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from policykit.core.edge_rules import UnavailableReason
 from policykit.core.errors import UsageError
 from policykit.core.record import record
+from policykit.edge import dependencies, runtimes, sandbox
+from policykit.edge.events import JsonObject
+from policykit.edge.handlers import CLOUDFRONT_JS, NODE, PYTHON, Handler, parse_handler
+
+__all__ = ["CLOUDFRONT_JS", "NODE", "PYTHON", "Handler", "Invocation", "invoke", "parse_handler"]
 
 LOG_CAP = 64 * 1024  # bytes of the handler's output kept (the tail)
 RESULT_CAP = 8 * 1024 * 1024  # bytes of result: past the largest response CloudFront accepts
@@ -36,27 +44,14 @@ MEMORY_MB = 1024
 def _out_of_memory(detail: str = "") -> str:
     where = detail[detail.rfind(" at "):] if " at " in detail else ""  # MemoryError's `at file.py:12`
     return f"the handler ran out of memory (policykit's bound on a handler run: {MEMORY_MB:,} MB){where}"
-PYTHON, NODE, CLOUDFRONT_JS = "python", "nodejs", "cloudfront-js"
-
-
-@record
-class Handler:
-    """A handler to run: its file, the function's name, the runtime and the code's root directory."""
-
-    file: Path  # as given (messages name it so)
-    function: str
-    runtime: str
-    root: Path
-
-    @property
-    def spec(self) -> str:
-        return f"{self.file}:{self.function}"
 
 
 InvocationOutcome = Literal["returned", "timeout", "error", "unavailable", "unserializable"]
 # What the children report when the handler is done (`usage`, a wrong function name, is raised as a usage error)
 _REPORTED: dict[str, InvocationOutcome] = {"returned": "returned", "error": "error", "unavailable": "unavailable",
                                            "unserializable": "unserializable"}
+_REASONS: dict[str, UnavailableReason] = {"network": "network", "key value store": "key value store",
+                                           "runtime": "runtime"}
 
 
 @record
@@ -65,53 +60,20 @@ class Invocation:
     value: object = None  # what the handler returned, as JSON
     detail: str = ""
     log: str = ""
+    reason: UnavailableReason | None = None  # why it could not run here (outcome "unavailable")
+    origin: tuple[JsonObject, ...] = ()  # a CloudFront Function's origin changes: {"helper", "value"} in call order
+    runtime_note: str = ""  # the function's runtime is not the one that ran it
+    missing: str = ""  # as the child reports it: the package a failed import names
+    syntax: bool = False  # as the child reports it: the code did not compile
 
 
-def parse_handler(spec: str, runtime: str | None = None) -> Handler:
-    """`path/file.py:function`, `file.js:handler`, `file.mjs:handler`, or a directory with index.js (`dir:handler`)."""
-    path_text, sep, function = spec.rpartition(":")
-    if not sep:
-        path_text, function = spec, "handler"
-    if not function.isidentifier():
-        raise UsageError(f"{spec}: {function!r} is not a function name (write FILE:FUNCTION, e.g. app.py:handler)")
-    path = Path(path_text)
-    if path.is_dir():
-        index = next((path / n for n in ("index.js", "index.mjs", "index.cjs") if (path / n).is_file()), None)
-        if index is None:
-            raise UsageError(f"{path}: directory has no index.js, index.mjs or index.cjs")
-        path = index
-    if not path.is_file():
-        raise UsageError(f"{path}: no such handler file")
-    kind = _runtime_of(path, runtime)
-    return Handler(file=path, function=function, runtime=kind, root=path.resolve().parent)
-
-
-def _runtime_of(path: Path, runtime: str | None) -> str:
-    suffix = path.suffix.lower()
-    if runtime == CLOUDFRONT_JS:
-        if suffix not in (".js", ".mjs", ".cjs"):
-            raise UsageError(f"{path}: a CloudFront Function is JavaScript (.js)")
-        return CLOUDFRONT_JS
-    if suffix == ".py":
-        return PYTHON
-    if suffix in (".js", ".mjs", ".cjs"):
-        return NODE
-    raise UsageError(f"{path}: not a Python (.py) or Node.js (.js, .mjs) handler")
-
-
-def node_path() -> str:
-    found = shutil.which("node")
-    if found is None:
-        raise UsageError("node is not on PATH: install Node.js to run Node.js handlers and CloudFront Functions")
-    return found
-
-
-def child_env(root: Path) -> dict[str, str]:
+def child_env(root: Path, home: Path) -> dict[str, str]:
     """What the child gets: no AWS credentials, no tokens, nothing of the caller's but a locale."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": str(root),
+        "HOME": str(home),
+        "TMPDIR": str(home),
         "TZ": "UTC",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
@@ -124,29 +86,51 @@ def child_env(root: Path) -> dict[str, str]:
     }
 
 
-def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
+def node_path() -> str:
+    found = shutil.which("node")
+    if found is None:
+        raise UsageError("node is not on PATH: install Node.js to run Node.js handlers and CloudFront Functions")
+    return found
+
+
+def _command(handler: Handler, fd: int, timeout: float, python: runtimes.Python) -> list[str]:
     children = resources.files("policykit.edge").joinpath("children")
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
-        return [sys.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
-    return [node_path(), f"--max-old-space-size={MEMORY_MB}", str(children.joinpath("node_child.js")), *common,
-            handler.runtime]
+        return [python.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
+    # vm modules: a CloudFront Function of runtime 2.0 is an ES module run in a context of its own (the flag's
+    # "experimental" warning is no part of the function's log)
+    modules = ["--experimental-vm-modules", "--no-warnings"] if handler.runtime == CLOUDFRONT_JS else []
+    return [node_path(), f"--max-old-space-size={MEMORY_MB}", *modules, str(children.joinpath("node_child.js")),
+            *common, handler.runtime]
 
 
-def invoke(handler: Handler, event: dict[str, object], timeout: float) -> Invocation:
-    """Run the handler once on `event`; never raises for what the handler does."""
+def invoke(handler: Handler, event: JsonObject, timeout: float, settings: JsonObject | None = None) -> Invocation:
+    """Run the handler once on `event` (`settings`: what a CloudFront Function's runtime needs); never raises for
+    what the handler does."""
+    how = sandbox.isolation()
+    if how.refused:
+        return Invocation("unavailable", detail=how.notice, reason="isolation", log="(not run)")
+    python = runtimes.python_for(handler.version) if handler.runtime == PYTHON else runtimes.Python("", "")
+    home = Path(tempfile.mkdtemp(prefix="policykit-run-"))  # private (0700): the handler's HOME and TMPDIR
     result_read, result_write = os.pipe()
     try:
-        command = _command(handler, result_write, timeout)
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=child_env(handler.root), cwd=handler.root, pass_fds=(result_write,), start_new_session=True)
-    except BaseException:
-        os.close(result_read)
-        raise
+        try:
+            command = sandbox.wrap(_command(handler, result_write, timeout, python), how)
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                env=child_env(handler.root, home), cwd=handler.root, pass_fds=(result_write,),
+                start_new_session=True)
+        except BaseException:
+            os.close(result_read)
+            raise
+        finally:
+            os.close(result_write)
+        payload = json.dumps({"event": event, "settings": settings or {}}).encode("utf-8")
+        found = _collect(process, result_read, payload, timeout)
     finally:
-        os.close(result_write)
-    return _collect(process, result_read, json.dumps(event).encode("utf-8"), timeout)
+        shutil.rmtree(home, ignore_errors=True)
+    return _judged(found, handler, python)
 
 
 def _collect(process: subprocess.Popen[bytes], result_fd: int, event: bytes, timeout: float) -> Invocation:
@@ -235,7 +219,8 @@ def _phases(channel: bytes | bytearray) -> set[str]:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """End the child and everything it started (its own session and process group)."""
+    """End the child and everything it started (its own session and process group; in a PID namespace, the
+    namespace ends with its first process)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -261,7 +246,37 @@ def _outcome(channel: bytes | bytearray, returncode: int | None, log: str) -> In
     detail = str(done.get("detail") or "")
     if outcome == "error" and detail.startswith("MemoryError"):
         detail = _out_of_memory(detail)
-    return Invocation(outcome, value=done.get("value"), detail=detail, log=log)
+    origin = done.get("origin")
+    decisions = tuple(d for d in origin if isinstance(d, dict)) if isinstance(origin, list) else ()
+    found = Invocation(outcome, value=done.get("value"), detail=detail, log=log,
+                       reason=_REASONS.get(str(done.get("reason"))) if outcome == "unavailable" else None,
+                       origin=decisions)
+    if outcome != "error":
+        return found
+    missing = done.get("missing")
+    return replace(found, missing=missing if isinstance(missing, str) else "", syntax=done.get("syntax") is True)
+
+
+def _judged(found: Invocation, handler: Handler, python: runtimes.Python) -> Invocation:
+    """A missing module (declared, provided by Lambda, or neither) and code this machine's runtime cannot compile
+    (the function's runtime is not here) told apart from a failure of the function."""
+    note = runtimes.node_mismatch(handler.version) if handler.runtime == NODE else ""
+    if found.outcome == "error" and found.missing:
+        module = found.missing
+        places = dependencies.places_for(handler.file, handler.root, handler.source)
+        judged = dependencies.judge(module, handler.runtime, handler.version or None, places)
+        if judged.verdict == "provided":
+            return Invocation("unavailable", detail=judged.detail, log=found.log, reason="aws sdk", runtime_note=note)
+        if judged.verdict == "declared":
+            return Invocation("unavailable", detail=judged.detail, log=found.log, reason="dependency",
+                              runtime_note=note)
+        return Invocation("error", detail=f"{found.detail}: {judged.detail}", log=found.log, origin=found.origin,
+                          runtime_note=note)
+    if found.outcome == "error" and found.syntax and (not python.matches or note):
+        why = runtimes.python_mismatch(python) if handler.runtime == PYTHON else note
+        return Invocation("unavailable", detail=f"{why} ({found.detail})", log=found.log, reason="runtime",
+                          runtime_note=note)
+    return replace(found, runtime_note=note)
 
 
 def _tail(log: bytes | bytearray) -> str:

@@ -30,13 +30,22 @@ def build_event(handler: Handler, event_type: str, shape: RequestShape, given: J
     return lambda_event(event_type, shape, given)
 
 
+def cloudfront_settings(handler: Handler, event_type: str, kvs: JsonObject | None) -> JsonObject:
+    """What the CloudFront Functions runtime of the child needs: its version, the event, the key value store
+    (`{known, data}`, None when its content is not known here)."""
+    return {"version": handler.cloudfront_version, "eventType": event_type, "kvs": kvs}
+
+
 def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: float, function: str,
-                locate: Locator | None = None, code_size: int | None = None, code_file: str | None = None) -> EdgeRun:
+                locate: Locator | None = None, code_size: int | None = None, code_file: str | None = None,
+                kvs: JsonObject | None = None, origin_ids: tuple[str, ...] | None = None) -> EdgeRun:
     """Invoke the handler once and describe the outcome (and the result, when there is one). `code_file` names the
-    code in messages (default: the handler's file)."""
+    code in messages (default: the handler's file); `kvs` is a CloudFront Function's key value store and
+    `origin_ids` the distribution's origins (what an origin a function selects must be one of)."""
     platform = platform_of(handler)
     locate = locate or at(definition(handler))
-    invocation = invoke(handler, event, timeout)
+    settings = cloudfront_settings(handler, event_type, kvs) if handler.runtime == CLOUDFRONT_JS else None
+    invocation = invoke(handler, event, timeout, settings)
     received = received_object(event, event_type)
     result: EdgeResult | None = None
     outcome = RunOutcome.RETURNED
@@ -44,7 +53,8 @@ def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: f
         if code_size is None and handler.runtime == CLOUDFRONT_JS:
             code_size = handler.file.stat().st_size
         if invocation.outcome == "returned":
-            result = build_result(invocation.value, event_type, function, locate, received, platform, code_size)
+            result = build_result(invocation.value, event_type, function, locate, received, platform, code_size,
+                                  invocation.origin, origin_ids)
         else:
             result = EdgeResult(event_type=event_type, platform=platform, function=function, shape="invalid",
                                 problems=(EdgeProblem(problem=invocation.detail, loc=locate(())),),
@@ -53,7 +63,8 @@ def run_handler(handler: Handler, event_type: str, event: JsonObject, timeout: f
         outcome = RunOutcome(invocation.outcome)  # timeout, error or unavailable
     return EdgeRun(function=function, event_type=event_type, platform=platform, outcome=outcome,
                    detail=invocation.detail, log=invocation.log or "(nothing printed)", timeout=timeout,
-                   code_file=str(handler.file) if code_file is None else code_file, result=result, loc=locate(()))
+                   code_file=str(handler.file) if code_file is None else code_file, result=result,
+                   reason=invocation.reason, runtime_note=invocation.runtime_note, loc=locate(()))
 
 
 _DEFINITION = {

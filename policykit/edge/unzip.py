@@ -1,4 +1,5 @@
-"""Unpack a function's zip into a directory, bounded: no zip bombs, no paths outside it, no links."""
+"""Unpack a function's zip into a directory, bounded: no zip bombs, no paths outside it, no links, no entry nested
+deeper than any code is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 MAX_FILES = 10_000
 MAX_BYTES = 250 * 1024 * 1024  # Lambda's limit for an unzipped deployment package
+MAX_DEPTH = 64  # directories an entry is nested in: deeper is no function's code (node_modules stays far below)
 _CHUNK = 1024 * 1024
 
 
@@ -35,6 +37,10 @@ def _destination(archive: Path, target: Path, entry: zipfile.ZipInfo) -> Path | 
     name = PurePosixPath(entry.filename.replace("\\", "/"))
     if name.is_absolute() or ".." in name.parts or (name.parts and ":" in name.parts[0]):
         raise UnzipError(f"{archive} has an entry outside its directory ({entry.filename}): not unpacked")
+    if len(name.parts) > MAX_DEPTH:
+        shown = entry.filename if len(entry.filename) <= 80 else entry.filename[:77] + "..."
+        raise UnzipError(f"{archive} has an entry {len(name.parts) - 1} directories deep ({shown}): at most "
+                         f"{MAX_DEPTH} levels are unpacked, so it is not")
     if stat.S_ISLNK(entry.external_attr >> 16):
         raise UnzipError(f"{archive} has a symbolic link ({entry.filename}): not unpacked")
     if entry.is_dir():

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from policykit.core.edge_rules import (
     CLOUDFRONT_FUNCTION_MAX_CODE,
     DISALLOWED,
-    MAX_ORIGIN_HEADER_NAME,
-    MAX_ORIGIN_HEADER_VALUE,
-    MAX_ORIGIN_HEADERS,
     MAX_URI_AND_QUERY,
     READ_ONLY,
-    REFUSED_ORIGIN_HEADERS,
     REQUEST_BODY_LIMIT,
     RESPONSE_LIMIT,
     STATUS_FAILED,
@@ -29,10 +24,10 @@ from policykit.core.edge_rules import (
 )
 from policykit.core.truth import Truth
 from policykit.core.values import Unknown
+from policykit.facts.function_origins import origin_invalid, origin_problem_text, origin_problems
 from policykit.model.function_runs import (
     CLOUDFRONT_FUNCTIONS,
     EdgeHeader,
-    EdgeOrigin,
     EdgeResult,
     EdgeRun,
     RunOutcome,
@@ -40,8 +35,6 @@ from policykit.model.function_runs import (
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-_SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
 
 
 # --- edge_run ---------------------------------------------------------------------------------
@@ -58,9 +51,10 @@ def could_not_run(run: EdgeRun) -> bool:
 
 def how_it_failed(run: EdgeRun) -> str:
     """What happened, for messages: `timed out after 3 s`, `raised ValueError: x`."""
+    note = f" ({run.runtime_note})" if run.runtime_note else ""
     if run.outcome is RunOutcome.TIMEOUT:
-        return f"did not return within its {run.timeout:g} s timeout"
-    return f"failed: {run.detail}" if run.detail else "failed"
+        return f"did not return within its {run.timeout:g} s timeout{note}"
+    return (f"failed: {run.detail}" if run.detail else "failed") + note
 
 
 def cloudfront_status(run: EdgeRun) -> str:
@@ -68,10 +62,32 @@ def cloudfront_status(run: EdgeRun) -> str:
     return STATUS_FAILED
 
 
+def unavailable_reason(run: EdgeRun) -> str:
+    """Why it could not run here, one of core/edge_rules.py's UNAVAILABLE_REASONS ("" when it ran)."""
+    return run.reason or ""
+
+
+def runtime_note(run: EdgeRun) -> str:
+    """The function's runtime, when it is not the one that ran it here ("" when they agree or are not known)."""
+    return run.runtime_note
+
+
 # --- edge_result ------------------------------------------------------------------------------
 
 def _is_lambda(result: EdgeResult) -> bool:
     return result.platform != CLOUDFRONT_FUNCTIONS
+
+
+def validation_error(result: EdgeResult) -> str:
+    """How CloudFront names the 502 of an invalid result (facts 8.2, 8.3)."""
+    return "Lambda validation error" if _is_lambda(result) else "CloudFront Functions validation error"
+
+
+def lambda_rule_note(result: EdgeResult) -> str:
+    """Said of a rule the facts document for Lambda@Edge only, on a CloudFront Function's result (such findings are
+    warnings: facts 8.3 does not confirm them for CloudFront Functions); "" for Lambda@Edge."""
+    return "" if _is_lambda(result) else (" (a Lambda@Edge rule: not confirmed for CloudFront Functions, so a "
+                                          "warning)")
 
 
 def status_out_of_range(result: EdgeResult) -> bool:
@@ -184,7 +200,7 @@ def uri_and_query_length(result: EdgeResult) -> int:
     """Characters of the uri plus the query string."""
     if result.shape != "request":
         return 0
-    uri = result.uri if isinstance(result.uri, str) else ""
+    uri = result.uri if isinstance(result.uri, str) else ""  # a CloudFront Function's object query string: not text
     query = result.querystring if isinstance(result.querystring, str) else ""
     return len(uri) + len(query)
 
@@ -216,14 +232,32 @@ def code_over_limit(result: EdgeResult) -> bool:
 # --- edge_header ------------------------------------------------------------------------------
 
 def name_problem(header: EdgeHeader) -> str:
-    """What is wrong with how the header is named: a map key not in lowercase, a `key` naming another header."""
+    """What is wrong with how the header is named: a `key` naming another header, a map key not in lowercase."""
     if header.removed:
         return ""
-    if header.name != header.name.lower():
-        return f"the headers map key {header.name!r} is not lowercase (CloudFront expects {header.name.lower()!r})"
     if isinstance(header.key, str) and header.key.lower() != header.name.lower():
         return f"its key {header.key!r} does not match the map key {header.name!r}"
+    if header.name != header.name.lower():
+        return (f"the headers map key {header.name!r} is not lowercase (the event structure has "
+                f"{header.name.lower()!r})")
     return ""
+
+
+def map_key_case_only(header: EdgeHeader) -> bool:
+    """Is the only naming problem a map key with capitals? The event structure writes keys in lowercase, but that
+    CloudFront rejects another case is not confirmed (facts 8.2): a warning, where a `key` naming another header
+    is an error."""
+    problem = name_problem(header)
+    return bool(problem) and not (isinstance(header.key, str) and header.key.lower() != header.name.lower())
+
+
+def name_verdict(header: EdgeHeader) -> str:
+    """What CloudFront does with the misnamed header, for messages."""
+    if map_key_case_only(header):
+        return ("The event structure writes map keys in lowercase; that CloudFront rejects another case is not "
+                "confirmed, so this is a warning")
+    error = validation_error(header.result) if header.result is not None else "Lambda validation error"
+    return f"CloudFront answers 502 ({error})"
 
 
 def disallowed(header: EdgeHeader) -> bool:
@@ -273,74 +307,6 @@ def bad_characters(header: EdgeHeader) -> str:
     return ""
 
 
-# --- edge_origin ------------------------------------------------------------------------------
-
-def domain_problem(domain: object) -> str:
-    """Why an origin domain is not a DNS name CloudFront can use ("" if it is one)."""
-    if not isinstance(domain, str) or not domain:
-        return "the domain name is empty"
-    if "://" in domain or "/" in domain:
-        return f"the domain name {domain!r} has a scheme or a path"
-    if ":" in domain:
-        return f"the domain name {domain!r} has a colon (a port belongs in `port`)"
-    try:
-        ipaddress.ip_address(domain)
-    except ValueError:
-        pass
-    else:
-        return f"the domain name {domain!r} is an IP address: CloudFront needs a DNS name"
-    if len(domain) > 253:
-        return "the domain name is longer than 253 characters"
-    if not all(_LABEL.match(label) for label in domain.rstrip(".").split(".")):
-        return f"the domain name {domain!r} is not a valid DNS name"
-    return ""
-
-
-def origin_problems(origin: EdgeOrigin) -> list[str]:
-    """Everything CloudFront rejects in the origin object: domain, port, protocol, path, TLS, custom headers."""
-    out = [p for p in (domain_problem(origin.domain_name),) if p]
-    if origin.origin_type == "custom":
-        port = origin.port
-        if isinstance(port, int) and not isinstance(port, bool) and not (port in (80, 443) or 1024 <= port <= 65535):
-            out.append(f"port {port} is not 80, 443 or 1024-65535")
-        if isinstance(origin.protocol, str) and origin.protocol not in ("http", "https"):
-            out.append(f"protocol {origin.protocol!r} is not 'http' or 'https'")
-        for protocol in origin.ssl_protocols if isinstance(origin.ssl_protocols, list) else []:
-            if protocol not in _SSL_PROTOCOLS:
-                out.append(f"sslProtocols has {protocol!r} (allowed: {', '.join(_SSL_PROTOCOLS)})")
-    prefix = origin.path_prefix
-    if isinstance(prefix, str) and prefix and (not prefix.startswith("/") or prefix.endswith("/")):
-        out.append(f"path {prefix!r} must start with '/' and not end with '/'")
-    out.extend(_custom_header_problems(origin.custom_headers))
-    return out
-
-
-def _custom_header_problems(headers: Mapping[str, object]) -> list[str]:
-    out: list[str] = []
-    if len(headers) > MAX_ORIGIN_HEADERS:
-        out.append(f"{len(headers)} custom headers (at most {MAX_ORIGIN_HEADERS})")
-    for name, entries in headers.items():
-        if listed(name.lower(), REFUSED_ORIGIN_HEADERS):
-            out.append(f"custom header {name!r} is one CloudFront refuses to add")
-        if len(name) > MAX_ORIGIN_HEADER_NAME:
-            out.append(f"a custom header name is longer than {MAX_ORIGIN_HEADER_NAME} characters")
-        for entry in entries if isinstance(entries, list) else []:
-            value = entry.get("value") if isinstance(entry, dict) else None
-            if isinstance(value, str) and len(value) > MAX_ORIGIN_HEADER_VALUE:
-                out.append(f"the value of custom header {name!r} is longer than {MAX_ORIGIN_HEADER_VALUE} characters")
-    return out
-
-
-def origin_invalid(origin: EdgeOrigin) -> bool:
-    """Does CloudFront reject the origin object the function set?"""
-    return bool(origin_problems(origin))
-
-
-def origin_problem_text(origin: EdgeOrigin) -> str:
-    """The origin's problems in one sentence, for messages."""
-    return "; ".join(origin_problems(origin))
-
-
 Fact = Callable[..., object]  # of one edge object
 
 
@@ -349,12 +315,13 @@ def _table(*functions: Fact) -> dict[str, Fact]:
 
 
 FACTS: dict[str, dict[str, Fact]] = {
-    "edge_run": _table(failed, could_not_run, how_it_failed, cloudfront_status),
+    "edge_run": _table(failed, could_not_run, how_it_failed, cloudfront_status, unavailable_reason, runtime_note),
     "edge_result": _table(status_out_of_range, status_changed, received_status, result_size, size_limit,
                           over_size_limit, size_limit_text, encoding_problem, no_content_with_body,
                           uri_without_slash, uri_and_query_length, uri_too_long, querystring_problem,
-                          code_over_limit),
-    "edge_header": _table(name_problem, disallowed, read_only, read_only_change, read_only_changed, bad_characters),
+                          code_over_limit, validation_error, lambda_rule_note),
+    "edge_header": _table(name_problem, map_key_case_only, name_verdict, disallowed, read_only, read_only_change,
+                          read_only_changed, bad_characters),
     "edge_origin": _table(origin_problems, origin_invalid, origin_problem_text),
     "edge_problem": {},
 }

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from policykit.core.edge_rules import UnavailableReason
 from policykit.core.results import Status
 from policykit.model.base import ModelObject, ResultObject, adopt
 
@@ -27,6 +28,10 @@ CLOUDFRONT_FUNCTIONS: Platform = "cloudfront-functions"
 # request | response | invalid (not an object at all)
 Shape = Literal["request", "response", "invalid"]
 OriginType = Literal["custom", "s3"]
+# A CloudFront Function's origin change (runtime 2.0, viewer-request): the helper of the `cloudfront` module it called
+OriginHelper = Literal["updateRequestOrigin", "selectRequestOriginById", "createRequestOriginGroup"]
+ORIGIN_HELPERS: tuple[OriginHelper, ...] = ("updateRequestOrigin", "selectRequestOriginById",
+                                            "createRequestOriginGroup")
 
 
 class RunOutcome(Status):
@@ -72,10 +77,17 @@ class EdgeHeader(ResultObject):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class EdgeOrigin(ResultObject):
-    """The `origin` object of a request result: where CloudFront sends the request."""
+    """Where CloudFront sends the request: the `origin` object of a Lambda@Edge request result, or a CloudFront
+    Function's call of an origin helper (`helper`), with what it was given."""
 
     kind = "edge_origin"
     origin_type: OriginType = "custom"
+    helper: OriginHelper | None = None  # None: a Lambda@Edge `origin` object
+    origin_id: object = None  # selectRequestOriginById's argument
+    member_ids: object = None  # createRequestOriginGroup's `originIds`
+    params: Mapping[str, object] = field(default_factory=dict)  # the helper's argument object, as given
+    # the origin ids of the distribution the function serves; None when not known (`policykit edge run`)
+    known_origin_ids: tuple[str, ...] | None = None
     domain_name: object = None
     port: object = None
     protocol: object = None
@@ -87,6 +99,13 @@ class EdgeOrigin(ResultObject):
 
     @property
     def label(self) -> str:
+        if self.helper == "selectRequestOriginById":
+            return f"origin {self.origin_id!r} (cf.selectRequestOriginById)"
+        if self.helper == "createRequestOriginGroup":
+            return f"origin group of {self.member_ids!r} (cf.createRequestOriginGroup)"
+        if self.helper == "updateRequestOrigin":
+            where = f"'{self.domain_name}'" if self.domain_name is not None else "(its domain unchanged)"
+            return f"origin {where} (cf.updateRequestOrigin)"
         return f"{self.origin_type} origin '{self.domain_name}'"
 
 
@@ -107,13 +126,15 @@ class EdgeResult(ResultObject):
     querystring: object = None
     headers: tuple[EdgeHeader, ...] = ()
     origin: EdgeOrigin | None = None
+    origin_changes: tuple[EdgeOrigin, ...] = ()  # a CloudFront Function's origin helper calls, in order
     problems: tuple[EdgeProblem, ...] = ()
     # what the function received (request or response, plain JSON); None when not known
     received: Mapping[str, object] | None = field(default=None, repr=False)
     code_size: int | None = None  # bytes of a CloudFront Function's code, when known
 
     def __post_init__(self) -> None:
-        adopt(self, (*self.headers, *self.problems, *([self.origin] if self.origin else [])), "result")
+        adopt(self, (*self.headers, *self.problems, *([self.origin] if self.origin else []), *self.origin_changes),
+              "result")
 
     @property
     def label(self) -> str:
@@ -144,6 +165,8 @@ class EdgeRun(ResultObject):
     timeout: float = 0.0
     code_file: str = ""  # the file of the function's code, for messages
     result: EdgeResult | None = None
+    reason: UnavailableReason | None = None  # why it could not run here (outcome UNAVAILABLE)
+    runtime_note: str = ""  # the function's runtime differs from the one that ran it here
 
     @property
     def label(self) -> str:
@@ -161,7 +184,7 @@ class EdgeRun(ResultObject):
         if kind == "edge_header":
             return list(result.headers)
         if kind == "edge_origin":
-            return [result.origin] if result.origin else []
+            return [*([result.origin] if result.origin else []), *result.origin_changes]
         if kind == "edge_problem":
             return list(result.problems)
         return []

@@ -108,6 +108,20 @@ class CloudFrontFunction(DeclaredObject):
     kind = "cloudfront_function"
     name: Text | None = None
     code: str | Unknown | None = None  # the JavaScript source, Unknown when it is not inline (a file, a parameter)
+    runtime: Text | None = None  # cloudfront-js-1.0 | cloudfront-js-2.0
+    # the key value stores associated with it: ARNs, or references to stores declared here
+    key_value_stores: list[Scalar] = field(default_factory=list)
+
+
+@record(frozen=False, eq=False, repr=False)
+class KeyValueStoreKey(DeclaredObject):
+    """A key of a CloudFront key value store, declared in the module (Terraform `aws_cloudfrontkeyvaluestore_key`):
+    what `cf.kvs().get()` reads when `scan --edge` runs a function associated with that store."""
+
+    kind = "key_value_store_key"
+    store: Scalar = None  # the store's ARN, a reference when the store is declared here
+    key: Text | None = None
+    value: Text | None = None
 
 
 def function_code(value: Any) -> str | Unknown:

@@ -21,6 +21,7 @@ from policykit.model.related import (
     CloudFrontFunction,
     FunctionCode,
     HeadersConfig,
+    KeyValueStoreKey,
     LambdaFunction,
     Listener,
     LoadBalancer,
@@ -265,7 +266,22 @@ Builder = Callable[[Format, Table, Reader, Mapping], DeclaredObject]
 
 
 def _cloudfront_function(fmt: Format, k: Table, read: Reader, body: Mapping) -> CloudFrontFunction:
-    return CloudFrontFunction(name=read.text(body, k["name"]), code=function_code(body.get(k["code"])))
+    *heads, last = k["runtime"].split(".")
+    config = _path(fmt, read, body, ".".join(heads))
+    stores: list[Scalar] = []
+    if k["store_arn"]:  # CloudFormation: [{KeyValueStoreARN}]; Terraform: a list of ARNs
+        for _, item in read.items(config, k["stores"]) if isinstance(config, dict) else ():
+            stores.append(read.scalar(item, k["store_arn"]))
+    else:
+        stores = _strings(read, body, k["stores"])
+    return CloudFrontFunction(name=read.text(body, k["name"]), code=function_code(body.get(k["code"])),
+                              runtime=read.text(config, last) if isinstance(config, dict) else None,
+                              key_value_stores=stores)
+
+
+def _key_value_store_key(fmt: Format, k: Table, read: Reader, body: Mapping) -> KeyValueStoreKey:
+    return KeyValueStoreKey(store=read.scalar(body, k["store"]), key=read.text(body, k["key"]),
+                            value=read.text(body, k["value"]))
 
 
 
@@ -288,4 +304,5 @@ _BUILDERS: dict[str, Builder] = {
     "cache_policy": _request_policy("cache"),
     "origin_request_policy": _request_policy("origin_request"),
     "cloudfront_function": _cloudfront_function,
+    "key_value_store_key": _key_value_store_key,
 }

@@ -12,8 +12,9 @@ from policykit.findings import Finding, ScanResult
 from policykit.reporters import ReportOptions, observed_text
 
 
-def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) -> JsonObject:
-    """One finding; `examples`: its policy's snippets, shown as `fix_example` in the file's own language."""
+def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None, code: bool = False) -> JsonObject:
+    """One finding; `examples`: its policy's snippets, shown as `fix_example` in the file's own language (`code`:
+    the examples are a function's code, shown as written)."""
     out: JsonObject = {
         "policy_id": finding.policy_id,
         "title": finding.title,
@@ -37,9 +38,9 @@ def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) ->
     if finding.baseline:  # only when the scan compared with a baseline
         out["baseline"] = finding.baseline
     if examples and not finding.unknown:
-        from policykit.reporters.snippets import example, language_of
+        from policykit.reporters.snippets import CODE, example, language_of
 
-        language = language_of(finding.location.file)
+        language = CODE if code else language_of(finding.location.file)
         snippet = example(examples, "good", language)
         if snippet:
             out["fix_example"] = {"language": language, "snippet": snippet}
@@ -49,9 +50,10 @@ def finding_dict(finding: Finding, examples: Mapping[str, str] | None = None) ->
 def document(result: ScanResult) -> JsonObject:
     counts = result.counts()
     examples = {p.id: dict(p.examples) for p in result.policies if p.examples}
+    code = {p.id for p in result.policies if p.code_examples}
     return {
         "version": __version__,
-        "findings": [finding_dict(f, examples.get(f.policy_id)) for f in result.findings],
+        "findings": [finding_dict(f, examples.get(f.policy_id), f.policy_id in code) for f in result.findings],
         "summary": {
             "files": len(result.files),
             "skipped": len(result.skipped),

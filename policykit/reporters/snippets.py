@@ -4,7 +4,9 @@ A policy's `examples` are CloudFormation YAML (`bad`, `good`), and may have Terr
 (`terraform_bad`, `terraform_good`). A JSON template gets the YAML converted to CloudFormation
 JSON by cfn-flip, which understands the short-form tags (`!Sub` -> `{"Fn::Sub": ...}`); cfn-flip
 is imported only when a JSON snippet is actually produced. A Terraform file gets the Terraform
-example, or none when the policy has no Terraform example (never CloudFormation for HCL).
+example, or none when the policy has no Terraform example (never CloudFormation for HCL). The examples of the
+edge policies are a function's code (Python or JavaScript), the same whatever the template: shown as written, in
+the language `code`, never through cfn-flip.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import functools
 from collections.abc import Mapping
 
 LANGUAGES = ("yaml", "json", "hcl")
+CODE = "code"  # a function's code: an edge policy's example
 
 
 def language_of(file: str) -> str:
@@ -24,7 +27,9 @@ def language_of(file: str) -> str:
 
 
 def example(examples: Mapping[str, str], kind: str, language: str) -> str:
-    """The `kind` ("bad" or "good") example in `language`; "" when the policy has none for it."""
+    """The `kind` ("bad" or "good") example in `language` (`code`: as written); "" when the policy has none for it."""
+    if language == CODE:
+        return examples.get(kind, "").strip()
     if language == "hcl":
         return examples.get(f"terraform_{kind}", "").strip()
     text = examples.get(kind, "").strip()

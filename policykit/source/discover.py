@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +31,9 @@ class Input:
     path: Path
     kind: InputKind
     files: tuple[Path, ...] = ()
+    # the scanned tree it was found in (the directory given, or the directory of the file given): what `scan --edge`
+    # may read a function's code from; None for a stream
+    root: Path | None = None
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError | Skip]:
@@ -54,7 +58,7 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
             # Named on the command line (`<(terraform show -json plan)`): read as given, once.
             yield Input(path, "cfn")
         elif path.is_dir():
-            yield from _walk(path, visited)
+            yield from (replace(i, root=path) if isinstance(i, Input) else i for i in _walk(path, visited))
         elif path.is_file() and (path.name.endswith(".tf") or _auto_loaded_vars(path.name)):
             # A changed .tf file (pre-commit passes file names) means its whole module: once per directory;
             # so does a variable file Terraform loads by itself, which changes what the module does.
@@ -62,9 +66,9 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
             if module.resolve() not in modules:
                 modules.add(module.resolve())
                 yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir()
-                                                              if f.is_file() and f.name.endswith(".tf"))))
+                                                              if f.is_file() and f.name.endswith(".tf"))), module)
         elif path.is_file():
-            yield from _classify([path], explicit=True)
+            yield from (replace(i, root=path.parent) for i in _classify([path], explicit=True))
         else:
             yield ScanError(str(path), "no such file or directory")
 

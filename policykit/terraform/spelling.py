@@ -59,7 +59,11 @@ RELATED: dict[str, Related] = {
     "aws_cloudfront_origin_request_policy": Related("origin_request_policy", keys={
         "name": "name", "headers_config": "headers_config", "header_behavior": "header_behavior",
         "headers": "headers.items"}),
-    "aws_cloudfront_function": Related("cloudfront_function", keys={"name": "name", "code": "code"}),
+    "aws_cloudfront_function": Related("cloudfront_function", keys={
+        "name": "name", "code": "code", "runtime": "runtime", "stores": "key_value_store_associations",
+        "store_arn": ""}),
+    "aws_cloudfrontkeyvaluestore_key": Related("key_value_store_key", keys={
+        "store": "key_value_store_arn", "key": "key", "value": "value"}),
 }
 
 SPELLING = Spelling(

@@ -34,6 +34,10 @@ RESULT = """\
     (("edge", "run", "{py}:handler", "--event", "viewer-request", "--header", "NoColon"), "write 'Name: value'"),
     (("edge", "run", "{py}:handler", "--event", "viewer-request", "--request", "{broken}"), "invalid JSON"),
     (("edge", "run", "{py}:handler", "--event", "viewer-request", "--timeout", "0"), "more than 0"),
+    (("edge", "run", "{py}:handler", "--event", "viewer-request", "--runtime", "ruby3.3"), "write python, python3.12"),
+    (("edge", "run", "{py}:handler", "--event", "viewer-request", "--runtime", "nodejs20.x"), "does not match"),
+    (("edge", "run", "{py}:handler", "--event", "viewer-request", "--kvs", "{array}"), "key value store file is"),
+    (("edge", "run", "{py}:handler", "--event", "viewer-request", "--kvs", "{missing}"), "no such key value store"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run_cli: RunCli, write: Write, tmp_path: Path, args: tuple[str, ...],
                                           text: str) -> None:
@@ -45,7 +49,7 @@ def test_bad_input_is_one_line_and_exit_2(run_cli: RunCli, write: Write, tmp_pat
     assert code == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and text in lines[0] and "Traceback" not in err
-    if text not in ("write 'Name: value'", "more than 0"):  # the others are about a file: they name it
+    if text not in ("write 'Name: value'", "more than 0", "write python, python3.12"):  # the others name their file
         named = [p for key, p in paths.items() if "{" + key + "}" in " ".join(args)]
         assert any(Path(p).name in lines[0] for p in named), lines[0]
 

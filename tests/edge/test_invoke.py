@@ -189,7 +189,10 @@ def test_output_is_capped_and_the_result_still_comes_back(handlers: Path) -> Non
     assert len(outcome.log) <= LOG_CAP
 
 
-def test_the_process_group_is_killed_on_timeout(handlers: Path) -> None:
+def test_the_process_group_is_killed_on_timeout(handlers: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without namespaces (in them the handler's pids are the namespace's own, and the namespace ends with it:
+    tests/edge/test_sandbox.py), the handler's whole process group is killed."""
+    monkeypatch.setenv("POLICYKIT_EDGE_ISOLATION", "off")
     outcome = invoke(parse_handler(f"{handlers}/handlers.py:spawns"), lambda_event("viewer-request", RequestShape()),
                      1.0)
     assert outcome.outcome == "timeout"

@@ -296,3 +296,36 @@ def test_a_refused_zip_is_a_note_at_the_association(write: Write, tmp_path: Path
     notes = [f for f in result.findings if f.policy_id == "PK716"]
     assert notes and "outside its directory" in notes[0].message and notes[0].location.line == 20
     assert not (tmp_path / "app.py").exists()
+
+
+CONNECTION = """\
+Resources:
+  Check:
+    Type: AWS::CloudFront::Function
+    Properties:
+      Name: check
+      FunctionConfig: {Comment: mtls, Runtime: cloudfront-js-2.0}
+      FunctionCode: |
+        function handler(event) { throw new Error('never run'); }
+  Dist:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins: [{Id: o, DomainName: www.example.com, CustomOriginConfig: {OriginProtocolPolicy: https-only}}]
+        DefaultCacheBehavior:
+          TargetOriginId: o
+          ViewerProtocolPolicy: redirect-to-https
+          FunctionAssociations:
+            - EventType: connection-request
+              FunctionARN: !GetAtt Check.FunctionARN
+"""
+
+
+def test_a_connection_request_function_is_not_run_and_says_so(write: Write) -> None:
+    template = write("t.yaml", CONNECTION)
+    result = api.scan([template], api.ScanOptions(edge=True))
+    [note] = [f for f in result.findings if f.policy_id.startswith("PK7")]
+    assert (note.policy_id, note.severity.value, dict(note.evidence)["reason"]) == ("PK716", "info", "event")
+    assert "connection-request" in note.message and "mutual TLS" in note.message
+    assert note.location.line == line_of(template, "- EventType")

@@ -41,3 +41,12 @@ def test_zip_symlink_is_refused(tmp_path: Path) -> None:
         bundle.writestr(info, "/etc/passwd")
     with pytest.raises(UnzipError, match="symbolic link"):
         unpack(tmp_path / "l.zip", tmp_path / "out")
+
+
+def test_zip_depth_is_bounded_with_its_own_message(tmp_path: Path) -> None:
+    from policykit.edge.unzip import MAX_DEPTH
+
+    deep = "/".join(["d"] * (MAX_DEPTH + 1)) + "/x.py"
+    with pytest.raises(UnzipError, match=f"an entry {MAX_DEPTH + 1} directories deep .*at most {MAX_DEPTH} levels"):
+        unpack(zip_of(tmp_path / "deep.zip", {deep: b"x"}), tmp_path / "out")
+    unpack(zip_of(tmp_path / "ok.zip", {"/".join(["d"] * (MAX_DEPTH - 1)) + "/x.py": b"x"}), tmp_path / "out2")

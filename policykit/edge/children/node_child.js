@@ -1,7 +1,8 @@
 // Run one Node.js Lambda@Edge handler, or a CloudFront Function: policykit starts this file with node.
 // argv: code root, file, function name, result fd, timeout (s), runtime (nodejs | cloudfront-js).
-// The event is read from stdin. The result goes on the result fd (never stdout, which is the log),
-// as lines of JSON: {"phase":"loaded"} once the code is loaded, then {"phase":"done", ...}.
+// stdin: {"event": ..., "settings": {...}} (settings: a CloudFront Function's runtime version, event type and key
+// value store). The result goes on the result fd (never stdout, which is the log), as lines of JSON:
+// {"phase":"loaded"} once the code is loaded, then {"phase":"done", ...}.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -9,6 +10,7 @@ const url = require("url");
 const [root, file, name, fdText, timeoutText, runtime] = process.argv.slice(2);
 const fd = Number(fdText);
 let finished = false;
+let cloudfront = null;  // what a CloudFront Function decided (origin changes) and the errors the runtime made
 
 function send(message) {
   fs.writeSync(fd, JSON.stringify(message) + "\n");
@@ -38,16 +40,14 @@ function blockNetwork() {
   globalThis.fetch = async () => blocked();
 }
 
-function unavailable(error) {
-  if (!error) return "";
-  if (error.code === "POLICYKIT_NETWORK") return "it makes a network call (" + error.message + ")";
-  const text = String(error.message || "");
-  if ((error.code === "MODULE_NOT_FOUND" || error.code === "ERR_MODULE_NOT_FOUND") &&
-      /['"](aws-sdk|@aws-sdk\/[^'"]+)['"]/.test(text)) {
-    const missing = text.match(/['"](aws-sdk|@aws-sdk\/[^'"]+)['"]/)[1];
-    return "it imports " + missing + ", which the Lambda runtime provides and this machine does not have";
-  }
-  return "";
+// The package a missing module belongs to (`@scope/pkg/x` -> `@scope/pkg`), for the parent to look up in the
+// handler's package.json; "" for a relative or absolute path (a file of the code itself).
+function missingPackage(error) {
+  if (!error || (error.code !== "MODULE_NOT_FOUND" && error.code !== "ERR_MODULE_NOT_FOUND")) return "";
+  const found = String(error.message || "").match(/Cannot find (?:module|package) '([^']+)'/);
+  if (!found || found[1].startsWith(".") || path.isAbsolute(found[1]) || found[1].startsWith("file:")) return "";
+  const parts = found[1].split("/");
+  return found[1].startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
 function describe(error) {
@@ -60,8 +60,28 @@ function describe(error) {
 }
 
 function failed(error) {
-  const reason = unavailable(error);
-  finish({ outcome: reason ? "unavailable" : "error", detail: reason || describe(error) });
+  if (error && error.code === "POLICYKIT_RUNTIME") {
+    finish({ outcome: "unavailable", reason: "runtime", detail: error.message });
+    return;
+  }
+  if (error && error.code === "POLICYKIT_NETWORK") {
+    finish({ outcome: "unavailable", reason: "network", detail: "it makes a network call (" + error.message + ")" });
+    return;
+  }
+  if (cloudfront && error && typeof error === "object" && cloudfront.marks.unknownStore.has(error)) {
+    finish({ outcome: "unavailable", reason: "key value store", detail: "it reads a key of its key value store, " +
+      "whose content is not known here (give it with --kvs FILE, or declare the keys in the template)" });
+    return;
+  }
+  const message = { outcome: "error", detail: describe(error), syntax: error instanceof SyntaxError ||
+    (error && error.name === "SyntaxError") };
+  const missing = missingPackage(error);
+  if (missing) message.missing = missing;
+  finish(Object.assign(message, decided()));
+}
+
+function decided() {
+  return cloudfront && cloudfront.decisions.length ? { origin: cloudfront.decisions } : {};
 }
 
 function returned(value) {
@@ -74,20 +94,20 @@ function returned(value) {
   }
   if (finished) return;
   finished = true;
-  fs.writeSync(fd, '{"phase": "done", "outcome": "returned", "value": ' + (text === undefined ? "null" : text) + "}\n");
+  const origin = JSON.stringify(decided().origin || null);
+  fs.writeSync(fd, '{"phase": "done", "outcome": "returned", "origin": ' + origin + ', "value": ' +
+    (text === undefined ? "null" : text) + "}\n");
   fs.closeSync(fd);
   process.exit(0);
 }
 
-async function load() {
+async function load(settings) {
   if (runtime === "cloudfront-js") {
-    const vm = require("vm");
+    const { loadFunction } = require("./cloudfront_runtime.js");
     const code = fs.readFileSync(file, "utf-8");
-    const allowed = { crypto: require("crypto"), querystring: require("querystring") };
-    const sandbox = { console, require: (m) => { if (m in allowed) return allowed[m]; throw new Error("Cannot find module '" + m + "'"); } };
-    vm.createContext(sandbox);
-    vm.runInContext(code, sandbox, { filename: file });
-    return vm.runInContext("typeof " + name + " === 'function' ? " + name + " : undefined", sandbox);
+    const loaded = await loadFunction(file, code, name, settings, (line) => process.stdout.write(line + "\n"));
+    cloudfront = loaded.made;
+    return loaded.handler;
   }
   let module;
   if (file.endsWith(".mjs")) {
@@ -104,17 +124,22 @@ async function load() {
 }
 
 async function main() {
-  const event = JSON.parse(fs.readFileSync(0, "utf-8"));
+  const payload = JSON.parse(fs.readFileSync(0, "utf-8"));
+  const event = payload.event;
   blockNetwork();
   process.chdir(root);
   process.on("uncaughtException", failed);
   process.on("unhandledRejection", failed);
   let handler;
   try {
-    handler = await load();
+    handler = await load(payload.settings || {});
   } catch (error) {
-    failed(error);
-    return;
+    if (error && /Export '.*' is not defined/.test(String(error.message)) && String(error.message).includes(name)) {
+      handler = undefined;  // the module has no such function: said below
+    } else {
+      failed(error);
+      return;
+    }
   }
   if (typeof handler !== "function") {
     finish({ outcome: "usage", detail: path.basename(file) + " has no function " + JSON.stringify(name) });
