@@ -11,7 +11,7 @@ import ipaddress
 
 from policykit.core.truth import Truth, any_true
 from policykit.core.values import MaybeMore, Number, Unknown, reason_of
-from policykit.facts import behaviors as behavior_facts
+from policykit.facts.indexes import targeting
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
 
@@ -30,9 +30,10 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
     values: list[Truth] = []
     every = dist.behaviors if dist else MaybeMore()
     for behavior in every:
-        target = behavior_facts.target(behavior)
-        if target is None and not isinstance(behavior.target_origin_id, str):
-            values.append(Unknown("a TargetOriginId is not known"))
+        found = targeting(behavior)
+        target = found.target
+        if target is None and isinstance(found.exists, Unknown):
+            values.append(Unknown(f"a TargetOriginId is not known ({found.exists.reason})"))
             continue
         if target is not origin and not (isinstance(target, OriginGroup) and origin.id in target.member_ids):
             continue

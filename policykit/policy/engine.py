@@ -219,7 +219,8 @@ def evaluate(policy: Policy, dist: Distribution, walk: Walk) -> Iterable[Finding
                                       message=f"{policy.title}: not checked for {display(obj)}: {truth.reason}")
             continue
         severity = next((s for s, c in policy.severity_when if c(obj) is True), policy.severity)
-        evidence = tuple((k, render_evidence(v, obj)) for k, v in policy.evidence.items())
+        # evidence that says nothing here (an empty note or list) is left out
+        evidence = tuple((k, e) for k, v in policy.evidence.items() if (e := render_evidence(v, obj)) not in ("", []))
         yield dataclasses.replace(base, severity=severity, message=render(policy.message, obj),
                                   fix=render(policy.fix, obj), evidence=evidence)
 
