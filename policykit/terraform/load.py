@@ -25,6 +25,7 @@ from policykit.source.near_misses import terraform_near_misses
 from policykit.source.suppressions import terraform_suppressions
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, parse_var_value
+from policykit.terraform.provider import as_sent
 from policykit.terraform.scenarios import related_inputs, resource_inputs
 from policykit.terraform.scope import Scope
 from policykit.terraform.spelling import TERRAFORM, distribution
@@ -209,7 +210,8 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
         instances = here.instances(resource.body, resource.file, resource.block.mark.line)
         for suffix, extra in instances:
             address = f"{base}{suffix if len(instances) > 1 else ''}"  # one instance keeps the plain address
-            body = (here.child(extra) if extra else here).resolve_at(resource.file, resource.body)
+            body = as_sent(resource.type, (here.child(extra) if extra else here).resolve_at(resource.file,
+                                                                                              resource.body))
             if not isinstance(body, MDict):
                 continue
             key = (address, repr(body), around)

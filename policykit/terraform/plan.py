@@ -15,6 +15,7 @@ from policykit.model.cloudfront import Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related_build import Declared, build_all
+from policykit.terraform.provider import as_sent
 from policykit.terraform.shapes import attribute_value
 from policykit.terraform.spelling import TERRAFORM, distribution
 from policykit.terraform.values import Value
@@ -62,7 +63,9 @@ def plan_models(root: MDict, file: str) -> list[Model]:
         if types[address] == DISTRIBUTION:
             read = Reader(file, address, problems, address)
             loc = Location(file, resource.mark.line, resource.mark.column)
-            model.distributions.append(distribution(read, values, address, loc, index))
+            sent = as_sent(DISTRIBUTION, values)
+            model.distributions.append(distribution(read, sent if isinstance(sent, MDict) else values, address, loc,
+                                                    index))
     return [model]
 
 
