@@ -54,10 +54,16 @@ RELATED: dict[str, Related] = {
         "header_behavior": "HeaderBehavior", "headers": "Headers"}),
     "AWS::CloudFront::Function": Related("cloudfront_function", keys={"name": "Name", "code": "FunctionCode"}),
     beanstalk.ENVIRONMENT_TYPE: Related(custom=beanstalk.load_balancer),
+    # OriginProtocolPolicy not written is match-viewer (the resource specification's default)
+    "AWS::CloudFront::VpcOrigin": Related("vpc_origin", keys={
+        "endpoint": "VpcOriginEndpointConfig", "arn": "Arn", "http_port": "HTTPPort", "https_port": "HTTPSPort",
+        "protocol_policy": "OriginProtocolPolicy", "ssl_protocols": "OriginSSLProtocols",
+        "default_protocol_policy": "match-viewer"}),
 }
 
 SPELLING = Spelling(
-    distribution={"enabled": "Enabled", "aliases": "Aliases", "viewer_certificate": "ViewerCertificate",
+    distribution={"enabled": "Enabled", "http_version": "HttpVersion", "connection_mode": "ConnectionMode",
+                  "aliases": "Aliases", "viewer_certificate": "ViewerCertificate",
                   "origins": "Origins", "origin_groups": "OriginGroups.Items",
                   "default_behavior": "DefaultCacheBehavior", "ordered_behaviors": "CacheBehaviors"},
     viewer_certificate={"acm_certificate_arn": "AcmCertificateArn", "iam_certificate_id": "IamCertificateId",
@@ -66,11 +72,12 @@ SPELLING = Spelling(
                         "ssl_support_method": "SslSupportMethod"},
     origin={"id": "Id", "domain_name": "DomainName", "origin_path": "OriginPath",
             "connection_attempts": "ConnectionAttempts", "connection_timeout": "ConnectionTimeout",
+            "response_completion_timeout": "ResponseCompletionTimeout", "origin_shield": "OriginShield",
             "custom_headers": "OriginCustomHeaders", "custom": "CustomOriginConfig", "s3": "S3OriginConfig",
             "vpc": "VpcOriginConfig"},
     custom_origin={"protocol_policy": "OriginProtocolPolicy", "http_port": "HTTPPort", "https_port": "HTTPSPort",
                    "ssl_protocols": "OriginSSLProtocols", "read_timeout": "OriginReadTimeout",
-                   "keepalive_timeout": "OriginKeepaliveTimeout"},
+                   "keepalive_timeout": "OriginKeepaliveTimeout", "mtls": "OriginMtlsConfig"},
     custom_header={"name": "HeaderName", "value": "HeaderValue"},
     origin_group={"id": "Id", "member_ids": "Members.Items", "member_id": "OriginId",
                   "status_codes": "FailoverCriteria.StatusCodes.Items"},
@@ -78,11 +85,17 @@ SPELLING = Spelling(
               "viewer_protocol_policy": "ViewerProtocolPolicy", "allowed_methods": "AllowedMethods",
               "cache_policy_id": "CachePolicyId", "origin_request_policy_id": "OriginRequestPolicyId",
               "forwarded_values": "ForwardedValues", "lambda_associations": "LambdaFunctionAssociations",
-              "function_associations": "FunctionAssociations"},
+              "function_associations": "FunctionAssociations", "grpc": "GrpcConfig"},
     forwarded_values={"headers": "Headers", "cookies": "Cookies", "forward": "Forward",
                       "query_string": "QueryString"},
     lambda_association={"event_type": "EventType", "lambda_arn": "LambdaFunctionARN", "include_body": "IncludeBody"},
     function_association={"event_type": "EventType", "function_arn": "FunctionARN"},
+    origin_shield={"enabled": "Enabled", "region": "OriginShieldRegion"},
+    vpc_origin_config={"vpc_origin_id": "VpcOriginId", "read_timeout": "OriginReadTimeout",
+                       "keepalive_timeout": "OriginKeepaliveTimeout"},
+    s3_origin={"read_timeout": "OriginReadTimeout"},
+    mtls={"certificate_arn": "ClientCertificateArn"},
+    grpc={"enabled": "Enabled"},
     lambda_arns={
         ("AWS::Lambda::Version", ""): "version",
         ("AWS::Lambda::Alias", ""): "alias",
@@ -95,6 +108,8 @@ SPELLING = Spelling(
     },
     lambda_qualifiers={("AWS::Lambda::Version", "Version"): "version"},
     related=RELATED,
+    # the CloudFormation resource specification's default (AWS::CloudFront::Distribution DistributionConfig)
+    defaults={"distribution": {"http_version": "http1.1"}},
 )
 
 

@@ -137,3 +137,15 @@ def header_refused(header: CustomHeader) -> Truth:
         return Unknown(reason_of(name, "the header name is not known"))
     folded = name.strip().lower()
     return folded in REFUSED_HEADERS or folded.startswith(REFUSED_PREFIXES)
+
+
+def origin_shield_without_region(origin: Origin) -> Truth:
+    """Is Origin Shield enabled on the origin without an OriginShieldRegion (CloudFront rejects it)?"""
+    enabled = origin.origin_shield_enabled
+    if enabled is False or enabled is None:
+        return False
+    region = origin.origin_shield_region
+    missing: Truth = region is None or (isinstance(region, str) and not region.strip())
+    if isinstance(enabled, Unknown):
+        return enabled if missing else False
+    return missing

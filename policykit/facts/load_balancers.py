@@ -79,8 +79,8 @@ def missing_listeners(origin: Origin) -> list[str] | Unknown:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
-    if origin.config_type != "custom":
-        return Unknown("the origin has no CustomOriginConfig")
+    if origin.config_type not in ("custom", "vpc"):
+        return Unknown("the origin has no CustomOriginConfig or VpcOriginConfig")
     if not balancer.listeners:
         # listeners may be declared in another stack or module: do not guess
         return Unknown(f"no listener of {balancer.resource} is declared here")
@@ -156,6 +156,9 @@ def admits_cloudfront(origin: Origin) -> Truth:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
+    if origin.config_type == "vpc":
+        # CloudFront reaches a VPC origin from the security group it creates in the VPC, not the prefix list
+        return Unknown("a VPC origin connects from the CloudFront-managed security group of the VPC")
     if isinstance(balancer.lb_type, str) and balancer.lb_type == "network" and not balancer.security_group_refs:
         return True  # a network load balancer without security groups filters nothing
     if not balancer.security_group_refs or len(balancer.security_groups) != len(balancer.security_group_refs):
@@ -188,3 +191,9 @@ def security_group_names(origin: Origin) -> list[str]:
     """Logical ids (or addresses) of the origin load balancer's security groups declared here."""
     balancer = load_balancer(origin)
     return [g.resource for g in balancer.security_groups] if balancer else []
+
+
+def vpc_origin_note(origin: Origin) -> str:
+    """How CloudFront reaches the origin when it is a VPC origin declared here (for messages); empty otherwise."""
+    vpc = origin.vpc_origin
+    return f" (reached through the VPC origin {vpc.resource}, whose protocol and ports CloudFront uses)" if vpc else ""

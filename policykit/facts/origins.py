@@ -25,8 +25,9 @@ def aws_generated_host(origin: Origin) -> Truth:
 
 
 def uses_https(origin: Origin) -> Truth:
-    """Does CloudFront connect to this custom origin with HTTPS (https-only, or match-viewer)?"""
-    if origin.config_type != "custom":
+    """Does CloudFront connect to this custom origin, or VPC origin's endpoint, with HTTPS (https-only, or
+    match-viewer)?"""
+    if origin.config_type not in ("custom", "vpc"):
         return False
     policy = origin.protocol_policy
     if isinstance(policy, str):

@@ -38,6 +38,10 @@ def build_distribution(fmt: Format, read: Reader, config: Mapping, index: Templa
     s = fmt.spelling.distribution
     dist = Distribution(resource=resource, loc=loc, scenario=scenario, websocket_paths=list(websocket_paths))
     dist.enabled = read.boolean(config, s["enabled"], True)
+    default_version = fmt.spelling.defaults.get("distribution", {}).get("http_version")
+    dist.http_version = read.text(config, s["http_version"], default_version if isinstance(default_version, str)
+                                  else None)
+    dist.connection_mode = read.text(config, s["connection_mode"])
     dist.locs = read.locs(config, Spelling.locs_of(s))
     aliases = read.strings(config, s["aliases"])
     if isinstance(aliases, Unknown):
@@ -138,9 +142,16 @@ def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distr
         id=read.text(node, s["id"]), domain_name=domain, origin_path=read.text(node, s["origin_path"]),
         connection_attempts=read.integer(node, s["connection_attempts"]),
         connection_timeout=read.integer(node, s["connection_timeout"]),
+        response_completion_timeout=read.integer(node, s["response_completion_timeout"]),
         target_ref=ref, target=index.object(ref.resource if ref else None),
         distribution=dist, resource=dist.resource, loc=loc,
-        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("custom", "s3", "vpc")}))
+        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("custom", "s3", "vpc", "origin_shield")}))
+    defaults = fmt.spelling.defaults.get("origin", {})
+    completion = defaults.get("response_completion_timeout")
+    if s["response_completion_timeout"] not in node and isinstance(completion, int):
+        origin.response_completion_timeout = completion  # the provider sends its default
+        origin.provider_defaults += ("response_completion_timeout",)
+    _origin_shield(fmt, read, node, origin)
     custom = fmt.block(read, node, s["custom"])
     if isinstance(custom, Unknown):
         origin.config_type = custom
@@ -155,14 +166,20 @@ def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distr
             origin.ssl_protocols = read.strings(custom, c["ssl_protocols"])
         origin.read_timeout = read.integer(custom, c["read_timeout"])
         origin.keepalive_timeout = read.integer(custom, c["keepalive_timeout"])
-        origin.locs.update(read.locs(custom, c))
+        origin.locs.update(read.locs(custom, {k: v for k, v in c.items() if k != "mtls"}))
         origin.locs.setdefault("config_type", read.loc(node, s["custom"]))
+        _mtls(fmt, read, custom, origin)
     elif _present(node, s["s3"]):
         origin.config_type = "s3"
         origin.locs["config_type"] = read.loc(node, s["s3"])
+        s3 = fmt.block(read, node, s["s3"])
+        if isinstance(s3, dict):
+            origin.read_timeout = read.integer(s3, fmt.spelling.s3_origin["read_timeout"])
+            origin.locs.update(read.locs(s3, fmt.spelling.s3_origin))
     elif _present(node, s["vpc"]):
-        origin.config_type = "vpc"
-        origin.locs["config_type"] = read.loc(node, s["vpc"])
+        from policykit.model.vpc_origins import vpc_origin  # only templates with VPC origins need it
+
+        vpc_origin(fmt, read, node, origin, index)
     h = fmt.spelling.custom_header
     headers = fmt.blocks(read, node, s["custom_headers"])
     origin.custom_headers.extend(
@@ -171,6 +188,30 @@ def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distr
         for at, header in headers)
     origin.custom_headers.maybe(headers.more)
     return origin
+
+
+def _origin_shield(fmt: Format, read: Reader, node: Mapping, origin: Origin) -> None:
+    key = fmt.spelling.origin["origin_shield"]
+    shield = fmt.block(read, node, key)
+    if isinstance(shield, Unknown):
+        origin.origin_shield_enabled = shield
+    elif shield is not None:
+        k = fmt.spelling.origin_shield
+        origin.origin_shield_enabled = read.boolean(shield, k["enabled"])
+        origin.origin_shield_region = read.text(shield, k["region"])
+        origin.locs.update({f"origin_shield_{name}": at for name, at in read.locs(shield, k).items()})
+        origin.locs.setdefault("origin_shield_enabled", read.loc(node, key))
+
+
+def _mtls(fmt: Format, read: Reader, custom: Mapping, origin: Origin) -> None:
+    key = fmt.spelling.custom_origin["mtls"]
+    mtls = fmt.block(read, custom, key)
+    if isinstance(mtls, Unknown):
+        origin.mtls_certificate_arn = mtls
+    elif mtls is not None:
+        origin.mtls_certificate_arn = read.text(mtls, fmt.spelling.mtls["certificate_arn"]) or Unknown(
+            "OriginMtlsConfig has no ClientCertificateArn")
+        origin.locs["mtls_certificate_arn"] = read.loc(custom, key)
 
 
 def _origin_group(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution) -> OriginGroup:
@@ -201,7 +242,12 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
         allowed_methods=methods, cache_policy_id=cache_policy_id, origin_request_policy_id=request_policy_id,
         cache_policy=_policy(cache_policy_id, index), origin_request_policy=_policy(request_policy_id, index),
         distribution=dist, resource=dist.resource, loc=loc,
-        locs=read.locs(node, {k: v for k, v in s.items() if k != "function_associations"}))
+        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("function_associations", "grpc")}))
+    grpc = fmt.block(read, node, s["grpc"])
+    if grpc is not None:
+        behavior.grpc_enabled = grpc if isinstance(grpc, Unknown) else read.boolean(
+            grpc, fmt.spelling.grpc["enabled"])
+        behavior.locs["grpc_enabled"] = read.loc(node, s["grpc"])
     forwarded = fmt.block(read, node, s["forwarded_values"])
     if isinstance(forwarded, dict):
         f = fmt.spelling.forwarded_values

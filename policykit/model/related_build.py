@@ -27,6 +27,7 @@ from policykit.model.related import (
     RequestPolicy,
     SecurityGroup,
     SecurityGroupRule,
+    VpcOrigin,
     function_code,
 )
 from policykit.model.spelling import Format, Related, Table
@@ -99,6 +100,8 @@ def link_related(fmt: Format, related: Related, own: ModelObject | None, read: R
         group = _target(objects, body.get(k["group_id"]))
         if isinstance(group, SecurityGroup):
             group.ingress.extend(_rules(read, body, read.loc(body), k))
+    elif isinstance(own, VpcOrigin):
+        own.target = _target(objects, own.endpoint_arn)
     elif related.links == "function_version":
         function = _target(objects, body.get(k["function_name"]))
         if isinstance(function, LambdaFunction):
@@ -278,6 +281,31 @@ def _request_policy(kind: str) -> Builder:
     return build
 
 
+def _vpc_origin(fmt: Format, k: Table, read: Reader, body: Mapping) -> VpcOrigin:
+    """A VPC origin's endpoint: the ARN it reaches, the ports and protocol CloudFront uses (keys: `endpoint`, the
+    block; `ssl_protocols`, a path inside it; `default_protocol_policy`, what an unwritten policy is)."""
+    endpoint = fmt.block(read, body, k["endpoint"])
+    if not isinstance(endpoint, dict):
+        why = endpoint if isinstance(endpoint, Unknown) else Unknown("the VPC origin has no endpoint configuration")
+        return VpcOrigin(endpoint_arn=why, http_port=why, https_port=why, protocol_policy=why, ssl_protocols=why)
+    *heads, last = k["ssl_protocols"].split(".")
+    holder = _path(fmt, read, endpoint, ".".join(heads))
+    protocols: list[Scalar] | Unknown | None = None  # not written: the provider default applies
+    if isinstance(holder, Unknown):
+        protocols = holder
+    elif isinstance(holder, dict) and holder.get(last) is not None:
+        protocols = read.strings(holder, last)
+    origin = VpcOrigin(
+        endpoint_arn=read.text(endpoint, k["arn"]), http_port=read.integer(endpoint, k["http_port"], 80),
+        https_port=read.integer(endpoint, k["https_port"], 443),
+        protocol_policy=read.text(endpoint, k["protocol_policy"], k.get("default_protocol_policy") or None),
+        ssl_protocols=protocols)
+    origin.locs.update(read.locs(endpoint, {"endpoint_arn": k["arn"], "http_port": k["http_port"],
+                                            "https_port": k["https_port"], "protocol_policy": k["protocol_policy"],
+                                            "ssl_protocols": (heads or [last])[0]}))
+    return origin
+
+
 _BUILDERS: dict[str, Builder] = {
     "certificate": _certificate,
     "load_balancer": _load_balancer,
@@ -288,4 +316,5 @@ _BUILDERS: dict[str, Builder] = {
     "cache_policy": _request_policy("cache"),
     "origin_request_policy": _request_policy("origin_request"),
     "cloudfront_function": _cloudfront_function,
+    "vpc_origin": _vpc_origin,
 }

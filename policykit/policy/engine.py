@@ -15,7 +15,7 @@ from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
 from policykit.facts.associated_functions import function_settings
-from policykit.facts.reachability import origin_settings
+from policykit.facts.settings import origin_settings
 from policykit.facts.tls import origin_names
 from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
 from policykit.model.base import ModelObject

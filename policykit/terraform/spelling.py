@@ -60,10 +60,14 @@ RELATED: dict[str, Related] = {
         "name": "name", "headers_config": "headers_config", "header_behavior": "header_behavior",
         "headers": "headers.items"}),
     "aws_cloudfront_function": Related("cloudfront_function", keys={"name": "name", "code": "code"}),
+    "aws_cloudfront_vpc_origin": Related("vpc_origin", keys={
+        "endpoint": "vpc_origin_endpoint_config", "arn": "arn", "http_port": "http_port", "https_port": "https_port",
+        "protocol_policy": "origin_protocol_policy", "ssl_protocols": "origin_ssl_protocols.items"}),
 }
 
 SPELLING = Spelling(
-    distribution={"enabled": "enabled", "aliases": "aliases", "viewer_certificate": "viewer_certificate",
+    distribution={"enabled": "enabled", "http_version": "http_version", "connection_mode": "connection_mode",
+                  "aliases": "aliases", "viewer_certificate": "viewer_certificate",
                   "origins": "origin", "origin_groups": "origin_group",
                   "default_behavior": "default_cache_behavior", "ordered_behaviors": "ordered_cache_behavior"},
     viewer_certificate={"acm_certificate_arn": "acm_certificate_arn", "iam_certificate_id": "iam_certificate_id",
@@ -72,11 +76,13 @@ SPELLING = Spelling(
                         "ssl_support_method": "ssl_support_method"},
     origin={"id": "origin_id", "domain_name": "domain_name", "origin_path": "origin_path",
             "connection_attempts": "connection_attempts", "connection_timeout": "connection_timeout",
+            "response_completion_timeout": "response_completion_timeout", "origin_shield": "origin_shield",
             "custom_headers": "custom_header", "custom": "custom_origin_config", "s3": "s3_origin_config",
             "vpc": "vpc_origin_config"},
     custom_origin={"protocol_policy": "origin_protocol_policy", "http_port": "http_port",
                    "https_port": "https_port", "ssl_protocols": "origin_ssl_protocols",
-                   "read_timeout": "origin_read_timeout", "keepalive_timeout": "origin_keepalive_timeout"},
+                   "read_timeout": "origin_read_timeout", "keepalive_timeout": "origin_keepalive_timeout",
+                   "mtls": "origin_mtls_config"},
     custom_header={"name": "name", "value": "value"},
     origin_group={"id": "origin_id", "member_ids": "member", "member_id": "origin_id",
                   "status_codes": "failover_criteria.status_codes"},
@@ -84,11 +90,17 @@ SPELLING = Spelling(
               "viewer_protocol_policy": "viewer_protocol_policy", "allowed_methods": "allowed_methods",
               "cache_policy_id": "cache_policy_id", "origin_request_policy_id": "origin_request_policy_id",
               "forwarded_values": "forwarded_values", "lambda_associations": "lambda_function_association",
-              "function_associations": "function_association"},
+              "function_associations": "function_association", "grpc": "grpc_config"},
     forwarded_values={"headers": "headers", "cookies": "cookies", "forward": "forward",
                       "query_string": "query_string"},
     lambda_association={"event_type": "event_type", "lambda_arn": "lambda_arn", "include_body": "include_body"},
     function_association={"event_type": "event_type", "function_arn": "function_arn"},
+    origin_shield={"enabled": "enabled", "region": "origin_shield_region"},
+    vpc_origin_config={"vpc_origin_id": "vpc_origin_id", "read_timeout": "origin_read_timeout",
+                       "keepalive_timeout": "origin_keepalive_timeout"},
+    s3_origin={"read_timeout": "origin_read_timeout"},
+    mtls={"certificate_arn": "client_certificate_arn"},
+    grpc={"enabled": "enabled"},
     lambda_arns={
         ("aws_lambda_alias", "arn"): "alias",
         ("aws_lambda_alias", "invoke_arn"): "alias",
@@ -103,6 +115,8 @@ SPELLING = Spelling(
         ("aws_lambda_alias", "name"): "alias",
     },
     related=RELATED,
+    # the provider's schema default (resourceDistribution: http_version Default HttpVersionHttp2)
+    defaults={"distribution": {"http_version": "http2"}},
 )
 
 
