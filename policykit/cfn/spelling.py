@@ -54,11 +54,22 @@ RELATED: dict[str, Related] = {
         "header_behavior": "HeaderBehavior", "headers": "Headers"}),
     "AWS::CloudFront::Function": Related("cloudfront_function", keys={"name": "Name", "code": "FunctionCode"}),
     beanstalk.ENVIRONMENT_TYPE: Related(custom=beanstalk.load_balancer),
+    "AWS::CloudFront::DistributionTenant": Related("distribution_tenant", keys={
+        "distribution_id": "DistributionId", "domains": "Domains", "domain": "",
+        "certificate_arn": "Customizations.Certificate.Arn", "managed": "ManagedCertificateRequest"}),
     # OriginProtocolPolicy not written is match-viewer (the resource specification's default)
     "AWS::CloudFront::VpcOrigin": Related("vpc_origin", keys={
         "endpoint": "VpcOriginEndpointConfig", "arn": "Arn", "http_port": "HTTPPort", "https_port": "HTTPSPort",
         "protocol_policy": "OriginProtocolPolicy", "ssl_protocols": "OriginSSLProtocols",
         "default_protocol_policy": "match-viewer"}),
+}
+
+# CloudFront-like resource types policykit does not read (PK010 says so for each resource): what each is.
+# AWS::CloudFront::ConnectionGroup is read (nothing in it can cause a 502), DistributionTenant and VpcOrigin are read
+# with the distribution they serve.
+NOT_READ: dict[str, str] = {
+    "AWS::CloudFront::StreamingDistribution": "an RTMP streaming distribution (CloudFront no longer serves RTMP)",
+    "AWS::Lightsail::Distribution": "a Lightsail distribution (a CloudFront distribution Lightsail manages)",
 }
 
 SPELLING = Spelling(
@@ -96,6 +107,8 @@ SPELLING = Spelling(
     s3_origin={"read_timeout": "OriginReadTimeout"},
     mtls={"certificate_arn": "ClientCertificateArn"},
     grpc={"enabled": "Enabled"},
+    tenant_parameter={"definitions": "TenantConfig.ParameterDefinitions", "name": "Name",
+                      "default": "Definition.StringSchema.DefaultValue"},
     lambda_arns={
         ("AWS::Lambda::Version", ""): "version",
         ("AWS::Lambda::Alias", ""): "alias",

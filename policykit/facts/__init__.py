@@ -162,6 +162,8 @@ FACTS: dict[str, Mapping[str, Fact]] = {
     }),
     "alias": facts_of(Alias, {
         "viewer_certificate_names": aliases.viewer_certificate_names,
+        "viewer_certificate_resource": aliases.viewer_certificate_resource,
+        "rejected": aliases.rejected,
         "covered_by_viewer_certificate": aliases.covered_by_viewer_certificate,
         "name_problem": wire_names.alias_problem,
         "name_valid": wire_names.alias_valid,

@@ -8,6 +8,7 @@ configuration first (CloudFormation intrinsics, Terraform expressions, a plan's 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from policykit.core.location import Location
 from policykit.core.values import MaybeMore, Partial, Unknown
@@ -29,19 +30,36 @@ from policykit.model.refs import ref_target
 from policykit.model.related import Certificate, CloudFrontFunction, LambdaFunction, RequestPolicy
 from policykit.model.spelling import Format, Spelling
 
+if TYPE_CHECKING:
+    from policykit.model.tenants import TenantValues
+
 DEFAULT_METHODS = ("GET", "HEAD")
+TENANT_ONLY = "tenant-only"
+
+
+def is_tenant_only(fmt: Format, read: Reader, config: Mapping) -> bool:
+    """Is the distribution multi-tenant (ConnectionMode tenant-only, as written or as the format always sends)?
+    Its tenant parameters and tenants are read then (policykit/model/tenants.py)."""
+    default = fmt.spelling.defaults.get("distribution", {}).get("connection_mode")
+    mode = read.text(config, fmt.spelling.distribution["connection_mode"], default if isinstance(default, str)
+                     else None)
+    return isinstance(mode, str) and mode.strip() == TENANT_ONLY
 
 
 def build_distribution(fmt: Format, read: Reader, config: Mapping, index: TemplateIndex, *, resource: str,
-                       loc: Location, scenario: str = "", websocket_paths: Iterable[Scalar] = ()) -> Distribution:
-    """The distribution a resolved configuration declares (DistributionConfig, or a Terraform body)."""
+                       loc: Location, scenario: str = "", websocket_paths: Iterable[Scalar] = (),
+                       tenant_values: TenantValues | None = None) -> Distribution:
+    """The distribution a resolved configuration declares (DistributionConfig, or a Terraform body); a multi-tenant
+    one's `{{name}}` parameters take `tenant_values` (policykit/model/tenants.py)."""
     s = fmt.spelling.distribution
     dist = Distribution(resource=resource, loc=loc, scenario=scenario, websocket_paths=list(websocket_paths))
     dist.enabled = read.boolean(config, s["enabled"], True)
     default_version = fmt.spelling.defaults.get("distribution", {}).get("http_version")
     dist.http_version = read.text(config, s["http_version"], default_version if isinstance(default_version, str)
                                   else None)
-    dist.connection_mode = read.text(config, s["connection_mode"])
+    default_mode = fmt.spelling.defaults.get("distribution", {}).get("connection_mode")
+    dist.connection_mode = read.text(config, s["connection_mode"], default_mode if isinstance(default_mode, str)
+                                     else None)
     dist.locs = read.locs(config, Spelling.locs_of(s))
     aliases = read.strings(config, s["aliases"])
     if isinstance(aliases, Unknown):
@@ -52,9 +70,13 @@ def build_distribution(fmt: Format, read: Reader, config: Mapping, index: Templa
             Alias(name=_text(name), distribution=dist, resource=resource,
                   loc=_located(read.loc(config[s["aliases"]], i), read.loc(config, s["aliases"])))
             for i, name in enumerate(aliases))
+    if tenant_values is not None:
+        from policykit.model.tenants import tenant_domains  # multi-tenant distributions only
+
+        tenant_domains(dist, index)
     dist.viewer_certificate = _viewer_certificate(fmt, read, config, index, dist)
     origins = _path_blocks(fmt, read, config, s["origins"])
-    dist.origins.extend(_origin(fmt, read, node, at, dist, index) for at, node in origins)
+    dist.origins.extend(_origin(fmt, read, node, at, dist, index, tenant_values) for at, node in origins)
     dist.origins.maybe(origins.more)
     groups = _path_blocks(fmt, read, config, s["origin_groups"])
     dist.origin_groups.extend(_origin_group(fmt, read, node, at, dist) for at, node in groups)
@@ -134,12 +156,16 @@ def _viewer_certificate(fmt: Format, read: Reader, config: Mapping, index: Templ
 
 
 def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution,
-            index: TemplateIndex) -> Origin:
+            index: TemplateIndex, tenant_values: TenantValues | None = None) -> Origin:
     s = fmt.spelling.origin
-    domain = read.text(node, s["domain_name"])
+    domain, path = read.text(node, s["domain_name"]), read.text(node, s["origin_path"])
+    if tenant_values is not None:
+        from policykit.model.tenants import with_tenant_values  # multi-tenant distributions only
+
+        domain, path = with_tenant_values(domain, tenant_values), with_tenant_values(path, tenant_values)
     ref = ref_target(domain)
     origin = Origin(
-        id=read.text(node, s["id"]), domain_name=domain, origin_path=read.text(node, s["origin_path"]),
+        id=read.text(node, s["id"]), domain_name=domain, origin_path=path,
         connection_attempts=read.integer(node, s["connection_attempts"]),
         connection_timeout=read.integer(node, s["connection_timeout"]),
         response_completion_timeout=read.integer(node, s["response_completion_timeout"]),
@@ -233,8 +259,9 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
     s = fmt.spelling.behavior
     cache_policy_id = read.text(node, s["cache_policy_id"])
     request_policy_id = read.text(node, s["origin_request_policy_id"])
-    methods: list[Scalar] | Unknown = read.strings(node, s["allowed_methods"]) \
-        if node.get(s["allowed_methods"]) is not None else list(DEFAULT_METHODS)
+    holder, key = _path_block(fmt, read, node, s["allowed_methods"])  # `allowed_methods.items` in a block, too
+    methods: list[Scalar] | Unknown = holder if isinstance(holder, Unknown) else read.strings(holder, key) \
+        if isinstance(holder, dict) and holder.get(key) is not None else list(DEFAULT_METHODS)
     behavior = CacheBehavior(
         path_pattern=None if default else read.text(node, s["path_pattern"]),
         target_origin_id=read.text(node, s["target_origin_id"]),
@@ -242,7 +269,8 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
         allowed_methods=methods, cache_policy_id=cache_policy_id, origin_request_policy_id=request_policy_id,
         cache_policy=_policy(cache_policy_id, index), origin_request_policy=_policy(request_policy_id, index),
         distribution=dist, resource=dist.resource, loc=loc,
-        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("function_associations", "grpc")}))
+        locs=read.locs(node, Spelling.locs_of({k: v for k, v in s.items()
+                                               if k not in ("function_associations", "grpc")})))
     grpc = fmt.block(read, node, s["grpc"])
     if grpc is not None:
         behavior.grpc_enabled = grpc if isinstance(grpc, Unknown) else read.boolean(

@@ -12,6 +12,7 @@ from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
+    DistributionTenant,
     LambdaFunction,
     RequestPolicy,
     VpcOrigin,
@@ -167,9 +168,12 @@ class Alias(DeclaredObject):
     kind = "alias"
     name: Text | None = None
     distribution: Distribution | None = field(default=None, repr=False)
+    tenant: DistributionTenant | None = None  # a multi-tenant distribution's: the tenant whose domain it is
 
     @property
     def label(self) -> str:
+        if self.tenant is not None:
+            return f"domain '{_named(self.name)}' of tenant {self.tenant.resource}"
         return f"alias '{_named(self.name)}'"
 
 
@@ -188,6 +192,8 @@ class Distribution(DeclaredObject):
     default_behavior: CacheBehavior | None = None
     ordered_behaviors: MaybeMore[CacheBehavior] = field(default_factory=MaybeMore)
     websocket_paths: list[Scalar] = field(default_factory=list)  # declared by the user (metadata/tags)
+    # the tenant parameters' values this variant stands for (a multi-tenant distribution's), as (input, value) pairs
+    tenant_choices: tuple[tuple[str, object], ...] = ()
     scenario: str = ""  # e.g. "when Env=prod"; empty when no deploy-time choice was assumed
     # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
     # several when they resolve to the same configuration. The engine names findings with them.

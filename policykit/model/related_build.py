@@ -14,11 +14,12 @@ from policykit.core.record import record
 from policykit.core.values import Partial, Unknown
 from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.function_code import cfn_lambda_code, terraform_lambda_code
-from policykit.model.reader import Mapping, Reader, Scalar
+from policykit.model.reader import Mapping, Reader, Scalar, Text
 from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
+    DistributionTenant,
     FunctionCode,
     HeadersConfig,
     LambdaFunction,
@@ -102,6 +103,9 @@ def link_related(fmt: Format, related: Related, own: ModelObject | None, read: R
             group.ingress.extend(_rules(read, body, read.loc(body), k))
     elif isinstance(own, VpcOrigin):
         own.target = _target(objects, own.endpoint_arn)
+    elif isinstance(own, DistributionTenant):
+        certificate = _target(objects, own.certificate_arn)
+        own.certificate = certificate if isinstance(certificate, Certificate) else None
     elif related.links == "function_version":
         function = _target(objects, body.get(k["function_name"]))
         if isinstance(function, LambdaFunction):
@@ -306,6 +310,34 @@ def _vpc_origin(fmt: Format, k: Table, read: Reader, body: Mapping) -> VpcOrigin
     return origin
 
 
+def _distribution_tenant(fmt: Format, k: Table, read: Reader, body: Mapping) -> DistributionTenant:
+    """A tenant: its distribution, its domains (`domain` empty: a list of names; else blocks holding that key), and
+    its own certificate (`certificate_arn`, a path) or a certificate CloudFront manages for it (`managed`)."""
+    tenant = DistributionTenant(distribution_id=read.text(body, k["distribution_id"]),
+                                managed_certificate=fmt.block(read, body, k["managed"]) is not None)
+    if k["domain"]:
+        blocks = fmt.blocks(read, body, k["domains"])
+        tenant.domains.extend((read.loc(block, k["domain"]) if k["domain"] in block else at,
+                               read.text(block, k["domain"])) for at, block in blocks)
+        tenant.domains.maybe(blocks.more)
+    else:
+        names = read.strings(body, k["domains"])
+        if isinstance(names, Unknown):
+            tenant.domains.maybe(names)
+        else:
+            marked = body.get(k["domains"])
+            tenant.domains.extend((read.loc(marked, i) if read.loc(marked, i).line else read.loc(body, k["domains"]),
+                                   _name(name)) for i, name in enumerate(names))
+    *heads, last = k["certificate_arn"].split(".")
+    holder = _path(fmt, read, body, ".".join(heads))
+    tenant.certificate_arn = holder if isinstance(holder, Unknown) else read.text(holder, last)
+    return tenant
+
+
+def _name(value: Scalar) -> Text | None:
+    return str(value) if isinstance(value, (int, float, bool)) else value
+
+
 _BUILDERS: dict[str, Builder] = {
     "certificate": _certificate,
     "load_balancer": _load_balancer,
@@ -317,4 +349,5 @@ _BUILDERS: dict[str, Builder] = {
     "origin_request_policy": _request_policy("origin_request"),
     "cloudfront_function": _cloudfront_function,
     "vpc_origin": _vpc_origin,
+    "distribution_tenant": _distribution_tenant,
 }

@@ -55,6 +55,8 @@ class Spelling:
     s3_origin: Table  # read_timeout: the origin's S3OriginConfig block
     mtls: Table  # certificate_arn: the custom origin config's OriginMtlsConfig block
     grpc: Table  # enabled: the behavior's GrpcConfig block
+    # definitions (path to the list), name, default (path inside one): a multi-tenant distribution's parameters
+    tenant_parameter: Table
     # What a Lambda ARN names, by (type of the referenced resource, attribute): version, alias,
     # unqualified, function-name, latest, or "published" (a version when the function publishes
     # one, $LATEST when it does not). `lambda_arns` is for a bare reference, `lambda_qualifiers`
