@@ -113,3 +113,22 @@ def test_two_imports_of_other_exports_are_not_the_same_value(write: Write) -> No
         "CustomOriginConfig: {OriginProtocolPolicy: https-only}}\n        DefaultCacheBehavior:"))
     result = scan([write("t.yaml", template)])
     assert not decided(result, "PK501") and not decided(result, "PK201")
+
+
+ALB = 'resource "aws_lb" "app" {\n  subnets = ["subnet-1", "subnet-2"]\n}\n'
+STACK = 'variable "stack" {\n  type = string\n}\n'
+
+
+def test_terraform_the_same_template_over_a_variable_names_the_same_origin(write: Write) -> None:
+    module = ALB + STACK + tf_distribution(tf_origin("aws_lb.app.dns_name", origin_id="${var.stack}-alb")
+                                           + tf_default_behavior('"${var.stack}-alb"'))
+    result = scan([write("tf/main.tf", module).parent])
+    assert len(decided(result, "PK201")) == 1 and not not_checked(result, "PK501")
+
+
+def test_terraform_one_origin_and_a_target_not_known(write: Write) -> None:
+    module = ALB + 'variable "target" {\n  type = string\n}\n' + tf_distribution(
+        tf_origin("aws_lb.app.dns_name") + tf_default_behavior("var.target"))
+    result = scan([write("tf/main.tf", module).parent])
+    finding = next(f for f in result.findings if f.policy_id == "PK201" and not f.unknown)
+    assert "${var.target}" in dict(finding.evidence)["assumed_target"][0]
