@@ -112,3 +112,22 @@ def test_other_cloudfront_documents_are_said_not_read(tmp_path: Path, document: 
     key = next(k for k in document if k != "ETag")
     assert len(notes) == 1 and command in notes[0].message and notes[0].location.line == line_of(path, key)
     assert not result.skipped and not result.errors
+
+
+def test_deployed_modern_settings_are_read(tmp_path: Path) -> None:
+    """What the file has of a VPC origin (its timeouts), a response completion timeout, Origin Shield and gRPC."""
+    document = deployed_distribution([{"id": "app", "domain": "app.example.com", "port": 443}])
+    config = document["DistributionConfig"]
+    config["HttpVersion"] = "http1.1"
+    app = config["Origins"]["Items"][0]
+    app["ResponseCompletionTimeout"] = 10
+    app["OriginShield"] = {"Enabled": True}
+    config["Origins"]["Items"].append({"Id": "private", "DomainName": "internal-app.us-east-1.elb.amazonaws.com",
+                                       "OriginPath": "", "VpcOriginConfig": {"VpcOriginId": "vo_1",
+                                                                             "OriginReadTimeout": 150}})
+    config["DefaultCacheBehavior"]["GrpcConfig"] = {"Enabled": True}
+    path = tmp_path / "deployed.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    found = {(f.policy_id, f.subject) for f in api.scan([path]).findings if not f.unknown}
+    assert found >= {("PK109", "ResponseCompletionTimeout of origin 'app'"), ("PK111", "origin 'app'"),
+                     ("PK109", "OriginReadTimeout of origin 'private'"), ("PK505", "default cache behavior")}
