@@ -7,7 +7,7 @@ import enum
 from dataclasses import field
 from typing import Final, Literal
 
-from policykit.core.builtins import BUILTINS
+from policykit.core.builtins import BUILTINS, RESOURCE_NOT_READ
 from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.record import record
@@ -140,6 +140,14 @@ def builtin_finding(policy_id: str, message: str, location: Location, *, resourc
     builtin = BUILTINS[policy_id]
     return Finding(policy_id=builtin.id, title=builtin.title, severity=Severity(builtin.severity), message=message,
                    location=location, resource=resource, distribution=distribution, subject=subject, fix=fix)
+
+
+def not_read_finding(resource: str, resource_type: str, what: str, location: Location) -> Finding:
+    """PK010: a CloudFront-like resource policykit does not read, said rather than passed over in silence."""
+    return builtin_finding(RESOURCE_NOT_READ, f"{resource} is {what} ({resource_type}): policykit does not read this "
+                           "resource type, so its configuration is not checked", location, resource=resource,
+                           subject=resource, fix="Check its origins by hand, or move it to a distribution type "
+                           "policykit reads (AWS::CloudFront::Distribution, aws_cloudfront_distribution).")
 
 
 @record

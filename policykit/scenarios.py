@@ -95,6 +95,21 @@ class Enumeration:
     unknown: list[Input] = field(default_factory=list)  # not enumerated at all: unknown in every scenario
 
 
+def tenant_scenarios(parameters: Sequence[tuple[str, str | None]]) -> list[tuple[tuple[tuple[str, object], ...],
+                                                                               dict[str, str | None]]]:
+    """A multi-tenant distribution's parameters (name, DefaultValue or None) as deploy-time choices: one with a
+    default is that default (a tenant that does not set it) or any other value (one that does); one without is
+    what each tenant sets (unknown) in every scenario. Each scenario: its choices, and each parameter's value
+    (None where a tenant sets its own)."""
+    inputs = [Input("{{" + name + "}}", (default, Other((default,)))) for name, default in parameters if default]
+    out: list[tuple[tuple[tuple[str, object], ...], dict[str, str | None]]] = []
+    for scenario in enumerate_scenarios(inputs).scenarios:
+        chosen = scenario.values()
+        values = {name: chosen.get("{{" + name + "}}") for name, _ in parameters}
+        out.append((scenario.choices, {k: v if isinstance(v, str) else None for k, v in values.items()}))
+    return out
+
+
 def enumerate_scenarios(inputs: Sequence[Input], bound: int | None = None) -> Enumeration:
     """Every combination of the inputs, the defaults first, while there are at most `bound`.
 

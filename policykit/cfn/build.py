@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from policykit.cfn.conditions import Decided
 from policykit.cfn.inputs import related_inputs, resource_without_idle_ifs
 from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.scenarios import resource_variants
-from policykit.cfn.spelling import CFN
+from policykit.cfn.spelling import CFN, NOT_READ
 from policykit.cfn.template import Template
 from policykit.cfn.values import Resolved
+from policykit.core.location import Location
 from policykit.core.nodes import MDict
-from policykit.findings import Finding
+from policykit.findings import Finding, not_read_finding
 from policykit.model.base import ModelObject
-from policykit.model.build import build_distribution
+from policykit.model.build import build_distribution, is_tenant_only
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.function_code import cfn_lambda_code
 from policykit.model.index import TemplateIndex
-from policykit.model.reader import Reader, Scalar
+from policykit.model.reader import Mapping, Reader, Scalar
 from policykit.model.related import LambdaFunction
 from policykit.model.related_build import Declared, build_all
-from policykit.scenarios import scenario_bound_note
+from policykit.scenarios import scenario_bound_note, tenant_scenarios
 
 DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
 
@@ -37,6 +40,10 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
     related = related_inputs(template, CFN.spelling.related)
     indexes: dict[tuple[str, ...], TemplateIndex] = {}
     for logical_id, resource in template.resources.items():
+        if index.types.get(logical_id) in NOT_READ:
+            mark = template.resources.key_marks.get(logical_id, template.resources.mark_of(logical_id))
+            notes.append(not_read_finding(logical_id, index.types[logical_id], NOT_READ[index.types[logical_id]],
+                                          template.location(mark)))
         if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, MDict):
             continue
         resource = resource_without_idle_ifs(resource)
@@ -49,7 +56,7 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
             notes.append(scenario_bound_note(template.file, logical_id, where, variants.enumeration))
         # One distribution per different configuration, standing for all the scenarios that give it:
         # the cost is the number of configurations, not of combinations.
-        built: dict[tuple[str, tuple[str, ...]], Distribution] = {}
+        built: dict[tuple[str, tuple[str, ...]], list[Distribution]] = {}
         for scenarios, resolver in variants.exists:
             props = resolver.resolve(resource.get("Properties") or MDict())
             around = tuple(repr(resolver.choices.get(item.name)) for item in related)
@@ -63,8 +70,10 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
             if key not in built:
                 built[key] = _add(model, template, indexes.get(around, index), props, logical_id, resource,
                                   scenarios[0].label)
-                built[key].scenarios = ()
-            built[key].scenarios += tuple(s.choices for s in scenarios)
+                for each in built[key]:
+                    each.scenarios = ()
+            for each in built[key]:  # a multi-tenant distribution's tenant parameters are choices too
+                each.scenarios += tuple(s.choices + each.tenant_choices for s in scenarios)
     return model
 
 
@@ -91,19 +100,39 @@ def related_objects(resolver: Resolver, problems: list[Problem]) -> dict[str, Mo
 
 
 def _add(model: Model, template: Template, index: TemplateIndex, props: Resolved, logical_id: str,
-         resource: MDict, scenario: str) -> Distribution:
+         resource: MDict, scenario: str) -> list[Distribution]:
     problems: list[Problem] = []
     read = Reader(template.file, logical_id, problems, logical_id)
     config = read.mapping(props, "DistributionConfig") if isinstance(props, dict) else None
     if config is None:
-        distribution = Distribution(resource=logical_id, loc=read.loc(template.resources, logical_id),
-                                    scenario=scenario, websocket_paths=_websocket_metadata(resource))
+        distributions = [Distribution(resource=logical_id, loc=read.loc(template.resources, logical_id),
+                                      scenario=scenario, websocket_paths=_websocket_metadata(resource))]
     else:
-        distribution = build_distribution(CFN, read, config, index, resource=logical_id, loc=read.loc(config),
-                                          scenario=scenario, websocket_paths=_websocket_metadata(resource))
-    model.distributions.append(distribution)
+        distributions = distribution_variants(read, config, index, resource=logical_id, loc=read.loc(config),
+                                              scenario=scenario, websocket_paths=_websocket_metadata(resource))
+    model.distributions.extend(distributions)
     _add_problems(model, problems)
-    return distribution
+    return distributions
+
+
+def distribution_variants(read: Reader, config: Mapping, index: TemplateIndex, *, resource: str, loc: Location,
+                          scenario: str = "", websocket_paths: Iterable[Scalar] = ()) -> list[Distribution]:
+    """The distribution a DistributionConfig declares; a multi-tenant one once per scenario of its tenant
+    parameters (their DefaultValues, or a tenant's own values), each with its choices."""
+    paths = list(websocket_paths)
+    if not is_tenant_only(CFN, read, config):
+        return [build_distribution(CFN, read, config, index, resource=resource, loc=loc, scenario=scenario,
+                                   websocket_paths=paths)]
+    from policykit.model.tenants import tenant_parameters  # multi-tenant distributions only
+
+    parameters = [(p.name, p.default) for p in tenant_parameters(CFN, read, config)]
+    out = []
+    for choices, values in tenant_scenarios(parameters):
+        distribution = build_distribution(CFN, read, config, index, resource=resource, loc=loc, scenario=scenario,
+                                          websocket_paths=paths, tenant_values=values)
+        distribution.tenant_choices = choices
+        out.append(distribution)
+    return out
 
 
 def _add_problems(model: Model, problems: list[Problem]) -> None:
@@ -111,11 +140,14 @@ def _add_problems(model: Model, problems: list[Problem]) -> None:
     model.problems.extend(p for p in problems if (p.message, p.location) not in known)
 
 
-def distribution_from_config(config: MDict, file: str, name: str) -> Distribution:
+def distribution_from_config(config: MDict, file: str, name: str) -> list[Distribution]:
     """A distribution from a DistributionConfig in CloudFormation's shape, with nothing else declared around it
-    (the adapted output of `aws cloudfront get-distribution-config`)."""
+    (the adapted output of `aws cloudfront get-distribution-config`); a multi-tenant one per tenant scenario."""
     read = Reader(file, name, [], name)
-    return build_distribution(CFN, read, config, TemplateIndex(), resource=name, loc=read.loc(config))
+    variants = distribution_variants(read, config, TemplateIndex(), resource=name, loc=read.loc(config))
+    for variant in variants:
+        variant.scenarios = (variant.tenant_choices,)
+    return variants
 
 
 def _websocket_metadata(resource: MDict) -> list[Scalar]:

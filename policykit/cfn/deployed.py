@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from policykit.core.location import Location
 from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node
+from policykit.findings import Finding, not_read_finding
 from policykit.model.cloudfront import Model
 from policykit.model.related import RequestPolicy
 
@@ -52,15 +54,44 @@ def deployed_model(root: Node, file: str, stem: str) -> Model | None:
         return None
     config, ident = found
     name = ident or stem  # get-distribution-config does not print the Id: the file's name stands for it
-    distribution = distribution_from_config(to_cloudformation(config), file, name)
+    distributions = distribution_from_config(to_cloudformation(config), file, name)
     policies = policies_beside(Path(file))
-    for behavior in distribution.behaviors:
+    for behavior in (b for distribution in distributions for b in distribution.behaviors):
         # a custom policy is named by its id; `aws cloudfront get-cache-policy` output beside the file holds it
         if isinstance(behavior.cache_policy_id, str) and behavior.cache_policy is None:
             behavior.cache_policy = policies.get(("cache", behavior.cache_policy_id))
         if isinstance(behavior.origin_request_policy_id, str) and behavior.origin_request_policy is None:
             behavior.origin_request_policy = policies.get(("origin_request", behavior.origin_request_policy_id))
-    return Model(file, distributions=[distribution])
+    return Model(file, distributions=distributions)
+
+
+# What other `aws cloudfront get-*` commands print that policykit does not read (PK010 says so): top key -> what it is
+NOT_READ_DOCUMENTS = {
+    "StreamingDistribution": "an RTMP streaming distribution (CloudFront no longer serves RTMP)",
+    "StreamingDistributionConfig": "an RTMP streaming distribution's configuration (CloudFront no longer serves RTMP)",
+    "DistributionTenant": "a distribution tenant, whose domains are checked with the template or module that "
+                          "declares its multi-tenant distribution",
+}
+
+
+def not_read_document(root: Node, file: str, stem: str) -> Finding | None:
+    """PK010 when `root` is the output of a CloudFront command policykit does not read; None otherwise."""
+    if not isinstance(root, MDict):
+        return None
+    for key, what in NOT_READ_DOCUMENTS.items():
+        document = root.get(key)
+        if isinstance(document, MDict):
+            ident = document.get("Id")
+            name = ident if isinstance(ident, str) and ident else stem
+            mark = root.key_marks.get(key, root.mark_of(key))
+            return not_read_finding(name, f"aws cloudfront get-{_command(key)} output", what,
+                                    Location(file, mark.line, mark.column))
+    return None
+
+
+def _command(key: str) -> str:
+    words = "".join(f"-{c.lower()}" if c.isupper() else c for c in key).strip("-")
+    return words.removesuffix("-config") + ("-config" if key.endswith("Config") else "")
 
 
 # What `aws cloudfront get-cache-policy` / `get-origin-request-policy` print: (top key, config key, kind, type)

@@ -273,6 +273,15 @@ class Resolver(Conditions):
             return Unknown(f"depends on condition {_item(arg, 0)}")
         return self.resolve(_item(arg, 1) if decided else _item(arg, 2))
 
+    def import_value(self, arg: Node) -> Resolved:
+        """An export of another stack: one value per export name (two imports of one name are equal), so the
+        name is what the unknown value is called."""
+        export = self.resolve(arg)
+        shown = str(export) if isinstance(export, (str, Partial)) else ""
+        if not shown:
+            return Unknown("Fn::ImportValue is only known at deployment")
+        return Unknown(f"Fn::ImportValue {shown} is only known at deployment", name=f"ImportValue {shown}")
+
     def base64(self, arg: Node) -> Resolved:
         value = self.resolve(arg)
         return value if isinstance(value, (Unknown, Partial)) else Unknown("Fn::Base64 output")
@@ -325,7 +334,7 @@ _HANDLERS: dict[str, Callable[[Resolver, Node], Resolved]] = {
     "Fn::FindInMap": Resolver.find_in_map,
     "Fn::If": Resolver.if_,
     "Fn::Base64": Resolver.base64,
-    "Fn::ImportValue": lambda self, arg: Unknown("Fn::ImportValue is only known at deployment", name="ImportValue"),
+    "Fn::ImportValue": Resolver.import_value,
     "Fn::GetAZs": lambda self, arg: Unknown("Fn::GetAZs is only known at deployment"),
     "Fn::Cidr": lambda self, arg: Unknown("Fn::Cidr is not evaluated"),
     # a `Condition` key among a resource's values (not in Conditions): its truth, or no value when unknown

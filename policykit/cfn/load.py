@@ -43,11 +43,14 @@ def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | N
             raise
         return None
     if not isinstance(root, MDict) or not is_cfn_document(root):
-        from policykit.cfn.deployed import deployed_model  # not a template: only then
+        from policykit.cfn.deployed import deployed_model, not_read_document  # not a template: only then
 
         deployed = deployed_model(root, file, path.stem)  # aws cloudfront get-distribution(-config) output
         if deployed is not None:
             return deployed, InputNotes(duplicate_key_findings(duplicates, file, "policykit reads"))
+        unread = not_read_document(root, file, path.stem)  # another CloudFront document: PK010, never silence
+        if unread is not None:
+            return Model(file), InputNotes([unread])
         if "AWSTemplateFormatVersion" in text and not isinstance(root, dict):
             raise InputError(file, "a template must be a mapping at the top", 1, 1)
         return None

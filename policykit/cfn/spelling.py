@@ -56,10 +56,27 @@ RELATED: dict[str, Related] = {
         "name": "Name", "code": "FunctionCode", "runtime": "FunctionConfig.Runtime",
         "stores": "KeyValueStoreAssociations", "store_arn": "KeyValueStoreARN"}),
     beanstalk.ENVIRONMENT_TYPE: Related(custom=beanstalk.load_balancer),
+    "AWS::CloudFront::DistributionTenant": Related("distribution_tenant", keys={
+        "distribution_id": "DistributionId", "domains": "Domains", "domain": "",
+        "certificate_arn": "Customizations.Certificate.Arn", "managed": "ManagedCertificateRequest"}),
+    # OriginProtocolPolicy not written is match-viewer (the resource specification's default)
+    "AWS::CloudFront::VpcOrigin": Related("vpc_origin", keys={
+        "endpoint": "VpcOriginEndpointConfig", "arn": "Arn", "http_port": "HTTPPort", "https_port": "HTTPSPort",
+        "protocol_policy": "OriginProtocolPolicy", "ssl_protocols": "OriginSSLProtocols",
+        "default_protocol_policy": "match-viewer"}),
+}
+
+# CloudFront-like resource types policykit does not read (PK010 says so for each resource): what each is.
+# AWS::CloudFront::ConnectionGroup is read (nothing in it can cause a 502), DistributionTenant and VpcOrigin are read
+# with the distribution they serve.
+NOT_READ: dict[str, str] = {
+    "AWS::CloudFront::StreamingDistribution": "an RTMP streaming distribution (CloudFront no longer serves RTMP)",
+    "AWS::Lightsail::Distribution": "a Lightsail distribution (a CloudFront distribution Lightsail manages)",
 }
 
 SPELLING = Spelling(
-    distribution={"enabled": "Enabled", "aliases": "Aliases", "viewer_certificate": "ViewerCertificate",
+    distribution={"enabled": "Enabled", "http_version": "HttpVersion", "connection_mode": "ConnectionMode",
+                  "aliases": "Aliases", "viewer_certificate": "ViewerCertificate",
                   "origins": "Origins", "origin_groups": "OriginGroups.Items",
                   "default_behavior": "DefaultCacheBehavior", "ordered_behaviors": "CacheBehaviors"},
     viewer_certificate={"acm_certificate_arn": "AcmCertificateArn", "iam_certificate_id": "IamCertificateId",
@@ -68,11 +85,12 @@ SPELLING = Spelling(
                         "ssl_support_method": "SslSupportMethod"},
     origin={"id": "Id", "domain_name": "DomainName", "origin_path": "OriginPath",
             "connection_attempts": "ConnectionAttempts", "connection_timeout": "ConnectionTimeout",
+            "response_completion_timeout": "ResponseCompletionTimeout", "origin_shield": "OriginShield",
             "custom_headers": "OriginCustomHeaders", "custom": "CustomOriginConfig", "s3": "S3OriginConfig",
             "vpc": "VpcOriginConfig"},
     custom_origin={"protocol_policy": "OriginProtocolPolicy", "http_port": "HTTPPort", "https_port": "HTTPSPort",
                    "ssl_protocols": "OriginSSLProtocols", "read_timeout": "OriginReadTimeout",
-                   "keepalive_timeout": "OriginKeepaliveTimeout"},
+                   "keepalive_timeout": "OriginKeepaliveTimeout", "mtls": "OriginMtlsConfig"},
     custom_header={"name": "HeaderName", "value": "HeaderValue"},
     origin_group={"id": "Id", "member_ids": "Members.Items", "member_id": "OriginId",
                   "status_codes": "FailoverCriteria.StatusCodes.Items"},
@@ -80,11 +98,19 @@ SPELLING = Spelling(
               "viewer_protocol_policy": "ViewerProtocolPolicy", "allowed_methods": "AllowedMethods",
               "cache_policy_id": "CachePolicyId", "origin_request_policy_id": "OriginRequestPolicyId",
               "forwarded_values": "ForwardedValues", "lambda_associations": "LambdaFunctionAssociations",
-              "function_associations": "FunctionAssociations"},
+              "function_associations": "FunctionAssociations", "grpc": "GrpcConfig"},
     forwarded_values={"headers": "Headers", "cookies": "Cookies", "forward": "Forward",
                       "query_string": "QueryString"},
     lambda_association={"event_type": "EventType", "lambda_arn": "LambdaFunctionARN", "include_body": "IncludeBody"},
     function_association={"event_type": "EventType", "function_arn": "FunctionARN"},
+    origin_shield={"enabled": "Enabled", "region": "OriginShieldRegion"},
+    vpc_origin_config={"vpc_origin_id": "VpcOriginId", "read_timeout": "OriginReadTimeout",
+                       "keepalive_timeout": "OriginKeepaliveTimeout"},
+    s3_origin={"read_timeout": "OriginReadTimeout"},
+    mtls={"certificate_arn": "ClientCertificateArn"},
+    grpc={"enabled": "Enabled"},
+    tenant_parameter={"definitions": "TenantConfig.ParameterDefinitions", "name": "Name",
+                      "default": "Definition.StringSchema.DefaultValue"},
     lambda_arns={
         ("AWS::Lambda::Version", ""): "version",
         ("AWS::Lambda::Alias", ""): "alias",
@@ -97,6 +123,8 @@ SPELLING = Spelling(
     },
     lambda_qualifiers={("AWS::Lambda::Version", "Version"): "version"},
     related=RELATED,
+    # the CloudFormation resource specification's default (AWS::CloudFront::Distribution DistributionConfig)
+    defaults={"distribution": {"http_version": "http1.1"}},
 )
 
 

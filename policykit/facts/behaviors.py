@@ -6,7 +6,7 @@ from policykit.core.data import load
 from policykit.core.truth import Truth, any_true
 from policykit.core.values import Text, Unknown, reason_of
 from policykit.facts.cache import once
-from policykit.facts.indexes import targets_by_id
+from policykit.facts.indexes import targeting
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin, OriginGroup
 from policykit.model.related import HeadersConfig, RequestPolicy
 
@@ -87,13 +87,9 @@ def forwarded_headers(behavior: CacheBehavior) -> list[str] | Unknown:
     return names
 
 
-@once
 def target(behavior: CacheBehavior) -> Origin | OriginGroup | None:
     """The origin or origin group named by TargetOriginId, when it exists."""
-    dist = behavior.distribution
-    if dist is None or not isinstance(behavior.target_origin_id, str):
-        return None
-    return targets_by_id(dist).get(behavior.target_origin_id)
+    return targeting(behavior).target
 
 
 def target_ids(behavior: CacheBehavior) -> list[Text | None]:
@@ -109,25 +105,25 @@ def _target_ids(dist: Distribution) -> list[Text | None]:
     return [o.id for o in dist.origins] + [g.id for g in dist.origin_groups]
 
 
-@once
-def _known_target_ids(dist: Distribution) -> tuple[frozenset[str], bool]:
-    """The known ids, and whether some id is not known: once per distribution (a set, not a list scan)."""
-    ids = _target_ids(dist)
-    return frozenset(i for i in ids if isinstance(i, str)), any(not isinstance(i, str) for i in ids)
-
-
 def target_exists(behavior: CacheBehavior) -> Truth:
-    """Does TargetOriginId name an origin or origin group of the distribution?"""
+    """Does TargetOriginId name an origin or origin group of the distribution (partly known ids compared by
+    their known pieces)?"""
+    return targeting(behavior).exists
+
+
+def target_assumed(behavior: CacheBehavior) -> bool:
+    """Is the target decided only because the distribution deploys only then (one origin, an id not known)?"""
+    return targeting(behavior).assumed
+
+
+def assumed_target(behavior: CacheBehavior) -> str:
+    """Why the behavior is taken to target its origin when its TargetOriginId is not known (for evidence);
+    empty when the id decides."""
+    found = targeting(behavior)
+    if not found.assumed or found.target is None:
+        return ""
     wanted = behavior.target_origin_id
-    if wanted is None:  # a missing required property: the schema linters' job, not a 502 cause
-        return Unknown("TargetOriginId is not set")
-    if not isinstance(wanted, str):
-        return Unknown(reason_of(wanted, "TargetOriginId is not known"))
-    dist = behavior.distribution
-    known, some_unknown = _known_target_ids(dist) if dist is not None else (frozenset(), False)
-    if wanted in known:
-        return True
-    if some_unknown:
-        return Unknown("an origin id is not known")
-    more = (dist.origins.more or dist.origin_groups.more) if dist is not None else None
-    return more if more is not None else False
+    shown = wanted.placeholder if isinstance(wanted, Unknown) else str(wanted)
+    return (f"the TargetOriginId of the {behavior.label} ({shown}) is not known before "
+            f"deployment; the distribution has one origin, and CloudFront deploys it only if the behavior targets "
+            f"{found.target.label}, so that is what is checked")

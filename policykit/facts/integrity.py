@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from policykit.core.truth import Truth, any_true
-from policykit.core.values import MaybeMore, Partial, Unknown, reason_of
+from policykit.core.truth import Truth, any_true, text_equal
+from policykit.core.values import MaybeMore, Partial, Text, Unknown, reason_of
 from policykit.facts.cache import once
-from policykit.facts.indexes import origins_by_id
+from policykit.facts.indexes import MAX_COMPARED_IDS, origins_by_id, targeting
 from policykit.model.cloudfront import CustomHeader, Distribution, Origin, OriginGroup
 
 FAILOVER_STATUS_CODES = frozenset({400, 403, 404, 416, 500, 502, 503, 504})
@@ -29,17 +29,12 @@ def group_problems(group: OriginGroup) -> list[str] | Unknown:
         unknown = members.more
     elif len(members) != 2:
         problems.append(f"it has {len(members)} members instead of exactly two")
-    dist = group.distribution
-    origin_ids = [o.id for o in dist.origins] if dist else []
-    ids_known = all(isinstance(i, str) for i in origin_ids) and not (dist and dist.origins.more)
     for member in members:
-        if not isinstance(member, str):
-            unknown = unknown or Unknown(reason_of(member, "a member id is not known"))
-        elif member not in origin_ids:
-            if ids_known:
-                problems.append(f"member '{member}' is not an origin of the distribution")
-            else:
-                unknown = unknown or Unknown("an origin id is not known")
+        found = _member_exists(group.distribution, member)
+        if found is False:
+            problems.append(f"member '{member}' is not an origin of the distribution")
+        elif isinstance(found, Unknown):
+            unknown = unknown or found
     unknown = unknown or group.status_codes.more
     for code in group.status_codes:
         number = _int(code)
@@ -55,6 +50,24 @@ def group_problems(group: OriginGroup) -> list[str] | Unknown:
     if problems:
         return problems
     return unknown if unknown is not None else []
+
+
+def _member_exists(dist: Distribution | None, member: object) -> Truth:
+    """Is the member id an origin of the distribution (partly known ids compared by their known pieces)?"""
+    if dist is None:
+        return Unknown("the origin group has no distribution")
+    if isinstance(member, str) and member in origins_by_id(dist):
+        return True
+    if member is None or not isinstance(member, (str, Unknown, Partial)):
+        return Unknown("a member id is not known")
+    candidates: list[Text | None] = [o.id for o in dist.origins if not isinstance(o.id, str)]
+    if not isinstance(member, str):
+        if len(dist.origins) > MAX_COMPARED_IDS:
+            return Unknown(reason_of(member, "a member id is not known"))
+        candidates = [o.id for o in dist.origins]
+    found = any_true((text_equal(i, member) if i is not None else Unknown("an origin has no Id") for i in candidates),
+                     more=dist.origins.more)
+    return Unknown(found.reason or "an origin id is not known") if isinstance(found, Unknown) else found
 
 
 def group_valid(group: OriginGroup) -> Truth:
@@ -80,7 +93,7 @@ def _write_behaviors(group: OriginGroup) -> list[tuple[str, str]] | Unknown:
     if every.more is not None:
         return every.more
     for behavior in every:
-        if behavior.target_origin_id != group.id or not isinstance(group.id, str):
+        if targeting(behavior).target is not group:
             continue
         methods = behavior.allowed_methods
         if isinstance(methods, (Unknown, Partial)):
@@ -124,3 +137,15 @@ def header_refused(header: CustomHeader) -> Truth:
         return Unknown(reason_of(name, "the header name is not known"))
     folded = name.strip().lower()
     return folded in REFUSED_HEADERS or folded.startswith(REFUSED_PREFIXES)
+
+
+def origin_shield_without_region(origin: Origin) -> Truth:
+    """Is Origin Shield enabled on the origin without an OriginShieldRegion (CloudFront rejects it)?"""
+    enabled = origin.origin_shield_enabled
+    if enabled is False or enabled is None:
+        return False
+    region = origin.origin_shield_region
+    missing: Truth = region is None or (isinstance(region, str) and not region.strip())
+    if isinstance(enabled, Unknown):
+        return enabled if missing else False
+    return missing

@@ -11,7 +11,7 @@ import ipaddress
 
 from policykit.core.truth import Truth, any_true
 from policykit.core.values import MaybeMore, Number, Unknown, reason_of
-from policykit.facts import behaviors as behavior_facts
+from policykit.facts.indexes import targeting
 from policykit.model.cloudfront import Origin, OriginGroup
 from policykit.model.related import Listener, LoadBalancer, SecurityGroupRule
 
@@ -30,9 +30,10 @@ def _reaching_behaviors_allow_http(origin: Origin) -> Truth:
     values: list[Truth] = []
     every = dist.behaviors if dist else MaybeMore()
     for behavior in every:
-        target = behavior_facts.target(behavior)
-        if target is None and not isinstance(behavior.target_origin_id, str):
-            values.append(Unknown("a TargetOriginId is not known"))
+        found = targeting(behavior)
+        target = found.target
+        if target is None and isinstance(found.exists, Unknown):
+            values.append(Unknown(f"a TargetOriginId is not known ({found.exists.reason})"))
             continue
         if target is not origin and not (isinstance(target, OriginGroup) and origin.id in target.member_ids):
             continue
@@ -78,8 +79,8 @@ def missing_listeners(origin: Origin) -> list[str] | Unknown:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
-    if origin.config_type != "custom":
-        return Unknown("the origin has no CustomOriginConfig")
+    if origin.config_type not in ("custom", "vpc"):
+        return Unknown("the origin has no CustomOriginConfig or VpcOriginConfig")
     if not balancer.listeners:
         # listeners may be declared in another stack or module: do not guess
         return Unknown(f"no listener of {balancer.resource} is declared here")
@@ -155,6 +156,9 @@ def admits_cloudfront(origin: Origin) -> Truth:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
+    if origin.config_type == "vpc":
+        # CloudFront reaches a VPC origin from the security group it creates in the VPC, not the prefix list
+        return Unknown("a VPC origin connects from the CloudFront-managed security group of the VPC")
     if isinstance(balancer.lb_type, str) and balancer.lb_type == "network" and not balancer.security_group_refs:
         return True  # a network load balancer without security groups filters nothing
     if not balancer.security_group_refs or len(balancer.security_groups) != len(balancer.security_group_refs):
@@ -187,3 +191,9 @@ def security_group_names(origin: Origin) -> list[str]:
     """Logical ids (or addresses) of the origin load balancer's security groups declared here."""
     balancer = load_balancer(origin)
     return [g.resource for g in balancer.security_groups] if balancer else []
+
+
+def vpc_origin_note(origin: Origin) -> str:
+    """How CloudFront reaches the origin when it is a VPC origin declared here (for messages); empty otherwise."""
+    vpc = origin.vpc_origin
+    return f" (reached through the VPC origin {vpc.resource}, whose protocol and ports CloudFront uses)" if vpc else ""

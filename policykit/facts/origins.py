@@ -8,7 +8,7 @@ from policykit.facts import behaviors as behavior_facts
 from policykit.facts.cache import once
 from policykit.facts.hostnames import AWS_GENERATED_CUSTOMER_TLS
 from policykit.facts.hostnames import endpoint_kind as classify
-from policykit.facts.indexes import behaviors_by_origin
+from policykit.facts.indexes import behaviors_by_origin, targeting
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
 
 
@@ -25,8 +25,9 @@ def aws_generated_host(origin: Origin) -> Truth:
 
 
 def uses_https(origin: Origin) -> Truth:
-    """Does CloudFront connect to this custom origin with HTTPS (https-only, or match-viewer)?"""
-    if origin.config_type != "custom":
+    """Does CloudFront connect to this custom origin, or VPC origin's endpoint, with HTTPS (https-only, or
+    match-viewer)?"""
+    if origin.config_type not in ("custom", "vpc"):
         return False
     policy = origin.protocol_policy
     if isinstance(policy, str):
@@ -55,10 +56,19 @@ def forwards_host(origin: Origin) -> Truth:
 
 @once
 def _unknown_targets(dist: Distribution) -> list[Unknown]:
-    """One Unknown when some behavior's TargetOriginId is not known (it may reach any origin): once per
+    """One Unknown when some behavior's target is not decided (it may reach any origin): once per
     distribution, not a scan of every behavior for every origin."""
-    unknown = any(not isinstance(b.target_origin_id, str) for b in dist.behaviors)
-    return [Unknown("a TargetOriginId is not known")] if unknown else []
+    for behavior in dist.behaviors:
+        found = targeting(behavior)
+        if found.target is None and isinstance(found.exists, Unknown):
+            return [Unknown(f"a TargetOriginId is not known ({found.exists.reason})")]
+    return []
+
+
+def assumed_targets(origin: Origin) -> list[str]:
+    """The behaviors taken to reach this origin only because the distribution deploys only then (one origin, a
+    TargetOriginId not known before deployment), each said in words: the evidence of what was assumed."""
+    return [note for note in (behavior_facts.assumed_target(b) for b in behaviors(origin)) if note]
 
 
 def validated_names(origin: Origin) -> list[Text | None]:

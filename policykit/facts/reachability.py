@@ -1,35 +1,22 @@
-"""Origin reachability facts: a usable domain name, ports and timeouts in range, the right
-origin config for the endpoint, HTTPS or not, and Host forwarding to endpoints that refuse it."""
+"""Origin reachability facts: a usable domain name, the right origin config for the endpoint, HTTPS or not, and
+Host forwarding to endpoints that refuse it (ports and timeouts in range: policykit/facts/settings.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from policykit.core.truth import Truth, any_true
-from policykit.core.values import Number, Partial, Unknown, UnknownAddress
+from policykit.core.values import Partial, Unknown, UnknownAddress
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.hostnames import is_ip_address
 from policykit.facts.load_balancers import origin_protocols
-from policykit.model.cloudfront import CacheBehavior, Distribution, Origin
-from policykit.model.derived import OriginSetting
+from policykit.model.cloudfront import CacheBehavior, Origin
 
 # Endpoints that route by their own Host name: the viewer's Host breaks them (403/404/502).
 HOST_SENSITIVE = ("s3", "s3-website", "api-gateway", "lambda-url", "mediastore", "app-runner", "amplify",
                   "opensearch")
 
-# (model field, CloudFormation property, lowest, highest, the field's value on an origin)
-SETTINGS: tuple[tuple[str, str, int, int, Callable[[Origin], Number | None]], ...] = (
-    ("http_port", "HTTPPort", 80, 65535, lambda origin: origin.http_port),
-    ("https_port", "HTTPSPort", 80, 65535, lambda origin: origin.https_port),
-    ("connection_attempts", "ConnectionAttempts", 1, 3, lambda origin: origin.connection_attempts),
-    ("connection_timeout", "ConnectionTimeout", 1, 10, lambda origin: origin.connection_timeout),
-    # 1-60 s by default; up to 180 s only after a Service Quotas increase (warning, not error)
-    ("read_timeout", "OriginReadTimeout", 1, 60, lambda origin: origin.read_timeout),
-    ("keepalive_timeout", "OriginKeepaliveTimeout", 1, 60, lambda origin: origin.keepalive_timeout),
-)
-_RANGES = {name: (low, high) for name, _, low, high, _ in SETTINGS}
 
 
 def domain_name_problem(origin: Origin) -> str | Unknown | None:
@@ -97,45 +84,6 @@ def domain_name_valid(origin: Origin) -> Truth:
     """Is the origin DomainName a plain DNS name CloudFront accepts (no IP, scheme, path, port, colon)?"""
     problem = domain_name_problem(origin)
     return problem if isinstance(problem, Unknown) else problem is None
-
-
-def origin_settings(dist: Distribution) -> list[OriginSetting]:
-    """One object per numeric connection setting of each origin (ports, attempts, timeouts)."""
-    out: list[OriginSetting] = []
-    for origin in dist.origins:
-        for field_name, name, _, _, read in SETTINGS:
-            if field_name not in origin.locs:
-                continue  # not written: the (valid) default applies
-            out.append(OriginSetting(origin=origin, field_name=field_name, name=name,
-                                     value=read(origin), resource=dist.resource,
-                                     loc=origin.location_of(field_name)))
-    return out
-
-
-def is_port(setting: OriginSetting) -> bool:
-    """Is this setting a port (HTTPPort/HTTPSPort)?"""
-    return setting.field_name in ("http_port", "https_port")
-
-
-def in_range(setting: OriginSetting) -> Truth:
-    """Is the value in CloudFront's valid range (ports: 80, 443, 1024-65535; timeouts: default quota)?"""
-    value = setting.value
-    if isinstance(value, (Unknown, Partial)):
-        return Unknown(value.reason or f"{setting.name} is not known")
-    if not isinstance(value, int) or isinstance(value, bool):
-        return Unknown(f"{setting.name} is not a number")
-    if is_port(setting):
-        return value in (80, 443) or 1024 <= value <= 65535
-    low, high = _RANGES[setting.field_name]
-    return low <= value <= high
-
-
-def allowed_range(setting: OriginSetting) -> str:
-    """The valid values of this setting, for messages."""
-    if is_port(setting):
-        return "80, 443 or 1024-65535"
-    low, high = _RANGES[setting.field_name]
-    return f"{low}-{high}"
 
 
 def s3_config_mismatch(origin: Origin) -> Truth:

@@ -32,7 +32,10 @@ def arn_region(arn: object) -> str | Unknown:
 
 
 def aliases_without_certificate(dist: Distribution) -> Truth:
-    """Does the distribution have aliases but the default CloudFront certificate (or none)?"""
+    """Does the distribution have aliases but the default CloudFront certificate (or none)? A multi-tenant
+    distribution has none of its own: its tenants' domains are served with their certificates (PK301)."""
+    if isinstance(dist.connection_mode, str) and dist.connection_mode.strip() == "tenant-only":
+        return False
     if not dist.aliases:
         return dist.aliases.more if dist.aliases.more is not None else False
     viewer = dist.viewer_certificate

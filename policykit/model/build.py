@@ -8,6 +8,7 @@ configuration first (CloudFormation intrinsics, Terraform expressions, a plan's 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from policykit.core.location import Location
 from policykit.core.values import MaybeMore, Partial, Unknown
@@ -29,15 +30,36 @@ from policykit.model.refs import ref_target
 from policykit.model.related import Certificate, CloudFrontFunction, LambdaFunction, RequestPolicy
 from policykit.model.spelling import Format, Spelling
 
+if TYPE_CHECKING:
+    from policykit.model.tenants import TenantValues
+
 DEFAULT_METHODS = ("GET", "HEAD")
+TENANT_ONLY = "tenant-only"
+
+
+def is_tenant_only(fmt: Format, read: Reader, config: Mapping) -> bool:
+    """Is the distribution multi-tenant (ConnectionMode tenant-only, as written or as the format always sends)?
+    Its tenant parameters and tenants are read then (policykit/model/tenants.py)."""
+    default = fmt.spelling.defaults.get("distribution", {}).get("connection_mode")
+    mode = read.text(config, fmt.spelling.distribution["connection_mode"], default if isinstance(default, str)
+                     else None)
+    return isinstance(mode, str) and mode.strip() == TENANT_ONLY
 
 
 def build_distribution(fmt: Format, read: Reader, config: Mapping, index: TemplateIndex, *, resource: str,
-                       loc: Location, scenario: str = "", websocket_paths: Iterable[Scalar] = ()) -> Distribution:
-    """The distribution a resolved configuration declares (DistributionConfig, or a Terraform body)."""
+                       loc: Location, scenario: str = "", websocket_paths: Iterable[Scalar] = (),
+                       tenant_values: TenantValues | None = None) -> Distribution:
+    """The distribution a resolved configuration declares (DistributionConfig, or a Terraform body); a multi-tenant
+    one's `{{name}}` parameters take `tenant_values` (policykit/model/tenants.py)."""
     s = fmt.spelling.distribution
     dist = Distribution(resource=resource, loc=loc, scenario=scenario, websocket_paths=list(websocket_paths))
     dist.enabled = read.boolean(config, s["enabled"], True)
+    default_version = fmt.spelling.defaults.get("distribution", {}).get("http_version")
+    dist.http_version = read.text(config, s["http_version"], default_version if isinstance(default_version, str)
+                                  else None)
+    default_mode = fmt.spelling.defaults.get("distribution", {}).get("connection_mode")
+    dist.connection_mode = read.text(config, s["connection_mode"], default_mode if isinstance(default_mode, str)
+                                     else None)
     dist.locs = read.locs(config, Spelling.locs_of(s))
     aliases = read.strings(config, s["aliases"])
     if isinstance(aliases, Unknown):
@@ -48,9 +70,13 @@ def build_distribution(fmt: Format, read: Reader, config: Mapping, index: Templa
             Alias(name=_text(name), distribution=dist, resource=resource,
                   loc=_located(read.loc(config[s["aliases"]], i), read.loc(config, s["aliases"])))
             for i, name in enumerate(aliases))
+    if tenant_values is not None:
+        from policykit.model.tenants import tenant_domains  # multi-tenant distributions only
+
+        tenant_domains(dist, index)
     dist.viewer_certificate = _viewer_certificate(fmt, read, config, index, dist)
     origins = _path_blocks(fmt, read, config, s["origins"])
-    dist.origins.extend(_origin(fmt, read, node, at, dist, index) for at, node in origins)
+    dist.origins.extend(_origin(fmt, read, node, at, dist, index, tenant_values) for at, node in origins)
     dist.origins.maybe(origins.more)
     groups = _path_blocks(fmt, read, config, s["origin_groups"])
     dist.origin_groups.extend(_origin_group(fmt, read, node, at, dist) for at, node in groups)
@@ -130,17 +156,28 @@ def _viewer_certificate(fmt: Format, read: Reader, config: Mapping, index: Templ
 
 
 def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution,
-            index: TemplateIndex) -> Origin:
+            index: TemplateIndex, tenant_values: TenantValues | None = None) -> Origin:
     s = fmt.spelling.origin
-    domain = read.text(node, s["domain_name"])
+    domain, path = read.text(node, s["domain_name"]), read.text(node, s["origin_path"])
+    if tenant_values is not None:
+        from policykit.model.tenants import with_tenant_values  # multi-tenant distributions only
+
+        domain, path = with_tenant_values(domain, tenant_values), with_tenant_values(path, tenant_values)
     ref = ref_target(domain)
     origin = Origin(
-        id=read.text(node, s["id"]), domain_name=domain, origin_path=read.text(node, s["origin_path"]),
+        id=read.text(node, s["id"]), domain_name=domain, origin_path=path,
         connection_attempts=read.integer(node, s["connection_attempts"]),
         connection_timeout=read.integer(node, s["connection_timeout"]),
+        response_completion_timeout=read.integer(node, s["response_completion_timeout"]),
         target_ref=ref, target=index.object(ref.resource if ref else None),
         distribution=dist, resource=dist.resource, loc=loc,
-        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("custom", "s3", "vpc")}))
+        locs=read.locs(node, {k: v for k, v in s.items() if k not in ("custom", "s3", "vpc", "origin_shield")}))
+    defaults = fmt.spelling.defaults.get("origin", {})
+    completion = defaults.get("response_completion_timeout")
+    if s["response_completion_timeout"] not in node and isinstance(completion, int):
+        origin.response_completion_timeout = completion  # the provider sends its default
+        origin.provider_defaults += ("response_completion_timeout",)
+    _origin_shield(fmt, read, node, origin)
     custom = fmt.block(read, node, s["custom"])
     if isinstance(custom, Unknown):
         origin.config_type = custom
@@ -155,14 +192,20 @@ def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distr
             origin.ssl_protocols = read.strings(custom, c["ssl_protocols"])
         origin.read_timeout = read.integer(custom, c["read_timeout"])
         origin.keepalive_timeout = read.integer(custom, c["keepalive_timeout"])
-        origin.locs.update(read.locs(custom, c))
+        origin.locs.update(read.locs(custom, {k: v for k, v in c.items() if k != "mtls"}))
         origin.locs.setdefault("config_type", read.loc(node, s["custom"]))
+        _mtls(fmt, read, custom, origin)
     elif _present(node, s["s3"]):
         origin.config_type = "s3"
         origin.locs["config_type"] = read.loc(node, s["s3"])
+        s3 = fmt.block(read, node, s["s3"])
+        if isinstance(s3, dict):
+            origin.read_timeout = read.integer(s3, fmt.spelling.s3_origin["read_timeout"])
+            origin.locs.update(read.locs(s3, fmt.spelling.s3_origin))
     elif _present(node, s["vpc"]):
-        origin.config_type = "vpc"
-        origin.locs["config_type"] = read.loc(node, s["vpc"])
+        from policykit.model.vpc_origins import vpc_origin  # only templates with VPC origins need it
+
+        vpc_origin(fmt, read, node, origin, index)
     h = fmt.spelling.custom_header
     headers = fmt.blocks(read, node, s["custom_headers"])
     origin.custom_headers.extend(
@@ -171,6 +214,30 @@ def _origin(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distr
         for at, header in headers)
     origin.custom_headers.maybe(headers.more)
     return origin
+
+
+def _origin_shield(fmt: Format, read: Reader, node: Mapping, origin: Origin) -> None:
+    key = fmt.spelling.origin["origin_shield"]
+    shield = fmt.block(read, node, key)
+    if isinstance(shield, Unknown):
+        origin.origin_shield_enabled = shield
+    elif shield is not None:
+        k = fmt.spelling.origin_shield
+        origin.origin_shield_enabled = read.boolean(shield, k["enabled"])
+        origin.origin_shield_region = read.text(shield, k["region"])
+        origin.locs.update({f"origin_shield_{name}": at for name, at in read.locs(shield, k).items()})
+        origin.locs.setdefault("origin_shield_enabled", read.loc(node, key))
+
+
+def _mtls(fmt: Format, read: Reader, custom: Mapping, origin: Origin) -> None:
+    key = fmt.spelling.custom_origin["mtls"]
+    mtls = fmt.block(read, custom, key)
+    if isinstance(mtls, Unknown):
+        origin.mtls_certificate_arn = mtls
+    elif mtls is not None:
+        origin.mtls_certificate_arn = read.text(mtls, fmt.spelling.mtls["certificate_arn"]) or Unknown(
+            "OriginMtlsConfig has no ClientCertificateArn")
+        origin.locs["mtls_certificate_arn"] = read.loc(custom, key)
 
 
 def _origin_group(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Distribution) -> OriginGroup:
@@ -192,8 +259,9 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
     s = fmt.spelling.behavior
     cache_policy_id = read.text(node, s["cache_policy_id"])
     request_policy_id = read.text(node, s["origin_request_policy_id"])
-    methods: list[Scalar] | Unknown = read.strings(node, s["allowed_methods"]) \
-        if node.get(s["allowed_methods"]) is not None else list(DEFAULT_METHODS)
+    holder, key = _path_block(fmt, read, node, s["allowed_methods"])  # `allowed_methods.items` in a block, too
+    methods: list[Scalar] | Unknown = holder if isinstance(holder, Unknown) else read.strings(holder, key) \
+        if isinstance(holder, dict) and holder.get(key) is not None else list(DEFAULT_METHODS)
     behavior = CacheBehavior(
         path_pattern=None if default else read.text(node, s["path_pattern"]),
         target_origin_id=read.text(node, s["target_origin_id"]),
@@ -201,7 +269,13 @@ def _behavior(fmt: Format, read: Reader, node: Mapping, loc: Location, dist: Dis
         allowed_methods=methods, cache_policy_id=cache_policy_id, origin_request_policy_id=request_policy_id,
         cache_policy=_policy(cache_policy_id, index), origin_request_policy=_policy(request_policy_id, index),
         distribution=dist, resource=dist.resource, loc=loc,
-        locs=read.locs(node, {k: v for k, v in s.items() if k != "function_associations"}))
+        locs=read.locs(node, Spelling.locs_of({k: v for k, v in s.items()
+                                               if k not in ("function_associations", "grpc")})))
+    grpc = fmt.block(read, node, s["grpc"])
+    if grpc is not None:
+        behavior.grpc_enabled = grpc if isinstance(grpc, Unknown) else read.boolean(
+            grpc, fmt.spelling.grpc["enabled"])
+        behavior.locs["grpc_enabled"] = read.loc(node, s["grpc"])
     forwarded = fmt.block(read, node, s["forwarded_values"])
     if isinstance(forwarded, dict):
         f = fmt.spelling.forwarded_values

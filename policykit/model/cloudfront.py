@@ -12,8 +12,10 @@ from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
+    DistributionTenant,
     LambdaFunction,
     RequestPolicy,
+    VpcOrigin,
 )
 
 
@@ -41,10 +43,19 @@ class Origin(DeclaredObject):
     http_port: Number | None = 80
     https_port: Number | None = 443
     ssl_protocols: list[Scalar] | Unknown | None = None  # None when not written (provider default applies)
-    read_timeout: Number | None = None
+    read_timeout: Number | None = None  # OriginReadTimeout of the custom, VPC or S3 origin config
     keepalive_timeout: Number | None = None
     connection_attempts: Number | None = None
     connection_timeout: Number | None = None
+    # the whole response's deadline (must be at least the read timeout); None when not sent: no maximum
+    response_completion_timeout: Number | None = None
+    origin_shield_enabled: Flag | None = None
+    origin_shield_region: Text | None = None
+    mtls_certificate_arn: Text | None = None  # OriginMtlsConfig.ClientCertificateArn: CloudFront's client certificate
+    vpc_origin_id: Text | None = None  # VpcOriginConfig.VpcOriginId
+    vpc_origin: VpcOrigin | None = None  # the VPC origin it names, when declared here
+    # fields the Terraform provider fills in when they are not written (its default is what is sent)
+    provider_defaults: tuple[str, ...] = ()
     custom_headers: MaybeMore[CustomHeader] = field(default_factory=MaybeMore)
     target_ref: ResourceAttr | None = None  # the resource the domain name comes from
     target: ModelObject | None = None  # the linked related resource, e.g. a LoadBalancer
@@ -123,6 +134,7 @@ class CacheBehavior(DeclaredObject):
     cache_policy: RequestPolicy | None = None
     origin_request_policy: RequestPolicy | None = None
     forwarded_values: ForwardedValues | None = None
+    grpc_enabled: Flag | None = None  # GrpcConfig.Enabled
     lambda_associations: MaybeMore[EdgeAssociation] = field(default_factory=MaybeMore)
     function_associations: MaybeMore[FunctionAssociation] = field(default_factory=MaybeMore)
     distribution: Distribution | None = field(default=None, repr=False)
@@ -156,9 +168,12 @@ class Alias(DeclaredObject):
     kind = "alias"
     name: Text | None = None
     distribution: Distribution | None = field(default=None, repr=False)
+    tenant: DistributionTenant | None = None  # a multi-tenant distribution's: the tenant whose domain it is
 
     @property
     def label(self) -> str:
+        if self.tenant is not None:
+            return f"domain '{_named(self.name)}' of tenant {self.tenant.resource}"
         return f"alias '{_named(self.name)}'"
 
 
@@ -168,6 +183,8 @@ class Distribution(DeclaredObject):
 
     kind = "distribution"
     enabled: Flag | None = True
+    http_version: Text | None = None  # HttpVersion, or the format's default when not written
+    connection_mode: Text | None = None  # ConnectionMode: "tenant-only" for a multi-tenant distribution
     aliases: MaybeMore[Alias] = field(default_factory=MaybeMore)
     viewer_certificate: ViewerCertificate | None = None
     origins: MaybeMore[Origin] = field(default_factory=MaybeMore)
@@ -175,6 +192,8 @@ class Distribution(DeclaredObject):
     default_behavior: CacheBehavior | None = None
     ordered_behaviors: MaybeMore[CacheBehavior] = field(default_factory=MaybeMore)
     websocket_paths: list[Scalar] = field(default_factory=list)  # declared by the user (metadata/tags)
+    # the tenant parameters' values this variant stands for (a multi-tenant distribution's), as (input, value) pairs
+    tenant_choices: tuple[tuple[str, object], ...] = ()
     scenario: str = ""  # e.g. "when Env=prod"; empty when no deploy-time choice was assumed
     # the deploy-time scenarios this variant stands for, each as (input, value) pairs (policykit/scenarios.py);
     # several when they resolve to the same configuration. The engine names findings with them.

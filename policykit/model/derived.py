@@ -43,6 +43,7 @@ class OriginSetting(DeclaredObject):
     field_name: str = ""  # the model field, e.g. "http_port"
     name: str = ""  # the CloudFormation property, e.g. "HTTPPort"
     value: Number | None = None
+    defaulted: bool = False  # not written: the Terraform provider sends its default
 
     @property
     def label(self) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import field
 from typing import Any
 
+from policykit.core.location import Location
 from policykit.core.record import record
-from policykit.core.values import Flag, Number, Partial, Scalar, Text, Unknown
-from policykit.model.base import DeclaredObject
+from policykit.core.values import Flag, MaybeMore, Number, Partial, Scalar, Text, Unknown
+from policykit.model.base import DeclaredObject, ModelObject
 
 
 @record(frozen=False, eq=False, repr=False)
@@ -67,6 +68,32 @@ class LoadBalancer(DeclaredObject):
     security_group_refs: list[Scalar] = field(default_factory=list)
     security_groups: list[SecurityGroup] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
+
+
+@record(frozen=False, eq=False, repr=False)
+class VpcOrigin(DeclaredObject):
+    """A CloudFront VPC origin: the load balancer or instance in a VPC that origins reach through it, and the
+    protocol and ports CloudFront uses to connect to it (they are the VPC origin's, not the origin's)."""
+
+    kind = "vpc_origin"
+    endpoint_arn: Text | None = None
+    http_port: Number | None = 80
+    https_port: Number | None = 443
+    protocol_policy: Text | None = None
+    ssl_protocols: list[Scalar] | Unknown | None = None  # None when not written
+    target: ModelObject | None = None  # the load balancer of the endpoint ARN, when declared here
+
+
+@record(frozen=False, eq=False, repr=False)
+class DistributionTenant(DeclaredObject):
+    """A tenant of a multi-tenant distribution: the domains it serves and the certificate they are served with."""
+
+    kind = "distribution_tenant"
+    distribution_id: Text | None = None  # names the multi-tenant distribution
+    domains: MaybeMore[tuple[Location, Text | None]] = field(default_factory=MaybeMore)  # each with where it is
+    certificate_arn: Text | None = None  # Customizations.Certificate.Arn: its own certificate, when it has one
+    certificate: Certificate | None = None  # that certificate, when declared here
+    managed_certificate: bool = False  # ManagedCertificateRequest: CloudFront issues a certificate for its domains
 
 
 @record

@@ -14,11 +14,12 @@ from policykit.core.record import record
 from policykit.core.values import Partial, Unknown
 from policykit.model.base import DeclaredObject, ModelObject
 from policykit.model.function_code import cfn_lambda_code, terraform_lambda_code
-from policykit.model.reader import Mapping, Reader, Scalar
+from policykit.model.reader import Mapping, Reader, Scalar, Text
 from policykit.model.refs import ref_target
 from policykit.model.related import (
     Certificate,
     CloudFrontFunction,
+    DistributionTenant,
     FunctionCode,
     HeadersConfig,
     KeyValueStoreKey,
@@ -28,6 +29,7 @@ from policykit.model.related import (
     RequestPolicy,
     SecurityGroup,
     SecurityGroupRule,
+    VpcOrigin,
     function_code,
 )
 from policykit.model.spelling import Format, Related, Table
@@ -100,6 +102,11 @@ def link_related(fmt: Format, related: Related, own: ModelObject | None, read: R
         group = _target(objects, body.get(k["group_id"]))
         if isinstance(group, SecurityGroup):
             group.ingress.extend(_rules(read, body, read.loc(body), k))
+    elif isinstance(own, VpcOrigin):
+        own.target = _target(objects, own.endpoint_arn)
+    elif isinstance(own, DistributionTenant):
+        certificate = _target(objects, own.certificate_arn)
+        own.certificate = certificate if isinstance(certificate, Certificate) else None
     elif related.links == "function_version":
         function = _target(objects, body.get(k["function_name"]))
         if isinstance(function, LambdaFunction):
@@ -294,6 +301,59 @@ def _request_policy(kind: str) -> Builder:
     return build
 
 
+def _vpc_origin(fmt: Format, k: Table, read: Reader, body: Mapping) -> VpcOrigin:
+    """A VPC origin's endpoint: the ARN it reaches, the ports and protocol CloudFront uses (keys: `endpoint`, the
+    block; `ssl_protocols`, a path inside it; `default_protocol_policy`, what an unwritten policy is)."""
+    endpoint = fmt.block(read, body, k["endpoint"])
+    if not isinstance(endpoint, dict):
+        why = endpoint if isinstance(endpoint, Unknown) else Unknown("the VPC origin has no endpoint configuration")
+        return VpcOrigin(endpoint_arn=why, http_port=why, https_port=why, protocol_policy=why, ssl_protocols=why)
+    *heads, last = k["ssl_protocols"].split(".")
+    holder = _path(fmt, read, endpoint, ".".join(heads))
+    protocols: list[Scalar] | Unknown | None = None  # not written: the provider default applies
+    if isinstance(holder, Unknown):
+        protocols = holder
+    elif isinstance(holder, dict) and holder.get(last) is not None:
+        protocols = read.strings(holder, last)
+    origin = VpcOrigin(
+        endpoint_arn=read.text(endpoint, k["arn"]), http_port=read.integer(endpoint, k["http_port"], 80),
+        https_port=read.integer(endpoint, k["https_port"], 443),
+        protocol_policy=read.text(endpoint, k["protocol_policy"], k.get("default_protocol_policy") or None),
+        ssl_protocols=protocols)
+    origin.locs.update(read.locs(endpoint, {"endpoint_arn": k["arn"], "http_port": k["http_port"],
+                                            "https_port": k["https_port"], "protocol_policy": k["protocol_policy"],
+                                            "ssl_protocols": (heads or [last])[0]}))
+    return origin
+
+
+def _distribution_tenant(fmt: Format, k: Table, read: Reader, body: Mapping) -> DistributionTenant:
+    """A tenant: its distribution, its domains (`domain` empty: a list of names; else blocks holding that key), and
+    its own certificate (`certificate_arn`, a path) or a certificate CloudFront manages for it (`managed`)."""
+    tenant = DistributionTenant(distribution_id=read.text(body, k["distribution_id"]),
+                                managed_certificate=fmt.block(read, body, k["managed"]) is not None)
+    if k["domain"]:
+        blocks = fmt.blocks(read, body, k["domains"])
+        tenant.domains.extend((read.loc(block, k["domain"]) if k["domain"] in block else at,
+                               read.text(block, k["domain"])) for at, block in blocks)
+        tenant.domains.maybe(blocks.more)
+    else:
+        names = read.strings(body, k["domains"])
+        if isinstance(names, Unknown):
+            tenant.domains.maybe(names)
+        else:
+            marked = body.get(k["domains"])
+            tenant.domains.extend((read.loc(marked, i) if read.loc(marked, i).line else read.loc(body, k["domains"]),
+                                   _name(name)) for i, name in enumerate(names))
+    *heads, last = k["certificate_arn"].split(".")
+    holder = _path(fmt, read, body, ".".join(heads))
+    tenant.certificate_arn = holder if isinstance(holder, Unknown) else read.text(holder, last)
+    return tenant
+
+
+def _name(value: Scalar) -> Text | None:
+    return str(value) if isinstance(value, (int, float, bool)) else value
+
+
 _BUILDERS: dict[str, Builder] = {
     "certificate": _certificate,
     "load_balancer": _load_balancer,
@@ -305,4 +365,6 @@ _BUILDERS: dict[str, Builder] = {
     "origin_request_policy": _request_policy("origin_request"),
     "cloudfront_function": _cloudfront_function,
     "key_value_store_key": _key_value_store_key,
+    "vpc_origin": _vpc_origin,
+    "distribution_tenant": _distribution_tenant,
 }

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from policykit.core.location import Location
 from policykit.core.record import record
-from policykit.core.values import MaybeMore, Unknown
+from policykit.core.values import MaybeMore, Scalar, Unknown
 from policykit.model.base import ModelObject
 from policykit.model.reader import Mapping, Reader
 
@@ -50,6 +50,13 @@ class Spelling:
     forwarded_values: Table
     lambda_association: Table
     function_association: Table
+    origin_shield: Table  # enabled, region: the keys of the origin's OriginShield block
+    vpc_origin_config: Table  # vpc_origin_id, read_timeout, keepalive_timeout: the origin's VpcOriginConfig block
+    s3_origin: Table  # read_timeout: the origin's S3OriginConfig block
+    mtls: Table  # certificate_arn: the custom origin config's OriginMtlsConfig block
+    grpc: Table  # enabled: the behavior's GrpcConfig block
+    # definitions (path to the list), name, default (path inside one): a multi-tenant distribution's parameters
+    tenant_parameter: Table
     # What a Lambda ARN names, by (type of the referenced resource, attribute): version, alias,
     # unqualified, function-name, latest, or "published" (a version when the function publishes
     # one, $LATEST when it does not). `lambda_arns` is for a bare reference, `lambda_qualifiers`
@@ -58,6 +65,9 @@ class Spelling:
     lambda_qualifiers: dict[tuple[str, str], str]
     # related resource types (certificates, load balancers...): what each builds or links, and its keys
     related: dict[str, Related]
+    # what is sent when a field is not written, by table ("distribution", "origin"): model field -> value. Only
+    # where it differs from "not set" (CloudFormation's HttpVersion is http1.1, the provider's http2).
+    defaults: dict[str, dict[str, Scalar]] = field(default_factory=dict)
 
     @staticmethod
     def locs_of(table: Table) -> Table:

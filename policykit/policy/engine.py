@@ -16,7 +16,7 @@ from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.facts import FACTS
 from policykit.facts.associated_functions import function_settings
-from policykit.facts.reachability import origin_settings
+from policykit.facts.settings import origin_settings
 from policykit.facts.tls import origin_names
 from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
 from policykit.model.base import ModelObject
@@ -220,7 +220,8 @@ def evaluate(policy: Policy, dist: Distribution, walk: Walk) -> Iterable[Finding
                                       message=f"{policy.title}: not checked for {display(obj)}: {truth.reason}")
             continue
         severity = next((s for s, c in policy.severity_when if c(obj) is True), policy.severity)
-        evidence = tuple((k, render_evidence(v, obj)) for k, v in policy.evidence.items())
+        # evidence that says nothing here (an empty note or list) is left out
+        evidence = tuple((k, e) for k, v in policy.evidence.items() if (e := render_evidence(v, obj)) not in ("", []))
         yield dataclasses.replace(base, severity=severity, message=render(policy.message, obj),
                                   fix=render(policy.fix, obj), evidence=evidence)
 

@@ -68,7 +68,7 @@ def _read_json(path: Path, tf_vars: dict[str, str], tf_var_files: tuple[Path, ..
         return None
     notes = InputNotes()
     if is_plan(root):
-        models = plan_models(root, str(path))
+        models = plan_models(root, str(path), notes.findings)
     elif not path.name.lower().endswith(".tf.json") and not any(
             key in root for key in ("resource", "module")):
         return None

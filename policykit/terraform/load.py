@@ -11,7 +11,7 @@ from policykit.core.errors import InputError
 from policykit.core.location import Location
 from policykit.core.nodes import MDict
 from policykit.core.values import Scalar, Unknown
-from policykit.findings import Finding, Suppression, builtin_finding
+from policykit.findings import Finding, Suppression, builtin_finding, not_read_finding
 from policykit.model.cloudfront import Distribution, Model, Problem
 from policykit.model.function_code import terraform_archive
 from policykit.model.index import TemplateIndex
@@ -23,15 +23,16 @@ from policykit.source.dupkeys import DuplicateKey
 from policykit.source.json_loader import load_json
 from policykit.source.near_misses import terraform_near_misses
 from policykit.source.suppressions import terraform_suppressions
+from policykit.terraform.distributions import FORMATS, TERRAFORM, distributions
 from policykit.terraform.hcl import Block, load_hcl_with_duplicates, load_tf_json, read_hcl
 from policykit.terraform.module import Module, Resource, parse_var_value
+from policykit.terraform.provider import as_sent
 from policykit.terraform.scenarios import related_inputs, resource_inputs
 from policykit.terraform.scope import Scope
-from policykit.terraform.spelling import TERRAFORM, distribution
+from policykit.terraform.spelling import NOT_READ
 from policykit.terraform.steps import Steps
 from policykit.terraform.values import Value
 
-DISTRIBUTION = "aws_cloudfront_distribution"
 _RECURSION_LIMIT = 4000
 
 
@@ -122,8 +123,12 @@ def _add_module(build: _Build, scope: Scope) -> None:
         for instance in instances:
             _add_module(build, instance.scope)
     for resource in module.declared:
-        if resource.type == DISTRIBUTION:
+        if resource.type in FORMATS:
             _add_distributions(build, scope, resource)
+        elif resource.type in NOT_READ:
+            where = Location(resource.file, resource.block.mark.line, resource.block.mark.column)
+            address = f"{resource.prefix}{resource.type}.{resource.name}"
+            build.notes.append(not_read_finding(address, resource.type, NOT_READ[resource.type], where))
 
 
 def _not_followed(name: str, why: Unknown) -> str:
@@ -196,7 +201,7 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
         build.notes.append(scenario_bound_note(resource.file, base, loc, enumeration))
     unknown = {item.name: OtherValue(f"{item.name} is not enumerated (too many deploy-time choices)",
                                      name=item.name) for item in enumeration.unknown}
-    built: dict[tuple[str, str, tuple[str, ...]], Distribution] = {}
+    built: dict[tuple[str, str, tuple[str, ...]], list[Distribution]] = {}
     indexes: dict[tuple[str, ...], TemplateIndex] = {}
     for scenario in enumeration.scenarios:
         choices = {**unknown, **scenario.values()}
@@ -209,16 +214,19 @@ def _add_distributions(build: _Build, scope: Scope, resource: Resource) -> None:
         instances = here.instances(resource.body, resource.file, resource.block.mark.line)
         for suffix, extra in instances:
             address = f"{base}{suffix if len(instances) > 1 else ''}"  # one instance keeps the plain address
-            body = (here.child(extra) if extra else here).resolve_at(resource.file, resource.body)
+            body = as_sent(resource.type, (here.child(extra) if extra else here).resolve_at(resource.file,
+                                                                                              resource.body))
             if not isinstance(body, MDict):
                 continue
             key = (address, repr(body), around)
             if key not in built:
                 read = Reader(resource.file, address, build.problems, address)
-                built[key] = distribution(read, body, address, loc, indexes.get(around, build.index))
-                built[key].scenario, built[key].scenarios = scenario.label, ()
-                build.model(resource.file).distributions.append(built[key])
-            built[key].scenarios += (scenario.choices,)
+                built[key] = distributions(read, body, address, loc, indexes.get(around, build.index), resource.type)
+                for variant in built[key]:
+                    variant.scenario, variant.scenarios = scenario.label, ()
+                build.model(resource.file).distributions.extend(built[key])
+            for variant in built[key]:  # a multi-tenant distribution's tenant parameters are choices too
+                variant.scenarios += (scenario.choices + variant.tenant_choices,)
     if not built and "count" in resource.body:
         names = ", ".join(item.name for item in inputs)
         build.model(resource.file).never_deployed.append(

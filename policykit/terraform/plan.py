@@ -11,16 +11,16 @@ from __future__ import annotations
 from policykit.core.location import Location
 from policykit.core.nodes import MDict, MList
 from policykit.core.values import Partial, ResourceAttr, Unknown
+from policykit.findings import Finding, not_read_finding
 from policykit.model.cloudfront import Model, Problem
 from policykit.model.index import TemplateIndex
 from policykit.model.reader import Reader
 from policykit.model.related_build import Declared, build_all
+from policykit.terraform.distributions import FORMATS, TERRAFORM, distributions
+from policykit.terraform.provider import as_sent
 from policykit.terraform.shapes import attribute_value
-from policykit.terraform.spelling import TERRAFORM, distribution
+from policykit.terraform.spelling import NOT_READ
 from policykit.terraform.values import Value
-
-DISTRIBUTION = "aws_cloudfront_distribution"
-
 
 # Without this, a line of plan.json reads like a line of the configuration to fix.
 PLAN_LOCATION = "a line of the plan JSON, not of a .tf file: plans carry no source positions"
@@ -31,7 +31,8 @@ def is_plan(root: Value) -> bool:
             and ("planned_values" in root or "resource_changes" in root))
 
 
-def plan_models(root: MDict, file: str) -> list[Model]:
+def plan_models(root: MDict, file: str, notes: list[Finding] | None = None) -> list[Model]:
+    """The model of a plan; what it declares but policykit does not read (PK010) goes to `notes`."""
     model = Model(file, location_note=PLAN_LOCATION)
     unknown_paths = _after_unknown(root)
     expressions = _expressions(root)
@@ -59,10 +60,18 @@ def plan_models(root: MDict, file: str) -> list[Model]:
     build_all(TERRAFORM, declared, model.resources)
     index = TemplateIndex(types=types, objects=model.resources, published=published)
     for address, (resource, values) in values_by_address.items():
-        if types[address] == DISTRIBUTION:
+        if types[address] in NOT_READ and notes is not None:
+            notes.append(not_read_finding(address, types[address], NOT_READ[types[address]],
+                                          Location(file, resource.mark.line, resource.mark.column)))
+        if types[address] in FORMATS:
             read = Reader(file, address, problems, address)
             loc = Location(file, resource.mark.line, resource.mark.column)
-            model.distributions.append(distribution(read, values, address, loc, index))
+            sent = as_sent(types[address], values)
+            variants = distributions(read, sent if isinstance(sent, MDict) else values, address, loc, index,
+                                     types[address])
+            for variant in variants:
+                variant.scenarios = (variant.tenant_choices,)
+            model.distributions.extend(variants)
     return [model]
 
 

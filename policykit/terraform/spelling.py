@@ -1,16 +1,13 @@
-"""How Terraform spells `aws_cloudfront_distribution`, for the one model builder (policykit/model/build.py)."""
+"""How Terraform spells `aws_cloudfront_distribution` and `aws_cloudfront_multitenant_distribution` (and the resources
+read around them), for the one model builder (policykit/model/build.py); how their blocks are read:
+policykit/terraform/distributions.py. What the provider sends where the HCL does not show it: defaults here,
+choices and omissions in policykit/terraform/provider.py."""
 
 from __future__ import annotations
 
-from policykit.core.location import Location
-from policykit.core.nodes import MDict, MList
-from policykit.core.values import MaybeMore, Partial, Unknown
-from policykit.model.build import build_distribution
-from policykit.model.cloudfront import Distribution
-from policykit.model.index import TemplateIndex
-from policykit.model.reader import Mapping, Reader, Scalar
+import dataclasses
+
 from policykit.model.spelling import Related, Spelling
-from policykit.terraform.module import UNKNOWN_BLOCKS
 
 WEBSOCKET_TAG = "policykit:websocket"
 
@@ -64,10 +61,22 @@ RELATED: dict[str, Related] = {
         "store_arn": ""}),
     "aws_cloudfrontkeyvaluestore_key": Related("key_value_store_key", keys={
         "store": "key_value_store_arn", "key": "key", "value": "value"}),
+    "aws_cloudfront_distribution_tenant": Related("distribution_tenant", keys={
+        "distribution_id": "distribution_id", "domains": "domain", "domain": "domain",
+        "certificate_arn": "customizations.certificate.arn", "managed": "managed_certificate_request"}),
+    "aws_cloudfront_vpc_origin": Related("vpc_origin", keys={
+        "endpoint": "vpc_origin_endpoint_config", "arn": "arn", "http_port": "http_port", "https_port": "https_port",
+        "protocol_policy": "origin_protocol_policy", "ssl_protocols": "origin_ssl_protocols.items"}),
+}
+
+# CloudFront-like resource types policykit does not read (PK010 says so for each resource): what each is.
+NOT_READ: dict[str, str] = {
+    "aws_lightsail_distribution": "a Lightsail distribution (a CloudFront distribution Lightsail manages)",
 }
 
 SPELLING = Spelling(
-    distribution={"enabled": "enabled", "aliases": "aliases", "viewer_certificate": "viewer_certificate",
+    distribution={"enabled": "enabled", "http_version": "http_version", "connection_mode": "connection_mode",
+                  "aliases": "aliases", "viewer_certificate": "viewer_certificate",
                   "origins": "origin", "origin_groups": "origin_group",
                   "default_behavior": "default_cache_behavior", "ordered_behaviors": "ordered_cache_behavior"},
     viewer_certificate={"acm_certificate_arn": "acm_certificate_arn", "iam_certificate_id": "iam_certificate_id",
@@ -76,11 +85,13 @@ SPELLING = Spelling(
                         "ssl_support_method": "ssl_support_method"},
     origin={"id": "origin_id", "domain_name": "domain_name", "origin_path": "origin_path",
             "connection_attempts": "connection_attempts", "connection_timeout": "connection_timeout",
+            "response_completion_timeout": "response_completion_timeout", "origin_shield": "origin_shield",
             "custom_headers": "custom_header", "custom": "custom_origin_config", "s3": "s3_origin_config",
             "vpc": "vpc_origin_config"},
     custom_origin={"protocol_policy": "origin_protocol_policy", "http_port": "http_port",
                    "https_port": "https_port", "ssl_protocols": "origin_ssl_protocols",
-                   "read_timeout": "origin_read_timeout", "keepalive_timeout": "origin_keepalive_timeout"},
+                   "read_timeout": "origin_read_timeout", "keepalive_timeout": "origin_keepalive_timeout",
+                   "mtls": "origin_mtls_config"},
     custom_header={"name": "name", "value": "value"},
     origin_group={"id": "origin_id", "member_ids": "member", "member_id": "origin_id",
                   "status_codes": "failover_criteria.status_codes"},
@@ -88,11 +99,19 @@ SPELLING = Spelling(
               "viewer_protocol_policy": "viewer_protocol_policy", "allowed_methods": "allowed_methods",
               "cache_policy_id": "cache_policy_id", "origin_request_policy_id": "origin_request_policy_id",
               "forwarded_values": "forwarded_values", "lambda_associations": "lambda_function_association",
-              "function_associations": "function_association"},
+              "function_associations": "function_association", "grpc": "grpc_config"},
     forwarded_values={"headers": "headers", "cookies": "cookies", "forward": "forward",
                       "query_string": "query_string"},
     lambda_association={"event_type": "event_type", "lambda_arn": "lambda_arn", "include_body": "include_body"},
     function_association={"event_type": "event_type", "function_arn": "function_arn"},
+    origin_shield={"enabled": "enabled", "region": "origin_shield_region"},
+    vpc_origin_config={"vpc_origin_id": "vpc_origin_id", "read_timeout": "origin_read_timeout",
+                       "keepalive_timeout": "origin_keepalive_timeout"},
+    s3_origin={"read_timeout": "origin_read_timeout"},
+    mtls={"certificate_arn": "client_certificate_arn"},
+    grpc={"enabled": "enabled"},
+    tenant_parameter={"definitions": "tenant_config.parameter_definition", "name": "name",
+                      "default": "definition.string_schema.default_value"},
     lambda_arns={
         ("aws_lambda_alias", "arn"): "alias",
         ("aws_lambda_alias", "invoke_arn"): "alias",
@@ -107,90 +126,23 @@ SPELLING = Spelling(
         ("aws_lambda_alias", "name"): "alias",
     },
     related=RELATED,
+    # the provider's schema default (resourceDistribution: http_version Default HttpVersionHttp2)
+    defaults={"distribution": {"http_version": "http2"}},
 )
 
 
-class Terraform:
-    """Terraform blocks: nested blocks are lists of bodies (one body in JSON syntax); dynamic ones may be unknown."""
-
-    spelling = SPELLING
-
-    def blocks(self, read: Reader, node: object, key: str) -> MaybeMore[tuple[Location, Mapping]]:
-        if not isinstance(node, dict):
-            return MaybeMore()
-        value = node.get(key)
-        out: MaybeMore[tuple[Location, Mapping]] = MaybeMore(more=_dynamic_unknown(node, key))
-        if value is None:
-            return out
-        if isinstance(value, (Unknown, Partial)):
-            return out.maybe(Unknown(value.reason or f"{key} is only known at plan time", at=read.loc(node, key)))
-        if isinstance(value, dict):
-            out.append((read.loc(node, key), value))
-            return out
-        if not isinstance(value, list):
-            read.problem(node, key, f"{key} must be a block, not a single value")
-            return out.maybe(Unknown(f"{key} has the wrong type"))
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                out.append((read.loc(value, index), item))
-            elif isinstance(item, (Unknown, Partial)):
-                out.maybe(Unknown(item.reason or f"a {key} block is only known at plan time"))
-            elif item is not None:
-                read.problem(value, index, f"each {key} must be a block")
-        return out
-
-    def located(self, read: Reader, node: object, key: str) -> tuple[Location, Mapping] | None:
-        found = self.blocks(read, node, key)
-        return found[0] if found else None
-
-    def block(self, read: Reader, node: object, key: str) -> Mapping | Unknown | None:
-        found = self.blocks(read, node, key)
-        if found:
-            return found[0][1]
-        return found.more
-
-
-TERRAFORM = Terraform()
-
-
-def _dynamic_unknown(node: Mapping, key: str) -> Unknown | None:
-    marker = node.get(UNKNOWN_BLOCKS)
-    found = marker.get(key) if isinstance(marker, dict) else None
-    return found if isinstance(found, Unknown) else None
-
-
-def without_nulls(node: object) -> object:
-    """The body with every argument set to null left out: Terraform treats `x = null` as not written.
-
-    Modules pass optional settings as `lookup(v, "origin_read_timeout", null)`; read as a value,
-    null would be a setting "that is not a number" instead of CloudFront's default.
-    """
-    if isinstance(node, MDict):
-        out = MDict(node.mark)
-        for key, value in node.items():
-            if value is not None:
-                out.set(key, without_nulls(value), node.key_marks.get(key, node.mark), node.mark_of(key))
-        return out
-    if isinstance(node, MList):
-        items = MList(node.mark)
-        for index, item in enumerate(node):
-            items.add(without_nulls(item), node.mark_of(index))
-        return items
-    return node
-
-
-def distribution(read: Reader, body: Mapping, address: str, loc: Location, index: TemplateIndex) -> Distribution:
-    """The distribution an `aws_cloudfront_distribution` body (resolved, or a plan's values) declares."""
-    cleaned = without_nulls(body)
-    config = cleaned if isinstance(cleaned, dict) else {}
-    return build_distribution(TERRAFORM, read, config, index, resource=address, loc=loc,
-                              websocket_paths=_websocket_tag(config))
-
-
-def _websocket_tag(body: Mapping) -> list[Scalar]:
-    """A tag `policykit:websocket = "/ws/*,/socket.io/*"` declares which behaviors serve WebSocket."""
-    tags = body.get("tags")
-    value = tags.get(WEBSOCKET_TAG) if isinstance(tags, dict) else None
-    if isinstance(value, str):
-        return [p.strip() for p in value.split(",") if p.strip()]
-    return [value] if isinstance(value, (Unknown, Partial)) else []
+# aws_cloudfront_multitenant_distribution (a framework resource: its blocks and names differ): the provider sends
+# ConnectionMode tenant-only, and response_completion_timeout 30 when it is not written
+# (multiTenantDistributionResource.Schema: int32default.StaticInt32(defaultResponseCompletionTimeout), 30), so an
+# origin_read_timeout over 30 needs a response_completion_timeout beside it.
+MULTITENANT = dataclasses.replace(
+    SPELLING,
+    distribution={**SPELLING.distribution, "ordered_behaviors": "cache_behavior"},
+    origin={**SPELLING.origin, "id": "id"},
+    custom_header={"name": "header_name", "value": "header_value"},
+    origin_group={**SPELLING.origin_group, "id": "id"},
+    behavior={**SPELLING.behavior, "allowed_methods": "allowed_methods.items"},
+    lambda_association={**SPELLING.lambda_association, "lambda_arn": "lambda_function_arn"},
+    defaults={"distribution": {"http_version": "http2", "connection_mode": "tenant-only"},
+              "origin": {"response_completion_timeout": 30}},
+)

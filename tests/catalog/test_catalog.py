@@ -17,11 +17,11 @@ from tests.helpers import SHARED, RunCli, Write, requires_shared
 from tests.templates import cfn_distribution, cfn_template
 
 CATALOG_IDS = {
-    "PK101", "PK102", "PK103", "PK104", "PK105", "PK106", "PK107", "PK108", "PK109",
+    "PK101", "PK102", "PK103", "PK104", "PK105", "PK106", "PK107", "PK108", "PK109", "PK111",
     "PK201", "PK202", "PK203", "PK204", "PK205", "PK206",
     "PK301", "PK302", "PK303", "PK304", "PK305", "PK306",
     "PK401", "PK402", "PK403", "PK404", "PK405", "PK406",
-    "PK501", "PK502", "PK503", "PK504",
+    "PK501", "PK502", "PK503", "PK504", "PK505",
 }
 WARNINGS = {"PK107", "PK109", "PK206", "PK305", "PK306"}
 POLICIES = {p.id: p for p in load_policies(validate_builtin=True)}

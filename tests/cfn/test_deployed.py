@@ -94,3 +94,40 @@ def test_custom_policy_beside_the_file_is_resolved(tmp_path: Path, headers: list
         assert bool([f for f in pk201 if not f.unknown]) is fired
         assert not [f for f in pk201 if f.unknown]
     assert result.files == (str(path),)  # the policy file is read beside it, not scanned as an input
+
+
+@pytest.mark.parametrize(("document", "command"), [
+    ({"ETag": "E1", "StreamingDistributionConfig": {"Enabled": True}}, "get-streaming-distribution-config"),
+    ({"StreamingDistribution": {"Id": "EDFDVBD6EXAMPLE", "StreamingDistributionConfig": {}}},
+     "get-streaming-distribution"),
+    ({"ETag": "E1", "DistributionTenant": {"Id": "dt_1", "Domains": [{"Domain": "a.example.com"}]}},
+     "get-distribution-tenant"),
+])
+def test_other_cloudfront_documents_are_said_not_read(tmp_path: Path, document: dict[str, Any],
+                                                     command: str) -> None:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    result = api.scan([path])
+    notes = [f for f in result.findings if f.policy_id == "PK010"]
+    key = next(k for k in document if k != "ETag")
+    assert len(notes) == 1 and command in notes[0].message and notes[0].location.line == line_of(path, key)
+    assert not result.skipped and not result.errors
+
+
+def test_deployed_modern_settings_are_read(tmp_path: Path) -> None:
+    """What the file has of a VPC origin (its timeouts), a response completion timeout, Origin Shield and gRPC."""
+    document = deployed_distribution([{"id": "app", "domain": "app.example.com", "port": 443}])
+    config = document["DistributionConfig"]
+    config["HttpVersion"] = "http1.1"
+    app = config["Origins"]["Items"][0]
+    app["ResponseCompletionTimeout"] = 10
+    app["OriginShield"] = {"Enabled": True}
+    config["Origins"]["Items"].append({"Id": "private", "DomainName": "internal-app.us-east-1.elb.amazonaws.com",
+                                       "OriginPath": "", "VpcOriginConfig": {"VpcOriginId": "vo_1",
+                                                                             "OriginReadTimeout": 150}})
+    config["DefaultCacheBehavior"]["GrpcConfig"] = {"Enabled": True}
+    path = tmp_path / "deployed.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    found = {(f.policy_id, f.subject) for f in api.scan([path]).findings if not f.unknown}
+    assert found >= {("PK109", "ResponseCompletionTimeout of origin 'app'"), ("PK111", "origin 'app'"),
+                     ("PK109", "OriginReadTimeout of origin 'private'"), ("PK505", "default cache behavior")}

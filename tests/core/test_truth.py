@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policykit.core.truth import all_true, any_true, both, either, negate
-from policykit.core.values import Unknown
+from policykit.core.truth import all_true, any_true, both, either, negate, text_equal
+from policykit.core.values import Partial, ResourceAttr, Unknown
 
 U = Unknown("not known here")
 MORE = Unknown("dynamic blocks over var.x")
@@ -16,3 +16,52 @@ def test_kleene_rules() -> None:
     assert any_true([]) is False and all_true([]) is True
     assert any_true([False], more=MORE) is MORE and any_true([True], more=MORE) is True
     assert all_true([True], more=MORE) is MORE and all_true([False], more=MORE) is False
+
+
+# Partly known strings (text_equal): the known pieces decide "not equal", the same expression over the same
+# unknowns decides "equal", anything else is unknown.
+BUCKET = Unknown("aws_s3_bucket.b is only known after apply", ResourceAttr("aws_s3_bucket.b", "id"))
+STACK = Unknown("AWS::StackName is only known at deployment", name="AWS::StackName")
+REGION = Unknown("AWS::Region is only known at deployment", name="AWS::Region")
+UNNAMED = Unknown("Fn::Select over a value only known at deployment")
+
+
+def test_known_strings_compare_as_strings() -> None:
+    assert text_equal("web", "web") is True and text_equal("web", "Web") is False
+
+
+def test_a_known_suffix_prefix_or_middle_that_cannot_fit_decides_not_equal() -> None:
+    origin = Partial((BUCKET, "-origin"))
+    assert text_equal(origin, "mybucket.s3.amazonaws.com") is False  # no string ending in -origin
+    assert text_equal("mybucket.s3.amazonaws.com", origin) is False
+    assert isinstance(text_equal(origin, "assets-origin"), Unknown)  # the bucket may be "assets"
+    assert text_equal(Partial(("web-", STACK)), "api-prod") is False  # prefix
+    assert text_equal(Partial((STACK, "-web-", REGION)), "prod-api-eu") is False  # the middle is nowhere
+    assert isinstance(text_equal(Partial((STACK, "-web-", REGION)), "prod-web-eu"), Unknown)
+    # two partly known values: known ends that cannot be the same
+    assert text_equal(Partial(("web-", STACK)), Partial(("api-", REGION))) is False
+    assert text_equal(Partial((STACK, ".a")), Partial((REGION, ".b"))) is False
+    assert isinstance(text_equal(Partial(("web-", STACK)), Partial(("web-", REGION))), Unknown)
+
+
+def test_the_same_expression_over_the_same_unknowns_is_equal() -> None:
+    assert text_equal(Partial((STACK, "-web")), Partial((STACK, "-web"))) is True
+    assert text_equal(Partial((STACK, "-web")), Partial((STACK, "-api"))) is False  # same stack, other suffix
+    assert text_equal(Partial(("ab", STACK)), Partial(("a", STACK))) is False
+    assert text_equal(BUCKET, BUCKET) is True
+    # an unnamed unknown may be another value of the same words
+    assert isinstance(text_equal(UNNAMED, UNNAMED), Unknown)
+    assert isinstance(text_equal(Partial((UNNAMED, "-x")), Partial((UNNAMED, "-x"))), Unknown)
+    assert isinstance(text_equal(STACK, REGION), Unknown)
+
+
+def test_unknown_pieces_may_be_empty() -> None:
+    assert isinstance(text_equal(Partial((STACK, "web")), "web"), Unknown)
+    assert text_equal(Partial((STACK, "web", REGION)), "we") is False
+    assert text_equal(Partial(("a", STACK, "a")), "a") is False  # the two a's cannot be one
+
+
+def test_comparing_is_linear_in_the_text() -> None:
+    text = "a" * 200_000
+    many = Partial((*(piece for _ in range(2_000) for piece in (STACK, "a")), STACK, "b", STACK))
+    assert text_equal(many, text) is False  # no "b": found by one pass, not by backtracking

@@ -314,3 +314,12 @@ resource "aws_cloudfront_distribution" "cdn" {
     assert [d.origins[0].domain_name for d in dists] == ["a.example.com", "b.example.com", "c.example.com"]
     more = dists[0].ordered_behaviors.more
     assert more is not None and "var.behaviors[*]" in more.reason
+
+
+def test_cloudfront_like_resources_not_read_are_said(write: Write) -> None:
+    module = write("tf/main.tf", 'resource "aws_lightsail_distribution" "site" {\n  name = "site"\n'
+                   '  bundle_id = "small_1_0"\n}\n')
+    result = scan([module.parent])
+    notes = [f for f in result.findings if f.policy_id == "PK010"]
+    assert [(n.resource, n.location.line, n.severity.value) for n in notes] == [
+        ("aws_lightsail_distribution.site", 1, "info")]

@@ -78,3 +78,11 @@ def test_plan_json_of_the_wrong_shapes(write: Write, run_cli: RunCli, plan: dict
     path = write("p/plan.json", json.dumps({"format_version": "1.2", "terraform_version": "1.9.0",
                                             "planned_values": {}, **plan}))
     scans_without_errors(run_cli, path)
+
+
+def test_plan_cloudfront_like_resources_not_read_are_said(write: Write) -> None:
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"root_module": {
+        "resources": [{"address": "aws_lightsail_distribution.site", "mode": "managed",
+                       "type": "aws_lightsail_distribution", "name": "site", "values": {"name": "site"}}]}}}
+    result = scan([write("plan.json", json.dumps(plan, indent=2))], ScanOptions())
+    assert [(f.policy_id, f.resource) for f in result.findings] == [("PK010", "aws_lightsail_distribution.site")]
