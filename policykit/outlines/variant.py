@@ -11,7 +11,7 @@ from policykit.core.values import Unknown, reason_of
 from policykit.facts import behaviors as behavior_facts
 from policykit.facts import origins as origin_facts
 from policykit.facts.indexes import targets_by_id
-from policykit.facts.reachability import SETTINGS
+from policykit.facts.settings import SETTINGS
 from policykit.facts.tls import https_listener, origin_names
 from policykit.model.cloudfront import CacheBehavior, Distribution, Origin, OriginGroup
 from policykit.model.related import LoadBalancer
