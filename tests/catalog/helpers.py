@@ -81,7 +81,7 @@ def example_module(text: str) -> str:
     if not re.search(r'^resource\s+"aws_cloudfront_distribution"', module, re.MULTILINE):
         pieces = "\n".join(body)
         origin_ids = re.findall(r'^\s*origin_id\s*=\s*"([^"]+)"', pieces, re.MULTILINE)
-        parts = ["enabled = true"] if not re.search(r"^\s*enabled\s*=", pieces, re.MULTILINE) else []
+        parts = ["enabled = true"] if not re.search(r"^enabled\s*=", pieces, re.MULTILINE) else []
         parts.append(pieces)
         if not re.search(r"^origin\s*\{", pieces, re.MULTILINE):
             parts.append('origin {\n  origin_id   = "app"\n  domain_name = "origin.example.com"\n'

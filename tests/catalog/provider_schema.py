@@ -42,7 +42,8 @@ _BEHAVIOR = ("allowed_methods cached_methods target_origin_id viewer_protocol_po
              "cache_policy_id compress default_ttl field_level_encryption_id max_ttl min_ttl origin_request_policy_id "
              "realtime_log_config_arn response_headers_policy_id smooth_streaming trusted_key_groups trusted_signers")
 _BEHAVIOR_BLOCKS = {"forwarded_values": (_FORWARDED, 0, 1), "lambda_function_association": (_LAMBDA_ASSOCIATION, 0, 4),
-                    "function_association": (_FUNCTION_ASSOCIATION, 0, 2)}
+                    "function_association": (_FUNCTION_ASSOCIATION, 0, 2),
+                    "grpc_config": (_block("enabled"), 0, 1)}
 _VIEWER_PROTOCOL = {"viewer_protocol_policy": frozenset({"allow-all", "https-only", "redirect-to-https"})}
 _CUSTOM_ORIGIN = _block(
     "http_port https_port origin_protocol_policy origin_ssl_protocols", "origin_keepalive_timeout origin_read_timeout",
