@@ -74,6 +74,7 @@ def _serverless(item: Input, options: ScanOptions, text: str) -> Read | None:
         read.duplicates, read.file, SERVERLESS_REFUSES if read.yaml else "the Serverless Framework reads")]
     model, notes = model_of_template(service.root, text, str(item.path), options.params, duplicates,
                                      any(read.mentions_policykit for read in service.files))
+    notes.notes.extend(service.notes)  # files it names that are not read: what they hold is not checked
     return [model], notes
 
 
@@ -224,6 +225,7 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
     models, notes = read
     found.files.append(str(item.path))
     found.findings.extend(notes.findings)
+    found.notes.extend(notes.notes)
     if options.suppressions:  # collected while loading: the filters only match them
         found.suppressions.extend(notes.suppressions)
         found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)

@@ -15,7 +15,7 @@ from dataclasses import field
 from pathlib import Path
 
 from policykit.core.errors import InputError
-from policykit.core.nodes import FileMark, Mark, MDict, MList, Node
+from policykit.core.nodes import FileMark, Mark, MDict, MList, Node, file_of
 from policykit.core.patterns import lazy_pattern
 from policykit.core.record import record
 from policykit.core.values import Unknown
@@ -47,6 +47,7 @@ class Includes:
 
     service_file: str
     files: dict[Path, Included | Missing | Unknown] = field(default_factory=dict)
+    not_read: dict[str, None] = field(default_factory=dict)  # notes: files named but not read, each once, in order
 
     @property
     def base(self) -> Path:
@@ -55,21 +56,26 @@ class Includes:
     def read(self, written: str, mark: Mark) -> Included | Missing | Unknown:
         """The file `written` names (relative to the service's directory), or why it is not read."""
         if not written.lower().endswith(_READ):
-            return Unknown(f"${{file({written})}} is not a YAML or JSON file: its value is not read "
-                           "(JavaScript and TypeScript modules are never run)", name=f"file({written})")
+            return self._not_read(written, "is not a YAML or JSON file: its value is not read (JavaScript and "
+                                  "TypeScript modules are never run)", mark)
         shown = os.path.normpath(os.path.join(str(self.base), written))
         try:
             boundary = self.base.resolve()
             real = Path(shown).resolve()
         except (OSError, RuntimeError):  # a link loop
-            return Unknown(f"${{file({written})}} cannot be resolved", name=f"file({written})")
+            return self._not_read(written, "cannot be resolved", mark)
         if real != boundary and boundary not in real.parents:
-            return Unknown(f"${{file({written})}} is outside the service's directory: not read",
-                           name=f"file({written})")
+            return self._not_read(written, "is outside the service's directory: not read", mark)
         if real not in self.files:
             self.files[real] = MISSING  # while it is read: an include of itself is no value
             self.files[real] = self._load(Path(shown), shown, mark)
         return self.files[real]
+
+    def _not_read(self, written: str, why: str, mark: Mark) -> Unknown:
+        note = (f"{file_of(mark, self.service_file)}:{mark.line}: ${{file({written})}} {why}; what it holds is "
+                "not checked")
+        self.not_read[note] = None
+        return Unknown(f"${{file({written})}} {why}", name=f"file({written})")
 
     def read_files(self) -> list[Included]:
         """The files read, in the order they were first included."""

@@ -55,6 +55,7 @@ class ServiceTemplate:
     root: MDict
     kind: Literal["service", "fragment"]
     files: list[ReadFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files it names that are not read
 
 
 def is_service(root: Node) -> bool:
@@ -92,7 +93,7 @@ def read_service(path: Path, text: str) -> ServiceTemplate | None:
     if parameters:
         out.set("Parameters", parameters, out.key_marks.get("Parameters", out.mark), out.mark)
     files = [own, *(ReadFile(i.shown, i.duplicates, i.yaml, i.mentions_policykit) for i in includes.read_files())]
-    return ServiceTemplate(out, kind, files)
+    return ServiceTemplate(out, kind, files, list(includes.not_read))
 
 
 def _aws(provider: Node) -> bool:

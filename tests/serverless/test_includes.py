@@ -97,6 +97,9 @@ def test_a_file_outside_the_service_directory_is_not_read(write: Write, tmp_path
         assert result.errors == ()
         assert result.distributions == {str(service): 0}, written
         assert [f for f in result.findings if f.location.file.endswith("cdn.yml")] == []
+        # never silently: what is not read is said, with where it is named
+        assert result.notes == (f"{service}:{line_of(service, 'file(')}: ${{file({written})}} is outside the "
+                                "service's directory: not read; what it holds is not checked",), result.notes
 
 
 def test_a_value_from_a_file_not_read_is_unknown_with_why(write: Write) -> None:
