@@ -76,11 +76,13 @@ def distribution(functions: Functions, provider: MDict, file: str) -> MDict | No
     behaviors: list[MDict] = []
     default_origin: Value = None
     policies = set(_policies(provider))
+    origin_index: dict[str, int] = {}  # an origin's Id (as text) -> its place: events with one origin share it
+    behavior_index: dict[tuple[str, str], int] = {}  # (path, origin Id) -> its place
     for name, function, _ in functions:
         for event, mark in events(function):
             origin = _origin(event.get("origin"), event.mark_of("origin") if "origin" in event else mark, file)
-            same = next((i for i, o in enumerate(origins) if o.get("Id") == origin.get("Id")), None)
-            if same is None:
+            same = origin_index.setdefault(_key(origin.get("Id")), len(origins))
+            if same == len(origins):
                 origins.append(origin)
             else:
                 origins[same] = origin = _extended(origins[same], origin)
@@ -89,9 +91,9 @@ def distribution(functions: Functions, provider: MDict, file: str) -> MDict | No
                     raise _refused("more than one cloudFront event has isDefaultOrigin", mark, file)
                 default_origin = origin.get("Id")
             behavior = _behavior(event, mark, name, policies, origin.get("Id"), file)
-            same = next((i for i, b in enumerate(behaviors) if b.get("PathPattern") == behavior.get("PathPattern")
-                         and b.get("TargetOriginId") == behavior.get("TargetOriginId")), None)
-            if same is None:
+            same = behavior_index.setdefault((_key(behavior.get("PathPattern")), _key(behavior.get("TargetOriginId"))),
+                                             len(behaviors))
+            if same == len(behaviors):
                 behaviors.append(behavior)
             else:
                 behaviors[same] = _extended(behaviors[same], behavior)
@@ -117,6 +119,11 @@ def distribution(functions: Functions, provider: MDict, file: str) -> MDict | No
         config.set("CacheBehaviors", listed(behaviors[1].mark, *behaviors[1:]), mark, mark)
     return marked(mark, ("Type", DISTRIBUTION_TYPE, mark),
                   ("Properties", marked(mark, ("DistributionConfig", config, mark)), mark))
+
+
+def _key(value: Value) -> str:
+    """A value as a key: equal values (text, or the same unknown parts) give the same key."""
+    return value if isinstance(value, str) else repr(value)
 
 
 def _refused(why: str, mark: Mark, file: str) -> InputError:
@@ -186,7 +193,9 @@ def _url(origin: str | Pieces, mark: Mark, file: str) -> tuple[str, Value, Value
         return split.scheme.lower(), hostname, split.path
     first = origin.parts[0]
     if not isinstance(first, str) or "://" not in first:
-        return "", Unknown("the cloudFront event's origin URL is only known at deployment"), ""
+        shown = "".join(p if isinstance(p, str) else p.placeholder if isinstance(p, Unknown) else f"${{{p.name}}}"
+                        for p in origin.parts)
+        return "", Unknown(f"the cloudFront event's origin URL {shown} is only known at deployment", name=shown), ""
     scheme, _, rest = first.partition("://")
     host: list[Part] = []
     path: list[Part] = []
@@ -252,11 +261,12 @@ def _extended(old: MDict, new: MDict) -> MDict:
             out.set(key, value, new.key_marks.get(key, new.mark), new.mark_of(key))
         elif isinstance(out[key], MList) and isinstance(value, MList):
             joined = MList(out[key].mark)
-            for index, item in enumerate(out[key]):
-                joined.add(item, out[key].mark_of(index))
-            for index, item in enumerate(value):
-                if item not in joined:
-                    joined.add(item, value.mark_of(index))
+            seen: set[str] = set()  # _.uniqWith(_.isEqual), by value
+            for items in (out[key], value):
+                for index, item in enumerate(items):
+                    if repr(item) not in seen:
+                        seen.add(repr(item))
+                        joined.add(item, items.mark_of(index))
             out.set(key, joined, out.key_marks.get(key, out.mark), out.mark_of(key))
         elif isinstance(out[key], MDict) and isinstance(value, MDict):
             out.set(key, _extended(out[key], value), out.key_marks.get(key, out.mark), out.mark_of(key))

@@ -25,24 +25,51 @@ def plugin_listed(plugins: Value) -> bool:
 
 
 def with_plugin_associations(resources: MDict, functions: Functions, provider: MDict, file: str) -> MDict:
-    """`resources` with each `lambdaAtEdge` association added (new mappings along the way; nothing shared
-    is changed)."""
+    """`resources` with each `lambdaAtEdge` association added. Nothing shared is changed: each mapping or list on
+    the way to a behavior is copied once, whatever the number of associations."""
+    work = _Copies()
+    out = work.own(resources)
     for name, function, _ in functions:
         setting = function.get("lambdaAtEdge")
         where = function.mark_of("lambdaAtEdge")
         items = list(setting) if isinstance(setting, MList) else [setting] if isinstance(setting, MDict) else []
         for item in items:
             if isinstance(item, MDict):
-                resources = _associate(resources, name, function, item, getattr(item, "mark", where), provider,
-                                       file)
-    return resources
+                _associate(out, work, name, function, item, getattr(item, "mark", where), provider, file)
+    return out
 
 
-def _associate(resources: MDict, name: str, function: MDict, item: MDict, mark: Mark, provider: MDict,
-               file: str) -> MDict:
+class _Copies:
+    """Copies made while associations are added: a node is copied the first time it is changed, then changed."""
+
+    def __init__(self) -> None:
+        self.owned: set[int] = set()
+        self.paths: dict[str, tuple[dict[str, int], bool]] = {}  # distribution -> (path -> behavior, any unknown)
+
+    def own(self, node: MDict) -> MDict:
+        if id(node) in self.owned:
+            return node
+        out = MDict(node.mark)
+        for key, value in node.items():
+            out.set(key, value, node.key_marks.get(key, node.mark), node.mark_of(key))
+        self.owned.add(id(out))
+        return out
+
+    def own_list(self, node: MList) -> MList:
+        if id(node) in self.owned:
+            return node
+        out = MList(node.mark)
+        for index, value in enumerate(node):
+            out.add(value, node.mark_of(index))
+        self.owned.add(id(out))
+        return out
+
+
+def _associate(resources: MDict, work: _Copies, name: str, function: MDict, item: MDict, mark: Mark,
+               provider: MDict, file: str) -> None:
     target = item.get("distribution")
     if not isinstance(target, str):
-        return resources  # only known at deployment: which distribution is not known
+        return  # only known at deployment: which distribution is not known
     resource = resources.get(target)
     if not isinstance(resource, MDict):
         raise _refused(f"lambdaAtEdge names distribution '{target}', which is not among the resources", mark, file)
@@ -54,53 +81,54 @@ def _associate(resources: MDict, name: str, function: MDict, item: MDict, mark: 
     props = resource.get("Properties")
     config = props.get("DistributionConfig") if isinstance(props, MDict) else None
     if not isinstance(props, MDict) or not isinstance(config, MDict):
-        return resources  # only known at deployment
-    association = marked(mark, ("EventType", item.get("eventType"), _mark(item, "eventType", mark)),
-                         ("IncludeBody", item.get("includeBody") or False, _mark(item, "includeBody", mark)),
-                         ("LambdaFunctionARN", marked(mark, ("Ref", version_id(name), mark)), mark))
+        return  # only known at deployment
     path = item.get("pathPattern")
+    behaviors = config.get("CacheBehaviors")
+    index: int | None = None
     if path:
-        behaviors = config.get("CacheBehaviors")
         if not isinstance(behaviors, MList) or isinstance(path, Pieces):
-            return resources  # only known at deployment
-        index = next((i for i, b in enumerate(behaviors) if isinstance(b, MDict) and b.get("PathPattern") == path),
-                     None)
+            return  # only known at deployment
+        if target not in work.paths:
+            paths: dict[str, int] = {}
+            for i, behavior in enumerate(behaviors):
+                if isinstance(behavior, MDict) and isinstance(behavior.get("PathPattern"), str):
+                    paths.setdefault(behavior["PathPattern"], i)
+            work.paths[target] = (paths, len(paths) < len(behaviors))
+        paths, unknown = work.paths[target]
+        index = paths.get(path) if isinstance(path, str) else None
         if index is None:
-            if any(not isinstance(b, MDict) or not isinstance(b.get("PathPattern"), str) for b in behaviors):
-                return resources  # a behavior whose path is only known at deployment may be it
+            if unknown:
+                return  # a behavior whose path is only known at deployment may be it
             raise _refused(f"lambdaAtEdge names path pattern '{path}', which no behavior of '{target}' has",
                            _mark(item, "pathPattern", mark), file)
-        changed = MList(behaviors.mark)
-        for i, behavior in enumerate(behaviors):
-            changed.add(_added(behavior, association) if i == index else behavior, behaviors.mark_of(i))
-        config = _with(config, "CacheBehaviors", changed)
+    elif not isinstance(config.get("DefaultCacheBehavior"), MDict):
+        return  # only known at deployment
+    resource = _put(resources, target, work.own(resource))
+    props = _put(resource, "Properties", work.own(props))
+    config = _put(props, "DistributionConfig", work.own(config))
+    if index is None:
+        behavior = _put(config, "DefaultCacheBehavior", work.own(config["DefaultCacheBehavior"]))
     else:
-        behavior = config.get("DefaultCacheBehavior")
-        if not isinstance(behavior, MDict):
-            return resources
-        config = _with(config, "DefaultCacheBehavior", _added(behavior, association))
-    return _with(resources, target, _with(resource, "Properties", _with(props, "DistributionConfig", config)))
-
-
-def _added(behavior: MDict, association: MDict) -> MDict:
-    """The behavior with one more association (a list made when there is none, as the plugin does)."""
+        assert isinstance(behaviors, MList)  # checked with the path
+        listing = work.own_list(behaviors)
+        config.set("CacheBehaviors", listing, config.key_marks.get("CacheBehaviors", listing.mark),
+                   config.mark_of("CacheBehaviors"))
+        behavior = listing[index] = work.own(listing[index])
     old = behavior.get("LambdaFunctionAssociations")
-    items = MList(old.mark if isinstance(old, MList) else association.mark)
-    if isinstance(old, MList):
-        for index, item in enumerate(old):
-            items.add(item, old.mark_of(index))
-    items.add(association, association.mark)
-    return _with(behavior, "LambdaFunctionAssociations", items)
+    associations = work.own_list(old) if isinstance(old, MList) else MList(mark)
+    associations.add(marked(mark, ("EventType", item.get("eventType"), _mark(item, "eventType", mark)),
+                            ("IncludeBody", item.get("includeBody") or False, _mark(item, "includeBody", mark)),
+                            ("LambdaFunctionARN", marked(mark, ("Ref", version_id(name), mark)), mark)), mark)
+    work.owned.add(id(associations))
+    behavior.set("LambdaFunctionAssociations", associations,
+                 behavior.key_marks.get("LambdaFunctionAssociations", mark),
+                 behavior.value_marks.get("LambdaFunctionAssociations", mark))
 
 
-def _with(node: MDict, key: str, value: object) -> MDict:
-    """A copy of `node` with `key` set to `value` (its marks kept, or the value's own for a new key)."""
-    out = MDict(node.mark)
-    for name, item in node.items():
-        out.set(name, item, node.key_marks.get(name, node.mark), node.mark_of(name))
-    where = getattr(value, "mark", node.mark)
-    out.set(key, value, node.key_marks.get(key, where), node.value_marks.get(key, where))
-    return out
+def _put(node: MDict, key: str, value: MDict) -> MDict:
+    """Put the mapping `value` at `key` of `node` (a copy this stage owns), keeping the key's marks."""
+    node.set(key, value, node.key_marks.get(key, value.mark), node.value_marks.get(key, value.mark))
+    return value
 
 
 def _mark(node: MDict, key: str, default: Mark) -> Mark:

@@ -20,12 +20,12 @@ from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
-from policykit.core.nodes import Mark, MDict, MList, Node
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node
 from policykit.core.record import record
 from policykit.serverless.cloudfront import DISTRIBUTION_ID, Functions, cache_policies, distribution, events
 from policykit.serverless.functions import Edge, function_id, function_resources, given, listed, marked, normalized
 from policykit.serverless.includes import Includes
-from policykit.serverless.merge import merged
+from policykit.serverless.merge import merged, merged_all
 from policykit.serverless.plugin import plugin_listed, with_plugin_associations
 from policykit.serverless.resolve import Variables
 from policykit.serverless.values import Inputs, Value, to_cloudformation
@@ -134,11 +134,7 @@ def _template(config: Value, mark: Mark, file: str) -> MDict:
 def _functions(section: Value) -> Functions:
     """`functions` as a mapping, or a list of mappings merged (a null function is dropped, as the framework does)."""
     if isinstance(section, MList):
-        combined: Value = MDict(section.mark)
-        for item in section:
-            if isinstance(item, MDict):
-                combined = merged(combined, item)
-        section = combined
+        section = merged_all(section.mark, section)
     if not isinstance(section, MDict):
         return []
     return [(name, function, section.key_marks.get(name, section.mark)) for name, function in section.items()
@@ -147,11 +143,8 @@ def _functions(section: Value) -> Functions:
 
 def _resources(section: Value) -> tuple[MDict, MDict]:
     """`resources` (a list merged item by item first) without its `extensions`, and those."""
-    combined: Value = MDict(getattr(section, "mark", MDict().mark))
-    for item in section if isinstance(section, MList) else [section]:
-        if isinstance(item, MDict):
-            combined = merged(combined, item)
-    assert isinstance(combined, MDict)
+    items = section if isinstance(section, MList) else [section]
+    combined = merged_all(getattr(section, "mark", NO_MARK), items)
     extensions = combined.get("extensions")
     rest = MDict(combined.mark)
     for key, value in combined.items():

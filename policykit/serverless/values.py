@@ -62,16 +62,24 @@ Value = MDict | MList | str | int | float | bool | None | Pieces | Unknown | Mis
 
 
 def pieces(parts: list[Part]) -> str | Pieces:
-    """Join adjacent text; a plain string when every part is text."""
+    """Join adjacent text (each run once: adding strings one by one is quadratic); a plain string when every part
+    is text."""
     merged: list[Part] = []
+    run: list[str] = []
     for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        elif part != "":
-            merged.append(part)
-    if all(isinstance(p, str) for p in merged):
-        return "".join(p for p in merged if isinstance(p, str))
-    return Pieces(tuple(merged))
+        if isinstance(part, str):
+            run.append(part)
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(part)
+    text = "".join(run)
+    if not merged:
+        return text
+    if text:
+        merged.append(text)
+    return Pieces(tuple(p for p in merged if p != ""))
 
 
 def _text(value: str | int | float | bool) -> str:
