@@ -19,7 +19,7 @@ from policykit.filters.selection import Selection
 from policykit.findings import Finding, InputNotes, Observed, Outline, PolicyRun, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, InputKind, Skip, discover
-from policykit.source.files import forget_streams, is_stream
+from policykit.source.files import forget_streams, is_stream, read_text
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
@@ -38,10 +38,45 @@ Reader = Callable[[Input, ScanOptions], "Read | None"]
 
 
 def _read_cfn(item: Input, options: ScanOptions) -> Read | None:
+    """A CloudFormation template; a file with the Serverless Framework's variables, or a service file by
+    another name, is read as one."""
     from policykit.cfn.load import load_cfn
+    from policykit.source.detect import looks_like_serverless
 
-    read = load_cfn(item.path, options.params)
+    text = read_text(item.path, b"AWS::")
+    if text is None:
+        return None
+    if looks_like_serverless(text):
+        service = _serverless(item, options, text)
+        if service is not None:
+            return service
+    read = load_cfn(item.path, options.params, text)
     return None if read is None else ([read[0]], read[1])
+
+
+def _read_serverless(item: Input, options: ScanOptions) -> Read | None:
+    """A file named as a Serverless service: read as one, or, when it is none, as any other file."""
+    text = read_text(item.path, b"service")
+    if text is None:
+        return None
+    read = _serverless(item, options, text)
+    return read if read is not None else _read_cfn(replace(item, kind="cfn"), options)
+
+
+def _serverless(item: Input, options: ScanOptions, text: str) -> Read | None:
+    from policykit.cfn.load import model_of_template
+    from policykit.serverless.service import read_service
+    from policykit.source.duplicates import SERVERLESS_REFUSES, duplicate_key_findings
+
+    service = read_service(item.path, text)
+    if service is None:
+        return None
+    duplicates = [finding for read in service.files for finding in duplicate_key_findings(
+        read.duplicates, read.file, SERVERLESS_REFUSES if read.yaml else "the Serverless Framework reads")]
+    model, notes = model_of_template(service.root, text, str(item.path), options.params, duplicates,
+                                     any(read.mentions_policykit for read in service.files))
+    notes.notes.extend(service.notes)  # files it names that are not read: what they hold is not checked
+    return [model], notes
 
 
 def _read_terraform(item: Input, options: ScanOptions) -> Read | None:
@@ -52,7 +87,8 @@ def _read_terraform(item: Input, options: ScanOptions) -> Read | None:
     return read_input(item, options.tf_vars, options.tf_var_files)
 
 
-READERS: dict[InputKind, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform}
+READERS: dict[InputKind, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform,
+                                    "serverless": _read_serverless}
 
 
 def _module_dir(item: Input) -> Path:
@@ -80,6 +116,25 @@ def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[I
             yield item
 
 
+def _without_included_files(found: list[Input | ScanError | Skip]) -> Iterator[Input | ScanError | Skip]:
+    """Files a Serverless service of the scan includes (`${file(resources/cdn.yml)}`) are read as part of it
+    (with its variables known), not on their own as well."""
+    services = [item.path for item in found if isinstance(item, Input) and item.kind == "serverless"]
+    included: dict[Path, Path] = {}
+    if services:
+        from policykit.serverless.includes import included_paths
+
+        for service in services:
+            included.update(dict.fromkeys(included_paths(service), service))
+    for item in found:
+        if included and isinstance(item, Input) and item.kind == "cfn" and not is_stream(item.path):
+            includer = included.get(item.path.resolve())
+            if includer is not None:
+                yield Skip(item.path, f"read as part of the Serverless service {includer}, which includes it")
+                continue
+        yield item
+
+
 def selection(options: ScanOptions) -> Selection:
     """The policies and severities `options` chose (the filters' part of the options)."""
     return Selection(options.enabled, options.disabled, options.severity_overrides)
@@ -101,7 +156,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
         names.update(stdin_names)
         try:
-            for item in _without_called_modules(list(discover(paths))):
+            for item in _without_included_files(list(_without_called_modules(list(discover(paths))))):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
                 elif isinstance(item, Skip):
@@ -190,6 +245,7 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
     models, notes = read
     found.files.append(str(item.path))
     found.findings.extend(notes.findings)
+    found.notes.extend(notes.notes)
     if options.suppressions:  # collected while loading: the filters only match them
         found.suppressions.extend(notes.suppressions)
         found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)

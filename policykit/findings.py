@@ -126,12 +126,14 @@ class Suppression:
 @record(frozen=False)
 class InputNotes:
     """What reading one input found besides its model: findings no policy makes (duplicate keys, modules not
-    followed, near-miss suppressions...), the suppressions written in it, and the invalid ones (input errors,
-    while the input's findings are still reported)."""
+    followed, near-miss suppressions...), the suppressions written in it, the invalid ones (input errors,
+    while the input's findings are still reported), and notes for the person (a file it names but that is not
+    read)."""
 
     findings: list[Finding] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     suppression_errors: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def builtin_finding(policy_id: str, message: str, location: Location, *, resource: str = "",

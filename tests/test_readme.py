@@ -7,7 +7,7 @@ from pathlib import Path
 
 from policykit import api
 from policykit.policy.loader import read_policy_file
-from tests.helpers import ROOT
+from tests.helpers import ROOT, RunCli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -77,3 +77,12 @@ Resources:
     fired = [f for f in result.findings if f.policy_id == "ACME001"]
     assert [(f.location.line, f.severity.value) for f in fired] == [(10, "warning")]
     assert fired[0].message == "origin 'app' of distribution Cdn waits 60 s for the origin: our limit is 30 s."
+
+
+def test_the_serverless_section_shows_what_the_scan_prints(run_cli: RunCli) -> None:
+    block = _block_after("## Serverless Framework", "text").splitlines()
+    code, out, _ = run_cli("scan", "examples/serverless")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(block[0].removesuffix(" ..."))
+    assert lines[-1] == block[-1]

@@ -13,7 +13,7 @@ from policykit.cfn.inputs import condition_roots
 from policykit.cfn.template import Template
 from policykit.cfn.values import Choice, Choices, Resolved
 from policykit.core.errors import InputError
-from policykit.core.nodes import NO_MARK, Mark, MDict, Node
+from policykit.core.nodes import NO_MARK, Mark, MDict, Node, file_of
 from policykit.core.truth import Truth, all_true, any_true, negate
 from policykit.core.values import Partial, Unknown
 from policykit.scenarios import Other
@@ -72,12 +72,13 @@ class Conditions:
 
     # -- cycles -------------------------------------------------------------------------
     def _enter(self, what: str, mark: Mark) -> None:
+        file = file_of(mark, self.template.file)  # a definition may be in a file a Serverless service includes
         if what in self._busy:
             cycle = " -> ".join([*self._busy[self._busy.index(what):], what])
-            raise InputError(self.template.file, f"{what} uses itself ({cycle}): CloudFormation rejects "
+            raise InputError(file, f"{what} uses itself ({cycle}): CloudFormation rejects "
                              "circular definitions", mark.line, mark.column)
         if len(self._busy) >= MAX_CHAIN:
-            raise InputError(self.template.file, f"{what} is reached through more than {MAX_CHAIN} definitions "
+            raise InputError(file, f"{what} is reached through more than {MAX_CHAIN} definitions "
                              f"that use one another (policykit's bound; from {self._busy[0]})", mark.line, mark.column)
         self._busy.append(what)
 

@@ -17,7 +17,7 @@ from policykit.cfn.template import Template
 from policykit.cfn.values import NO_VALUE, Choices, Resolved
 from policykit.core.errors import InputError
 from policykit.core.limits import LIMITS, hint
-from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node, mark_of
+from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node, file_of, mark_of
 from policykit.core.patterns import lazy_pattern
 from policykit.core.truth import Truth
 from policykit.core.values import Partial, ResourceAttr, Unknown, make_string
@@ -210,7 +210,8 @@ class Resolver(Conditions):
     def _bounded(self, value: str | Partial, what: str) -> str | Partial:
         size = len(value) if isinstance(value, str) else sum(len(p) for p in value.parts if isinstance(p, str))
         if size > LIMITS.cfn_string_chars:
-            raise InputError(self.template.file, f"{what} builds a string of more than {LIMITS.cfn_string_chars:,} "
+            raise InputError(file_of(self._mark, self.template.file),
+                             f"{what} builds a string of more than {LIMITS.cfn_string_chars:,} "
                              f"characters: {hint('cfn_string_chars')}", self._mark.line, self._mark.column)
         return value
 

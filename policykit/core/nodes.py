@@ -17,6 +17,23 @@ class Mark(NamedTuple):
 
 NO_MARK = Mark(0, 0)
 
+
+class FileMark(Mark):
+    """A mark in another file than the document being read: a file a Serverless service includes
+    (`${file(resources/cdn.yml)}`), whose nodes join the service's template. Compares as its position."""
+
+    file: str
+
+    def __new__(cls, line: int, column: int, file: str) -> FileMark:
+        mark = super().__new__(cls, line, column)
+        mark.file = file
+        return mark
+
+
+def file_of(mark: Mark, default: str) -> str:
+    """The file a mark is in: its own (a FileMark), else the document's, `default`."""
+    return mark.file if isinstance(mark, FileMark) else default
+
 # Bounds that keep a hostile or broken file from hanging or exhausting memory.
 MAX_DEPTH = 128
 

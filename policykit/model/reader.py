@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from policykit.core.location import Location
-from policykit.core.nodes import child_mark, mark_of
+from policykit.core.nodes import child_mark, file_of, mark_of
 from policykit.core.values import MaybeMore, Partial, Scalar, Text, Unknown
 from policykit.model.cloudfront import Problem
 
@@ -30,7 +30,7 @@ class Reader:
 
     def loc(self, node: object, key: str | int | None = None) -> Location:
         mark = child_mark(node, key) if key is not None else mark_of(node)
-        return Location(self.file, mark.line, mark.column)
+        return Location(file_of(mark, self.file), mark.line, mark.column)  # a node from an included file: its own
 
     def problem(self, node: object, key: str | int, message: str) -> None:
         self.problems.append(Problem(message, self.loc(node, key), self.resource, self.distribution))

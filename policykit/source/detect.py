@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from policykit.core.nodes import Node
@@ -9,6 +10,14 @@ from policykit.core.patterns import lazy_pattern
 
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
 _CFN_HINT = lazy_pattern(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+# The Serverless Framework looks for these in a service's directory; serverless.js/.ts are programs.
+SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
+SERVERLESS_PROGRAMS = frozenset({"serverless.js", "serverless.cjs", "serverless.mjs", "serverless.ts"})
+# A variable of one of the framework's own sources: `${self:...}`, `${opt:stage}`, `${ssm(us-east-1):/p}`,
+# `${file(x.yml)}`, `${strToBool(...)}` (never CloudFormation's `${AWS::Region}` or `${Bucket.Arn}`).
+_FRAMEWORK_VARIABLE = lazy_pattern(r"\$\{\s*(?:(?:self|opt|env|sls|param|ssm|cf|s3|aws|output|git)(?:\([^)]*\))?:"
+                                   r"|(?:file|strToBool)\()")
+_TOP_KEY = lazy_pattern(r'^[ \t]*"?(service|provider)"?[ \t]*:', re.MULTILINE)
 
 
 def looks_like_cfn_text(text: str) -> bool:
@@ -35,6 +44,24 @@ def is_cfn_document(root: Node) -> bool:
             rtype = resource.get("Type")
             if isinstance(rtype, str) and rtype.startswith(("AWS::", "Custom::")):
                 return True
+    return False
+
+
+def uses_framework_variables(text: str) -> bool:
+    """Does the text use the Serverless Framework's variables (a service file, or a `resources` file)?"""
+    return "${" in text and bool(_FRAMEWORK_VARIABLE().search(text))
+
+
+def looks_like_serverless(text: str) -> bool:
+    """Would the Serverless Framework read this: a service (`service:` and `provider:` keys) or a file with its
+    variables? (The reader decides from the parsed file.)"""
+    if uses_framework_variables(text):
+        return True
+    keys: set[str] = set()
+    for match in _TOP_KEY().finditer(text):
+        keys.add(match.group(1))
+        if len(keys) == 2:
+            return True
     return False
 
 

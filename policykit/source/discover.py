@@ -11,7 +11,7 @@ from typing import Literal
 
 from policykit.core.record import record
 from policykit.findings import ScanError
-from policykit.source.detect import is_cfn_candidate
+from policykit.source.detect import SERVERLESS_NAMES, SERVERLESS_PROGRAMS, is_cfn_candidate
 from policykit.source.files import is_stream
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
@@ -20,8 +20,9 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".ve
 
 
 # What an input is read as: a CloudFormation template (or, for JSON that is not one, a plan or JSON
-# Terraform: policykit.api tries both), a Terraform module directory, a `.tf.json` file.
-InputKind = Literal["cfn", "terraform", "tf-json"]
+# Terraform; for a file with the Serverless Framework's variables, a service: policykit.api tries them), a
+# Terraform module directory, a `.tf.json` file, a Serverless service file (by its name).
+InputKind = Literal["cfn", "terraform", "tf-json", "serverless"]
 
 
 @record
@@ -132,11 +133,16 @@ def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:
         stack.extend(reversed(directories))
 
 
-def _classify(files: list[Path], explicit: bool) -> Iterator[Input]:
+def _classify(files: list[Path], explicit: bool) -> Iterator[Input | Skip]:
     tf_files = [f for f in files if f.name.endswith(".tf")]
     for file in files:
         name = file.name.lower()
-        if name.endswith(".tf.json"):
+        if name in SERVERLESS_NAMES:
+            yield Input(file, "serverless")
+        elif name in SERVERLESS_PROGRAMS:
+            yield Skip(file, "a Serverless service written as a program (JavaScript or TypeScript): policykit "
+                             "reads serverless.yml, .yaml and .json, and runs no code")
+        elif name.endswith(".tf.json"):
             yield Input(file, "tf-json")
         elif is_cfn_candidate(file) or (explicit and not name.endswith(".tf")):
             yield Input(file, "cfn")

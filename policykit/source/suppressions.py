@@ -25,7 +25,7 @@ from pathlib import Path
 
 from policykit.core.errors import InputError
 from policykit.core.location import Location
-from policykit.core.nodes import MDict, MList, Node
+from policykit.core.nodes import MDict, MList, Node, file_of
 from policykit.core.patterns import lazy_pattern
 from policykit.findings import Suppression
 
@@ -69,6 +69,7 @@ def _from_metadata(node: MDict, file: str, resource: str) -> list[Suppression]:
         return []
     items = section["ignore"]
     mark = section.mark_of("ignore")
+    file = file_of(mark, file)  # written in a file a Serverless service includes: it covers that file
     if not isinstance(items, MList):
         raise InputError(file, "Metadata.policykit.ignore must be a list of {id, reason, expires}",
                          mark.line, mark.column)

@@ -459,3 +459,52 @@ def cache_policy_documents(draw: st.DrawFn) -> Any:
         {"HeadersConfig": headers}, values)}, values)
     return draw(st.fixed_dictionaries({"CachePolicy": _fields({"Id": st.just("custom-id"),
                                                                 "CachePolicyConfig": config}, values)}))
+
+
+# -- Serverless Framework ----------------------------------------------------------------------------
+
+# Variables of every kind the reader resolves or keeps unknown, nested, cyclic, broken, pointing outside.
+SERVERLESS_VARIABLES = (
+    "${self:service}", "${self:custom.domain}", "${self:custom}", "${self:}", "${self:custom.loop}",
+    "${self:resources}", "${self:functions.edge.events}", "${opt:stage, 'dev'}", "${sls:stage}", "${env:X, 3}",
+    "${ssm:/a/${sls:stage}}", "${file(./x.yml):a}", "${file(./x.yml)}", "${file(../y.yml):a, 'f'}",
+    "${file(./x.js):a}", "${self:custom.${opt:s, 'domain'}}", "${strToBool(${env:B})}", "${cf:stack.out}",
+    "${", "}", "${opt:}", "${file()}", "${self:custom.domain, self:nope, 'z'}", "${AWS::Region}", "${!Literal}",
+)
+
+
+@st.composite
+def serverless_services(draw: st.DrawFn) -> dict[str, str]:
+    """A service file (and the file it may include): `custom` values, `cloudFront` events, the plugin, and the
+    resources of a generated template, with variables anywhere a value is."""
+    variables = st.sampled_from(SERVERLESS_VARIABLES)
+    values = st.one_of(cfn_values(), variables, st.builds(lambda a, b, c: f"{a}{b}{c}", texts, variables, texts))
+    origin = st.one_of(st.sampled_from(("s3://b.s3.amazonaws.com/files", "https://a.example.com:8443/x/",
+                                        "https://${self:custom.domain}", "a.example.com", "", "s3://")), values)
+    event = _fields({"eventType": st.sampled_from(("viewer-request", "origin-response", "nope")),
+                     "origin": origin, "pathPattern": st.sampled_from(("/a/*", "/b/*", "")),
+                     "isDefaultOrigin": st.booleans(), "includeBody": st.booleans(),
+                     "behavior": st.dictionaries(st.sampled_from(("ViewerProtocolPolicy", "CachePolicyId",
+                                                                  "ForwardedValues", "MinTTL")), values, max_size=2),
+                     "cachePolicy": _fields({"id": values, "name": st.sampled_from(("p", "nope"))}, values)}, values)
+    function = _fields({"handler": texts, "memorySize": numbers, "timeout": numbers, "versionFunction": values,
+                        "events": st.lists(st.fixed_dictionaries({"cloudFront": event}) | values, max_size=3),
+                        "lambdaAtEdge": _fields({"distribution": st.sampled_from(("D0", "D1", "Nope")),
+                                                 "eventType": values, "pathPattern": values}, values),
+                        "vpc": values, "environment": values, "url": st.booleans()}, values)
+    template = draw(cfn_templates())
+    resources: Any = {k: v for k, v in template.items() if k != "AWSTemplateFormatVersion"}
+    if draw(st.booleans()):
+        resources = [resources, "${file(./x.yml)}", {"extensions": {"EdgeLambdaFunction": {"Properties": {
+            "MemorySize": draw(values)}}}}]
+    service: dict[str, Any] = {
+        "service": draw(values),
+        "provider": draw(_fields({"name": st.just("aws"), "stage": values, "memorySize": numbers,
+                                  "cloudFront": st.just({"cachePolicies": {"p": {"DefaultTTL": 0}}})}, values)),
+        "custom": draw(st.dictionaries(st.sampled_from(("domain", "loop", "origin")), values, max_size=3)),
+        "plugins": draw(st.sampled_from(([], ["serverless-plugin-cloudfront-lambda-edge"], "${opt:p}"))),
+        "functions": draw(st.dictionaries(st.sampled_from(("edge", "other")), function, max_size=2)),
+        "resources": resources,
+    }
+    included = draw(st.dictionaries(st.sampled_from(("a", "Resources")), values, max_size=2))
+    return {"serverless.yml": draw(yaml_twists(cfn_yaml(service))), "x.yml": cfn_yaml(included)}

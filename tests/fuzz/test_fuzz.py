@@ -28,6 +28,7 @@ from tests.fuzz.strategies import (
     deployed_documents,
     hcl_modules,
     plan_documents,
+    serverless_services,
     tf_json_documents,
     tfvars,
     yaml_twists,
@@ -79,6 +80,11 @@ def test_deployed_distribution(document: Any, policy: Any) -> None:
     files = {"E1.json": _json_text(document)}
     if policy is not None:
         files["policy.json"] = _json_text(policy)  # read beside the distribution for its custom policy
+    check_scan(files)
+
+
+@given(serverless_services())
+def test_serverless_service(files: dict[str, str]) -> None:
     check_scan(files)
 
 

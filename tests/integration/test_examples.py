@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policykit import api
-from tests.helpers import EXAMPLES, RunCli
+from tests.helpers import EXAMPLES, RunCli, line_of
 
 CFN = EXAMPLES / "cloudformation"
 
@@ -68,3 +68,33 @@ def test_cli_scan_of_correct_example_exits_0(run_cli: RunCli) -> None:
     code, out, _ = run_cli("scan", str(CFN / "correct.yaml"))
     assert code == 0
     assert out.startswith("0 error(s), 0 warning(s), 0 info in 1 file(s), 1 distribution(s)")
+
+
+SERVERLESS = EXAMPLES / "serverless"
+
+
+def test_serverless_example_finds_the_match_viewer_s3_website_origin() -> None:
+    """The site and Lambda@Edge function of examples/serverless: the distribution the framework makes of the
+    `cloudFront` event reaches the S3 website with match-viewer (its default for a URL origin): PK101."""
+    service = SERVERLESS / "serverless.yml"
+    result = api.scan([SERVERLESS])
+    assert not result.errors
+    assert result.files == (str(service),)
+    assert result.distributions == {str(service): 1}
+    errors = [f for f in result.findings if not f.unknown]
+    line, column = position(service, "origin: https://", "https://")
+    assert [(f.policy_id, f.location.file, f.location.line, f.location.column, f.distribution) for f in errors] == [
+        ("PK101", str(service), line, column, "CloudFrontDistribution")]
+    assert "match-viewer" in errors[0].message and "RewriteLambdaFunction" in errors[0].message
+    # the aliases the included resources file writes with the framework's variables, resolved
+    cdn = SERVERLESS / "resources" / "cdn.yml"
+    aliases = sorted((f.location.line, f.subject) for f in result.findings if f.policy_id == "PK301")
+    assert aliases == [(line_of(cdn, "-blue."), "alias 'shop-blue.example.com'"),
+                       (line_of(cdn, "${sls:stage}"), "alias 'shop-dev.example.com'")]
+    assert result.notes == (f"{cdn}: skipped, read as part of the Serverless service {service}, which includes it",)
+
+
+def test_serverless_example_cli(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("scan", str(SERVERLESS))
+    assert code == 1
+    assert out.splitlines()[-1].startswith("1 error(s), 0 warning(s), 0 info in 1 file(s), 1 distribution(s)")

@@ -71,3 +71,15 @@ def test_wrong_types_exit_1_with_a_location_via_cli(run_cli: RunCli, write: Writ
     assert code == 1
     assert f"{path}:12:26: error PK002 HTTPSPort must be a single value, not a list" in out
     assert "Traceback" not in out + err
+
+
+def test_a_value_from_an_included_file_is_located_in_it() -> None:
+    from policykit.core.nodes import FileMark, Mark, MDict
+    from policykit.model.reader import Reader
+
+    node = MDict(Mark(1, 1))
+    node.set("Aliases", ["a.example.com"], FileMark(4, 3, "resources/cdn.yml"), FileMark(4, 12, "resources/cdn.yml"))
+    node.set("Enabled", True, Mark(2, 3), Mark(2, 12))
+    read = Reader("serverless.yml", "Site", [])
+    assert tuple(read.loc(node, "Aliases")) == ("resources/cdn.yml", 4, 12)
+    assert tuple(read.loc(node, "Enabled")) == ("serverless.yml", 2, 12)

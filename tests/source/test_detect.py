@@ -1,12 +1,15 @@
 """What kind of input a file is (policykit/source/detect.py): binary bytes named .json are not ours and are skipped;
-what claims to be Terraform is still read, and bad bytes in it are an error."""
+what claims to be Terraform is still read, and bad bytes in it are an error; what the Serverless Framework reads."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from policykit.api import ScanOptions, scan
+from policykit.source.detect import looks_like_serverless
 from tests.helpers import RunCli
 
 
@@ -31,3 +34,20 @@ def test_bad_bytes_in_what_claims_to_be_terraform_are_still_an_error(tmp_path: P
         assert code == 2
         assert f"{path}:1:" in out + err and "UTF-8" in out + err
         assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(("text", "serverless"), [
+    ("service: shop\nprovider: {name: aws}\n", True),
+    ('{\n  "service": "shop",\n  "provider": {"name": "aws"}\n}\n', True),
+    ("Resources:\n  A:\n    Properties: {Name: '${self:service}-a'}\n", True),
+    ("x: ${opt:stage}\n", True),
+    ("x: ${ssm(us-east-1, raw):/p}\n", True),
+    ("x: ${file(./a.yml):b}\n", True),
+    # CloudFormation's own `${...}`, GitHub's, shell's: not the framework's
+    ("x: !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/${Bucket.Arn}'\n", False),
+    ("run: echo ${{ github.sha }} ${HOME}\n", False),
+    ("service: shop\n", False),
+])
+def test_what_the_serverless_framework_would_read(text: str, serverless: bool) -> None:
+    assert looks_like_serverless(text) is serverless
+

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from policykit.source.discover import Input, Skip, discover
 from tests.helpers import RunCli
 from tests.source.helpers import BROKEN, scanned_files
 
@@ -68,3 +69,18 @@ def test_a_fifo_in_a_walked_directory_is_skipped_with_a_note(run_cli: RunCli, tm
     files, err = scanned_files(run_cli, tmp_path)
     assert list(files) == [str(tmp_path / "t.yaml")]
     assert f"policykit: note: {fifo}: skipped, not a regular file (a FIFO)" in err
+
+
+def test_service_files_are_found_by_name_and_programs_are_noted(tmp_path: Path) -> None:
+    for name in ("serverless.yml", "serverless.yaml", "serverless.json", "serverless.ts", "serverless.js"):
+        (tmp_path / name.replace(".", "_")).mkdir()
+        (tmp_path / name.replace(".", "_") / name).write_text("{}\n" if name.endswith("json") else "x: 1\n")
+    (tmp_path / ".serverless").mkdir()
+    (tmp_path / ".serverless" / "serverless.yml").write_text("x: 1\n")  # the framework's output: hidden, not walked
+    found = list(discover([tmp_path]))
+    inputs = sorted((item.path.name, item.kind) for item in found if isinstance(item, Input))
+    assert inputs == [("serverless.json", "serverless"), ("serverless.yaml", "serverless"),
+                      ("serverless.yml", "serverless")]
+    notes = sorted(item.path.name for item in found if isinstance(item, Skip))
+    assert notes == ["serverless.js", "serverless.ts"]
+    assert all("runs no code" in item.reason for item in found if isinstance(item, Skip))
