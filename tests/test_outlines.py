@@ -33,7 +33,7 @@ def hop(outline: Outline, key: str) -> Hop:
 def test_outlines_are_built_only_when_asked() -> None:
     assert api.scan([CFN]).outlines == ()
     result = api.scan([EXAMPLES], OUTLINED)
-    assert len(result.outlines) == sum(result.distributions.values()) == 10
+    assert len(result.outlines) == sum(result.distributions.values()) == 11
     assert {(o.location.file, o.distribution) for o in result.outlines} == {
         (f, d) for f in result.distributions for d in {o.distribution for o in result.outlines
                                                        if o.location.file == f}}

@@ -59,7 +59,7 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
             # Named on the command line (`<(terraform show -json plan)`): read as given, once.
             yield Input(path, "cfn")
         elif path.is_dir():
-            yield from (replace(i, root=path) if isinstance(i, Input) else i for i in _walk(path, visited))
+            yield from (_rooted(i, path) for i in _walk(path, visited))
         elif path.is_file() and (path.name.endswith(".tf") or _auto_loaded_vars(path.name)):
             # A changed .tf file (pre-commit passes file names) means its whole module: once per directory;
             # so does a variable file Terraform loads by itself, which changes what the module does.
@@ -69,9 +69,14 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
                 yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir()
                                                               if f.is_file() and f.name.endswith(".tf"))), module)
         elif path.is_file():
-            yield from (replace(i, root=path.parent) for i in _classify([path], explicit=True))
+            yield from (_rooted(i, path.parent) for i in _classify([path], explicit=True))
         else:
             yield ScanError(str(path), "no such file or directory")
+
+
+def _rooted(item: Input | Skip, root: Path) -> Input | Skip:
+    """An input found in a walk of `root` knows it: code it names is read only inside that tree."""
+    return replace(item, root=root) if isinstance(item, Input) else item
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -82,7 +82,7 @@ def test_the_red_hop_of_a_broken_example_is_in_the_rendered_dom(chromium: str, r
     assert console(run.stderr) == []
     page = parse_html(run.stdout)
     sections = page.all("section", "dist")
-    assert len(sections) == 10 and all(len(s.all("svg")) == 1 for s in sections)
+    assert len(sections) == 11 and all(len(s.all("svg")) == 1 for s in sections)  # the distributions of examples/
     broken = next(s for s in sections if "broken-origins.yaml:24:9" in s.all("summary")[0].text_content())
     hops = {g.attrs["data-hop"]: g for g in broken.all("g", "hop")}
     assert "s-error" in hops["origin:site"].classes and "PK101" in hops["origin:site"].text_content()
