@@ -21,7 +21,7 @@ from policykit.cli.common import (
 from policykit.core.errors import UsageError
 from policykit.findings import Severity
 from policykit.probes import options as live_options
-from policykit.reporters import Format
+from policykit.reporters import Format, visible
 
 
 class Protocol(str, enum.Enum):
@@ -110,6 +110,6 @@ def probe(
         write_report(result, name, target_file, show_unknown)
     if ("text", "-") not in outputs:
         for error in result.errors:
-            typer.echo(f"policykit: {error}", err=True)
+            typer.echo(f"policykit: {visible(str(error))}", err=True)
     exit_on_outcome(result, severity_threshold, settings)
 

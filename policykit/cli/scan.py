@@ -148,7 +148,7 @@ def scan(
             count = baselines.write(path, result)
 
         write_file(write_baseline, record)
-        typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
+        typer.echo(f"policykit: recorded {count} finding(s) in {visible(str(write_baseline))}", err=True)
     exit_on_outcome(result, severity_threshold, settings, write_baseline is not None, exit_zero)
 
 

@@ -12,7 +12,8 @@ A policy with no finding in an input that declares distributions is one passing 
 did not run are <skipped> with the reason: every policy in an input without distributions, and
 the live policies (PK6xx) when the scan did not use --live.
 Strings are XML-escaped by the serializer; control characters (which XML 1.0 cannot carry even
-escaped) become visible escapes such as `\\x1b`.
+escaped) and line breaks in file names and template values become visible escapes such as `\\x1b` and `\\n`
+(policykit/core/printable.py): no line of the document can be forged, or read as a workflow command.
 """
 
 from __future__ import annotations
@@ -22,15 +23,10 @@ from pathlib import Path
 from typing import TextIO
 
 from policykit.findings import Finding, ScanResult, Severity, evidence_text
-from policykit.reporters import ReportOptions, visible
+from policykit.reporters import ReportOptions, safe_line, visible, visible_lines
 
 NOT_APPLICABLE = "not applicable: no CloudFront distribution in this input"
 NOT_LIVE = "not run: a live check (run the scan with --live)"
-
-
-def _clean(text: str) -> str:
-    """Visible escapes for control characters, keeping the line breaks of multi-line text."""
-    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
@@ -43,7 +39,7 @@ def _details(finding: Finding) -> str:
         lines.append(visible(f"scenario: {finding.scenario}"))
     lines.extend(visible(f"{key}: {evidence_text(value)}") for key, value in finding.evidence)
     if finding.fix:
-        lines.append("fix: " + _clean(finding.fix))  # the policy's own line breaks stay
+        lines.append("fix: " + "\n".join(visible_lines(finding.fix)))  # the policy's own line breaks stay
     return "\n".join(lines)
 
 
@@ -135,7 +131,7 @@ def document(result: ScanResult, options: ReportOptions) -> ET.Element:
                               skipped="0", time="0")
         case = _case(suite, "input", error.file)
         failure = ET.SubElement(case, "error", message=visible(error.message), type="input error")
-        failure.text = _clean(str(error))
+        failure.text = visible(str(error))  # one line: a file name's line break is escaped
         totals["tests"] += 1
         totals["errors"] += 1
     for key in ("tests", "failures", "errors"):  # the schema has no skipped count on <testsuites>
@@ -148,5 +144,5 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     root = document(result, options)
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    # every line safe where it starts, whatever an element's text holds
+    stream.write("".join(f"{safe_line(line)}\n" for line in ET.tostring(root, encoding="unicode").split("\n")))
