@@ -12,7 +12,9 @@ import typer
 from policykit import api
 from policykit.cli.common import (
     Color,
+    config_used,
     exit_on_outcome,
+    guard_nameservers,
     key_values,
     live_flags,
     load_config,
@@ -114,6 +116,7 @@ def scan(
     policy_dirs = tuple(policies or ()) or settings.policy_dirs
     loaded = load_policies(policy_dirs)
     enabled, disabled = selected_ids(loaded, settings, select, skip)
+    used = config_used(settings, loaded)
     live_settings, given = _live_options(live, nameserver, trust_store, allow_private=allow_private, timeout=timeout,
                                          concurrency=concurrency, expiry_warning_days=expiry_warning_days,
                                          origin_timeout=origin_timeout, run_timeout=run_timeout)
@@ -125,11 +128,14 @@ def scan(
         file_options=settings.file_options, edge=edge, limits=raised,
     )
     options = with_live_config(options, settings, given)
+    if options.live is not None:
+        guard_nameservers(options.live, settings, given)
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     baseline = baseline or settings.baseline
     if write_baseline is None:
         options = dataclasses.replace(options, baseline=baseline)
     result = api.scan(paths, dataclasses.replace(options, stdin_name=stdin_filename), policies=loaded)
+    result = dataclasses.replace(result, config=used)
     report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:

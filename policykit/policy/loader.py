@@ -73,7 +73,9 @@ def _validate(data: object, path: Path) -> None:
         mark = path_mark(data, tuple(error.absolute_path))
         where = f"{path}:{mark.line}:{mark.column}" if mark.line else str(path)
         field = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise PolicyError(f"{where}: invalid policy: {field}: {error.message}")
+        from policykit.core.schema_errors import expected  # what the schema wants, never the value written
+
+        raise PolicyError(f"{where}: invalid policy: {field}: {expected(error)}")
 
 
 def check_fact_paths(data: PolicyDocument, source: str) -> None:
@@ -131,8 +133,7 @@ def build_policy(data: PolicyDocument, source: str, checked: bool = False) -> Po
     """A policy from its parsed data; `checked`: its fact paths were checked already (the compiled catalog)."""
     applies_to = data.get("applies_to")
     if not isinstance(applies_to, str) or applies_to not in OBJECTS:
-        raise PolicyError(f"{source}: invalid policy: applies_to '{applies_to}' is not one of "
-                          + ", ".join(sorted(OBJECTS)))
+        raise PolicyError(f"{source}: invalid policy: applies_to must be one of " + ", ".join(sorted(OBJECTS)))
     if not checked:
         check_fact_paths(data, source)
         check_patterns(data, source)

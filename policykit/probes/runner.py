@@ -164,7 +164,7 @@ def _guarded(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan,
 def _probe_endpoint(item: EndpointPlan, names: list[tuple[_NameKey, tuple[EndpointPlan, NamePlan]]],
                     options: LiveOptions, deadlines: Deadlines, seen: _Probed) -> None:
     """DNS, TCP, then each name; each step's result is kept as it comes."""
-    seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
+    seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step(), allow_private=options.allow_private)
     address, seen.not_probed = _address(item, seen.dns, options)
     if not address:
         return

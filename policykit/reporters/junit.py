@@ -99,6 +99,7 @@ def document(result: ScanResult, options: ReportOptions) -> ET.Element:
     files = _files(result)
     for file in files:
         suite = ET.SubElement(root, "testsuite", name=visible(file))
+        _config_properties(suite, result)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         grouped: dict[tuple[str, str, str], list[Finding]] = {}
         for finding in result.findings:
@@ -138,6 +139,17 @@ def document(result: ScanResult, options: ReportOptions) -> ET.Element:
         root.set(key, str(totals[key]))
     root.set("time", "0")
     return root
+
+
+def _config_properties(suite: ET.Element, result: ScanResult) -> None:
+    """The configuration read and what it changed, as the suite's properties (the one place JUnit has for them)."""
+    if result.config is None:
+        return
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="policykit.configuration", value=visible(result.config.file))
+    ET.SubElement(properties, "property", name="policykit.configuration.named", value=str(result.config.named).lower())
+    for change in result.config.changes():
+        ET.SubElement(properties, "property", name="policykit.configuration.change", value=visible(change))
 
 
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:

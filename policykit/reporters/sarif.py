@@ -97,17 +97,16 @@ def document(result: ScanResult, options: ReportOptions) -> JsonObject:
                               "rules": rules}
     if repository_url():
         driver["informationUri"] = repository_url()
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(base)}},
-            "invocations": [{"executionSuccessful": not result.errors,
-                             "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index, base) for f in shown],
-        }],
+    run: JsonObject = {
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(base)}},
+        "invocations": [{"executionSuccessful": not result.errors,
+                         "toolExecutionNotifications": notifications}],
+        "results": [_result(f, index, base) for f in shown],
     }
+    if result.config is not None:  # the configuration read and what it changed (a run's property bag)
+        run["properties"] = {"configuration": result.config.data()}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _builtin_info(policy_id: str, findings: list[Finding]) -> PolicyInfo:

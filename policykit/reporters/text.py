@@ -76,6 +76,8 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
         summary += f"; {hidden} check(s) not decidable from the template (--show-unknown lists them)"
     if result.errors:
         summary += f"; {len(result.errors)} input error(s)"
+    if result.config is not None:  # what a configuration turned off or down is never silent
+        summary += f"; {visible(result.config.describe())}"
     lines.append(summary)
     # every physical line escaped where it starts, whatever part of it came from the input
     stream.write("".join(f"{safe_line(line)}\n" for text in lines for line in text.split("\n")))
