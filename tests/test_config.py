@@ -409,3 +409,16 @@ def test_every_format_names_the_configuration_and_what_it_changed(checkout: Path
     assert properties["policykit.configuration.named"] == "false"
     _, out, _ = run_cli("scan", "site.yaml", "--format", "json", "--no-config")
     assert json.loads(out)["summary"]["config"] is None
+
+
+def test_a_found_configuration_cannot_replace_the_trusted_roots(repo: Path, run_cli: RunCli,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "roots.pem").write_text("not read\n", encoding="utf-8")
+    path = _config(repo, "live:\n  trust_store: roots.pem\n  expiry_warning_days: 10\n")
+    seen: list[api.ScanOptions] = []
+    monkeypatch.setattr(api, "scan", lambda paths, options, policies=None: seen.append(options) or ScanResult())
+    code, _, err = run_cli("scan", "site.yaml", "--live")
+    assert code == 0 and seen[0].live is not None
+    assert seen[0].live.trust_store is None and seen[0].live.expiry_warning_days == 10
+    [warning] = _warnings(err)
+    assert f"{path}:2:3: live.trust_store is ignored" in warning and "give --trust-store" in warning
