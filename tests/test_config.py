@@ -407,6 +407,9 @@ def test_every_format_names_the_configuration_and_what_it_changed(checkout: Path
     properties = {p.get("name"): p.get("value") for p in ET.fromstring(out.split("\n", 1)[1]).iter("property")}
     assert properties["policykit.configuration"] == str(config)
     assert properties["policykit.configuration.named"] == "false"
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "github")
+    [notice] = [line for line in out.splitlines() if line.startswith("::notice title=policykit configuration::")]
+    assert f"configuration {config} (found in the scanned tree): turns off 1 policy (PK306)" in notice
     _, out, _ = run_cli("scan", "site.yaml", "--format", "json", "--no-config")
     assert json.loads(out)["summary"]["config"] is None
 

@@ -73,7 +73,7 @@ def probe(
         show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Read this configuration instead of the nearest .policykit.yaml (its live: settings "
-        "and severity_threshold apply).")] = None,
+        "and severity_threshold apply; trusted, so also its nameservers, trust store and allow_private).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""

@@ -26,6 +26,7 @@ from policykit.cli.common import (
     write_report,
 )
 from policykit.core.limits import NAMES as LIMIT_NAMES
+from policykit.core.printable import printable_data
 from policykit.findings import Severity
 from policykit.reporters import Format, ReportOptions, visible
 
@@ -82,7 +83,8 @@ def scan(
         "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon "
         "[default: 30].", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
-        "--config", help="Read this configuration instead of the nearest .policykit.yaml.")] = None,
+        "--config", help="Read this configuration instead of the nearest .policykit.yaml, trusted: all its settings "
+        "apply (a file found in the checkout cannot widen what is reached or read, or raise a bound).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="Report only findings that are not in this baseline file.")] = None,
@@ -135,7 +137,7 @@ def scan(
     if write_baseline is None:
         options = dataclasses.replace(options, baseline=baseline)
     result = api.scan(paths, dataclasses.replace(options, stdin_name=stdin_filename), policies=loaded)
-    result = dataclasses.replace(result, config=used)
+    result = dataclasses.replace(result, config=printable_data(used))
     report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
