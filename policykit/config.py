@@ -251,7 +251,8 @@ _WIDENING = {
     "live.nameservers": ("it would send the template's names to DNS servers the repository chooses", "--nameserver"),
     "live.trust_store": ("it would replace the roots certificates are verified against", "--trust-store"),
 }
-# Bounds of a live run a found configuration may lower, not raise: (the option, LiveOptions' default)
+# Bounds of a live run a found configuration may lower, not raise: (the option, LiveOptions' default; a test checks
+# they agree, as this module imports no probe code)
 _LIVE_BOUNDS = {"timeout": ("--timeout", 5.0), "origin_timeout": ("--origin-timeout", 30.0),
                 "run_timeout": ("--run-timeout", 300.0), "concurrency": ("--concurrency", 16)}
 
@@ -281,7 +282,7 @@ def trust(config: Config, named: bool) -> Config:
     live, limits = dict(config.live), dict(config.limits)
     refused: list[tuple[str, str, str]] = []  # (setting, why, flag)
     for setting, (why, flag) in _WIDENING.items():
-        if live.pop(setting.split(".", 1)[1], None) is not None:
+        if live.pop(setting.split(".", 1)[1], None):  # `false`, `[]`: the defaults, which widen nothing
             refused.append((setting, why, flag))
     for key, (flag, default) in _LIVE_BOUNDS.items():
         value = live.get(key)
@@ -303,9 +304,9 @@ def trust(config: Config, named: bool) -> Config:
         else:
             policy_dirs.append(directory)
     baseline = config.baseline
-    if baseline is not None and _outside(root, str(config.written.get("baseline", "")), baseline, files=False):
-        refused.append(("baseline", _outside(root, str(config.written.get("baseline")), baseline, files=False),
-                        "--baseline FILE"))
+    why = _outside(root, str(config.written.get("baseline", "")), baseline, files=False) if baseline else ""
+    if why:
+        refused.append(("baseline", why, "--baseline FILE"))
         baseline = None
     warnings = tuple(_warning(config, setting, why, flag) for setting, why, flag in refused)
     return replace(config, live=live, limits=limits, policy_dirs=tuple(policy_dirs), baseline=baseline,
@@ -317,12 +318,15 @@ def _outside(root: Path, written: str, path: Path, files: bool = True) -> str:
     policy files count too: a link among them to a file elsewhere reads that file."""
     if Path(written).is_absolute():
         return "an absolute path"
-    if not path.resolve().is_relative_to(root):
-        return "a path outside the configuration's own directory"
-    if files and path.is_dir():
-        for entry in path.iterdir():
-            if entry.is_symlink() and not entry.resolve().is_relative_to(root):
-                return "a directory holding a link to a file outside the configuration's own directory"
+    try:
+        if not path.resolve().is_relative_to(root):
+            return "a path outside the configuration's own directory"
+        if files and path.is_dir():
+            for entry in path.iterdir():
+                if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                    return "a directory holding a link to a file outside the configuration's own directory"
+    except (OSError, RuntimeError):  # a link loop, a directory that cannot be listed: not known to stay inside
+        return "a path that cannot be followed to its end"
     return ""
 
 

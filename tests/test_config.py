@@ -425,3 +425,22 @@ def test_a_found_configuration_cannot_replace_the_trusted_roots(repo: Path, run_
     assert seen[0].live.trust_store is None and seen[0].live.expiry_warning_days == 10
     [warning] = _warnings(err)
     assert f"{path}:2:3: live.trust_store is ignored" in warning and "give --trust-store" in warning
+
+
+def test_the_live_bounds_a_found_configuration_may_not_raise_are_the_live_defaults() -> None:
+    from policykit import config
+    from policykit.probes.options import LiveOptions
+
+    defaults = LiveOptions()
+    assert {key: default for key, (_, default) in config._LIVE_BOUNDS.items()} == {
+        key: getattr(defaults, key) for key in config._LIVE_BOUNDS}
+
+
+def test_a_found_configuration_that_widens_nothing_gets_no_warning(repo: Path, run_cli: RunCli) -> None:
+    (repo / "loop").symlink_to(repo / "loop")
+    _config(repo, "live:\n  allow_private: false\n  nameservers: []\n  timeout: 5\nlimits:\n  scenarios: 256\n")
+    code, _, err = run_cli("scan", "site.yaml")
+    assert code == 1 and _warnings(err) == []
+    _config(repo, "policies: [loop]\n")  # a link to itself: not known to stay inside, so ignored
+    code, _, err = run_cli("scan", "site.yaml")
+    assert code == 1 and "policies[0] is ignored" in err and "cannot be followed" in err
