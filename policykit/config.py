@@ -1,8 +1,14 @@
 """Configuration: `.policykit.yaml` (or `[tool.policykit]` in pyproject.toml), found upward from here.
 
 The command line wins over the file. The file is validated against config_schema.json; an
-unknown key or a wrong value is one line naming the file, line and column (exit code 2).
-jsonschema is imported only when there is a file to validate.
+unknown key or a wrong value is one line naming the file, line and column (exit code 2), naming the
+setting and what it takes, never quoting the value written. jsonschema is imported only when there is a file
+to validate.
+
+Two levels of trust (`trust`): a file named with `--config` is the CI owner's and may set everything; a file
+found in the scanned tree is the repository's, which a pull request can change, so it cannot widen what
+policykit reaches or reads, or raise its bounds: such settings are ignored, each with a warning naming the
+flag that sets it.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +45,12 @@ class Config:
     limits: dict[str, int] = field(default_factory=dict)  # raised limits (core/limits.py), checked by the schema
     # (id or glob as written, the key it is under, line, column): checked against the loaded policies
     id_positions: tuple[tuple[str, str, int, int], ...] = ()
+    # Trust (see `trust`): named with --config, or found in the scanned tree; what a found one may not set
+    named: bool = False
+    written: dict[str, JsonValue] = field(default_factory=dict)  # the settings as the file writes them
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # "live.allow_private" -> (line, column)
+    warnings: tuple[str, ...] = ()  # one line each: a setting ignored, and the flag that sets it
+    ignored: tuple[str, ...] = ()  # the settings ignored ("live.allow_private", "policies[1]")
 
     def check_ids(self, known: frozenset[str]) -> None:
         """An id or glob in enable/disable/severity that names no policy is exit 2, with the nearest id."""
@@ -70,7 +82,7 @@ def load(path: Path) -> Config:
     else:
         data, locate = _from_yaml(text, str(path))
     settings = _validate(data, str(path), locate)
-    return _build(settings, path, _id_positions(settings, locate))
+    return _as_written(_build(settings, path, _id_positions(settings, locate)), settings, locate)
 
 
 def _id_positions(data: Settings, locate: Locate) -> tuple[tuple[str, str, int, int], ...]:
@@ -184,7 +196,9 @@ def _validate(data: object, file: str, locate: Locate) -> Settings:
         key = f"{where}.{unknown}" if where else unknown
         raise InputError(file, f"unknown key '{key}' in the configuration (known here: {known})", line, column)
     line, column = locate(path, None)
-    raise InputError(file, f"{where or 'configuration'}: {error.message}", line, column)
+    from policykit.core.schema_errors import expected  # the setting and what it takes, never the value written
+
+    raise InputError(file, f"{where or 'configuration'}: {expected(error)}", line, column)
 
 
 def _list(data: Settings, key: str) -> Sequence[JsonValue]:
@@ -227,3 +241,97 @@ def _build(data: Settings, path: Path, id_positions: tuple[tuple[str, str, int, 
         limits={str(k): int(v) for k, v in _table(data, "limits").items() if isinstance(v, (int, float))},
         id_positions=id_positions,
     )
+
+
+# -- trust --------------------------------------------------------------------------------------------------------
+# Settings that widen what policykit reaches or reads: (why a found configuration may not set it, the flag that does)
+_WIDENING = {
+    "live.allow_private": ("it would let the probes reach loopback, private and link-local addresses",
+                           "--allow-private"),
+    "live.nameservers": ("it would send the template's names to DNS servers the repository chooses", "--nameserver"),
+    "live.trust_store": ("it would replace the roots certificates are verified against", "--trust-store"),
+}
+# Bounds of a live run a found configuration may lower, not raise: (the option, LiveOptions' default; a test checks
+# they agree, as this module imports no probe code)
+_LIVE_BOUNDS = {"timeout": ("--timeout", 5.0), "origin_timeout": ("--origin-timeout", 30.0),
+                "run_timeout": ("--run-timeout", 300.0), "concurrency": ("--concurrency", 16)}
+
+
+def _as_written(config: Config, settings: Settings, locate: Locate) -> Config:
+    """The settings as written and where, for `trust` and for the summary of what the file changed."""
+    positions: dict[str, tuple[int, int]] = {}
+    for key, value in settings.items():
+        positions[key] = locate((), key)
+        if isinstance(value, dict):
+            positions.update({f"{key}.{inner}": locate((key,), str(inner)) for inner in value})
+        elif isinstance(value, list):
+            positions.update({f"{key}[{index}]": locate((key, index), None) for index in range(len(value))})
+    return replace(config, written=dict(settings), positions=positions)
+
+
+def trust(config: Config, named: bool) -> Config:
+    """`config` as it may act: all of it when named with --config; when found in the scanned tree, without what
+    would widen what policykit reaches or reads (live.allow_private, live.nameservers, live.trust_store, policy
+    directories or a baseline outside the file's own directory) or raise a bound (limits, live time-outs and
+    concurrency above their defaults): each such setting is ignored, with a warning naming the flag to use."""
+    if named or not config.file:
+        return replace(config, named=named)
+    from policykit.core.limits import DEFAULTS
+
+    root = Path(config.file).parent.resolve()
+    live, limits = dict(config.live), dict(config.limits)
+    refused: list[tuple[str, str, str]] = []  # (setting, why, flag)
+    for setting, (why, flag) in _WIDENING.items():
+        if live.pop(setting.split(".", 1)[1], None):  # `false`, `[]`: the defaults, which widen nothing
+            refused.append((setting, why, flag))
+    for key, (flag, default) in _LIVE_BOUNDS.items():
+        value = live.get(key)
+        if isinstance(value, (int, float)) and value > default:
+            del live[key]
+            refused.append((f"live.{key}", f"it would raise the bound of {default:g}", flag))
+    for name, value in config.limits.items():
+        if value > getattr(DEFAULTS, name):
+            del limits[name]
+            refused.append((f"limits.{name}", f"it would raise the limit above its default of "
+                            f"{getattr(DEFAULTS, name):,}", f"--limit {name}=N"))
+    written = config.written.get("policies")
+    policy_dirs = []
+    for index, directory in enumerate(config.policy_dirs):
+        entry = written[index] if isinstance(written, list) and index < len(written) else ""
+        why = _outside(root, str(entry), directory)
+        if why:
+            refused.append((f"policies[{index}]", why, "--policies DIR"))
+        else:
+            policy_dirs.append(directory)
+    baseline = config.baseline
+    why = _outside(root, str(config.written.get("baseline", "")), baseline, files=False) if baseline else ""
+    if why:
+        refused.append(("baseline", why, "--baseline FILE"))
+        baseline = None
+    warnings = tuple(_warning(config, setting, why, flag) for setting, why, flag in refused)
+    return replace(config, live=live, limits=limits, policy_dirs=tuple(policy_dirs), baseline=baseline,
+                   warnings=warnings, ignored=tuple(setting for setting, _, _ in refused))
+
+
+def _outside(root: Path, written: str, path: Path, files: bool = True) -> str:
+    """Why a path a found configuration names reads outside its own directory; "" when it does not. A directory's
+    policy files count too: a link among them to a file elsewhere reads that file."""
+    if Path(written).is_absolute():
+        return "an absolute path"
+    try:
+        if not path.resolve().is_relative_to(root):
+            return "a path outside the configuration's own directory"
+        if files and path.is_dir():
+            for entry in path.iterdir():
+                if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                    return "a directory holding a link to a file outside the configuration's own directory"
+    except (OSError, RuntimeError):  # a link loop, a directory that cannot be listed: not known to stay inside
+        return "a path that cannot be followed to its end"
+    return ""
+
+
+def _warning(config: Config, setting: str, why: str, flag: str) -> str:
+    line, column = config.positions.get(setting, (0, 0))
+    where = config.file + (f":{line}:{column}" if line else "")
+    return (f"{where}: {setting} is ignored: a configuration found in the scanned tree cannot set it ({why}); "
+            f"give {flag} on the command line, or name a configuration with --config")

@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from policykit.core.builtins import BUILTINS, RESOURCE_NOT_READ
 from policykit.core.errors import InputError
+from policykit.core.json_types import JsonValue
 from policykit.core.location import Location
 from policykit.core.record import record
 from policykit.core.repo import identity_path
@@ -246,6 +247,61 @@ class PolicyRun:
 
 
 @record
+class ConfigUsed:
+    """The configuration a run read and what it changed: every report names it, so a file that turns checks off
+    or down cannot pass unseen (policykit/config.py)."""
+
+    file: str
+    named: bool  # named with --config (the CI owner's); else found in the scanned tree (the repository's)
+    disabled: tuple[str, ...] = ()  # policies it turns off (disable:, or enable: leaving them out)
+    severities: tuple[tuple[str, str], ...] = ()  # (policy id, severity) it sets
+    severity_threshold: str = ""
+    file_patterns: tuple[str, ...] = ()  # `files:` patterns that give parameters or variables
+    policy_dirs: tuple[str, ...] = ()
+    baseline: str = ""
+    limits: tuple[tuple[str, int], ...] = ()
+    live: tuple[str, ...] = ()  # the live settings it gives
+    ignored: tuple[str, ...] = ()  # settings it may not change (found in the scanned tree), ignored
+
+    def changes(self) -> list[str]:
+        """What it changed, for people: one phrase per kind of setting."""
+        out = []
+        if self.disabled:
+            out.append(f"turns off {len(self.disabled)} polic{'y' if len(self.disabled) == 1 else 'ies'} "
+                       f"({', '.join(self.disabled)})")
+        if self.severities:
+            out.append("sets severities (" + ", ".join(f"{i} {s}" for i, s in self.severities) + ")")
+        if self.severity_threshold:
+            out.append(f"fails at {self.severity_threshold}")
+        if self.file_patterns:
+            out.append(f"gives parameters to {', '.join(self.file_patterns)}")
+        if self.policy_dirs:
+            out.append(f"adds policies from {', '.join(self.policy_dirs)}")
+        if self.baseline:
+            out.append(f"compares with the baseline {self.baseline}")
+        if self.limits:
+            out.append("sets limits (" + ", ".join(f"{n}={v}" for n, v in self.limits) + ")")
+        if self.live:
+            out.append(f"sets live {', '.join(self.live)}")
+        if self.ignored:
+            out.append(f"ignored: {', '.join(self.ignored)}")
+        return out
+
+    def describe(self) -> str:
+        """`configuration FILE (found in the scanned tree): turns off ...; sets severities (...)`."""
+        how = "named with --config" if self.named else "found in the scanned tree"
+        return f"configuration {self.file} ({how}): {'; '.join(self.changes()) or 'changes nothing reported'}"
+
+    def data(self) -> dict[str, JsonValue]:
+        """For JSON and SARIF."""
+        return {"file": self.file, "named": self.named, "disabled": list(self.disabled),
+                "severity": dict(self.severities), "severity_threshold": self.severity_threshold or None,
+                "files": list(self.file_patterns), "policies": list(self.policy_dirs),
+                "baseline": self.baseline or None, "limits": dict(self.limits), "live": list(self.live),
+                "ignored": list(self.ignored)}
+
+
+@record
 class ScanResult:
     """What a scan produced: findings, input errors and the counts the summary line shows. A value: the
     filters (policykit/filters) make a new one, nothing changes it in place."""
@@ -270,6 +326,7 @@ class ScanResult:
     input_seconds: dict[str, float] = field(default_factory=dict, hash=False)  # per input: reading to findings
     # each distribution's request path (policykit/outlines.py), when the scan was asked for them (the HTML report)
     outlines: tuple[Outline, ...] = ()
+    config: ConfigUsed | None = None  # the configuration file read, and what it changed
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+import socket
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +55,88 @@ def validate_report(document: Mapping[str, object]) -> None:
         lines = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors[:20]]
         raise AssertionError("the JSON report does not match policykit/reporters/report_schema.json:\n"
                              + "\n".join(lines))
+
+
+# -- what reaches the network ---------------------------------------------------------------------------------------
+
+class SocketSpy:
+    """Every connection and datagram the code under test tries, as (what, address): those to an address in
+    `allowed` go through, every other one is refused (OSError) before it leaves the machine."""
+
+    def __init__(self, allowed: tuple[tuple[str, int], ...] = ()) -> None:
+        self.allowed = allowed
+        self.attempts: list[tuple[str, object]] = []
+
+    def to(self, address: tuple[str, int]) -> list[str]:
+        """What was tried toward `address`."""
+        return [what for what, where in self.attempts if isinstance(where, tuple) and tuple(where[:2]) == address]
+
+
+@contextmanager
+def spied_sockets(allowed: tuple[tuple[str, int], ...] = ()) -> Iterator[SocketSpy]:
+    """Within: every `connect`, `connect_ex`, `sendto` and `sendmsg` of any socket is recorded, and refused unless
+    its address is allowed (no test reaches anything else; the refusal is what the code under test meets)."""
+    spy = SocketSpy(allowed)
+    originals = {name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto", "sendmsg")}
+
+    def spying(name: str) -> Callable[..., object]:
+        def method(self: socket.socket, *args: object) -> object:
+            where = args[0] if name.startswith("connect") else args[-1] if name == "sendto" else \
+                (args[3] if len(args) > 3 else self.getpeername())
+            spy.attempts.append((name, where))
+            if not (isinstance(where, tuple) and tuple(where[:2]) in allowed):
+                raise OSError(f"refused by the test: {name} to {where}")
+            return originals[name](self, *args)
+        return method
+
+    try:
+        for name in originals:
+            setattr(socket.socket, name, spying(name))
+        yield spy
+    finally:
+        for name, original in originals.items():
+            setattr(socket.socket, name, original)
+
+
+class LoopbackListener:
+    """A TCP listener on a loopback address that records what each connection sends (and answers an HTTP request
+    with 200), or a UDP one that records each datagram: what a probe sent there, if anything."""
+
+    def __init__(self, host: str = "127.0.0.1", udp: bool = False) -> None:
+        self.received: list[bytes] = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
+        self.sock.bind((host, 0))
+        self.address: tuple[str, int] = self.sock.getsockname()[:2]
+        self.sock.settimeout(0.2)
+        if not udp:
+            self.sock.listen(8)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._datagrams if udp else self._connections, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    def _datagrams(self) -> None:
+        while not self._stop.is_set():
+            with suppress(OSError):
+                self.received.append(self.sock.recv(65536))
+
+    def _connections(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                continue
+            with connection, suppress(OSError):
+                connection.settimeout(2)
+                data = connection.recv(65536)
+                self.received.append(data)
+                if data.startswith((b"HEAD", b"GET")):
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from policykit import api
 from policykit.config import discover, find, load
-from tests.helpers import ROOT, RunCli
-from tests.templates import BROKEN
+from policykit.findings import ScanResult
+from tests.helpers import ROOT, LoopbackListener, RunCli, spied_sockets
+from tests.templates import BROKEN, cfn_with_origins
 
 
 @pytest.fixture
@@ -43,7 +45,9 @@ def test_pyproject_without_policykit_table_does_not_stop_the_search(repo: Path) 
 def test_pyproject_tool_policykit(repo: Path, run_cli: RunCli) -> None:
     _config(repo, '[project]\nname = "x"\n\n[tool.policykit]\ndisable = ["PK101"]\n', "pyproject.toml")
     code, out, _ = run_cli("scan", "site.yaml")
-    assert code == 0 and "PK101" not in out
+    findings, summary = out.splitlines()[:-1], out.splitlines()[-1]
+    assert code == 0 and not any("PK101" in line for line in findings)  # the summary names what it turned off
+    assert "turns off 1 policy (PK101)" in summary
 
 
 def test_severity_override_and_threshold_with_cli_winning(repo: Path, run_cli: RunCli) -> None:
@@ -105,7 +109,9 @@ def test_nested_unknown_and_bad_values(repo: Path, run_cli: RunCli) -> None:
     assert code == 2 and f"{path}:3:3: unknown key 'live.retries'" in err
     _config(repo, "severity:\n  PK101: fatal\n")
     code, _, err = run_cli("scan", "site.yaml")
-    assert code == 2 and ":2:10:" in err and "fatal" in err
+    # the setting and what it takes; the value written is never quoted
+    assert code == 2 and ":2:10:" in err and "severity.PK101: must be one of error, warning, info" in err
+    assert "fatal" not in err
 
 
 def test_pyproject_unknown_key_has_a_line(repo: Path, run_cli: RunCli) -> None:
@@ -169,12 +175,14 @@ def _captured_live_options(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, *ar
 
 def test_explicit_live_flags_equal_to_the_default_beat_the_file(repo: Path, run_cli: RunCli,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    _config(repo, "live:\n  timeout: 2.5\n  concurrency: 4\n  expiry_warning_days: 10\n  allow_private: true\n")
-    live = _captured_live_options(run_cli, monkeypatch, "--timeout", "5", "--concurrency", "16",
-                                  "--expiry-warning-days", "30", "--no-allow-private")
+    # named with --config: a configuration found in the scanned tree may not set allow_private
+    path = _config(repo, "live:\n  timeout: 2.5\n  concurrency: 4\n  expiry_warning_days: 10\n  allow_private: true\n",
+                   "ci.yaml")
+    live = _captured_live_options(run_cli, monkeypatch, "--config", str(path), "--timeout", "5", "--concurrency",
+                                  "16", "--expiry-warning-days", "30", "--no-allow-private")
     assert (live.timeout, live.concurrency, live.expiry_warning_days, live.allow_private) \
         == (5.0, 16, 30, False)  # type: ignore[attr-defined]
-    live = _captured_live_options(run_cli, monkeypatch)  # no flags: the file's values
+    live = _captured_live_options(run_cli, monkeypatch, "--config", str(path))  # no flags: the file's values
     assert (live.timeout, live.concurrency, live.expiry_warning_days, live.allow_private) \
         == (2.5, 4, 10, True)  # type: ignore[attr-defined]
 
@@ -190,3 +198,249 @@ def test_explicit_threshold_equal_to_the_default_beats_the_file(repo: Path, run_
     _config(repo, "severity:\n  PK101: warning\nseverity_threshold: warning\n")
     assert run_cli("scan", "site.yaml")[0] == 1
     assert run_cli("scan", "site.yaml", "--severity-threshold", "error")[0] == 0  # "error" is the default
+
+
+# -- trust: what a configuration found in the scanned tree may change ---------------------------------------------
+
+SECRET = "ghp_TOPSECRETTOKEN123"
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pull request's checkout, the working directory of the run: its `.policykit.yaml` is found, not named."""
+    root = tmp_path / "checkout"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+def _origin_at(root: Path, port: int) -> Path:
+    """A template whose one origin is 127.0.0.1:port over HTTP (an address: no DNS lookup is needed)."""
+    path = root / "t.yaml"
+    path.write_text(cfn_with_origins([{"id": "app", "domain": "127.0.0.1", "port": port, "policy": "http-only"}]),
+                    encoding="utf-8")
+    return path
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("policykit: warning: ")]
+
+
+@pytest.mark.parametrize("command", ["scan", "probe"])
+def test_a_found_configuration_cannot_switch_the_address_guard_off(command: str, checkout: Path,
+                                                                   run_cli: RunCli) -> None:
+    """`live: {allow_private: true}` in the checkout's .policykit.yaml let `scan --live` and `probe` reach a loopback
+    listener (it received `HEAD / HTTP/1.1`). Found in the scanned tree it is ignored, with a warning naming the
+    flag; named with --config it is the CI owner's, and followed."""
+    listener = LoopbackListener()
+    try:
+        _origin_at(checkout, listener.port)
+        config = _config(checkout, "live:\n  allow_private: true\n")
+        args = (["scan", "t.yaml", "--live"] if command == "scan"
+                else ["probe", f"127.0.0.1:{listener.port}", "--protocol", "http"])
+        with spied_sockets(allowed=(listener.address,)) as spy:
+            code, out, err = run_cli(*args, "--format", "json", "--timeout", "2")
+        assert code in (0, 1), err
+        assert spy.to(listener.address) == [] and listener.received == []
+        [warning] = _warnings(err)
+        assert f"{config}:2:3: live.allow_private is ignored" in warning and "give --allow-private" in warning
+        assert "--config" in warning
+        assert json.loads(out)["summary"]["config"]["ignored"] == ["live.allow_private"]
+        with spied_sockets(allowed=(listener.address,)) as spy:
+            code, _, err = run_cli(*args, "--format", "json", "--timeout", "2", "--config", str(config))
+        assert code in (0, 1) and _warnings(err) == []
+        assert spy.to(listener.address) and any(data.startswith(b"HEAD / HTTP/1.1") for data in listener.received)
+    finally:
+        listener.stop()
+
+
+def test_a_found_configuration_cannot_name_nameservers(checkout: Path, run_cli: RunCli) -> None:
+    """`live: {nameservers: ["127.0.0.3:PORT"]}` sent DNS datagrams carrying the template's names to any address
+    and port. Found in the scanned tree it is ignored (the system resolver is asked, here refused by the test)."""
+    resolver = LoopbackListener("127.0.0.3", udp=True)
+    try:
+        (checkout / "t.yaml").write_text(cfn_with_origins([{"id": "app", "domain": "origin.example.test",
+                                                            "port": 443}]), encoding="utf-8")
+        config = _config(checkout, f"live:\n  nameservers: ['127.0.0.3:{resolver.port}']\n  timeout: 1\n")
+        with spied_sockets() as spy:
+            code, _, err = run_cli("scan", "t.yaml", "--live", "--format", "json")
+        assert code in (0, 1), err
+        assert spy.to(resolver.address) == [] and resolver.received == []
+        [warning] = _warnings(err)
+        assert f"{config}:2:3: live.nameservers is ignored" in warning and "give --nameserver" in warning
+    finally:
+        resolver.stop()
+
+
+def test_configured_nameservers_pass_the_address_guard(checkout: Path, run_cli: RunCli) -> None:
+    """A nameserver from the command line or from --config's file is refused, before any socket is used, when it
+    is a loopback, private or link-local address, unless --allow-private; with it the query is sent."""
+    resolver = LoopbackListener("127.0.0.3", udp=True)
+    try:
+        (checkout / "t.yaml").write_text(cfn_with_origins([{"id": "app", "domain": "origin.example.test",
+                                                            "port": 443}]), encoding="utf-8")
+        named = _config(checkout, f"live:\n  nameservers: ['127.0.0.3:{resolver.port}']\n", "ci.yaml")
+        for args, said in (
+                (["--nameserver", f"127.0.0.3:{resolver.port}"],
+                 f"policykit: --nameserver 127.0.0.3:{resolver.port}: 127.0.0.3 is a loopback address (pass "
+                 "--allow-private to use a DNS server there)"),
+                (["--config", str(named)], f"policykit: {named}:2:3: live.nameservers: 127.0.0.3 is a loopback"),
+                (["--nameserver", "169.254.169.254"], "169.254.169.254 is a link-local address"),
+                (["--nameserver", "10.0.0.2"], "10.0.0.2 is a private address"),
+                (["--nameserver", "dns.example.test"], "'dns.example.test' is not an IP address")):
+            with spied_sockets() as spy:
+                code, out, err = run_cli("scan", "t.yaml", "--live", *args)
+            assert code == 2 and err.startswith("policykit: ") and said in err, (args, err)
+            assert spy.attempts == [] and out == ""
+        with spied_sockets(allowed=(resolver.address,)) as spy:
+            code, _, err = run_cli("scan", "t.yaml", "--live", "--format", "json", "--timeout", "1",
+                                   "--nameserver", f"127.0.0.3:{resolver.port}", "--allow-private")
+        assert code in (0, 1), err
+        assert spy.to(resolver.address) and b"origin" in b"".join(resolver.received)  # the control: it listens
+    finally:
+        resolver.stop()
+    code, _, err = run_cli("probe", "origin.example.test", "--nameserver", "127.0.0.1")
+    assert code == 2 and "127.0.0.1 is a loopback address" in err
+
+
+def test_a_found_configuration_reads_no_policy_outside_its_directory(tmp_path: Path, checkout: Path,
+                                                                     run_cli: RunCli) -> None:
+    """`policies: [../outside]` (or an absolute path, or a link out) loaded YAML from anywhere, and the schema
+    error quoted it: `invalid policy: (top): 'ghp_...' is not of type 'object'`."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "ACME001-secret.yaml").write_text(f"{SECRET}\n", encoding="utf-8")
+    (checkout / "linked").symlink_to(outside, target_is_directory=True)
+    (checkout / "mine").mkdir()
+    (checkout / "mine" / "ACME002-link.yaml").symlink_to(outside / "ACME001-secret.yaml")
+    (checkout / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    config = _config(checkout, f"policies:\n  - ../outside\n  - {outside}\n  - linked\n  - mine\n")
+    code, out, err = run_cli("scan", "site.yaml")
+    assert code == 1 and SECRET not in out + err
+    warnings = _warnings(err)
+    assert [w.split(": ")[2].split(":")[1] for w in warnings] == ["2", "3", "4", "5"]  # one per entry, at its line
+    assert all("is ignored" in w and "give --policies DIR" in w for w in warnings)
+    assert "policies[0] is ignored" in warnings[0] and "policies[1] is ignored" in warnings[1]
+    assert "an absolute path" in warnings[1] and "link to a file outside" in warnings[3]
+    # named with --config (the CI owner's file), an absolute directory is read, and its bad file is named, not quoted
+    code, out, err = run_cli("scan", "site.yaml", "--config", str(config))
+    assert code == 2 and "outside/ACME001-secret.yaml: invalid policy: (top): must be a mapping" in err
+    assert SECRET not in out + err
+
+
+def test_no_configuration_error_quotes_the_value_written(checkout: Path, run_cli: RunCli) -> None:
+    (checkout / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    for text, said in ((f"live:\n  timeout: {SECRET}\n", "live.timeout: must be a number"),
+                       (f"policies: {SECRET}\n", "policies: must be a list"),
+                       (f"severity_threshold: {SECRET}\n", "severity_threshold: must be one of error, warning, info"),
+                       (f"disable: ['{SECRET}-x y']\n", "disable.0: does not have the expected form"),
+                       (f"files:\n  - pattern: x\n    {SECRET}: 1\n", "unknown key 'files.0.ghp_"),
+                       ("files:\n  - params: {A: b}\n", "files.0: needs the key pattern")):
+        path = _config(checkout, text)
+        code, out, err = run_cli("scan", "site.yaml")
+        assert out == ""
+        assert code == 2 and err.startswith(f"policykit: {path}:") and said in err, err
+        assert SECRET not in err or said.startswith("unknown key"), err  # a key is a name; a value never shows
+
+
+def test_a_found_configuration_may_lower_limits_not_raise_them(checkout: Path, run_cli: RunCli,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised to their ceilings by the repository's file, the Terraform limits let a 2 KB main.tf build 1.7 GB;
+    found in the scanned tree, a raise is ignored (a warning naming --limit), a lowering is followed; so for the
+    live run's time-outs and concurrency. Named with --config, the raise is the CI owner's."""
+    (checkout / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    config = _config(checkout, "limits:\n  terraform_steps: 2000000000\n  terraform_string_bytes: 1073741824\n"
+                               "  file_bytes: 100\nlive:\n  run_timeout: 3600\n  concurrency: 4\n")
+    code, out, err = run_cli("scan", "site.yaml", "--format", "json")
+    assert code == 2 and "larger than 100 bytes: the file_bytes limit" in out  # lowered: followed
+    assert [w.split(" is ignored")[0].rsplit(" ", 1)[1] for w in _warnings(err)] == [
+        "live.run_timeout", "limits.terraform_steps", "limits.terraform_string_bytes"]
+    assert "give --limit terraform_steps=N" in err and "give --run-timeout" in err
+    seen: list[api.ScanOptions] = []
+    monkeypatch.setattr(api, "scan", lambda paths, options, policies=None: seen.append(options) or ScanResult())
+    run_cli("scan", "site.yaml", "--live")
+    assert seen[0].limits == {"file_bytes": 100}
+    assert seen[0].live is not None and (seen[0].live.run_timeout, seen[0].live.concurrency) == (300.0, 4)
+    run_cli("scan", "site.yaml", "--live", "--config", str(config))
+    assert seen[1].limits == {"terraform_steps": 2_000_000_000, "terraform_string_bytes": 1_073_741_824,
+                              "file_bytes": 100}
+    assert seen[1].live is not None and seen[1].live.run_timeout == 3600
+
+
+@pytest.mark.parametrize("text", ["disable: ['*']\n", "disable: [PK*]\n", "enable: [PK101]\ndisable: [PK101]\n"])
+def test_a_configuration_that_turns_off_every_policy_is_an_input_error(text: str, checkout: Path,
+                                                                       run_cli: RunCli) -> None:
+    """`disable: ["*"]` turned a failing scan into `0 error(s) ... exit 0` in every format."""
+    (checkout / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    config = _config(checkout, text)
+    for extra in ((), ("--exit-zero",), ("--format", "json")):
+        code, out, err = run_cli("scan", "site.yaml", *extra)
+        assert code == 2 and out == "", extra
+        [line] = err.strip().splitlines()
+        assert line.startswith(f"policykit: {config}:") and "turns off every policy" in line
+
+
+def test_every_format_names_the_configuration_and_what_it_changed(checkout: Path, run_cli: RunCli) -> None:
+    """Severity overrides to info made a failing scan pass with nothing saying a configuration was read."""
+    (checkout / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    config = _config(checkout, "disable: [PK306]\nseverity:\n  PK101: info\n  PK201: info\n  PK301: info\n"
+                               "  PK501: info\nfiles:\n  - pattern: 'site*.yaml'\n    params: {Env: prod}\n")
+    code, out, _ = run_cli("scan", "site.yaml")
+    assert code == 0
+    summary = out.splitlines()[-1]
+    assert f"configuration {config} (found in the scanned tree): turns off 1 policy (PK306)" in summary
+    assert "sets severities (PK101 info, PK201 info, PK301 info, PK501 info)" in summary
+    assert "gives parameters to site*.yaml" in summary
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "json")
+    described = json.loads(out)["summary"]["config"]
+    assert described["file"] == str(config) and described["named"] is False
+    assert described["disabled"] == ["PK306"] and described["severity"]["PK101"] == "info"
+    assert described["files"] == ["site*.yaml"]
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "sarif")
+    assert json.loads(out)["runs"][0]["properties"]["configuration"] == described
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "junit")
+    import xml.etree.ElementTree as ET
+
+    import xmlschema
+
+    xmlschema.XMLSchema(str(ROOT / "tests" / "schemas" / "junit.xsd")).validate(out)
+    properties = {p.get("name"): p.get("value") for p in ET.fromstring(out.split("\n", 1)[1]).iter("property")}
+    assert properties["policykit.configuration"] == str(config)
+    assert properties["policykit.configuration.named"] == "false"
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "github")
+    [notice] = [line for line in out.splitlines() if line.startswith("::notice title=policykit configuration::")]
+    assert f"configuration {config} (found in the scanned tree): turns off 1 policy (PK306)" in notice
+    _, out, _ = run_cli("scan", "site.yaml", "--format", "json", "--no-config")
+    assert json.loads(out)["summary"]["config"] is None
+
+
+def test_a_found_configuration_cannot_replace_the_trusted_roots(repo: Path, run_cli: RunCli,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "roots.pem").write_text("not read\n", encoding="utf-8")
+    path = _config(repo, "live:\n  trust_store: roots.pem\n  expiry_warning_days: 10\n")
+    seen: list[api.ScanOptions] = []
+    monkeypatch.setattr(api, "scan", lambda paths, options, policies=None: seen.append(options) or ScanResult())
+    code, _, err = run_cli("scan", "site.yaml", "--live")
+    assert code == 0 and seen[0].live is not None
+    assert seen[0].live.trust_store is None and seen[0].live.expiry_warning_days == 10
+    [warning] = _warnings(err)
+    assert f"{path}:2:3: live.trust_store is ignored" in warning and "give --trust-store" in warning
+
+
+def test_the_live_bounds_a_found_configuration_may_not_raise_are_the_live_defaults() -> None:
+    from policykit import config
+    from policykit.probes.options import LiveOptions
+
+    defaults = LiveOptions()
+    assert {key: default for key, (_, default) in config._LIVE_BOUNDS.items()} == {
+        key: getattr(defaults, key) for key in config._LIVE_BOUNDS}
+
+
+def test_a_found_configuration_that_widens_nothing_gets_no_warning(repo: Path, run_cli: RunCli) -> None:
+    (repo / "loop").symlink_to(repo / "loop")
+    _config(repo, "live:\n  allow_private: false\n  nameservers: []\n  timeout: 5\nlimits:\n  scenarios: 256\n")
+    code, _, err = run_cli("scan", "site.yaml")
+    assert code == 1 and _warnings(err) == []
+    _config(repo, "policies: [loop]\n")  # a link to itself: not known to stay inside, so ignored
+    code, _, err = run_cli("scan", "site.yaml")
+    assert code == 1 and "policies[0] is ignored" in err and "cannot be followed" in err

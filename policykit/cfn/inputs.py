@@ -55,32 +55,55 @@ def without_idle_ifs(node: Node) -> Node:
     """The node with each `Fn::If` whose branches are the same (after this, inside them) replaced by
     that branch: `!If [C, a, a]` is `a` in every scenario, so C is no input of it. Unchanged
     containers are returned as they are; changed ones are copies with the same marks."""
-    if isinstance(node, MDict):
-        if len(node) == 1 and "Fn::If" in node:
-            arg = node["Fn::If"]
-            if isinstance(arg, list) and len(arg) == 3:
-                then, otherwise = without_idle_ifs(arg[1]), without_idle_ifs(arg[2])
-                if then == otherwise and type(then) is type(otherwise):
-                    return then
-        return resource_without_idle_ifs(node)
-    if isinstance(node, MList):
-        items, changed = MList(node.mark), False
-        for index, value in enumerate(node):
-            simpler = without_idle_ifs(value)
-            changed = changed or simpler is not value
-            items.add(simpler, node.mark_of(index))
-        return items if changed else node
-    return node
+    return _IdleIfs().node(node)
 
 
 def resource_without_idle_ifs(resource: MDict) -> MDict:
     """`without_idle_ifs` inside a mapping (a resource: its `Type` beside them keeps it from being an `Fn::If`)."""
-    out, changed = MDict(resource.mark), False
-    for key, value in resource.items():
-        simpler = without_idle_ifs(value)
-        changed = changed or simpler is not value
-        out.set(key, simpler, resource.key_marks.get(key, resource.mark), resource.mark_of(key))
-    return out if changed else resource
+    return _IdleIfs().mapping(resource)
+
+
+class _IdleIfs:
+    """One pass of `without_idle_ifs`: each node simplified once, memoised by identity (a node YAML aliases share
+    is one node), so nested `Fn::If`s cost their size: the branches an `Fn::If` compares are the ones it keeps."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[Node, Node]] = {}  # id -> (the node, kept alive so the id stays its, result)
+
+    def node(self, node: Node) -> Node:
+        if not isinstance(node, (MDict, MList)):
+            return node
+        done = self._done.get(id(node))
+        if done is not None and done[0] is node:
+            return done[1]
+        simpler = self._if(node) if isinstance(node, MDict) else self._list(node)
+        self._done[id(node)] = (node, simpler)
+        return simpler
+
+    def _if(self, node: MDict) -> Node:
+        if len(node) == 1 and "Fn::If" in node:
+            arg = node["Fn::If"]
+            if isinstance(arg, list) and len(arg) == 3:
+                then, otherwise = self.node(arg[1]), self.node(arg[2])
+                if then == otherwise and type(then) is type(otherwise):
+                    return then
+        return self.mapping(node)  # an Fn::If that chooses: its branches are simplified already (the memo)
+
+    def mapping(self, node: MDict) -> MDict:
+        out, changed = MDict(node.mark), False
+        for key, value in node.items():
+            simpler = self.node(value)
+            changed = changed or simpler is not value
+            out.set(key, simpler, node.key_marks.get(key, node.mark), node.mark_of(key))
+        return out if changed else node
+
+    def _list(self, node: MList) -> MList:
+        items, changed = MList(node.mark), False
+        for index, value in enumerate(node):
+            simpler = self.node(value)
+            changed = changed or simpler is not value
+            items.add(simpler, node.mark_of(index))
+        return items if changed else node
 
 
 def resource_dependencies(template: Template, resource: Node) -> Dependencies:

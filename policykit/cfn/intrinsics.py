@@ -43,9 +43,24 @@ class Resolver(Conditions):
         self._parameters: dict[str, Resolved] = {}
         self._mappings: dict[tuple[str, ...], Resolved] = {}
         self._mark: Mark = NO_MARK  # the intrinsic being resolved: where a bound error points
+        self._resolved: dict[int, tuple[Node, Resolved]] = {}  # id(container) -> (it, its value)
 
     def resolve(self, node: Node) -> Resolved:
-        """The value of `node` with every intrinsic evaluated; containers keep their marks."""
+        """The value of `node` with every intrinsic evaluated; containers keep their marks. A container is
+        resolved once per resolver (one scenario), memoised by identity: a node YAML aliases share, or a resource
+        whose attributes others read, costs its size once."""
+        if isinstance(node, (dict, list)):
+            done = self._resolved.get(id(node))
+            if done is not None and done[0] is node:
+                return done[1]
+            value = self._resolve_container(node)
+            self._resolved[id(node)] = (node, value)  # the node kept alive: its id stays its own
+            return value
+        if isinstance(node, str) and "{{resolve:" in node:
+            return Unknown(f"dynamic reference {node}")
+        return node
+
+    def _resolve_container(self, node: MDict | MList) -> Resolved:
         if isinstance(node, dict):
             if len(node) == 1:
                 (key, arg), = node.items()
@@ -53,17 +68,13 @@ class Resolver(Conditions):
                     self._mark = getattr(node, "mark", self._mark)
                     return self._intrinsic(key, arg)
             return self._resolve_mapping(node)
-        if isinstance(node, list):
-            out = MList(mark_of(node))
-            marks = getattr(node, "marks", [])
-            for index, item in enumerate(node):
-                value = self.resolve(item)
-                if value is not NO_VALUE:
-                    out.add(value, marks[index] if index < len(marks) else out.mark)
-            return out
-        if isinstance(node, str) and "{{resolve:" in node:
-            return Unknown(f"dynamic reference {node}")
-        return node
+        out = MList(mark_of(node))
+        marks = getattr(node, "marks", [])
+        for index, item in enumerate(node):
+            value = self.resolve(item)
+            if value is not NO_VALUE:
+                out.add(value, marks[index] if index < len(marks) else out.mark)
+        return out
 
     def _resolve_mapping(self, node: MDict) -> MDict:
         out = MDict(getattr(node, "mark", MDict().mark))

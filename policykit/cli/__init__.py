@@ -14,7 +14,7 @@ import typer
 
 from policykit import __version__
 from policykit.core.errors import PolicykitError
-from policykit.core.printable import printable
+from policykit.core.printable import visible
 
 COMMANDS = ("scan", "probe", "policies", "edge", "schema")
 
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         code = app(args=args, prog_name="policykit", standalone_mode=False)
     except PolicykitError as exc:
         for line in exc.lines():  # a policy file's problems, all at once: one line each
-            typer.echo(printable(f"policykit: {line}"), err=True)
+            typer.echo(visible(f"policykit: {line}"), err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
             show()
             return 2
-        typer.echo(printable(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
+        typer.echo(visible(f"policykit: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
         return 3
     return code if isinstance(code, int) else 0
 

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
-from policykit.config import Config
+from policykit.config import Config, trust
 from policykit.config import discover as discover_config
 from policykit.config import load as config_file
 from policykit.core.builtins import BUILTIN_IDS, INTERNAL_ERROR
 from policykit.core.errors import InputError, UsageError
+from policykit.core.printable import visible
 from policykit.filters import selection
-from policykit.findings import ScanResult, Severity
+from policykit.findings import ConfigUsed, ScanResult, Severity
 from policykit.options import ScanOptions
 from policykit.reporters import REPORTERS, ReportOptions, get
 
@@ -149,13 +150,58 @@ def parse_outputs(items: list[str] | None, default_format: str) -> list[tuple[st
 
 
 def load_config(path: Path | None, disabled: bool) -> Config:
+    """The configuration this run follows: the file named with --config (all its settings), or the nearest one
+    found from here (without what a repository may not set: each such setting is a warning line on stderr)."""
     if disabled:
         return Config()
     if path is not None:
         if not path.is_file():
             raise UsageError(f"--config {path}: no such file")
-        return config_file(path)
-    return discover_config()
+        return trust(config_file(path), named=True)
+    settings = trust(discover_config(), named=False)
+    for warning in settings.warnings:
+        typer.echo(f"policykit: warning: {visible(warning)}", err=True)
+    return settings
+
+
+def config_used(settings: Config, loaded: "list[Policy]") -> ConfigUsed | None:
+    """What the configuration changed, for every report; None when no file was read. A configuration that turns
+    off every policy is an input error at its `disable:` (or `enable:`): a scan that checks nothing is no pass."""
+    if not settings.file:
+        return None
+    known = frozenset(p.id for p in loaded) | BUILTIN_IDS
+    chosen = selection.Selection(selection.expand(settings.enabled, known), selection.expand(settings.disabled, known))
+    off = tuple(sorted(p.id for p in loaded if not chosen.selected(p.id)))
+    if loaded and len(off) == len(loaded):
+        key = "disable" if settings.disabled else "enable"
+        line, column = settings.positions.get(key, (0, 0))
+        raise InputError(settings.file, f"{key}: the configuration turns off every policy, so the run would check "
+                         "nothing (to run a few, list them under enable:)", line, column)
+    return ConfigUsed(
+        settings.file, settings.named, disabled=off, severities=tuple(sorted(settings.severity_overrides.items())),
+        severity_threshold=settings.severity_threshold or "",
+        file_patterns=tuple(pattern for pattern, _, _ in settings.file_options),
+        policy_dirs=tuple(str(d) for d in settings.policy_dirs),
+        baseline=str(settings.baseline) if settings.baseline else "",
+        limits=tuple(sorted(settings.limits.items())), live=tuple(sorted(settings.live)), ignored=settings.ignored)
+
+
+def guard_nameservers(live: "LiveOptions", settings: Config, given: frozenset[str]) -> None:
+    """Nameservers from the command line or from --config's file pass the address guard the origins pass, unless
+    private addresses are allowed: a loopback, private or link-local resolver (or a port of another service there)
+    is refused before any query is sent. The system resolver (no nameserver given) is the machine's, and exempt."""
+    if live.allow_private or not live.nameservers:
+        return
+    from policykit.probes import addresses
+
+    for nameserver in live.nameservers:
+        try:
+            addresses.check_nameserver(nameserver.host, allow_private=False)
+        except addresses.AddressRefused as exc:
+            if "nameservers" in given or not settings.file:
+                raise UsageError(f"--nameserver {nameserver}: {exc}") from None
+            line, column = settings.positions.get("live.nameservers", (0, 0))
+            raise InputError(settings.file, f"live.nameservers: {exc}", line, column) from None
 
 
 def live_flags(**flags: Any) -> tuple[set[str], dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from policykit.core.errors import UsageError
+from policykit.core.printable import safe_line, visible, visible_lines
 
 app = typer.Typer(help="List and explain the policies.", no_args_is_help=True)
 
@@ -22,7 +23,7 @@ def list_policies(policies: PolicyDirs = None) -> None:
     from policykit.policy.loader import load_policies
 
     for policy in load_policies(tuple(policies or ())):
-        typer.echo(f"{policy.id}  {policy.severity.value:<7}  {policy.title}")
+        _say(f"{policy.id}  {policy.severity.value:<7}  {policy.title}")
 
 
 class Language(str, enum.Enum):
@@ -46,7 +47,7 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
     # an edge policy's examples are a function's code, the same whatever the template's language
     shown = CODE if policy.applies_to.startswith("edge_") else language.value
     sections = [
-        f"{policy.id}: {policy.title}",
+        visible(f"{policy.id}: {policy.title}"),
         f"severity: {policy.severity.value}    applies to: {policy.applies_to}",
         ("why:\n" + _indent(policy.why)) if policy.why else "",
         ("symptom:\n" + _indent(policy.symptom)) if policy.symptom else "",
@@ -56,10 +57,10 @@ def show(policy_id: str, policies: PolicyDirs = None, language: Annotated[Langua
           if example(policy.examples, kind, shown) else "" for kind in ("bad", "good")),
         (f"(no Terraform example for {policy.id}: `--as yaml` shows the CloudFormation one)"
          if shown == "hcl" and not example(policy.examples, "good", "hcl") and policy.examples else ""),
-        ("references:\n" + "\n".join(f"  {r}" for r in policy.references)) if policy.references else "",
-        f"source: {policy.source}",
+        ("references:\n" + "\n".join(f"  {visible(r)}" for r in policy.references)) if policy.references else "",
+        visible(f"source: {policy.source}"),
     ]
-    typer.echo("\n\n".join(s for s in sections if s))
+    typer.echo("\n".join(visible_lines("\n\n".join(s for s in sections if s))))
 
 
 @app.command("facts")
@@ -100,7 +101,7 @@ def test(directories: Annotated[list[Path] | None, typer.Argument(
 
     passed = failed = 0
     for result in run_dirs(directories or ()):
-        typer.echo(result.line())
+        _say(result.line())
         passed, failed = (passed + 1, failed) if result.ok else (passed, failed + 1)
     typer.echo(f"{passed + failed} fixture(s): {passed} passed, {failed} failed")
     if failed:
@@ -116,10 +117,15 @@ def validate(directories: Annotated[list[Path] | None, typer.Argument(
     checked, errors = validate_dirs(directories or ())
     for error in errors:
         for line in error.lines():
-            typer.echo(f"policykit: {line}", err=True)
+            _say(f"policykit: {line}", err=True)
     typer.echo(f"{checked} policy file(s): {checked - len(errors)} valid, {len(errors)} invalid")
     if errors:
         raise typer.Exit(2)
+
+
+def _say(line: str, err: bool = False) -> None:
+    """Print one line that a policy file or a fixture's name may have written, escaped (policykit/core/printable.py)."""
+    typer.echo(safe_line(visible(line)), err=err)
 
 
 def _indent(text: str) -> str:

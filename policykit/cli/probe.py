@@ -12,6 +12,7 @@ import typer
 
 from policykit.cli.common import (
     exit_on_outcome,
+    guard_nameservers,
     live_flags,
     live_with_config,
     load_config,
@@ -19,9 +20,9 @@ from policykit.cli.common import (
     write_report,
 )
 from policykit.core.errors import UsageError
-from policykit.findings import Severity
+from policykit.findings import ConfigUsed, Severity
 from policykit.probes import options as live_options
-from policykit.reporters import Format
+from policykit.reporters import Format, visible
 
 
 class Protocol(str, enum.Enum):
@@ -75,7 +76,7 @@ def probe(
         show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Read this configuration instead of the nearest .policykit.yaml (its live: settings "
-        "and severity_threshold apply).")] = None,
+        "and severity_threshold apply; trusted, so also its nameservers, trust store and allow_private).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
@@ -108,11 +109,16 @@ def probe(
     # one target: the file's concurrency does not apply; the run lasts at least as long as the origin may
     options = live_with_config(built, settings, frozenset(given), ignored=frozenset({"concurrency"}))
     options = dataclasses.replace(options, run_timeout=max(options.run_timeout, options.origin_timeout))
+    guard_nameservers(options, settings, frozenset(given))
     result = api.probe(wanted, options, load_policies(()))
+    if settings.file:  # only its live settings and threshold apply to a probe
+        result = dataclasses.replace(result, config=ConfigUsed(
+            settings.file, settings.named, severity_threshold=settings.severity_threshold or "",
+            live=tuple(sorted(k for k in settings.live if k != "concurrency")), ignored=settings.ignored))
     for name, target_file in outputs:
         write_report(result, name, target_file, show_unknown)
     if ("text", "-") not in outputs:
         for error in result.errors:
-            typer.echo(f"policykit: {error}", err=True)
+            typer.echo(f"policykit: {visible(str(error))}", err=True)
     exit_on_outcome(result, severity_threshold, settings)
 

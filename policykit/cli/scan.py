@@ -12,7 +12,9 @@ import typer
 from policykit import api
 from policykit.cli.common import (
     Color,
+    config_used,
     exit_on_outcome,
+    guard_nameservers,
     key_values,
     live_flags,
     load_config,
@@ -24,6 +26,7 @@ from policykit.cli.common import (
     write_report,
 )
 from policykit.core.limits import NAMES as LIMIT_NAMES
+from policykit.core.printable import printable_data
 from policykit.findings import Severity
 from policykit.reporters import Format, ReportOptions, visible
 
@@ -80,7 +83,8 @@ def scan(
         "--expiry-warning-days", help="With --live: warn when an origin certificate expires this soon "
         "[default: 30].", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
-        "--config", help="Read this configuration instead of the nearest .policykit.yaml.")] = None,
+        "--config", help="Read this configuration instead of the nearest .policykit.yaml, trusted: all its settings "
+        "apply (a file found in the checkout cannot widen what is reached or read, or raise a bound).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="Report only findings that are not in this baseline file.")] = None,
@@ -114,6 +118,7 @@ def scan(
     policy_dirs = tuple(policies or ()) or settings.policy_dirs
     loaded = load_policies(policy_dirs)
     enabled, disabled = selected_ids(loaded, settings, select, skip)
+    used = config_used(settings, loaded)
     live_settings, given = _live_options(live, nameserver, trust_store, allow_private=allow_private, timeout=timeout,
                                          concurrency=concurrency, expiry_warning_days=expiry_warning_days,
                                          origin_timeout=origin_timeout, run_timeout=run_timeout)
@@ -126,11 +131,14 @@ def scan(
         outlines=any(name == Format.html.value for name, _ in outputs),
     )
     options = with_live_config(options, settings, given)
+    if options.live is not None:
+        guard_nameservers(options.live, settings, given)
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     baseline = baseline or settings.baseline
     if write_baseline is None:
         options = dataclasses.replace(options, baseline=baseline)
     result = api.scan(paths, dataclasses.replace(options, stdin_name=stdin_filename), policies=loaded)
+    result = dataclasses.replace(result, config=printable_data(used))
     report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold, config_file=settings.file,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
@@ -149,7 +157,7 @@ def scan(
             count = baselines.write(path, result)
 
         write_file(write_baseline, record)
-        typer.echo(f"policykit: recorded {count} finding(s) in {write_baseline}", err=True)
+        typer.echo(f"policykit: recorded {count} finding(s) in {visible(str(write_baseline))}", err=True)
     exit_on_outcome(result, severity_threshold, settings, write_baseline is not None, exit_zero)
 
 

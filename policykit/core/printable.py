@@ -1,9 +1,17 @@
-"""Text that every output format can carry: no surrogate code points, with visible escapes instead.
+"""How file names and template values are shown: one escaping function for every report and every stderr line.
 
-A file name with a byte that is not UTF-8 reaches Python as a lone surrogate (PEP 383's
-`surrogateescape`: byte 0xff becomes U+DCFF); a JSON string can spell one as `\\ud800`. Neither
-can be encoded as UTF-8, so a report that carries one would crash. Before reporting, each such
-code point is replaced by its escape: `\\xff` for an undecodable byte, `\\ud800` for the rest.
+`visible` is the escaping: each control character (C0, C1, DEL), line or paragraph separator, bidirectional
+override ("Trojan source"), lone surrogate and non-character becomes a visible escape (`\\x1b`, `\\n`,
+`\\u202e`), so a template string cannot clear a terminal, reorder what a reader sees or end a line of a report.
+A file name with a byte that is not UTF-8 reaches Python as a lone surrogate (PEP 383's `surrogateescape`: byte
+0xff becomes U+DCFF) and is shown as that byte, `\\xff`.
+
+`printable` applies the same escapes to the code points no UTF-8 output can carry (surrogates) and keeps the
+rest: JSON and SARIF escape control characters themselves, and keep a string whole.
+
+`safe_line` is for a whole line of output: a line that would begin with `::` (after its indentation, as the
+GitHub Actions runner reads it) is a workflow command there, so its first colon is escaped too (`\\x3a:`).
+Every line-based report writes its lines through it; the annotations report writes commands of its own making.
 """
 
 from __future__ import annotations
@@ -14,21 +22,56 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar, cast
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from policykit.core.patterns import lazy_pattern
+
+# C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides and isolates: anything that
+# moves the cursor, ends a line or reorders what a reader sees; and lone surrogates (undecodable file names) and
+# non-characters, which neither UTF-8 output nor XML can carry.
+_CONTROL = lazy_pattern("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = lazy_pattern("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_COMMAND = "::"  # how a GitHub Actions workflow command starts
 
 T = TypeVar("T")
 
 
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that surrogateescape could not decode
+    char = match.group(0)
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that surrogateescape could not decode: shown as that byte
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character as a visible escape (`\\x1b`, `\\n`): the one escaping of file names
+    and template values for terminals and line-based formats, where a string must not clear the screen or forge
+    a line."""
+    if text.isascii() and text.isprintable():  # no control character: most text, without the pattern
+        return text
+    return _CONTROL().sub(_escape, text)
 
 
 def printable(text: str) -> str:
-    """`text` with each surrogate code point replaced by a visible escape."""
-    return text if text.isascii() else _SURROGATE.sub(_escape, text)
+    """`text` with each surrogate code point replaced by its visible escape (for formats that carry the rest)."""
+    return text if text.isascii() else _SURROGATE().sub(_escape, text)
+
+
+def safe_line(line: str) -> str:
+    """One line of output that cannot be read as a workflow command: a leading `::` (after spaces or tabs, which
+    the runner skips) has its first colon escaped. Other lines are returned as they are."""
+    start = len(line) - len(line.lstrip(" \t"))
+    if line.startswith(_COMMAND, start):
+        return f"{line[:start]}\\x3a{line[start + 1:]}"
+    return line
+
+
+def visible_lines(text: str) -> list[str]:
+    """Multi-line text (a policy's fix) as lines for a line-based format: its own line breaks kept, every line
+    escaped (`visible`) and safe to start a line of output (`safe_line`)."""
+    return [safe_line(visible(line)) for line in text.split("\n")]
 
 
 def printable_path(path: object) -> str:

@@ -3,38 +3,115 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable
+from typing import Literal
 
 from policykit.core.patterns import lazy_pattern
+from policykit.core.record import record
 from policykit.core.values import Partial, Scalar, Unknown, reason_of
 
 _HOLE = "\x00"  # stands for an unknown piece inside a partially known name
-_L = r"[a-z0-9\x00-]+"  # one DNS label (or an unknown piece)
-# Each kind of AWS endpoint: the DNS domain all its names end in (before an optional `.cn`), and the pattern of
-# its names. A name in none of these domains is no AWS endpoint: no pattern is tried, or compiled (start-up).
-ENDPOINT_PATTERNS: tuple[tuple[str, str, Callable[[], re.Pattern[str]]], ...] = tuple(
-    (kind, domain, lazy_pattern(pattern)) for kind, domain, pattern in (
-        # an unknown Region piece (GetAtt WebsiteURL) also stands for its `-` or `.` separator
-        ("s3-website", ".amazonaws.com",
-         rf"^{_L}(\.{_L})*\.s3-website([.-]|(?=\x00)){_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
-        ("s3", ".amazonaws.com", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
-        ("s3", ".amazonaws.com", rf"^{_L}(\.{_L})*\.s3\.amazonaws\.com$"),
-        ("elb", ".amazonaws.com", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
-        ("ec2", ".amazonaws.com",
-         rf"^{_L}(\.{_L})*\.compute(-1)?\.amazonaws\.com(\.cn)?$|^ec2-{_L}(\.{_L})*\.amazonaws\.com$"),
-        ("elastic-beanstalk", ".elasticbeanstalk.com", rf"^{_L}(\.{_L})*\.elasticbeanstalk\.com$"),
-        ("api-gateway", ".amazonaws.com", rf"^{_L}\.execute-api\.{_L}\.amazonaws\.com(\.cn)?$"),
-        ("lambda-url", ".on.aws", rf"^{_L}\.lambda-url\.{_L}\.on\.aws$"),
-        ("mediastore", ".amazonaws.com", rf"^{_L}\.data\.mediastore\.{_L}\.amazonaws\.com$"),
-        ("mediapackage", ".amazonaws.com", rf"^{_L}(\.{_L})*\.mediapackage\.{_L}\.amazonaws\.com$"),
-        ("cloudfront", ".cloudfront.net", rf"^{_L}\.cloudfront\.net$"),
-        ("global-accelerator", ".awsglobalaccelerator.com", rf"^{_L}(\.{_L})*\.awsglobalaccelerator\.com$"),
-        ("app-runner", ".awsapprunner.com", rf"^{_L}\.{_L}\.awsapprunner\.com$"),
-        ("amplify", ".amplifyapp.com", rf"^{_L}(\.{_L})*\.amplifyapp\.com$"),
-        ("opensearch", ".amazonaws.com", rf"^{_L}(\.{_L})*\.es\.amazonaws\.com(\.cn)?$"),
-    )
+# What a name may hold: DNS label characters, dots, and holes (an unknown piece, which stands for label characters).
+_NAME_CHARS = lazy_pattern(r"[a-z0-9\x00.-]+")
+
+
+@record
+class Label:
+    """One step of an endpoint's name shape: a label it may take, and how many times in a row."""
+
+    fits: Callable[[str], bool]
+    repeat: Literal["one", "optional", "some", "any"] = "one"  # some: one or more; any: none or more
+    text: str = ""  # the label itself, when only one fits
+
+
+def _is(text: str) -> Callable[[str], bool]:
+    return lambda label: label == text
+
+
+def _any(label: str) -> bool:
+    return True
+
+
+def _s3(label: str) -> bool:
+    """`s3`, or `s3-` and more (a Region, `external-1`, `accesspoint`...): the label S3's endpoint names carry."""
+    return label == "s3" or (label.startswith("s3-") and len(label) > 3)
+
+
+def _s3_website_region(label: str) -> bool:
+    """`s3-website-REGION`, or `s3-website` then an unknown piece standing for the separator and the Region."""
+    return (label.startswith("s3-website-") and len(label) > 11) or label.startswith("s3-website" + _HOLE)
+
+
+def _ec2_address(label: str) -> bool:
+    return label.startswith("ec2-") and len(label) > 4
+
+
+ONE, OPTIONAL, SOME, ANY = Label(_any), Label(_any, "optional"), Label(_any, "some"), Label(_any, "any")
+
+
+def _shape(*steps: Label | str) -> tuple[Label, ...]:
+    return tuple(Label(_is(step), text=step) if isinstance(step, str) else step for step in steps)
+
+
+def _aws(*before: Label | str, china: bool = True) -> tuple[Label, ...]:
+    """Labels before `amazonaws.com`, and `.cn` after it where AWS China names it so."""
+    return _shape(*before, "amazonaws", "com", *((Label(_is("cn"), "optional", "cn"),) if china else ()))
+
+
+# Each kind of AWS endpoint: the DNS domain all its names end in (before an optional `.cn`), and the shapes of its
+# names, label by label (the first that fits names the kind). Matched on labels, never by backtracking: the cost is
+# the labels times the steps of a shape, whatever the name holds. A name in none of these domains is no AWS
+# endpoint: no shape is tried.
+ENDPOINT_SHAPES: tuple[tuple[str, str, tuple[tuple[Label, ...], ...]], ...] = (
+    ("s3-website", ".amazonaws.com", (
+        _aws(SOME, Label(_s3_website_region), OPTIONAL),
+        _aws(SOME, "s3-website", ONE, OPTIONAL),
+    )),
+    ("s3", ".amazonaws.com", (_aws(SOME, Label(_s3), ANY),)),
+    ("elb", ".amazonaws.com", (_aws(SOME, "elb"),)),
+    ("ec2", ".amazonaws.com", (_aws(SOME, "compute"), _aws(SOME, "compute-1"),
+                               _aws(Label(_ec2_address), ANY, china=False))),
+    ("elastic-beanstalk", ".elasticbeanstalk.com", (_shape(SOME, "elasticbeanstalk", "com"),)),
+    ("api-gateway", ".amazonaws.com", (_aws(ONE, "execute-api", ONE),)),
+    ("lambda-url", ".on.aws", (_shape(ONE, "lambda-url", ONE, "on", "aws"),)),
+    ("mediastore", ".amazonaws.com", (_aws(ONE, "data", "mediastore", ONE, china=False),)),
+    ("mediapackage", ".amazonaws.com", (_aws(SOME, "mediapackage", ONE, china=False),)),
+    ("cloudfront", ".cloudfront.net", (_shape(ONE, "cloudfront", "net"),)),
+    ("global-accelerator", ".awsglobalaccelerator.com", (_shape(SOME, "awsglobalaccelerator", "com"),)),
+    ("app-runner", ".awsapprunner.com", (_shape(ONE, ONE, "awsapprunner", "com"),)),
+    ("amplify", ".amplifyapp.com", (_shape(SOME, "amplifyapp", "com"),)),
+    ("opensearch", ".amazonaws.com", (_aws(SOME, "es"),)),
 )
+
+
+def fits(labels: list[str], shape: tuple[Label, ...]) -> bool:
+    """Do the labels take the shape? A run of the shape as an automaton over labels: the set of steps reached
+    after each label (at most one per step), so a name costs its labels times the shape's steps."""
+    reached = _skip_optional({0}, shape)
+    for label in labels:
+        after: set[int] = set()
+        for step in reached:
+            if step < len(shape) and shape[step].fits(label):
+                after.add(step + 1)
+                if shape[step].repeat in ("some", "any"):
+                    after.add(step)  # it may take the next label too
+        reached = _skip_optional(after, shape)
+        if not reached:
+            return False
+    return len(shape) in reached
+
+
+def _skip_optional(steps: set[int], shape: tuple[Label, ...]) -> set[int]:
+    """The steps reached, and those after each step that may be left out (optional, any)."""
+    out, todo = set(steps), sorted(steps)
+    while todo:
+        step = todo.pop()
+        if step < len(shape) and shape[step].repeat in ("optional", "any") and step + 1 not in out:
+            out.add(step + 1)
+            todo.append(step + 1)
+    return out
+
+
 _MAX_ENDPOINT_NAME = 1024  # characters, holes included: DNS allows 253, holes may stand for less
 # Endpoints whose names AWS owns but whose certificate the customer supplies: no certificate
 # a customer can get covers `*.elb.amazonaws.com`, so CloudFront's name check must fail.
@@ -66,16 +143,31 @@ def endpoint_kind(domain: object) -> str | Unknown:
         return Unknown(reason_of(domain, "the origin domain is not known"))
     if _HOLE not in name and is_ip_address(name):
         return "ip"
-    # No AWS endpoint name is longer than DNS allows (253); a longer one is matched by no pattern,
-    # and trying eleven of them on a string of megabytes costs seconds.
-    if len(name) <= _MAX_ENDPOINT_NAME:
-        for kind, suffix, pattern in ENDPOINT_PATTERNS:
-            if suffix in name and pattern().match(name):
-                return kind
+    kind = kind_of_aws_name(name)
+    if kind:
+        return kind
     if name.endswith(_HOLE) or name == _HOLE or _HOLE in name.rsplit(".", 2)[-1]:
         # the end of the name is unknown: it could be any kind of endpoint
         return Unknown(reason_of(domain, "the origin domain is only partly known"))
     return "custom"
+
+
+def kind_of_aws_name(name: str) -> str:
+    """The kind of AWS endpoint the name (holes included) has the shape of; "" for none."""
+    # No AWS endpoint name is longer than DNS allows (253); a longer one takes no shape.
+    if len(name) > _MAX_ENDPOINT_NAME:
+        return ""
+    # One line break at the very end was accepted when these shapes were regular expressions (`$`); kept so.
+    name = name[:-1] if name.endswith("\n") else name
+    if not _NAME_CHARS().fullmatch(name):
+        return ""
+    labels = name.split(".")
+    if "" in labels:  # an empty label: `a..b`, a leading or trailing dot
+        return ""
+    for kind, suffix, shapes in ENDPOINT_SHAPES:
+        if suffix in name and any(fits(labels, shape) for shape in shapes):
+            return kind
+    return ""
 
 
 def name_covers(certificate_name: str, host: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from policykit.core.errors import InputError, PolicyError
@@ -96,14 +96,52 @@ def check_fact_paths(data: PolicyDocument, source: str) -> None:
         raise PolicyError.several([one_line(f"{_where(source, mark)}: {message}") for mark, message in problems])
 
 
+def check_patterns(data: PolicyDocument, source: str) -> None:
+    """Every `matches` pattern is one RE2 runs (policykit/policy/patterns.py); else a policy error at its line.
+    RE2 is imported only for a policy that has one."""
+    conditions: list[tuple[JsonValue, tuple[str | int, ...]]] = [(data.get("condition"), ("condition",))]
+    severity_when = data.get("severity_when")
+    for index, entry in enumerate(severity_when if isinstance(severity_when, list) else ()):
+        if isinstance(entry, dict):
+            conditions.append((entry.get("condition"), ("severity_when", index, "condition")))
+    for condition, path in conditions:
+        for where, pattern in _matches_in(condition, path):
+            from policykit.policy.patterns import PatternError, compiled
+
+            try:
+                compiled(pattern)
+            except PatternError as exc:
+                mark = path_mark(data, where)
+                at = f"{source}:{mark.line}:{mark.column}" if mark.line else source
+                raise PolicyError(f"{at}: invalid policy {data.get('id', '')}: matches: {exc}") from None
+
+
+def _matches_in(condition: JsonValue, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, pattern) of each `matches` in a policy condition (all/any/not/any_item/all_items and leaves)."""
+    if isinstance(condition, list):
+        for index, item in enumerate(condition):
+            yield from _matches_in(item, (*path, index))
+    elif isinstance(condition, dict):
+        pattern = condition.get("matches")
+        if "fact" in condition and isinstance(pattern, str):
+            yield (*path, "matches"), pattern
+        for key in ("all", "any", "not"):
+            if key in condition:
+                yield from _matches_in(condition[key], (*path, key))
+        for key in ("any_item", "all_items"):
+            inner = condition.get(key)
+            if isinstance(inner, dict) and "where" in inner:
+                yield from _matches_in(inner["where"], (*path, key, "where"))
+
+
 def build_policy(data: PolicyDocument, source: str, checked: bool = False) -> Policy:
     """A policy from its parsed data; `checked`: its fact paths were checked already (the compiled catalog)."""
     applies_to = data.get("applies_to")
     if not isinstance(applies_to, str) or applies_to not in OBJECTS:
-        raise PolicyError(f"{source}: invalid policy: applies_to '{applies_to}' is not one of "
-                          + ", ".join(sorted(OBJECTS)))
+        raise PolicyError(f"{source}: invalid policy: applies_to must be one of " + ", ".join(sorted(OBJECTS)))
     if not checked:
         check_fact_paths(data, source)
+        check_patterns(data, source)
     read = _Fields(data, source)
     return Policy(
         id=read.text("id"), title=read.text("title"), severity=Severity(data["severity"]),

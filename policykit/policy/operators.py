@@ -8,7 +8,6 @@ for list operators, which can still find a known member in a list with unknown m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from policykit.core.json_types import JsonValue
@@ -93,11 +92,14 @@ def _empty(actual: object, wanted: JsonValue) -> Truth:
 
 
 def _matches(actual: object, pattern: JsonValue) -> Truth:
+    """Searched with RE2 (policykit/policy/patterns.py): linear in the text, whatever the policy's pattern."""
     if not isinstance(actual, (str, int)):
         return UNDECIDED
     if not isinstance(pattern, str):
         raise TypeError("first argument must be string or compiled pattern")
-    return re.search(pattern, str(actual)) is not None
+    from policykit.policy.patterns import search  # RE2: only when a policy uses `matches`
+
+    return search(pattern, str(actual))
 
 
 OPERATORS: dict[str, Operator] = {

@@ -77,6 +77,16 @@ def check_allowed(address: str, allow_private: bool) -> None:
         raise AddressRefused(f"{address} is a {blocked} address (pass --allow-private to probe it)")
 
 
+def check_nameserver(host: str, allow_private: bool) -> None:
+    """AddressRefused for a DNS server the run may not ask: the guard of the origins' addresses, applied before
+    any query is sent (the system resolver is the machine's own choice, and exempt)."""
+    blocked = special_range(host)
+    if blocked == "not an IP":
+        raise AddressRefused(f"{host!r} is not an IP address (a DNS server is named by its address)")
+    if blocked and not allow_private:
+        raise AddressRefused(f"{host} is a {blocked} address (pass --allow-private to use a DNS server there)")
+
+
 def open_connection(address: str, port: int, timeout: float, allow_private: bool) -> socket.socket:
     """A TCP connection to a checked address (no name resolution here: the address is one DNS gave)."""
     check_allowed(address, allow_private)

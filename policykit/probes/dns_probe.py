@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from policykit.core.results import DnsResult, DnsStatus
+from policykit.probes import addresses as guard
 from policykit.probes.addresses import is_ip_literal, special_range
 from policykit.probes.deadlines import Step
 from policykit.probes.options import Nameserver
@@ -13,10 +14,16 @@ def _answered(host: str, status: DnsStatus, addresses: tuple[str, ...], cnames: 
     return DnsResult(host, status, addresses, cnames, private_only=private)
 
 
-def resolve(host: str, nameservers: tuple[Nameserver, ...], step: Step) -> DnsResult:
-    """A and AAAA of `host` (validated by the caller), both within the one step's deadline."""
+def resolve(host: str, nameservers: tuple[Nameserver, ...], step: Step, *, allow_private: bool) -> DnsResult:
+    """A and AAAA of `host` (validated by the caller), both within the one step's deadline; asked of the given
+    nameservers only when the address guard lets them through (the command line refuses them first)."""
     if is_ip_literal(host):
         return _answered(host, DnsStatus.IP_LITERAL, (host,))
+    for nameserver in nameservers:
+        try:
+            guard.check_nameserver(nameserver.host, allow_private)
+        except guard.AddressRefused as exc:
+            return DnsResult(host, DnsStatus.ERROR, detail=f"not asked: the resolver {nameserver}: {exc}")
     import dns.exception
     import dns.nameserver
     import dns.rdatatype

@@ -173,7 +173,7 @@ def _probe_endpoint(item: EndpointPlan, names: list[tuple[_NameKey, tuple[Endpoi
                     options: LiveOptions, deadlines: Deadlines, seen: _Probed,
                     waits: dict[_NameKey, int] | None = None) -> None:
     """DNS, TCP, then each name; each step's result is kept as it comes."""
-    seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step())
+    seen.dns = dns_probe.resolve(item.host, options.nameservers, deadlines.step(), allow_private=options.allow_private)
     address, seen.not_probed = _address(item, seen.dns, options)
     if not address:
         return

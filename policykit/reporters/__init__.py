@@ -1,5 +1,8 @@
 """Reporters: one module per output format, each `render(result, stream, options)`.
 
+Every string from a template or a file name is escaped by the one function of policykit/core/printable.py
+(`visible`, re-exported here), and every line of a line-based report is written through `safe_line`.
+
 The registry names modules rather than importing them, so a scan loads only the reporter it uses.
 """
 
@@ -7,11 +10,10 @@ from __future__ import annotations
 
 import enum
 import importlib
-import re
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from policykit.core.patterns import lazy_pattern
+from policykit.core.printable import safe_line, visible, visible_lines
 from policykit.core.record import record
 from policykit.findings import ScanResult
 
@@ -45,6 +47,10 @@ class Format(str, enum.Enum):
 
 
 # Module names, so a scan loads only the reporter it uses (json's module is not named `json`: the standard one is).
+__all__ = ["REPORTERS", "Format", "Render", "ReportOptions", "base_dir", "get", "safe_line", "visible",
+           "visible_lines"]
+
+
 REPORTERS: dict[str, str] = {f.value: f"policykit.reporters.{'json_report' if f is Format.json else f.value}"
                              for f in Format}
 
@@ -60,25 +66,3 @@ def base_dir(result: ScanResult, options: ReportOptions) -> Path:
     from policykit.core.repo import base_dir as find_base
 
     return find_base([*result.files, *(f.location.file for f in result.findings[:1])], options.base_dir)
-
-
-# C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides ("Trojan source"):
-# anything that moves the cursor, ends a line or reorders what a reader sees; and lone surrogates
-# (undecodable file names) and non-characters, which neither UTF-8 output nor XML can carry.
-_CONTROL = lazy_pattern("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group(0)
-    if char in _NAMED:
-        return _NAMED[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def visible(text: str) -> str:
-    """`text` with every control character as a visible escape (`\\x1b`, `\\n`): for terminals and
-    line-based formats, where a template string must not clear the screen or forge a line."""
-    if text.isascii() and text.isprintable():  # no control character: most text, without the pattern
-        return text
-    return _CONTROL().sub(_escape, text)

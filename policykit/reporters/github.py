@@ -53,6 +53,8 @@ def _finding(finding: Finding, base: Path) -> str:
 
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     base = base_dir(result, options)
+    if result.config is not None and result.config.changes():  # what a configuration turned off is never silent
+        stream.write(command("notice", visible(result.config.describe()), "", title="policykit configuration") + "\n")
     for error in result.errors:
         stream.write(command("error", f"input error: {visible(error.message)}", _path(error.file, base),
                              error.line, error.column, "policykit input error") + "\n")

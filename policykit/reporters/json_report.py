@@ -66,6 +66,8 @@ def document(result: ScanResult) -> JsonObject:
             # not in the counts above: accepted by a suppression or by the baseline
             "suppressed": result.suppressed_count(),
             **({"baseline": result.baseline_count()} if result.baseline else {}),
+            # the configuration file read and what it changed; null when none was read
+            "config": result.config.data() if result.config is not None else None,
         },
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message}
                    for e in result.errors],

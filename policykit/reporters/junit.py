@@ -11,8 +11,10 @@ policy's own evaluation:
   check any of its objects from the template.
 Policies that did not apply (no Lambda@Edge association to check, live policies without --live) have no case:
 the suite's <system-out> says which were not run and why. An input without anything to check is one skipped case.
-Strings are XML-escaped by the serializer; control characters (which XML 1.0 cannot carry even escaped) become
-visible escapes such as `\\x1b`.
+Strings are XML-escaped by the serializer; control characters (which XML 1.0 cannot carry even escaped) and line
+breaks in file names and template values become visible escapes such as `\\x1b` and `\\n`
+(policykit/core/printable.py): no line of the document can be forged, or read as a workflow command.
+The configuration read, and what it changed, is each suite's <properties>.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import TextIO
 
 from policykit.core.record import record
 from policykit.findings import Finding, PolicyRun, ScanResult, Severity, evidence_text
-from policykit.reporters import ReportOptions, visible
+from policykit.reporters import ReportOptions, safe_line, visible, visible_lines
 
 NOT_APPLICABLE = "not applicable: no CloudFront distribution in this input"
 NONE_APPLIED = "no selected policy applies to what this input declares"
@@ -51,9 +53,6 @@ def _seconds(value: float) -> str:
     return f"{max(value, 0.0):.6f}"
 
 
-def _clean(text: str) -> str:
-    """Visible escapes for control characters, keeping the line breaks of multi-line text."""
-    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def _details(finding: Finding) -> str:
@@ -63,7 +62,7 @@ def _details(finding: Finding) -> str:
         lines.append(visible(f"scenario: {finding.scenario}"))
     lines.extend(visible(f"{key}: {evidence_text(value)}") for key, value in finding.evidence)
     if finding.fix:
-        lines.append("fix: " + _clean(finding.fix))  # the policy's own line breaks stay
+        lines.append("fix: " + "\n".join(visible_lines(finding.fix)))  # the policy's own line breaks stay
     return "\n".join(lines)
 
 
@@ -141,6 +140,7 @@ def _has_distributions(result: ScanResult, name: str) -> bool:
 def _suite(root: ET.Element, name: str, result: ScanResult, findings: dict[str, list[Finding]],
            runs: dict[str, PolicyRun], threshold: Severity) -> _Counts:
     suite = ET.SubElement(root, "testsuite", name=visible(name))
+    _config_properties(suite, result)  # <properties> come before the test cases
     titles = {p.id: p.title for p in result.policies}
     applied = {policy_id for policy_id, run in runs.items() if run.objects}
     totals = _Counts()
@@ -185,7 +185,7 @@ def document(result: ScanResult, options: ReportOptions) -> ET.Element:
                               skipped="0", time=seconds)
         case = ET.SubElement(suite, "testcase", name="input", classname=visible(error.file), time=seconds)
         failure = ET.SubElement(case, "error", message=visible(error.message), type="input error")
-        failure.text = _clean(str(error))
+        failure.text = visible(str(error))  # one line: a file name's line break is escaped
         totals.add(_Counts(tests=1, errors=1, seconds=result.input_seconds.get(error.file, 0.0)))
     for key in ("tests", "failures", "errors"):  # the schema has no skipped count on <testsuites>
         root.set(key, str(getattr(totals, key)))
@@ -193,9 +193,20 @@ def document(result: ScanResult, options: ReportOptions) -> ET.Element:
     return root
 
 
+def _config_properties(suite: ET.Element, result: ScanResult) -> None:
+    """The configuration read and what it changed, as the suite's properties (the one place JUnit has for them)."""
+    if result.config is None:
+        return
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="policykit.configuration", value=visible(result.config.file))
+    ET.SubElement(properties, "property", name="policykit.configuration.named", value=str(result.config.named).lower())
+    for change in result.config.changes():
+        ET.SubElement(properties, "property", name="policykit.configuration.change", value=visible(change))
+
+
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     root = document(result, options)
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    # every line safe where it starts, whatever an element's text holds
+    stream.write("".join(f"{safe_line(line)}\n" for line in ET.tostring(root, encoding="unicode").split("\n")))

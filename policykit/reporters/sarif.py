@@ -97,19 +97,21 @@ def document(result: ScanResult, options: ReportOptions) -> JsonObject:
                               "rules": rules}
     if repository_url():
         driver["informationUri"] = repository_url()
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(base)}},
-            "invocations": [{"executionSuccessful": not result.errors,
-                             "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index, base) for f in shown],
-            # a live run: what was probed and seen, once per endpoint and name (as JSON's `live`)
-            **({"properties": {"policykit/live": observed_text.document(result)}} if result.observed else {}),
-        }],
+    run: JsonObject = {
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(base)}},
+        "invocations": [{"executionSuccessful": not result.errors,
+                         "toolExecutionNotifications": notifications}],
+        "results": [_result(f, index, base) for f in shown],
     }
+    properties: JsonObject = {}
+    if result.observed:  # a live run: what was probed and seen, once per endpoint and name (as JSON's `live`)
+        properties["policykit/live"] = observed_text.document(result)
+    if result.config is not None:  # the configuration read and what it changed
+        properties["configuration"] = result.config.data()
+    if properties:  # the run's property bag
+        run["properties"] = properties
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _builtin_info(policy_id: str, findings: list[Finding]) -> PolicyInfo:

@@ -1,8 +1,8 @@
 """Human output: `file:line:col: severity PKnnn message`, the fix, and a summary line.
 
 Every string from a template or a file name is shown with its control characters as visible
-escapes (`\x1b`, `\n`): an alias cannot clear the screen or forge a finding line. JSON and
-SARIF keep the full string.
+escapes (`\x1b`, `\n`, policykit/core/printable.py), and every line is written through `safe_line`: an alias
+cannot clear the screen, forge a finding line or start a workflow command. JSON and SARIF keep the full string.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from policykit.findings import Finding, ScanResult, evidence_text
-from policykit.reporters import ReportOptions, observed_text, visible
+from policykit.reporters import ReportOptions, observed_text, safe_line, visible, visible_lines
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -33,24 +33,26 @@ def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] =
             lines.append(f"    {visible(key)}: {visible(evidence_text(value))}")
     if finding.fix:
         # the policy's own line breaks stay, indented: no line of it can pass for a finding
-        fix = "\n         ".join(visible(line) for line in finding.fix.split("\n"))
-        lines.append(_paint(f"    fix: {fix}", _DIM, options))
+        first, *rest = visible_lines(finding.fix)
+        fix = "\n".join([f"    fix: {first}", *(f"         {line}" for line in rest)])
+        lines.append(_paint(fix, _DIM, options))
     return lines
 
 
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
+    lines: list[str] = []
     for error in result.errors if options.errors_inline else ():
-        stream.write(f"{_paint(visible(str(error)), _BOLD, options)} "
-                     f"({_paint('input error', _COLORS['error'], options)})\n")
+        lines.append(f"{_paint(visible(str(error)), _BOLD, options)} "
+                     f"({_paint('input error', _COLORS['error'], options)})")
     # Baseline-matched findings were accepted when the baseline was written: only their number is shown.
     shown = [f for f in result.findings if (options.show_unknown or not f.unknown)
              and (f.suppressed or not f.accepted)]
     covered = observed_text.covered_keys(result)
     for finding in shown:
         seen_keys = covered.get((finding.distribution, finding.subject), ())
-        stream.write("\n".join(_finding(finding, options, seen_keys)) + "\n")
-    for line in observed_text.lines(result, shown):  # live evidence once per endpoint and name
-        stream.write(line + "\n")
+        lines.extend(_finding(finding, options, seen_keys))
+    # live evidence once per endpoint and name: names and certificate fields as the origin sent them
+    lines.extend(visible(line) for line in observed_text.lines(result, shown))
     counts = result.counts()
     hidden = sum(1 for f in result.findings if f.unknown and not f.accepted) if not options.show_unknown else 0
     suppressed = sum(1 for f in shown if f.suppressed)
@@ -59,12 +61,12 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
                f"{sum(result.distributions.values())} distribution(s)")
     if result.show_all_observed:  # `policykit probe`: no template, one target
         probed = sorted({f.resource for f in result.findings} | {o.distribution for o in result.observed})
-        summary = f"{', '.join(parts)} probing {', '.join(probed)}"
+        summary = f"{', '.join(parts)} probing {visible(', '.join(probed))}"
     probed_words = observed_text.counts_words(result)  # a live run says what it probed, clean or not
     if probed_words:
         summary += f"; {probed_words}"
     if result.never_deployed:
-        summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
+        summary += f"; {len(result.never_deployed)} never deployed: {visible('; '.join(result.never_deployed))}"
     if result.skipped:
         named = ", ".join(visible(name) for name in result.skipped[:_NAMED_SKIPPED])
         more = f" and {len(result.skipped) - _NAMED_SKIPPED} more" if len(result.skipped) > _NAMED_SKIPPED else ""
@@ -72,9 +74,13 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     if suppressed:
         summary += f"; {suppressed} suppressed"
     if result.baseline:
-        summary += f"; {result.baseline_count()} in the baseline {result.baseline} (not shown)"
+        summary += f"; {result.baseline_count()} in the baseline {visible(result.baseline)} (not shown)"
     if hidden:
         summary += f"; {hidden} check(s) not decidable from the template (--show-unknown lists them)"
     if result.errors:
         summary += f"; {len(result.errors)} input error(s)"
-    stream.write(summary + "\n")
+    if result.config is not None:  # what a configuration turned off or down is never silent
+        summary += f"; {visible(result.config.describe())}"
+    lines.append(summary)
+    # every physical line escaped where it starts, whatever part of it came from the input
+    stream.write("".join(f"{safe_line(line)}\n" for text in lines for line in text.split("\n")))

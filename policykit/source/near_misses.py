@@ -20,7 +20,8 @@ _ID = re.compile(r"\b[A-Za-z]{2,}\d{3,}\b")
 _ACCEPTED_TF = re.compile(r"(?:#|//)\s*policykit:ignore\b")  # read (or refused with an error) as a suppression
 # A comment that addresses policykit with a directive-like word: `policykit:skip`, `policykit: ignore`,
 # `policykit ignore`, `policykit=...`, `policykit-disable`, in any case. Prose (`# checked by policykit.`) is not one.
-_DIRECTIVE = (r"\s*policykit\s*(?:[:=-]\s*|\s+)(?P<word>ignore|skip|disable|suppress|noqa|nosec|exclude|allow)\b"
+# (Written so that no run of spaces can be split two ways: `\s*(?:[:=-]\s*|\s+)` took quadratic time on a long one.)
+_DIRECTIVE = (r"\s*policykit(?:\s*[:=-]|\s)\s*(?P<word>ignore|skip|disable|suppress|noqa|nosec|exclude|allow)\b"
               r"(?P<rest>.*)$")
 _TF_NEAR = re.compile(r"(?:#|//|/\*)" + _DIRECTIVE, re.IGNORECASE)
 # Keys of Metadata.policykit that policykit reads.

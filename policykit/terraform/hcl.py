@@ -171,7 +171,9 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in " ".join(text.split()))
 
 
-_LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}")
+# Not inside a run of digits: each run is scanned once (from every digit of it, a long file of runs just
+# short of the bound took minutes).
+_LONG_NUMBER = re.compile(rf"(?<!\d)\d{{{MAX_INT_DIGITS + 1},}}")
 _HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*\r?$")
 
 

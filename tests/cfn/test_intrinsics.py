@@ -197,3 +197,32 @@ def test_messages_name_the_unknown_pieces() -> None:
     assert str(value('!Sub "${Stage}.${AWS::Region}.example.com"')) == "${Stage}.${AWS::Region}.example.com"
     website = value('!Select [2, !Split ["/", !GetAtt Bucket.WebsiteURL]]')
     assert str(website) == "${Bucket}.s3-website${region}.amazonaws.com"
+
+
+def test_a_shared_node_is_resolved_once_per_resolver() -> None:
+    """40 levels that each hold the one below twice (as YAML aliases share a node) are 2^40 values written out,
+    and 41 nodes: each is resolved once, memoised by identity."""
+    from policykit.core.nodes import MDict, MList
+
+    node = MDict()
+    node.set("Ref", "WithDefault", node.mark, node.mark)
+    for _ in range(40):
+        pair = MList()
+        pair.add(node, pair.mark)
+        pair.add(node, pair.mark)
+        node = pair
+    r = resolver()
+    calls: list[int] = []
+    original = r._resolve_container
+
+    def counted(item: Any) -> Any:
+        calls.append(id(item))
+        return original(item)
+
+    r._resolve_container = counted  # type: ignore[method-assign]
+    out = r.resolve(node)
+    for _ in range(40):
+        assert out[0] is out[1]
+        out = out[0]
+    assert out == "origin.example.com"
+    assert len(calls) == len(set(calls)) == 41

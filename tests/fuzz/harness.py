@@ -65,11 +65,27 @@ def _virtual_size() -> int:
     return 0
 
 
-def _bounded(args: list[str]) -> tuple[int, str, str]:
-    """The CLI's (exit code, stdout, stderr) in a child bounded in time and memory; a child killed by
-    the bound returns exit code -signal with the reason on stderr."""
+def _spied(args: list[str], cwd: Path | None) -> tuple[int, str, str, list[str]]:
+    """The CLI's (exit code, stdout, stderr) run from `cwd`, and every connection or datagram it tried: each is
+    refused (tests/helpers.py), so no example reaches the network, and the property can say none was tried."""
+    from tests.helpers import spied_sockets
+
+    before = Path.cwd()
+    with spied_sockets() as spy:
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            code, out, err = _run_cli(args)
+        finally:
+            os.chdir(before)
+    return code, out, err, [f"{what} to {where}" for what, where in spy.attempts]
+
+
+def _bounded(args: list[str], cwd: Path | None = None) -> tuple[int, str, str, list[str]]:
+    """The CLI's (exit code, stdout, stderr, connections tried) in a child bounded in time and memory; a child
+    killed by the bound returns exit code -signal with the reason on stderr."""
     if not CAN_FORK:  # pragma: no cover - elsewhere the property is checked without the bounds
-        return _run_cli(args)
+        return _spied(args, cwd)
     warm_up()
     read_end, write_end = os.pipe()
     gc.freeze()  # the child's collector then leaves the inherited heap alone (no copy-on-write of all of it)
@@ -82,10 +98,9 @@ def _bounded(args: list[str]) -> tuple[int, str, str]:
             limit = _virtual_size() + MEMORY_BOUND
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             signal.alarm(TIME_BOUND_S)
-            code, out, err = _run_cli(args)
-            payload = json.dumps([code, out, err]).encode()
+            payload = json.dumps(_spied(args, cwd)).encode()
         except BaseException as exc:  # a crash of the harness itself, or MemoryError outside main()
-            payload = json.dumps([99, "", f"fuzz child: {type(exc).__name__}: {exc}"]).encode()
+            payload = json.dumps([99, "", f"fuzz child: {type(exc).__name__}: {exc}", []]).encode()
         with os.fdopen(write_end, "wb") as stream:
             stream.write(payload)
         os._exit(0)
@@ -97,9 +112,9 @@ def _bounded(args: list[str]) -> tuple[int, str, str]:
     if os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
         reason = "time bound exceeded" if signum == signal.SIGALRM else f"killed by signal {signum}"
-        return -signum, "", f"fuzz child: {reason} ({TIME_BOUND_S} s, {MEMORY_BOUND >> 20} MiB)"
-    code, out, err = json.loads(data)
-    return int(code), str(out), str(err)
+        return -signum, "", f"fuzz child: {reason} ({TIME_BOUND_S} s, {MEMORY_BOUND >> 20} MiB)", []
+    code, out, err, tried = json.loads(data)
+    return int(code), str(out), str(err), [str(attempt) for attempt in tried]
 
 
 def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
@@ -115,7 +130,8 @@ def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
             else:
                 path.write_text(content, encoding="utf-8", errors="surrogatepass")
         scanned = root / target if target else root
-        code, out, err = _bounded(["scan", "--no-config", "--format", "json", str(scanned)])
+        code, out, err, tried = _bounded(["scan", "--no-config", "--format", "json", str(scanned)])
+        assert tried == [], tried  # a scan without --live opens no connection
         if LOG:  # a long run's tally: one line per example (POLICYKIT_FUZZ_LOG=FILE)
             with open(LOG, "a", encoding="utf-8") as tally:
                 tally.write(f"{os.environ.get('PYTEST_CURRENT_TEST', '?').split(' ')[0]} exit {code}\n")
@@ -133,3 +149,53 @@ def check_scan(files: dict[str, str | bytes], target: str = "") -> None:
             assert document["errors"] == []
         for finding in document["findings"]:
             assert finding["policy_id"] != "PK007", finding  # an internal error caught per policy
+
+
+# -- configurations ---------------------------------------------------------------------------------------------
+
+SECRET = "ghp_FUZZSECRET0123"  # in a YAML file outside the checkout, which no configuration may have read
+# Origins at addresses only --allow-private reaches (no name: no DNS lookup, so nothing is asked of any resolver).
+GUARDED_ORIGINS = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n"
+    "    Properties:\n      DistributionConfig:\n        Enabled: true\n        Origins:\n"
+    + "".join(f"          - Id: o{index}\n            DomainName: {address}\n            CustomOriginConfig:\n"
+              f"              OriginProtocolPolicy: http-only\n              HTTPPort: {port}\n"
+              for index, (address, port) in enumerate((("127.0.0.1", 8080), ("169.254.169.254", 80),
+                                                       ("10.0.0.1", 80))))
+    + "        DefaultCacheBehavior:\n          TargetOriginId: o0\n          ViewerProtocolPolicy: allow-all\n")
+OWN_POLICY = ("id: ACME900\ntitle: Own\nseverity: warning\napplies_to: origin\ncondition:\n  fact: domain_name\n"
+              "  exists: true\nmessage: \"{label} is here.\"\n")
+
+
+def check_config(text: str, name: str = ".policykit.yaml") -> None:
+    """Check out a repository whose configuration file (`name`) holds `text` beside a template with guarded
+    origins, a policy directory of its own and, outside it, a YAML file holding a secret; `scan --live` there.
+    Whatever the file says: exit 0/1 with a JSON report naming the configuration, or exit 2 with one line naming
+    it; every stderr line is policykit's, none quotes the secret, none starts a workflow command; and no
+    connection or datagram is even tried (the file cannot open the address guard; the origins need no DNS)."""
+    with tempfile.TemporaryDirectory(prefix="pk-fuzz-config-") as tmp:
+        outside, checkout = Path(tmp) / "outside", Path(tmp) / "checkout"
+        (checkout / "mine").mkdir(parents=True)
+        outside.mkdir()
+        (outside / "ACME901-secret.yaml").write_text(f"{SECRET}\n", encoding="utf-8")
+        (checkout / "mine" / "ACME900-own.yaml").write_text(OWN_POLICY, encoding="utf-8")
+        (checkout / "t.yaml").write_text(GUARDED_ORIGINS, encoding="utf-8")
+        config = checkout / name
+        config.write_text(text.replace("{OUTSIDE}", str(outside)), encoding="utf-8", errors="surrogatepass")
+        code, out, err, tried = _bounded(["scan", "t.yaml", "--live", "--format", "json", "--timeout", "1"],
+                                         cwd=checkout)
+        assert code in (0, 1, 2), f"exit {code}: {err.strip()}"
+        assert tried == [], tried
+        assert "Traceback" not in err and "internal error" not in err, err
+        assert SECRET not in out + err
+        lines = err.splitlines()
+        assert all(line.startswith("policykit: ") for line in lines), err
+        assert not [line for line in (out + err).splitlines() if line.lstrip().startswith("::")]
+        if out:
+            document = json.loads(out)
+            assert document["summary"]["config"]["file"] == str(config)
+            assert code == (2 if document["errors"] else code)
+        else:  # refused before the scan: the configuration (or a policy it names), on one line
+            assert code == 2
+            errors = [line for line in lines if not line.startswith("policykit: warning: ")]
+            assert len(errors) == 1 and (str(config) in errors[0] or str(checkout) in errors[0]), err

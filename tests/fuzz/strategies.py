@@ -508,3 +508,74 @@ def serverless_services(draw: st.DrawFn) -> dict[str, str]:
     }
     included = draw(st.dictionaries(st.sampled_from(("a", "Resources")), values, max_size=2))
     return {"serverless.yml": draw(yaml_twists(cfn_yaml(service))), "x.yml": cfn_yaml(included)}
+
+
+# -- configuration (.policykit.yaml) ---------------------------------------------------------------------------
+
+# Paths a hostile configuration may name: out of the checkout by `..`, absolute ({OUTSIDE} is the directory that
+# holds a secret, written at check time), a file, the checkout itself, nothing, a forged line.
+CONFIG_PATHS = ("../outside", "{OUTSIDE}", "/", "..", ".", "mine", "mine/../../outside", "t.yaml", "missing", "",
+                "~", "mine\n::warning::FORGED", "/etc/passwd", "../outside/ACME901-secret.yaml")
+POLICY_PATTERNS = ("*", "PK*", "PK1*", "PK101", "PK5O1", "ACME*", "ACME900", "[", "?*", "pk301", "nope")
+LIMIT_NAMES = ("file_bytes", "document_values", "alias_chars", "cfn_string_chars", "terraform_steps",
+               "terraform_string_bytes", "terraform_items", "scenarios", "nonsense")
+LIVE_KEYS = ("timeout", "origin_timeout", "run_timeout", "concurrency", "allow_private", "nameservers",
+             "trust_store", "expiry_warning_days", "retries")
+NAMESERVERS = ("127.0.0.1", "127.0.0.3:6379", "169.254.169.254", "10.0.0.2:53", "[::1]:53", "8.8.8.8",
+               "dns.example.test", "host:notaport", "")
+config_scalars = st.one_of(
+    scalars, st.sampled_from(CONFIG_PATHS + POLICY_PATTERNS + NAMESERVERS + ("error", "warning", "info", "fatal")),
+    st.sampled_from([1, 5, 16, 300, 3600, 3601, 10**9, 2**31, 2**64, -1, 0.001, 1e308]))
+
+
+def _config_value(plausible: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """The value a key takes: mostly its own kind, sometimes of another type or nested wrongly."""
+    return st.one_of(plausible, plausible, plausible, config_scalars, st.lists(config_scalars, max_size=3),
+                     st.dictionaries(st.sampled_from(("a", "pattern", "x")), config_scalars, max_size=2))
+
+
+@st.composite
+def config_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A configuration with any of its keys (and an unknown one), each given a plausible, hostile or mistyped value."""
+    patterns = st.lists(st.sampled_from(POLICY_PATTERNS) | config_scalars, max_size=4)
+    keys: dict[str, st.SearchStrategy[Any]] = {
+        "policies": st.lists(st.sampled_from(CONFIG_PATHS), max_size=3),
+        "enable": patterns,
+        "disable": patterns,
+        "severity": st.dictionaries(st.sampled_from(POLICY_PATTERNS[3:]), st.sampled_from(("error", "warning",
+                                                                                               "info", "fatal"))),
+        "severity_threshold": st.sampled_from(("error", "warning", "info", "none")),
+        "baseline": st.sampled_from(CONFIG_PATHS),
+        "files": st.lists(st.fixed_dictionaries({"pattern": st.sampled_from(("*", "t.yaml", "**/*", "["))},
+                                                optional={"params": st.dictionaries(st.sampled_from(("Env", "P0")),
+                                                                                    config_scalars, max_size=2),
+                                                          "vars": st.dictionaries(st.just("x"), config_scalars,
+                                                                                  max_size=1)}), max_size=2),
+        "live": st.dictionaries(st.sampled_from(LIVE_KEYS), st.one_of(
+            config_scalars, st.lists(st.sampled_from(NAMESERVERS), max_size=2))),
+        "limits": st.dictionaries(st.sampled_from(LIMIT_NAMES), config_scalars, max_size=3),
+        "unknown_key": config_scalars,
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(keys)), unique=True, max_size=5))
+    return {key: draw(_config_value(keys[key])) for key in chosen}
+
+
+@st.composite
+def config_texts(draw: st.DrawFn) -> str:
+    """A configuration file's text: a document dumped as YAML, sometimes twisted (an alias, a tag, a duplicate
+    key, a document that is not a mapping, bytes that are not text)."""
+    text = yaml.safe_dump(_plain(draw(config_documents())), allow_unicode=True, default_flow_style=False)
+    twist = draw(st.sampled_from(("none", "none", "none", "alias", "tag", "duplicate", "list", "cut", "surrogate")))
+    if twist == "alias":
+        text = "base: &b {timeout: 1}\n" + text + "live: *b\n"
+    elif twist == "tag":
+        text = "live: !!python/object:os.system {}\n" + text
+    elif twist == "duplicate":
+        text += "disable: ['*']\ndisable: []\n"
+    elif twist == "list":
+        text = "- " + text.replace("\n", "\n  ")
+    elif twist == "cut":
+        text = text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+    elif twist == "surrogate":
+        text += "policies: ['\udcff']\n"
+    return text

@@ -1,5 +1,6 @@
 """Fuzz tests (hypothesis): whatever a file holds, `policykit scan` gives findings (exit 0/1) or input
-errors naming the file (exit 2), never an internal error (exit 3), within a time and memory bound.
+errors naming the file (exit 2), never an internal error (exit 3), within a time and memory bound; whatever a
+repository's configuration says, `scan --live` tries no connection its address guard would refuse.
 
 Each example runs the real CLI in a forked child with an address-space limit and an alarm, so a
 hang or a memory bomb fails the example instead of the suite (tests/fuzz/harness.py). The default
@@ -19,12 +20,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.harness import CAN_FORK, MEMORY_BOUND, check_scan
+from tests.fuzz.harness import CAN_FORK, MEMORY_BOUND, check_config, check_scan
 from tests.fuzz.strategies import (
     cache_policy_documents,
     cfn_json,
     cfn_templates,
     cfn_yaml,
+    config_documents,
+    config_texts,
     deployed_documents,
     hcl_modules,
     plan_documents,
@@ -102,3 +105,15 @@ def test_the_harness_catches_crashes(monkeypatch: pytest.MonkeyPatch, bomb: Call
     monkeypatch.setattr(api, "scan_input", lambda *args: bomb())
     with pytest.raises(AssertionError, match=expected):
         check_scan({"template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"})
+
+
+@given(config_texts(), st.sampled_from([".policykit.yaml", ".policykit.yml"]))
+def test_configuration(text: str, name: str) -> None:
+    check_config(text, name)
+
+
+@given(config_documents())
+def test_configuration_in_pyproject(document: dict[str, Any]) -> None:
+    lines = ["[project]", 'name = "x"', "", "[tool.policykit]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in document.items() if value is not None]
+    check_config("\n".join(lines) + "\n", "pyproject.toml")

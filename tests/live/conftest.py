@@ -46,8 +46,20 @@ def serve() -> Iterator[Callable[..., Server]]:
 
 
 @pytest.fixture
-def dns_server() -> Iterator[Callable[[dict[str, str]], DnsServer]]:
+def dns_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, str]], DnsServer]]:
+    """A DNS server on 127.0.0.1 that stands for a public resolver: the nameserver guard (which refuses a loopback
+    resolver without --allow-private, policykit/probes/addresses.py) lets the tests' own servers through, so a test
+    can probe without --allow-private and see private origins refused. Nothing else is let through."""
+    from policykit.probes import addresses
+
     started: list[DnsServer] = []
+    guard = addresses.check_nameserver
+
+    def tests_own(host: str, allow_private: bool) -> None:
+        if not any(host == server.address.rsplit(":", 1)[0] for server in started):
+            guard(host, allow_private)
+
+    monkeypatch.setattr(addresses, "check_nameserver", tests_own)
 
     def start(records: dict[str, str]) -> DnsServer:
         server = DnsServer(records)

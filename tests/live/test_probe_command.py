@@ -217,18 +217,20 @@ def test_sarif_gives_the_target_as_a_logical_location(run_cli: Any, serve: Any, 
 def test_probe_reads_the_configuration_live_settings(run_cli: Any, pki: Pki, dns_server: Any, serve: Any,
                                                       tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same nameservers, trust store and address rule as `scan --live`: a probe of an origin whose chain
-    the team's own roots sign is clean with the repository's .policykit.yaml, and untrusted without it."""
+    the team's own roots sign is clean with the team's configuration (named with --config: a configuration found
+    in the scanned tree may not set these), and untrusted without it."""
     dns: DnsServer = dns_server({ORIGIN: "127.0.0.1"})
     port = _tls(serve, pki).port
     (tmp_path / "roots.pem").write_bytes(pki.trust_store.read_bytes())
-    (tmp_path / ".policykit.yaml").write_text(
+    (tmp_path / "ci.yaml").write_text(
         f"live:\n  nameservers: ['{dns.address}']\n  trust_store: roots.pem\n  allow_private: true\n"
         "  concurrency: 4\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli("probe", f"{ORIGIN}:{port}", "--format", "json")
+    code, out, err = run_cli("probe", f"{ORIGIN}:{port}", "--format", "json", "--config", "ci.yaml")
     assert code == 0 and not _fired(json.loads(out)["findings"]), (out, err)
     # a flag beats the file: with private addresses refused, the loopback origin is a PK601 verdict
-    code, out, _ = run_cli("probe", f"{ORIGIN}:{port}", "--format", "json", "--no-allow-private")
+    code, out, _ = run_cli("probe", f"{ORIGIN}:{port}", "--format", "json", "--config", "ci.yaml",
+                           "--no-allow-private")
     [refused] = [f for f in json.loads(out)["findings"] if f["policy_id"] == "PK601"]
     assert not refused["unknown"] and "only loopback/private/link-local addresses" in refused["message"]
     # without the file, the team's roots are not trusted: the chain ends at an unknown root

@@ -4,13 +4,16 @@ naming the file and the field, never a crash later."""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import pytest
 
 from policykit.core.errors import PolicyError
 from policykit.policy.loader import compile_catalog, load_policies, read_policy_file
-from tests.helpers import RunCli, Write
+from tests.helpers import EXAMPLES, RunCli, Write
+from tests.templates import cfn_with_origins
 
 VALID = """\
 id: PK901
@@ -40,8 +43,9 @@ def test_a_policy_file_that_is_not_a_mapping_is_a_policy_error(write: Write, tex
 @pytest.mark.parametrize(("change", "said"), [
     (("title: Custom check", "title: [Custom, check]"), "title must be text"),
     (('message: "{label} is wrong"', "message: 42"), "message must be text"),
-    (("applies_to: origin", "applies_to: [origin]"), "applies_to '['origin']' is not one of"),
-    (("applies_to: origin", "applies_to: planet"), "applies_to 'planet' is not one of"),
+    # the value written is never quoted: a file read by mistake must not be echoed into a log
+    (("applies_to: origin", "applies_to: [origin]"), "applies_to must be one of alias, behavior"),
+    (("applies_to: origin", "applies_to: planet"), "applies_to must be one of alias, behavior"),
     (("title: Custom check", "title: Custom check\nreferences: https://example.com"),
      "references must be a list of text"),
     (("title: Custom check", "title: Custom check\ntags: [a, 1]"), "tags must be a list of text"),
@@ -151,3 +155,36 @@ def test_a_key_of_a_policy_file_cannot_forge_a_line(write: Write) -> None:
         read_policy_file(path, validate=True)
     [line] = caught.value.lines()
     assert "\n" not in line and "\x1b" not in line and "\\x1b[2J" in line and "unknown operator" in line
+
+
+_MATCHING = VALID.replace("  fact: uses_https\n  equals: true\n", "  fact: domain_name\n  matches: PATTERN\n")
+
+
+@pytest.mark.parametrize(("pattern", "said"), [
+    (r"'(a)\1'", "invalid escape sequence"),  # a backreference
+    ("'^(?=www)'", "invalid perl operator"),  # a lookahead
+    ("'(?<=a)b'", "invalid perl operator"),  # a lookbehind
+])
+def test_a_pattern_re2_refuses_is_a_policy_error_at_its_line(write: Write, run_cli: RunCli, pattern: str,
+                                                             said: str) -> None:
+    path = write("p/PK901-custom.yaml", _MATCHING.replace("PATTERN", pattern))
+    with pytest.raises(PolicyError) as caught:
+        read_policy_file(path, validate=True)
+    assert str(caught.value).startswith(f"{path}:7:12: invalid policy PK901: matches: RE2 cannot run this pattern")
+    assert said in str(caught.value) and "no backreferences or lookarounds" in str(caught.value)
+    code, _, err = run_cli("scan", "--no-config", "--policies", str(path.parent), str(EXAMPLES / "cloudformation"))
+    assert code == 2 and len(err.strip().splitlines()) == 1  # RE2's own logging is off: one line, ours
+    assert err.startswith(f"policykit: {path}:7:12: ")
+
+
+def test_a_repository_policy_with_a_backtracking_pattern_scans_quickly(write: Write, run_cli: RunCli) -> None:
+    """`matches: '^(a+)+$'` against a 40-character origin domain hung Python's `re`; RE2 answers at once."""
+    directory = write("p/ACME001-hang.yaml", _MATCHING.replace("PK901", "ACME001")
+                      .replace("PATTERN", "'^(a+)+$'")).parent
+    domain = "a" * 36 + ".com"
+    template = write("t.yaml", cfn_with_origins([{"id": "app", "domain": domain, "port": 443}]))
+    started = time.perf_counter()
+    code, out, err = run_cli("scan", "--no-config", "--policies", str(directory), "--format", "json", str(template))
+    assert code in (0, 1), err
+    assert "ACME001" not in {f["policy_id"] for f in json.loads(out)["findings"]}
+    assert time.perf_counter() - started < 10

@@ -3,6 +3,7 @@ one-line errors with a position for what python-hcl2 or Terraform refuses, each 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,13 @@ def test_files_with_module_blocks_are_parsed_once(write: Write, monkeypatch: pyt
     result = scan([write("root/main.tf", 'module "cdn" {\n  source = "./cdn"\n}\n').parent], ScanOptions())
     assert not result.errors
     assert sorted(parsed) == ["cdn/main.tf", "other/main.tf", "root/main.tf"]
+
+
+def test_a_number_over_the_digit_bound_is_found_in_linear_time(write: Write, run_cli: RunCli) -> None:
+    """300 numbers of 4,300 digits (the bound) before one of 5,000: the error names the long one at once; looked
+    for from every digit of every run, it took half a minute for this 1.3 MB file."""
+    numbers = "".join(f"  n{index} = {'1' * 4300}\n" for index in range(300))
+    path = write("m/main.tf", "locals {\n" + numbers + "}\n" + TF_COMMENTED.format(comment="2" * 5000))
+    started = time.perf_counter()
+    assert "main.tf:306: " in one_input_error(run_cli, path.parent, "5000 digits", "4300")
+    assert time.perf_counter() - started < 10
