@@ -10,12 +10,14 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policykit.core.builtins import BUILTIN_IDS
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
 from policykit.core.printable import printable_data
 from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
+from policykit.filters.suppressions import Ran
 from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
 from policykit.source.discover import Input, InputKind, Skip, discover
@@ -93,6 +95,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
 
         policies = load_policies(options.policy_dirs)
     chosen = selection(options)
+    known = frozenset(p.id for p in policies)
     policies = [p for p in policies if chosen.selected(p.id)]
     found = _Found()
     names = dict(options.display_names)
@@ -116,8 +119,19 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed))
     if names:
         result = _renamed(result, names)
-    result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
+    result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline,
+                           ran=_ran(known, policies, options, chosen))
     return printable_data(result)  # a file name with a byte that is not UTF-8 must not crash a reporter
+
+
+def _ran(known: frozenset[str], policies: list[Policy], options: ScanOptions, chosen: Selection) -> Ran:
+    """The policies this scan ran: those selected that could apply (live policies need --live, edge policies
+    --edge), and the built-in findings selected; among the loaded and built-in ones."""
+    from policykit.model.subjects import EDGE_KINDS, LIVE_KINDS
+
+    idle = (() if options.live is not None else LIVE_KINDS) + (() if options.edge else EDGE_KINDS)
+    ran = {p.id for p in policies if p.applies_to not in idle} | {i for i in BUILTIN_IDS if chosen.selected(i)}
+    return Ran(frozenset(ran), known | BUILTIN_IDS)
 
 
 @record(frozen=False)

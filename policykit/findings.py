@@ -73,6 +73,9 @@ class Finding:
     # With --baseline: "unchanged" (recorded in the baseline: accepted) or "new"; "" without one.
     # Not a suppression: SARIF reports it as baselineState, and nobody wrote it in the source.
     baseline: BaselineState = ""
+    # A finding about a suppression (PK003, PK004, PK008): the policy ids the suppression names, comma-separated
+    # ("" for none), so the filters report it only when one of them ran
+    about: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -135,11 +138,12 @@ class InputNotes:
 
 
 def builtin_finding(policy_id: str, message: str, location: Location, *, resource: str = "",
-                    distribution: str = "", subject: str = "", fix: str = "") -> Finding:
+                    distribution: str = "", subject: str = "", fix: str = "", about: str = "") -> Finding:
     """A finding that comes from no policy file (core/builtins.py): its title and severity from the table."""
     builtin = BUILTINS[policy_id]
     return Finding(policy_id=builtin.id, title=builtin.title, severity=Severity(builtin.severity), message=message,
-                   location=location, resource=resource, distribution=distribution, subject=subject, fix=fix)
+                   location=location, resource=resource, distribution=distribution, subject=subject, fix=fix,
+                   about=about)
 
 
 @record
