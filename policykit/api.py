@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policykit.config import NAMES as CONFIG_NAMES
 from policykit.core.builtins import BUILTIN_IDS
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
@@ -20,8 +20,9 @@ from policykit.filters.selection import Selection
 from policykit.filters.suppressions import Ran
 from policykit.findings import Finding, InputNotes, Observed, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
-from policykit.source.discover import Input, InputKind, Skip, discover
+from policykit.source.discover import Hidden, Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream
+from policykit.source.globs import Exclusions, Globs
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
@@ -60,7 +61,8 @@ def _module_dir(item: Input) -> Path:
     return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
 
 
-def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[Input | ScanError | Skip]:
+def _without_called_modules(found: list[Input | ScanError | Skip | Hidden]
+                             ) -> Iterator[Input | ScanError | Skip | Hidden]:
     """Drop Terraform directories that another module of the scan calls (`source = "./x"`): they are
     scanned through their callers, with the inputs those give them, not twice; also when named on the
     command line beside their caller, however the path is spelled (alone, a module is scanned as given)."""
@@ -103,20 +105,23 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
         names.update(stdin_names)
         try:
-            for item in _without_called_modules(list(discover(paths))):
+            for item in _without_called_modules(list(discover(paths, exclusions(options)))):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
                 elif isinstance(item, Skip):
                     found.notes.append(f"{item.path}: skipped, {item.reason}")
+                elif isinstance(item, Hidden):
+                    found.hidden.append(str(item.path))
                 else:
-                    scan_input(item, _options_for(item, options), policies, found, live_deadline)
+                    scan_input(item, _options_for(item, options, names), policies, found, live_deadline)
         finally:
             forget_streams()
     result = ScanResult(
         findings=tuple(found.findings), errors=tuple(found.errors), files=tuple(found.files),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
         policies=tuple(chosen.info(p.info()) for p in policies), live=options.live is not None,
-        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed))
+        suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed),
+        hidden=tuple(found.hidden))
     if names:
         result = _renamed(result, names)
     result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline,
@@ -147,17 +152,39 @@ class _Found:
     suppressions: list[Suppression] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
 
 
-def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
-    """Per-file parameters/variables from the config; the command line's values win."""
+def exclusions(options: ScanOptions) -> Exclusions:
+    """What the scan never reads as an input: the excluded paths, and policykit's own files: the policies of the
+    policy directories with their fixtures (`ID-slug.yaml`, `ID-slug/`: a fail fixture is broken on purpose), the
+    baseline, the configuration, what the run writes. The rest of a policy directory is scanned as any other."""
+    own = [*([options.baseline] if options.baseline else []),
+           *([options.config_file] if options.config_file else []), *options.own_files]
+    if options.policy_dirs:
+        from policykit.policy.loader import policy_files
+
+        for directory in options.policy_dirs:
+            if directory.is_dir():
+                own.extend(path for policy in policy_files(directory) for path in (policy, policy.with_suffix("")))
+    # a configuration file by its name, wherever it is and whichever is in use: never a template
+    configurations = Globs.at(Path.cwd(), CONFIG_NAMES)
+    return Exclusions.of((*options.exclude, configurations), own)
+
+
+def _options_for(item: Input, options: ScanOptions, names: dict[str, str]) -> ScanOptions:
+    """Per-file parameters/variables from the config, its patterns matched against the input's path from the
+    configuration file's directory (the working directory without one), however the path was spelt; standard input
+    is matched under the name it stands for. The command line's values win."""
     if not options.file_options:
         return options
-    path = item.path.as_posix()
+    shown = names.get(str(item.path))
+    path = Path(shown) if shown and shown != "-" else item.path
+    base = options.config_file.parent if options.config_file is not None else Path.cwd()
     params: dict[str, str] = {}
     tf_vars: dict[str, str] = {}
     for pattern, file_params, file_vars in options.file_options:
-        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(item.path.name, pattern):
+        if Globs.at(base, [pattern]).matching(path) is not None:
             params.update(file_params)
             tf_vars.update(file_vars)
     if not params and not tf_vars:

@@ -39,6 +39,12 @@ class Config:
     limits: dict[str, int] = field(default_factory=dict)  # raised limits (core/limits.py), checked by the schema
     # (id or glob as written, the key it is under, line, column): checked against the loaded policies
     id_positions: tuple[tuple[str, str, int, int], ...] = ()
+    exclude: tuple[str, ...] = ()  # glob patterns of paths never scanned, relative to this file's directory
+
+    @property
+    def directory(self) -> Path | None:
+        """The directory the file's paths and patterns are relative to (None without a file)."""
+        return Path(self.file).parent if self.file else None
 
     def check_ids(self, known: frozenset[str]) -> None:
         """An id or glob in enable/disable/severity that names no policy is exit 2, with the nearest id."""
@@ -226,4 +232,10 @@ def _build(data: Settings, path: Path, id_positions: tuple[tuple[str, str, int, 
         live=dict(_table(data, "live")),
         limits={str(k): int(v) for k, v in _table(data, "limits").items() if isinstance(v, (int, float))},
         id_positions=id_positions,
+        exclude=_exclude(data),
     )
+
+
+def _exclude(data: Settings) -> tuple[str, ...]:
+    """`exclude:`: glob patterns matched like `files:` patterns, relative to the configuration file."""
+    return tuple(str(pattern) for pattern in _list(data, "exclude"))

@@ -216,6 +216,8 @@ class ScanResult:
     notes: tuple[str, ...] = ()
     observed: tuple[Observed, ...] = ()  # what live probes saw (policykit/probes)
     show_all_observed: bool = False  # `policykit probe`: the report of what was seen, even without findings
+    # hidden directories the walk did not enter that hold files of a template's kind (named on the summary)
+    hidden: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

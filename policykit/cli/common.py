@@ -80,6 +80,22 @@ def write_report(result: ScanResult, name: str, target: str, show_unknown: bool 
 
 
 
+def with_scan_paths(options: ScanOptions, settings: Config, exclude: list[str] | None,
+                    written: "list[Path | None]") -> ScanOptions:
+    """`options` with what decides which paths are read: the configuration file (its `files:` and `exclude:`
+    patterns are relative to its directory, and it is never read as an input), `--exclude` (relative to the working
+    directory), and the files this run writes (never inputs either)."""
+    from policykit.source.globs import Globs
+
+    globs = [Globs.at(Path.cwd(), exclude or [])]
+    if settings.directory is not None:
+        globs.append(Globs.at(settings.directory, settings.exclude))
+    return dataclasses.replace(
+        options, config_file=Path(settings.file) if settings.file else None, exclude=tuple(g for g in globs
+                                                                                          if g.patterns),
+        own_files=tuple(path for path in written if path is not None))
+
+
 def use_color(choice: Color, stream: TextIO) -> bool:
     """--color always/never; auto: FORCE_COLOR (any non-empty value) forces it, NO_COLOR (likewise)
     turns it off, else a terminal that is not `dumb` gets it."""

@@ -20,6 +20,7 @@ from policykit.cli.common import (
     parse_outputs,
     selected_ids,
     with_live_config,
+    with_scan_paths,
     write_file,
     write_report,
 )
@@ -95,6 +96,9 @@ def scan(
         "config patterns).")] = None,
     exit_zero: Annotated[bool, typer.Option(
         "--exit-zero", help="Findings never fail the run (exit 0); input errors still exit 2.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Never scan paths matching this glob, relative to the working directory (repeatable; "
+        "a directory covers what is under it, a pattern without / matches a name at any depth).")] = None,
     color: Annotated[Color, typer.Option(
         "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), "
         "always, never.")] = Color.auto,
@@ -124,6 +128,7 @@ def scan(
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
         file_options=settings.file_options, edge=edge, limits=raised,
     )
+    options = with_scan_paths(options, settings, exclude, [write_baseline, *(Path(t) for _, t in outputs if t != "-")])
     options = with_live_config(options, settings, given)
     threshold = severity_threshold.value if severity_threshold else settings.severity_threshold or "error"
     baseline = baseline or settings.baseline

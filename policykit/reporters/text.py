@@ -15,6 +15,7 @@ from policykit.reporters import ReportOptions, observed_text, visible
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 _NAMED_SKIPPED = 3  # the summary names this many skipped files (one named on the command line, typically)
+_NAMED_HIDDEN = 3
 
 
 def _paint(text: str, code: str, options: ReportOptions) -> str:
@@ -69,6 +70,9 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
         named = ", ".join(visible(name) for name in result.skipped[:_NAMED_SKIPPED])
         more = f" and {len(result.skipped) - _NAMED_SKIPPED} more" if len(result.skipped) > _NAMED_SKIPPED else ""
         summary += f"; {len(result.skipped)} file(s) skipped (not templates: {named}{more})"
+    if result.hidden:
+        them = "it" if len(result.hidden) == 1 else "them"
+        summary += f"; not scanned: {_named(result.hidden, _NAMED_HIDDEN)} (name {them} to scan)"
     if suppressed:
         summary += f"; {suppressed} suppressed"
     if result.baseline:
@@ -78,3 +82,8 @@ def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     if result.errors:
         summary += f"; {len(result.errors)} input error(s)"
     stream.write(summary + "\n")
+
+
+def _named(names: tuple[str, ...], most: int) -> str:
+    named = ", ".join(visible(name) for name in names[:most])
+    return named + (f" and {len(names) - most} more" if len(names) > most else "")
