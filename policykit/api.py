@@ -108,6 +108,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
             for item in _without_called_modules(list(discover(paths, exclusions(options)))):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
+                    found.unread += 1
                 elif isinstance(item, Skip):
                     found.notes.append(f"{item.path}: skipped, {item.reason}")
                 elif isinstance(item, Hidden):
@@ -116,6 +117,12 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
                     scan_input(item, _options_for(item, options, names), policies, found, live_deadline)
         finally:
             forget_streams()
+    # an input that could not be read may declare what the command line sets: then nothing is said
+    if (options.params or options.tf_vars) and not found.unread:
+        from policykit.source.declared import undeclared  # only when the command line sets some
+
+        found.errors.extend([*undeclared(options.params, found.parameters, "--param"),
+                             *undeclared(options.tf_vars, found.variables, "--var")])
     result = ScanResult(
         findings=tuple(found.findings), errors=tuple(found.errors), files=tuple(found.files),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
@@ -153,6 +160,9 @@ class _Found:
     notes: list[str] = field(default_factory=list)
     observed: list[Observed] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
+    parameters: set[str] = field(default_factory=set)  # declared by the inputs read (what --param may set)
+    variables: set[str] = field(default_factory=set)  # likewise for --var
+    unread: int = 0  # inputs that could not be read
 
 
 def exclusions(options: ScanOptions) -> Exclusions:
@@ -204,12 +214,15 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
             read = READERS["tf-json"](item, options)  # plan JSON or JSON Terraform
     except InputError as exc:
         found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+        found.unread += 1
         return
     if read is None:
         found.skipped.append(str(item.path))
         return
     models, notes = read
     found.files.append(str(item.path))
+    found.parameters |= notes.parameters
+    found.variables |= notes.variables
     found.findings.extend(notes.findings)
     if options.suppressions:  # collected while loading: the filters only match them
         found.suppressions.extend(notes.suppressions)

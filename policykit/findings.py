@@ -135,6 +135,10 @@ class InputNotes:
     findings: list[Finding] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     suppression_errors: list[InputError] = field(default_factory=list)
+    # what the input lets the command line set: CloudFormation Parameters (--param), the root module's Terraform
+    # variables (--var); a name that no input declares is an input error (policykit/source/declared.py)
+    parameters: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
 
 
 def builtin_finding(policy_id: str, message: str, location: Location, *, resource: str = "",

@@ -52,7 +52,7 @@ def load_cfn(path: Path, params: dict[str, str]) -> tuple[Model, InputNotes] | N
             raise InputError(file, "a template must be a mapping at the top", 1, 1)
         return None
     check_shape(root, file)
-    notes = InputNotes()
+    notes = InputNotes(parameters={str(name) for name in root.get("Parameters") or {}})
     model = template_to_model(Template(file, root, params), notes.findings)
     notes.findings.extend(duplicate_key_findings(duplicates, file, "CloudFormation deploys"))
     if "policykit" in text:  # cheap: most templates have no suppression

@@ -11,6 +11,17 @@ CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn")
 _CFN_HINT = lazy_pattern(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 
 
+# A top-level Terraform block at the start of a line: `resource "aws_lb" "app" {`, `terraform {`. No YAML or JSON
+# document has one.
+_HCL_BLOCK = lazy_pattern(r'(?m)^[ \t]*(?:(?:resource|data|module|provider|variable|output)[ \t]+"[^"\n]*"'
+                          r'|(?:terraform|locals)[ \t]*\{)')
+
+
+def looks_like_hcl(text: str) -> bool:
+    """Whether unnamed text (standard input) is Terraform's HCL: a top-level block at the start of a line."""
+    return not text.lstrip().startswith(("{", "[")) and bool(_HCL_BLOCK().search(text))
+
+
 def looks_like_cfn_text(text: str) -> bool:
     """Used on files that cannot be parsed: would a person call this a CloudFormation template?"""
     if "AWSTemplateFormatVersion" in text:
