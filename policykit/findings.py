@@ -99,8 +99,13 @@ class Finding:
 
     @property
     def unscoped_message(self) -> str:
-        """The message without the scenario label the engine appends (`... (when Env=prod)`)."""
-        return self.message.removesuffix(f" ({self.scenario})") if self.scenario else self.message
+        """The message without the scenario label the engine puts in it (`... get 502 (when Env=prod).`)."""
+        if not self.scenario:
+            return self.message
+        label = f" ({self.scenario})"
+        if self.message.endswith(label + "."):
+            return self.message[:-len(label) - 1] + "."
+        return self.message.removesuffix(label)
 
     @property
     def fingerprint(self) -> str:
@@ -108,6 +113,14 @@ class Finding:
         import hashlib  # only baselines and SARIF need fingerprints: not every scan pays for the import
 
         return hashlib.sha256("\x1f".join(self.identity).encode("utf-8")).hexdigest()[:32]
+
+
+def with_scenario(message: str, label: str) -> str:
+    """`message` with the deploy-time scenarios it holds in, inside its last sentence: `... get 502 (when
+    Env=prod).` (`Finding.unscoped_message` takes the label out again)."""
+    if message.endswith(".") and not message.endswith(".."):
+        return f"{message[:-1]} ({label})."
+    return f"{message} ({label})"
 
 
 @record

@@ -41,3 +41,15 @@ def test_text_hides_unknowns_unless_asked(write: Write) -> None:
 
 UNKNOWN_ORIGIN = cfn_template(cfn_distribution(domain="!Ref Origin", origin_id="web", cache_policy=None),
                               parameters="  Origin: {Type: String}\n")
+
+
+def test_not_checked_notes_say_why_in_words_not_fact_names(write: Write) -> None:
+    template = write("site.yaml", cfn_template(cfn_distribution(
+        config_extra="        ViewerCertificate:\n          AcmCertificateArn: !Ref Cert\n"
+                     "          SslSupportMethod: sni-only\n",
+        extra=""), "  Cert: {Type: String}\n"))
+    notes = [f.message for f in api.scan([template]).findings if f.unknown]
+    assert notes and not any(fact in note for note in notes for fact in (
+        "certificate_in_us_east_1:", "tls_compatible:", "admits_cloudfront:", "covered:"))
+    [pk303] = [n for n in notes if n.startswith("Viewer ACM certificate outside us-east-1")]
+    assert pk303.endswith(": not checked for Distribution: parameter Cert has no default (give --param Cert=...)")
