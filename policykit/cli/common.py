@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -43,6 +43,15 @@ class Color(str, enum.Enum):
     auto = "auto"
     always = "always"
     never = "never"
+
+
+# The options of every command that prints a report (scan, probe, edge validate, edge run).
+ColorOption = Annotated[Color, typer.Option(
+    "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), always, "
+    "never.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Findings only: no fix lines, no what-was-seen, no summary.")]
+CompactOption = Annotated[bool, typer.Option("--compact", help="One line per finding, then the summary.")]
 
 
 def exit_on_outcome(result: ScanResult, severity_threshold: Severity | None, settings: Config,
@@ -94,6 +103,27 @@ def with_scan_paths(options: ScanOptions, settings: Config, exclude: list[str] |
         options, config_file=Path(settings.file) if settings.file else None, exclude=tuple(g for g in globs
                                                                                           if g.patterns),
         own_files=tuple(path for path in written if path is not None))
+
+
+def log_outcome(result: ScanResult, outputs: list[tuple[str, str]], options: ReportOptions,
+                templates: bool = True) -> None:
+    """What goes to stderr after the reports: the summary line when every report went to a file (so a CI log is
+    never empty), the notes (not with --quiet), the input errors, and, for a scan (`templates`), that nothing was
+    checked when no input was a template (never a silent pass)."""
+    from policykit.reporters import visible
+
+    if all(target != "-" for _, target in outputs) and not options.quiet:
+        from policykit.reporters.text import summary
+
+        typer.echo(summary(result, options), err=True)
+    for note in () if options.quiet else result.notes:
+        typer.echo(f"policykit: note: {visible(note)}", err=True)
+    for error in result.errors:
+        typer.echo(f"policykit: {visible(str(error))}", err=True)
+    if templates and not result.files and not result.errors:
+        passed = f" ({len(result.skipped)} file(s) skipped, not templates)" if result.skipped else ""
+        typer.echo(f"policykit: nothing was checked: no CloudFormation template or Terraform among the "
+                   f"inputs{passed}", err=True)
 
 
 def use_color(choice: Color, stream: TextIO) -> bool:

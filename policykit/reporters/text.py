@@ -3,6 +3,10 @@
 Every string from a template or a file name is shown with its control characters as visible
 escapes (`\x1b`, `\n`): an alias cannot clear the screen or forge a finding line. JSON and
 SARIF keep the full string.
+
+How much is shown besides the findings: `quiet` (each finding and its evidence: no fix, no what-was-seen, no
+summary), `compact` (one line per finding, and the summary); a suppressed finding is one line (its place, id,
+subject and reason) unless `show_suppressed`.
 """
 
 from __future__ import annotations
@@ -22,66 +26,93 @@ def _paint(text: str, code: str, options: ReportOptions) -> str:
     return f"{code}{text}{_RESET}" if options.color else text
 
 
-def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] = ()) -> list[str]:
-    severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
+def _where(finding: Finding, options: ReportOptions) -> str:
     where = str(finding.location) if finding.location.file else finding.resource or finding.subject
-    head = f"{_paint(visible(where), _BOLD, options)}: {severity} {finding.policy_id} {visible(finding.message)}"
-    lines = [head]
+    return _paint(visible(where), _BOLD, options)
+
+
+def _suppressed_line(finding: Finding, options: ReportOptions) -> str:
+    """A suppressed finding in one line: where, which policy, on what, and the reason it was accepted."""
+    subject = f" on {visible(finding.subject)}" if finding.subject else ""
+    return _paint(f"{_where(finding, options)}: suppressed {finding.policy_id}{subject}: "
+                  f"{visible(finding.suppressed)}", _DIM, options)
+
+
+def _finding(finding: Finding, options: ReportOptions, hidden: tuple[str, ...] = ()) -> list[str]:
+    if finding.suppressed and not options.show_suppressed:
+        return [_suppressed_line(finding, options)]
+    severity = _paint(finding.severity.value, _COLORS[finding.severity.value], options)
+    lines = [f"{_where(finding, options)}: {severity} {finding.policy_id} {visible(finding.message)}"]
+    if options.compact:
+        return lines
     if finding.suppressed:
         lines.append(_paint(f"    suppressed: {visible(finding.suppressed)}", _DIM, options))
     for key, value in finding.evidence:
         if key not in hidden:
             lines.append(f"    {visible(key)}: {visible(evidence_text(value))}")
-    if finding.fix:
+    if finding.fix and not options.quiet:
         # the policy's own line breaks stay, indented: no line of it can pass for a finding
         fix = "\n         ".join(visible(line) for line in finding.fix.split("\n"))
         lines.append(_paint(f"    fix: {fix}", _DIM, options))
     return lines
 
 
+def shown_findings(result: ScanResult, options: ReportOptions) -> list[Finding]:
+    """The findings a text report lists: baseline-matched ones were accepted when the baseline was written (only
+    their number is shown), "not checked" ones only with --show-unknown."""
+    return [f for f in result.findings if (options.show_unknown or not f.unknown) and (f.suppressed or not f.accepted)]
+
+
 def render(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     for error in result.errors if options.errors_inline else ():
         stream.write(f"{_paint(visible(str(error)), _BOLD, options)} "
                      f"({_paint('input error', _COLORS['error'], options)})\n")
-    # Baseline-matched findings were accepted when the baseline was written: only their number is shown.
-    shown = [f for f in result.findings if (options.show_unknown or not f.unknown)
-             and (f.suppressed or not f.accepted)]
+    shown = shown_findings(result, options)
     covered = observed_text.covered_keys(result)
     for finding in shown:
         seen_keys = covered.get((finding.distribution, finding.subject), ())
         stream.write("\n".join(_finding(finding, options, seen_keys)) + "\n")
-    for line in observed_text.lines(result, shown):  # live evidence once per endpoint and name
-        stream.write(line + "\n")
+    if options.quiet:
+        return
+    if not options.compact:
+        for line in observed_text.lines(result, shown):  # live evidence once per endpoint and name
+            stream.write(line + "\n")
+    stream.write(summary(result, options) + "\n")
+
+
+def summary(result: ScanResult, options: ReportOptions) -> str:
+    """The one-line summary: counts, what was scanned or probed, and what was passed over."""
     counts = result.counts()
     hidden = sum(1 for f in result.findings if f.unknown and not f.accepted) if not options.show_unknown else 0
-    suppressed = sum(1 for f in shown if f.suppressed)
+    suppressed = sum(1 for f in shown_findings(result, options) if f.suppressed)
     parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['info'] - hidden} info"]
-    summary = (f"{', '.join(parts)} in {len(result.files)} file(s), "
-               f"{sum(result.distributions.values())} distribution(s)")
+    line = (f"{', '.join(parts)} in {len(result.files)} file(s), "
+            f"{sum(result.distributions.values())} distribution(s)")
     if result.show_all_observed:  # `policykit probe`: no template, one target
         probed = sorted({f.resource for f in result.findings} | {o.distribution for o in result.observed})
-        summary = f"{', '.join(parts)} probing {', '.join(probed)}"
+        line = f"{', '.join(parts)} probing {', '.join(probed)}"
     probed_words = observed_text.counts_words(result)  # a live run says what it probed, clean or not
     if probed_words:
-        summary += f"; {probed_words}"
+        line += f"; {probed_words}"
     if result.never_deployed:
-        summary += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
+        line += f"; {len(result.never_deployed)} never deployed: {'; '.join(result.never_deployed)}"
     if result.skipped:
-        named = ", ".join(visible(name) for name in result.skipped[:_NAMED_SKIPPED])
-        more = f" and {len(result.skipped) - _NAMED_SKIPPED} more" if len(result.skipped) > _NAMED_SKIPPED else ""
-        summary += f"; {len(result.skipped)} file(s) skipped (not templates: {named}{more})"
+        line += f"; {len(result.skipped)} file(s) skipped (not templates: {_named(result.skipped, _NAMED_SKIPPED)})"
     if result.hidden:
         them = "it" if len(result.hidden) == 1 else "them"
-        summary += f"; not scanned: {_named(result.hidden, _NAMED_HIDDEN)} (name {them} to scan)"
+        line += f"; not scanned: {_named(result.hidden, _NAMED_HIDDEN)} (name {them} to scan)"
     if suppressed:
-        summary += f"; {suppressed} suppressed"
+        line += f"; {suppressed} suppressed"
     if result.baseline:
-        summary += f"; {result.baseline_count()} in the baseline {result.baseline} (not shown)"
+        line += f"; {result.baseline_count()} in the baseline {result.baseline} (not shown)"
     if hidden:
-        summary += f"; {hidden} check(s) not decidable from the template (--show-unknown lists them)"
+        # `policykit probe` has no template: its checks wait on what the target answered
+        why = "could not be made on what the target answered" if result.show_all_observed \
+            else "not decidable from the template"
+        line += f"; {hidden} check(s) {why} (--show-unknown lists them)"
     if result.errors:
-        summary += f"; {len(result.errors)} input error(s)"
-    stream.write(summary + "\n")
+        line += f"; {len(result.errors)} input error(s)"
+    return line
 
 
 def _named(names: tuple[str, ...], most: int) -> str:

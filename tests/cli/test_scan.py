@@ -193,3 +193,28 @@ def test_an_input_that_cannot_be_read_may_declare_the_param(run_cli: RunCli, wri
     bad = write("bad.yaml", 'AWSTemplateFormatVersion: "2010-09-09"\nResources: [\n')
     code, _, err = run_cli("scan", str(bad), str(CORRECT), "--param", "Mine=x")
     assert code == 2 and "--param" not in err  # only the file that could not be read is the error
+
+
+# -- Quiet, readable CI logs ------------------------------------------------------------------------------------------
+
+def test_reports_only_to_files_leave_the_summary_in_the_log(run_cli: RunCli, tmp_path: Path) -> None:
+    sarif = tmp_path / "policykit.sarif"
+    code, out, err = run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}")
+    assert code == 1 and out == "" and sarif.is_file()
+    [summary] = err.splitlines()
+    assert summary.startswith("2 error(s), 0 warning(s), 0 info in 1 file(s), 1 distribution(s)")
+    code, out, err = run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}", "-o", "text=-")
+    assert out.splitlines()[-1] == summary and err == ""  # a report on stdout has its own
+    assert run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}", "--quiet")[1:] == ("", "")
+
+
+def test_quiet_and_compact(run_cli: RunCli) -> None:
+    _, full, _ = run_cli("scan", str(BROKEN))
+    heads = [line for line in full.splitlines() if line.startswith(str(BROKEN))]
+    assert len(heads) == 2 and "    fix: " in full
+    code, quiet, _ = run_cli("scan", str(BROKEN), "--quiet")  # findings (and their evidence) only
+    assert code == 1 and [line for line in quiet.splitlines() if not line.startswith("    ")] == heads
+    assert "fix:" not in quiet and "error(s)" not in quiet
+    code, compact, _ = run_cli("scan", str(BROKEN), "--compact")  # one line per finding, and the summary
+    assert code == 1 and compact.splitlines() == [*heads, full.splitlines()[-1]]
+    assert run_cli("scan", str(BROKEN), "-q", "--compact")[1].splitlines() == heads

@@ -143,7 +143,12 @@ def test_summaries_leave_suppressed_findings_out_and_say_how_many(write: Write, 
     code, out, _ = run_cli("scan", str(path))
     summary = out.splitlines()[-1]
     assert summary.startswith("0 error(s),") and "; 1 suppressed" in summary
-    assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown
+    # a suppressed finding is still shown: one line (where, id, subject, reason), in full with --show-suppressed
+    [line] = out.splitlines()[:-1]
+    assert line.endswith("site.yaml:22:37: suppressed PK101 on origin 'site': S3 moves behind OAC next sprint")
+    code, out, _ = run_cli("scan", str(path), "--show-suppressed")
+    assert "suppressed: S3 moves behind OAC next sprint" in out
+    assert "S3 website endpoints do not speak HTTPS" in out and "fix:" in out
 
 
 # -- The bookkeeping speaks only of policies that ran ---------------------------------------------------------------
