@@ -178,8 +178,7 @@ def exclusions(options: ScanOptions) -> Exclusions:
             if directory.is_dir():
                 own.extend(path for policy in policy_files(directory) for path in (policy, policy.with_suffix("")))
     # a configuration file by its name, wherever it is and whichever is in use: never a template
-    configurations = Globs.at(Path.cwd(), CONFIG_NAMES)
-    return Exclusions.of((*options.exclude, configurations), own)
+    return Exclusions.of(options.exclude, own, CONFIG_NAMES)
 
 
 def _options_for(item: Input, options: ScanOptions, names: dict[str, str]) -> ScanOptions:

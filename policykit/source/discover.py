@@ -19,7 +19,7 @@ from policykit.core.record import record
 from policykit.findings import ScanError
 from policykit.source.detect import is_cfn_candidate
 from policykit.source.files import is_stream
-from policykit.source.globs import Exclusions
+from policykit.source.globs import Exclusions, real
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "venv", "__pycache__",
@@ -146,8 +146,9 @@ def _walk(root: Path, visited: set[tuple[int, int]], exclusions: Exclusions) -> 
             continue
         files: list[Path] = []
         directories: list[Path] = []
+        here = real(directory) if exclusions else ""
         for entry in entries:
-            if exclusions and exclusions.excluded(entry):
+            if exclusions and exclusions.excluded(entry, walked_in=here):
                 continue
             if entry.is_file():
                 files.append(entry)
