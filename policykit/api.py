@@ -3,23 +3,26 @@
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policykit.config import NAMES as CONFIG_NAMES
+from policykit.core.builtins import BUILTIN_IDS
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
 from policykit.core.printable import printable_data
 from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
+from policykit.filters.suppressions import Ran
 from policykit.findings import Finding, InputNotes, Observed, Outline, PolicyRun, ScanError, ScanResult, Suppression
 from policykit.options import ScanOptions
-from policykit.source.discover import Input, InputKind, Skip, discover
+from policykit.source.discover import Hidden, Input, InputKind, Skip, discover
 from policykit.source.files import forget_streams, is_stream, read_text
+from policykit.source.globs import Exclusions, Globs
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
@@ -95,7 +98,8 @@ def _module_dir(item: Input) -> Path:
     return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
 
 
-def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[Input | ScanError | Skip]:
+def _without_called_modules(found: list[Input | ScanError | Skip | Hidden]
+                             ) -> Iterator[Input | ScanError | Skip | Hidden]:
     """Drop Terraform directories that another module of the scan calls (`source = "./x"`): they are
     scanned through their callers, with the inputs those give them, not twice; also when named on the
     command line beside their caller, however the path is spelled (alone, a module is scanned as given)."""
@@ -116,7 +120,8 @@ def _without_called_modules(found: list[Input | ScanError | Skip]) -> Iterator[I
             yield item
 
 
-def _without_included_files(found: list[Input | ScanError | Skip]) -> Iterator[Input | ScanError | Skip]:
+def _without_included_files(found: list[Input | ScanError | Skip | Hidden]
+                            ) -> Iterator[Input | ScanError | Skip | Hidden]:
     """Files a Serverless service of the scan includes (`${file(resources/cdn.yml)}`) are read as part of it
     (with its variables known), not on their own as well."""
     services = [item.path for item in found if isinstance(item, Input) and item.kind == "serverless"]
@@ -149,6 +154,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
 
         policies = load_policies(options.policy_dirs)
     chosen = selection(options)
+    known = frozenset(p.id for p in policies)
     policies = [p for p in policies if chosen.selected(p.id)]
     found = _Found()
     names = dict(options.display_names)
@@ -156,15 +162,25 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
         names.update(stdin_names)
         try:
-            for item in _without_included_files(list(_without_called_modules(list(discover(paths))))):
+            found_inputs = list(_without_called_modules(list(discover(paths, exclusions(options)))))
+            for item in _without_included_files(found_inputs):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
+                    found.unread += 1
                 elif isinstance(item, Skip):
                     found.notes.append(f"{item.path}: skipped, {item.reason}")
+                elif isinstance(item, Hidden):
+                    found.hidden.append(str(item.path))
                 else:
-                    scan_input(item, _options_for(item, options), policies, found, live_deadline)
+                    scan_input(item, _options_for(item, options, names), policies, found, live_deadline)
         finally:
             forget_streams()
+    # an input that could not be read may declare what the command line sets: then nothing is said
+    if (options.params or options.tf_vars) and not found.unread:
+        from policykit.source.declared import undeclared  # only when the command line sets some
+
+        found.errors.extend([*undeclared(options.params, found.parameters, "--param"),
+                             *undeclared(options.tf_vars, found.variables, "--var")])
     result = ScanResult(
         findings=tuple(found.findings), errors=tuple(found.errors), files=tuple(found.files),
         skipped=tuple(found.skipped), distributions=found.distributions, never_deployed=tuple(found.never_deployed),
@@ -172,14 +188,25 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         suppressions=tuple(found.suppressions), notes=tuple(found.notes), observed=tuple(found.observed),
         policy_runs=tuple(PolicyRun(policy_id, file, objects, seconds)
                           for file, runs in found.runs.items() for policy_id, (objects, seconds) in runs.items()),
-        input_seconds=found.seconds, outlines=tuple(found.outlines))
+        input_seconds=found.seconds, outlines=tuple(found.outlines), hidden=tuple(found.hidden))
     if names:
         result = _renamed(result, names)
-    result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline)
+    result = apply_filters(result, chosen, result.suppressions if options.suppressions else None, options.baseline,
+                           ran=_ran(known, policies, options, chosen))
     # a file name with a byte that is not UTF-8 must not crash a reporter; the outlines are made printable as they
     # are built (policykit/outlines.py), and walking thousands of them again would cost more than building them
     printed = printable_data(replace(result, outlines=()))
     return replace(printed, outlines=result.outlines) if result.outlines else printed
+
+
+def _ran(known: frozenset[str], policies: list[Policy], options: ScanOptions, chosen: Selection) -> Ran:
+    """The policies this scan ran: those selected that could apply (live policies need --live, edge policies
+    --edge), and the built-in findings selected; among the loaded and built-in ones."""
+    from policykit.model.subjects import EDGE_KINDS, LIVE_KINDS
+
+    idle = (() if options.live is not None else LIVE_KINDS) + (() if options.edge else EDGE_KINDS)
+    ran = {p.id for p in policies if p.applies_to not in idle} | {i for i in BUILTIN_IDS if chosen.selected(i)}
+    return Ran(frozenset(ran), known | BUILTIN_IDS)
 
 
 @record(frozen=False)
@@ -198,17 +225,41 @@ class _Found:
     runs: dict[str, dict[str, tuple[int, float]]] = field(default_factory=dict)  # input -> policy -> engine.Runs
     seconds: dict[str, float] = field(default_factory=dict)  # input -> the time from reading it to its findings
     outlines: list[Outline] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    parameters: set[str] = field(default_factory=set)  # declared by the inputs read (what --param may set)
+    variables: set[str] = field(default_factory=set)  # likewise for --var
+    unread: int = 0  # inputs that could not be read
 
 
-def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
-    """Per-file parameters/variables from the config; the command line's values win."""
+def exclusions(options: ScanOptions) -> Exclusions:
+    """What the scan never reads as an input: the excluded paths, and policykit's own files: the policies of the
+    policy directories with their fixtures (`ID-slug.yaml`, `ID-slug/`: a fail fixture is broken on purpose), the
+    baseline, the configuration, what the run writes. The rest of a policy directory is scanned as any other."""
+    own = [*([options.baseline] if options.baseline else []),
+           *([options.config_file] if options.config_file else []), *options.own_files]
+    if options.policy_dirs:
+        from policykit.policy.loader import policy_files
+
+        for directory in options.policy_dirs:
+            if directory.is_dir():
+                own.extend(path for policy in policy_files(directory) for path in (policy, policy.with_suffix("")))
+    # a configuration file by its name, wherever it is and whichever is in use: never a template
+    return Exclusions.of(options.exclude, own, CONFIG_NAMES)
+
+
+def _options_for(item: Input, options: ScanOptions, names: dict[str, str]) -> ScanOptions:
+    """Per-file parameters/variables from the config, its patterns matched against the input's path from the
+    configuration file's directory (the working directory without one), however the path was spelt; standard input
+    is matched under the name it stands for. The command line's values win."""
     if not options.file_options:
         return options
-    path = item.path.as_posix()
+    shown = names.get(str(item.path))
+    path = Path(shown) if shown and shown != "-" else item.path
+    base = options.config_file.parent if options.config_file is not None else Path.cwd()
     params: dict[str, str] = {}
     tf_vars: dict[str, str] = {}
     for pattern, file_params, file_vars in options.file_options:
-        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(item.path.name, pattern):
+        if Globs.at(base, [pattern]).matching(path) is not None:
             params.update(file_params)
             tf_vars.update(file_vars)
     if not params and not tf_vars:
@@ -238,12 +289,15 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
             read = READERS["tf-json"](item, options)  # plan JSON or JSON Terraform
     except InputError as exc:
         found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+        found.unread += 1
         return
     if read is None:
         found.skipped.append(str(item.path))
         return
     models, notes = read
     found.files.append(str(item.path))
+    found.parameters |= notes.parameters
+    found.variables |= notes.variables
     found.findings.extend(notes.findings)
     found.notes.extend(notes.notes)
     if options.suppressions:  # collected while loading: the filters only match them

@@ -51,6 +51,12 @@ class Config:
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # "live.allow_private" -> (line, column)
     warnings: tuple[str, ...] = ()  # one line each: a setting ignored, and the flag that sets it
     ignored: tuple[str, ...] = ()  # the settings ignored ("live.allow_private", "policies[1]")
+    exclude: tuple[str, ...] = ()  # glob patterns of paths never scanned, relative to this file's directory
+
+    @property
+    def directory(self) -> Path | None:
+        """The directory the file's paths and patterns are relative to (None without a file)."""
+        return Path(self.file).parent if self.file else None
 
     def check_ids(self, known: frozenset[str]) -> None:
         """An id or glob in enable/disable/severity that names no policy is exit 2, with the nearest id."""
@@ -240,7 +246,13 @@ def _build(data: Settings, path: Path, id_positions: tuple[tuple[str, str, int, 
         live=dict(_table(data, "live")),
         limits={str(k): int(v) for k, v in _table(data, "limits").items() if isinstance(v, (int, float))},
         id_positions=id_positions,
+        exclude=_exclude(data),
     )
+
+
+def _exclude(data: Settings) -> tuple[str, ...]:
+    """`exclude:`: glob patterns matched like `files:` patterns, relative to the configuration file."""
+    return tuple(str(pattern) for pattern in _list(data, "exclude"))
 
 
 # -- trust --------------------------------------------------------------------------------------------------------

@@ -74,6 +74,9 @@ class Finding:
     # With --baseline: "unchanged" (recorded in the baseline: accepted) or "new"; "" without one.
     # Not a suppression: SARIF reports it as baselineState, and nobody wrote it in the source.
     baseline: BaselineState = ""
+    # A finding about a suppression (PK003, PK004, PK008): the policy ids the suppression names, comma-separated
+    # ("" for none), so the filters report it only when one of them ran
+    about: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -97,8 +100,13 @@ class Finding:
 
     @property
     def unscoped_message(self) -> str:
-        """The message without the scenario label the engine appends (`... (when Env=prod)`)."""
-        return self.message.removesuffix(f" ({self.scenario})") if self.scenario else self.message
+        """The message without the scenario label the engine puts in it (`... get 502 (when Env=prod).`)."""
+        if not self.scenario:
+            return self.message
+        label = f" ({self.scenario})"
+        if self.message.endswith(label + "."):
+            return self.message[:-len(label) - 1] + "."
+        return self.message.removesuffix(label)
 
     @property
     def fingerprint(self) -> str:
@@ -106,6 +114,14 @@ class Finding:
         import hashlib  # only baselines and SARIF need fingerprints: not every scan pays for the import
 
         return hashlib.sha256("\x1f".join(self.identity).encode("utf-8")).hexdigest()[:32]
+
+
+def with_scenario(message: str, label: str) -> str:
+    """`message` with the deploy-time scenarios it holds in, inside its last sentence: `... get 502 (when
+    Env=prod).` (`Finding.unscoped_message` takes the label out again)."""
+    if message.endswith(".") and not message.endswith(".."):
+        return f"{message[:-1]} ({label})."
+    return f"{message} ({label})"
 
 
 @record
@@ -135,14 +151,19 @@ class InputNotes:
     suppressions: list[Suppression] = field(default_factory=list)
     suppression_errors: list[InputError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # what the input lets the command line set: CloudFormation Parameters (--param), the root module's Terraform
+    # variables (--var); a name that no input declares is an input error (policykit/source/declared.py)
+    parameters: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
 
 
 def builtin_finding(policy_id: str, message: str, location: Location, *, resource: str = "",
-                    distribution: str = "", subject: str = "", fix: str = "") -> Finding:
+                    distribution: str = "", subject: str = "", fix: str = "", about: str = "") -> Finding:
     """A finding that comes from no policy file (core/builtins.py): its title and severity from the table."""
     builtin = BUILTINS[policy_id]
     return Finding(policy_id=builtin.id, title=builtin.title, severity=Severity(builtin.severity), message=message,
-                   location=location, resource=resource, distribution=distribution, subject=subject, fix=fix)
+                   location=location, resource=resource, distribution=distribution, subject=subject, fix=fix,
+                   about=about)
 
 
 def not_read_finding(resource: str, resource_type: str, what: str, location: Location) -> Finding:
@@ -262,6 +283,7 @@ class ConfigUsed:
     limits: tuple[tuple[str, int], ...] = ()
     live: tuple[str, ...] = ()  # the live settings it gives
     ignored: tuple[str, ...] = ()  # settings it may not change (found in the scanned tree), ignored
+    excluded: tuple[str, ...] = ()  # `exclude:` patterns: paths it keeps from being scanned
 
     def changes(self) -> list[str]:
         """What it changed, for people: one phrase per kind of setting."""
@@ -273,6 +295,8 @@ class ConfigUsed:
             out.append("sets severities (" + ", ".join(f"{i} {s}" for i, s in self.severities) + ")")
         if self.severity_threshold:
             out.append(f"fails at {self.severity_threshold}")
+        if self.excluded:
+            out.append(f"excludes {', '.join(self.excluded)}")
         if self.file_patterns:
             out.append(f"gives parameters to {', '.join(self.file_patterns)}")
         if self.policy_dirs:
@@ -298,7 +322,7 @@ class ConfigUsed:
                 "severity": dict(self.severities), "severity_threshold": self.severity_threshold or None,
                 "files": list(self.file_patterns), "policies": list(self.policy_dirs),
                 "baseline": self.baseline or None, "limits": dict(self.limits), "live": list(self.live),
-                "ignored": list(self.ignored)}
+                "ignored": list(self.ignored), "exclude": list(self.excluded)}
 
 
 @record
@@ -327,6 +351,8 @@ class ScanResult:
     # each distribution's request path (policykit/outlines.py), when the scan was asked for them (the HTML report)
     outlines: tuple[Outline, ...] = ()
     config: ConfigUsed | None = None  # the configuration file read, and what it changed
+    # hidden directories the walk did not enter that hold files of a template's kind (named on the summary)
+    hidden: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, without suppressed and baseline-matched ones."""

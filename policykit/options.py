@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.record import record
+from policykit.source.globs import Globs
 
 if TYPE_CHECKING:  # a scan without --live imports no probe code
     from policykit.probes.options import LiveOptions
@@ -28,6 +29,13 @@ class ScanOptions:
     severity_overrides: dict[str, str] = field(default_factory=dict)  # policy id -> error|warning|info
     # (glob pattern, CloudFormation params, Terraform vars) for inputs whose path matches; the command line wins
     file_options: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = ()
+    # the configuration file the settings come from: `file_options` patterns are relative to its directory (without
+    # one, to the working directory), and it is never read as an input
+    config_file: Path | None = None
+    exclude: tuple[Globs, ...] = ()  # --exclude and `exclude:` patterns, each set relative to its own directory
+    # what policykit reads or writes for itself besides the policy directories and the baseline (the
+    # configuration, --write-baseline, reports): never read as inputs, never named as skipped
+    own_files: tuple[Path, ...] = ()
     suppressions: bool = True  # honour Metadata/comment suppressions (policykit/filters/suppressions.py)
     # `-` among the paths reads one input from stdin; this is the file name it stands for (its kind, positions,
     # suppressions, config patterns), None: `-`, YAML or JSON by its first character

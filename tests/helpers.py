@@ -140,3 +140,21 @@ class LoopbackListener:
         self._stop.set()
         self._thread.join(5)
         self.sock.close()
+def user_repository(root: Path, config: str) -> Path:
+    """A repository laid out as the README describes, at `root`: `cfn/web.yaml` (PK101 unless Proto=http-only),
+    the user's policy ACME001 in `policies/` with a fail fixture that is a broken template and a pass fixture, and
+    `config` as its `.policykit.yaml`; a `.git` directory marks its root (as policykit finds it). Returns `root`."""
+    from tests.templates import READ_TIMEOUT_POLICY, SLOW_FIXTURE, WEB_WITH_PROTO
+
+    files = {
+        ".policykit.yaml": config,
+        "cfn/web.yaml": WEB_WITH_PROTO,
+        "policies/ACME001-read-timeout.yaml": READ_TIMEOUT_POLICY,
+        "policies/ACME001-read-timeout/tests/fail/slow.yaml": SLOW_FIXTURE,
+        "policies/ACME001-read-timeout/tests/pass/fast.yaml": WEB_WITH_PROTO,
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / ".git").mkdir(exist_ok=True)
+    return root

@@ -343,3 +343,29 @@ condition:
 at: domain_name
 message: "{label} of {distribution.label} is a custom origin ({domain_name})."
 """
+
+
+# -- A user's repository (tests/helpers.py user_repository) ---------------------------------------------------------
+
+# The README's own policy: an origin read timeout above 30 s is a warning.
+READ_TIMEOUT_POLICY = """\
+id: ACME001
+title: Origin read timeout above our 30 s limit
+severity: warning
+applies_to: origin
+condition:
+  fact: read_timeout
+  gt: 30
+at: read_timeout
+message: "{label} of {distribution.label} waits {read_timeout} s for the origin: our limit is 30 s."
+fix: Lower OriginReadTimeout to 30 or less.
+"""
+
+# An S3 website origin whose protocol is a parameter: PK101 with its default (https-only), clean with http-only.
+WEB_WITH_PROTO = cfn_template(
+    cfn_distribution(domain="site.s3-website-us-east-1.amazonaws.com", protocol="!Ref Proto", origin_id="site"),
+    "  Proto: {Type: String, Default: https-only}\n")
+# The policy's fail fixture: a broken template on purpose (ACME001, and PK101 too).
+SLOW_FIXTURE = WEB_WITH_PROTO.replace("              OriginProtocolPolicy: !Ref Proto\n",
+                                      "              OriginProtocolPolicy: !Ref Proto\n"
+                                      "              OriginReadTimeout: 60  # expect: ACME001\n")

@@ -12,7 +12,7 @@ import pytest
 from policykit import api
 from policykit.config import discover, find, load
 from policykit.findings import ScanResult
-from tests.helpers import ROOT, LoopbackListener, RunCli, spied_sockets
+from tests.helpers import ROOT, LoopbackListener, RunCli, spied_sockets, user_repository
 from tests.templates import BROKEN, cfn_with_origins
 
 
@@ -444,3 +444,82 @@ def test_a_found_configuration_that_widens_nothing_gets_no_warning(repo: Path, r
     _config(repo, "policies: [loop]\n")  # a link to itself: not known to stay inside, so ignored
     code, _, err = run_cli("scan", "site.yaml")
     assert code == 1 and "policies[0] is ignored" in err and "cannot be followed" in err
+# -- Paths in the configuration mean the same from any directory ----------------------------------------------------
+
+_HTTP_ONLY = "policies: [policies/]\nfiles:\n  - pattern: cfn/web.yaml\n    params: {Proto: http-only}\n"
+
+
+def _ids(out: str) -> list[str]:
+    return [str(f["policy_id"]) for f in json.loads(out)["findings"] if not f["unknown"]]
+
+
+@pytest.mark.parametrize("where", ["root", "subdirectory", "absolute", "dotted", "elsewhere"])
+def test_files_patterns_are_relative_to_the_configuration_file(tmp_path: Path, run_cli: RunCli,
+                                                              monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """`files: [{pattern: cfn/web.yaml, ...}]` applies to that file whatever the working directory or the spelling
+    of its path: the same file, the same configuration, the same exit code."""
+    repo = user_repository(tmp_path / "repo", _HTTP_ONLY)
+    web = repo / "cfn" / "web.yaml"
+    cwd, args = {"root": (repo, ["cfn/web.yaml"]), "subdirectory": (repo / "cfn", ["web.yaml"]),
+                 "absolute": (repo / "cfn", [str(web)]), "dotted": (repo / "cfn", ["../cfn/./web.yaml"]),
+                 "elsewhere": (tmp_path, [str(web), "--config", str(repo / ".policykit.yaml")])}[where]
+    monkeypatch.chdir(cwd)
+    code, out, err = run_cli("scan", "--format", "json", *args)
+    assert (code, _ids(out)) == (0, []), err  # Proto=http-only: no PK101
+    code, out, _ = run_cli("scan", "--format", "json", "--no-config", *args[:1])
+    assert (code, _ids(out)) == (1, ["PK101"])  # the measurement works: without the configuration, PK101
+
+
+def test_a_files_pattern_of_a_directory_covers_the_templates_under_it(tmp_path: Path, run_cli: RunCli,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "files:\n  - pattern: cfn\n    params: {Proto: http-only}\n")
+    monkeypatch.chdir(repo / "cfn")
+    code, out, _ = run_cli("scan", "--format", "json", "web.yaml")
+    assert (code, _ids(out)) == (0, [])
+
+
+def test_policies_and_baseline_are_relative_to_the_configuration_file_from_a_subdirectory(
+        tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "policies: [policies/]\nbaseline: .policykit-baseline.json\n")
+    (repo / "cfn" / "slow.yaml").write_text((repo / "policies" / "ACME001-read-timeout" / "tests" / "fail" /
+                                             "slow.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, _, err = run_cli("scan", "cfn", "--write-baseline", ".policykit-baseline.json")
+    assert code == 0 and "recorded 3 finding(s)" in err  # PK101 twice, ACME001 once
+    monkeypatch.chdir(repo / "cfn")
+    code, out, _ = run_cli("scan", "--format", "json", "slow.yaml")
+    findings = json.loads(out)["findings"]
+    assert code == 0 and {(f["policy_id"], f["baseline"]) for f in findings if not f["unknown"]} == {
+        ("ACME001", "unchanged"), ("PK101", "unchanged")}
+
+
+def test_exclude_in_the_configuration_is_relative_to_it(tmp_path: Path, run_cli: RunCli,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "policies: [policies]\nexclude: [cfn/web.yaml]\n")
+    (repo / "cfn" / "other.yaml").write_text(BROKEN, encoding="utf-8")
+    for cwd, path in ((repo, "."), (repo / "cfn", "."), (tmp_path.parent, str(repo))):
+        monkeypatch.chdir(cwd)
+        args = ("--config", str(repo / ".policykit.yaml")) if cwd == tmp_path.parent else ()
+        code, out, _ = run_cli("scan", "--format", "json", path, *args)
+        files = json.loads(out)["summary"]["distributions_by_file"]
+        assert code == 1  # other.yaml is broken (PK101); web.yaml, excluded, is not read
+        assert [Path(f).name for f in files] == ["other.yaml"], (cwd, files)
+
+
+def test_exclude_must_be_a_list_of_patterns(repo: Path, run_cli: RunCli) -> None:
+    path = _config(repo, "exclude: policies/\n")
+    code, _, err = run_cli("scan", "site.yaml")
+    assert code == 2 and f"{path}:1:10: exclude: 'policies/' is not of type 'array'" in err
+
+
+
+def test_a_found_configuration_that_excludes_paths_says_so_in_every_report(tmp_path: Path, run_cli: RunCli,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`exclude:` in a pull request's own `.policykit.yaml` keeps files from being checked: never unseen."""
+    repo = user_repository(tmp_path, "policies: [policies]\nexclude: [cfn/web.yaml]\n")
+    (repo / "cfn" / "other.yaml").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, out, _ = run_cli("scan", ".")
+    assert code == 1 and "(found in the scanned tree): excludes cfn/web.yaml" in out.splitlines()[-1]
+    code, out, _ = run_cli("scan", ".", "--format", "json")
+    assert json.loads(out)["summary"]["config"]["exclude"] == ["cfn/web.yaml"]

@@ -132,7 +132,7 @@ SMALL_SCAN = frozenset({
     "policykit.policy.loader", "policykit.policy.model", "policykit.policy.operators", "policykit.reporters",
     "policykit.reporters.observed_text", "policykit.scenarios", "policykit.source", "policykit.source.detect",
     "policykit.source.discover", "policykit.source.dupkeys", "policykit.source.duplicates",
-    "policykit.source.files", "policykit.source.stdin", "policykit.source.yaml_loader",
+    "policykit.source.files", "policykit.source.globs", "policykit.source.stdin", "policykit.source.yaml_loader",
 })
 # Standard-library packages a small scan may import beyond those `import yaml, typer` imports (the floor).
 SMALL_SCAN_STDLIB = frozenset({"json", "_json", "dataclasses", "contextvars", "_contextvars", "__future__",

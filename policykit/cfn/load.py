@@ -64,7 +64,7 @@ def model_of_template(root: MDict, text: str, file: str, params: dict[str, str],
     nodes may come from the files it includes) and what reading it noted; `duplicates`: its PK006 findings;
     `included_policykit`: a file it includes mentions policykit (may hold suppressions)."""
     check_shape(root, file)
-    notes = InputNotes()
+    notes = InputNotes(parameters={str(name) for name in root.get("Parameters") or {}})
     model = template_to_model(Template(file, root, params), notes.findings)
     notes.findings.extend(duplicates)
     if "policykit" in text or included_policykit:  # cheap: most templates have no suppression

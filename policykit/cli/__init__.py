@@ -25,7 +25,7 @@ def _register(app: typer.Typer, name: str) -> None:
     if name == "scan":
         from policykit.cli import scan
 
-        app.command("scan", no_args_is_help=True)(scan.scan)
+        app.command("scan")(scan.scan)  # no path: the working directory, as `checkov -d .`
     elif name == "probe":
         from policykit.cli import probe
 
@@ -51,6 +51,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         help="Stop CloudFront 502 Bad Gateway before it ships.",
         no_args_is_help=True,
         add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},  # every command inherits it
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )

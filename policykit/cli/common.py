@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -46,6 +46,15 @@ class Color(str, enum.Enum):
     never = "never"
 
 
+# The options of every command that prints a report (scan, probe, edge validate, edge run).
+ColorOption = Annotated[Color, typer.Option(
+    "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), always, "
+    "never.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Findings only: no fix lines, no what-was-seen, no summary.")]
+CompactOption = Annotated[bool, typer.Option("--compact", help="One line per finding, then the summary.")]
+
+
 def exit_on_outcome(result: ScanResult, severity_threshold: Severity | None, settings: Config,
                     recording: bool = False, exit_zero: bool = False) -> None:
     """3 for an internal error (a bug, reported as PK007 after the report), 2 for input errors,
@@ -79,6 +88,43 @@ def write_report(result: ScanResult, name: str, target: str, show_unknown: bool 
         write_file(Path(target), functools.partial(write_output, text=buffer.getvalue()))
 
 
+
+
+def with_scan_paths(options: ScanOptions, settings: Config, exclude: list[str] | None,
+                    written: "list[Path | None]") -> ScanOptions:
+    """`options` with what decides which paths are read: the configuration file (its `files:` and `exclude:`
+    patterns are relative to its directory, and it is never read as an input), `--exclude` (relative to the working
+    directory), and the files this run writes (never inputs either)."""
+    from policykit.source.globs import Globs
+
+    globs = [Globs.at(Path.cwd(), exclude or [])]
+    if settings.directory is not None:
+        globs.append(Globs.at(settings.directory, settings.exclude))
+    return dataclasses.replace(
+        options, config_file=Path(settings.file) if settings.file else None, exclude=tuple(g for g in globs
+                                                                                          if g.patterns),
+        own_files=tuple(path for path in written if path is not None))
+
+
+def log_outcome(result: ScanResult, outputs: list[tuple[str, str]], options: ReportOptions,
+                templates: bool = True) -> None:
+    """What goes to stderr after the reports: the summary line when every report went to a file (so a CI log is
+    never empty), the notes (not with --quiet), the input errors, and, for a scan (`templates`), that nothing was
+    checked when no input was a template (never a silent pass)."""
+    from policykit.reporters import safe_line, visible
+
+    if all(target != "-" for _, target in outputs) and not options.quiet:
+        from policykit.reporters.text import summary
+
+        typer.echo(safe_line(summary(result, options)), err=True)
+    for note in () if options.quiet else result.notes:
+        typer.echo(f"policykit: note: {visible(note)}", err=True)
+    for error in result.errors:
+        typer.echo(f"policykit: {visible(str(error))}", err=True)
+    if templates and not result.files and not result.errors:
+        passed = f" ({len(result.skipped)} file(s) skipped, not templates)" if result.skipped else ""
+        typer.echo(f"policykit: nothing was checked: no CloudFormation template or Terraform among the "
+                   f"inputs{passed}", err=True)
 
 
 def use_color(choice: Color, stream: TextIO) -> bool:
@@ -183,7 +229,8 @@ def config_used(settings: Config, loaded: "list[Policy]") -> ConfigUsed | None:
         file_patterns=tuple(pattern for pattern, _, _ in settings.file_options),
         policy_dirs=tuple(str(d) for d in settings.policy_dirs),
         baseline=str(settings.baseline) if settings.baseline else "",
-        limits=tuple(sorted(settings.limits.items())), live=tuple(sorted(settings.live)), ignored=settings.ignored)
+        limits=tuple(sorted(settings.limits.items())), live=tuple(sorted(settings.live)), ignored=settings.ignored,
+        excluded=settings.exclude)
 
 
 def guard_nameservers(live: "LiveOptions", settings: Config, given: frozenset[str]) -> None:

@@ -4,18 +4,16 @@ against CloudFront's rules (PK7xx) before viewers get 502."""
 # No `from __future__ import annotations`: Typer reads the options from the annotations, and evaluating them
 # once here is cheaper than Typer evaluating each string on every run.
 
+import dataclasses
 import enum
-import io
-import os
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from policykit.cli.common import Color, ColorOption, CompactOption, QuietOption
 from policykit.core.errors import UsageError
 from policykit.findings import ScanResult, Severity
-from policykit.reporters import Format
+from policykit.reporters import Format, ReportOptions
 
 if TYPE_CHECKING:
     from policykit.model.function_runs import EdgeRun
@@ -60,6 +58,9 @@ def validate(
     format: FormatOption = Format.text,
     output: OutputOption = None,
     severity_threshold: ThresholdOption = Severity.ERROR,
+    quiet: QuietOption = False,
+    compact: CompactOption = False,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Validate a function's result for EVENT: structure (JSON Schema), status, headers, body, uri, origin."""
     from policykit.edge.check import check_event, validate_file
@@ -67,7 +68,8 @@ def validate(
 
     platform = CLOUDFRONT_FUNCTIONS if runtime.value.startswith("cloudfront-js") else LAMBDA_EDGE
     run = validate_file(file, check_event(event.value, platform), request, platform)
-    _report([run], [run.function], format, output, severity_threshold)
+    _report([run], [run.function], format, output, severity_threshold, ReportOptions(quiet=quiet, compact=compact),
+            color)
 
 
 @app.command("run", no_args_is_help=True)
@@ -98,6 +100,9 @@ def run(
     format: FormatOption = Format.text,
     output: OutputOption = None,
     severity_threshold: ThresholdOption = Severity.ERROR,
+    quiet: QuietOption = False,
+    compact: CompactOption = False,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Run HANDLER on a generated CloudFront event and validate what it returns.
 
@@ -135,7 +140,8 @@ def run(
     edge_run = run_handler(found, event_type, build_event(found, event_type, shape, given), limit,
                            f"handler {handler}", kvs=store, origin_ids=tuple(origin_id) if origin_id else None)
     _say_what_it_did(edge_run, format, output)
-    _report([edge_run], [str(found.file)], format, output, severity_threshold)
+    _report([edge_run], [str(found.file)], format, output, severity_threshold,
+            ReportOptions(quiet=quiet, compact=compact), color)
 
 
 def _say_what_it_did(edge_run: "EdgeRun", format: Format, output: list[str] | None) -> None:
@@ -166,27 +172,18 @@ def _header(text: str) -> tuple[str, str]:
 
 
 def _report(runs: "list[EdgeRun]", files: list[str], format: Format, output: list[str] | None,
-            threshold: Severity) -> None:
+            threshold: Severity, options: ReportOptions, color: Color) -> None:
     from policykit import api
-    from policykit.cli.common import parse_outputs
-    from policykit.core.output import write_atomic
+    from policykit.cli.common import log_outcome, parse_outputs, write_report
     from policykit.policy.loader import load_policies
-    from policykit.reporters import ReportOptions, get
 
     policies = api.edge_policies(load_policies())
     result = ScanResult(findings=tuple(api.judge_edge_runs(runs, policies)), files=tuple(files),
                         policies=tuple(p.info() for p in policies))
-    for name, target in parse_outputs(output, format.value):
-        report = get(name)
-        if target == "-":
-            color = name == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            report(result, sys.stdout, ReportOptions(color=color, show_unknown=True))
-        else:
-            buffer = io.StringIO()
-            report(result, buffer, ReportOptions(show_unknown=True))
-            try:
-                write_atomic(Path(target), buffer.getvalue())
-            except OSError as exc:
-                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    outputs = parse_outputs(output, format.value)
+    options = dataclasses.replace(options, show_unknown=True)
+    for name, target in outputs:
+        write_report(result, name, target, options=options, color=color)
+    log_outcome(result, outputs, options, templates=False)
     if result.worst_at_least(Severity(threshold.value)):
         raise typer.Exit(1)

@@ -11,18 +11,23 @@ from typing import Annotated
 import typer
 
 from policykit.cli.common import (
+    Color,
+    ColorOption,
+    CompactOption,
+    QuietOption,
     exit_on_outcome,
     guard_nameservers,
     live_flags,
     live_with_config,
     load_config,
+    log_outcome,
     parse_outputs,
     write_report,
 )
 from policykit.core.errors import UsageError
 from policykit.findings import ConfigUsed, Severity
 from policykit.probes import options as live_options
-from policykit.reporters import Format, visible
+from policykit.reporters import Format, ReportOptions
 
 
 class Protocol(str, enum.Enum):
@@ -78,6 +83,9 @@ def probe(
         "--config", help="Read this configuration instead of the nearest .policykit.yaml (its live: settings "
         "and severity_threshold apply; trusted, so also its nameservers, trust store and allow_private).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
+    quiet: QuietOption = False,
+    compact: CompactOption = False,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Probe one origin as CloudFront would: DNS, TCP, TLS with CloudFront's offer, the chain, HTTP."""
     from policykit import api  # scanning code: imported when a probe runs, not for --help
@@ -115,10 +123,9 @@ def probe(
         result = dataclasses.replace(result, config=ConfigUsed(
             settings.file, settings.named, severity_threshold=settings.severity_threshold or "",
             live=tuple(sorted(k for k in settings.live if k != "concurrency")), ignored=settings.ignored))
+    report_options = ReportOptions(show_unknown=show_unknown, quiet=quiet, compact=compact)
     for name, target_file in outputs:
-        write_report(result, name, target_file, show_unknown)
-    if ("text", "-") not in outputs:
-        for error in result.errors:
-            typer.echo(f"policykit: {visible(str(error))}", err=True)
+        write_report(result, name, target_file, options=report_options, color=color, errors_inline=False)
+    log_outcome(result, outputs, report_options, templates=False)
     exit_on_outcome(result, severity_threshold, settings)
 

@@ -12,16 +12,21 @@ import typer
 from policykit import api
 from policykit.cli.common import (
     Color,
+    ColorOption,
+    CompactOption,
+    QuietOption,
     config_used,
     exit_on_outcome,
     guard_nameservers,
     key_values,
     live_flags,
     load_config,
+    log_outcome,
     parse_limits,
     parse_outputs,
     selected_ids,
     with_live_config,
+    with_scan_paths,
     write_file,
     write_report,
 )
@@ -35,8 +40,9 @@ if TYPE_CHECKING:
 
 
 def scan(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Templates, Terraform files or directories; - reads one template from stdin.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Templates, Terraform files or directories; - reads one template from stdin [default: .].",
+        show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", help="Write the report to FILE, or FORMAT=FILE (repeatable; - is stdout).")] = None,
@@ -99,9 +105,14 @@ def scan(
         "config patterns).")] = None,
     exit_zero: Annotated[bool, typer.Option(
         "--exit-zero", help="Findings never fail the run (exit 0); input errors still exit 2.")] = False,
-    color: Annotated[Color, typer.Option(
-        "--color", help="Colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces), "
-        "always, never.")] = Color.auto,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Never scan paths matching this glob, relative to the working directory (repeatable; "
+        "a directory covers what is under it, a pattern without / matches a name at any depth).")] = None,
+    quiet: QuietOption = False,
+    compact: CompactOption = False,
+    show_suppressed: Annotated[bool, typer.Option(
+        "--show-suppressed", help="Show suppressed findings in full (default: one line each).")] = False,
+    color: ColorOption = Color.auto,
     limit: Annotated[list[str] | None, typer.Option(
         "--limit", help="Raise a bound on what the scan reads and builds, NAME=N (repeatable; the names: "
         f"{', '.join(LIMIT_NAMES)}).")] = None,
@@ -109,7 +120,8 @@ def scan(
         "--base-dir", help="SARIF and annotation paths relative to this directory [default: the git root "
         "of the scanned files].", show_default=False)] = None,
 ) -> None:
-    """Scan CloudFormation and Terraform for CloudFront configurations that end in 502."""
+    """Scan CloudFormation and Terraform for CloudFront configurations that end in 502 (PATHS: . by default)."""
+    paths = paths or [Path(".")]
     settings = load_config(config, no_config)
     raised = {**settings.limits, **parse_limits(limit)}
     outputs = parse_outputs(output, format.value)
@@ -130,6 +142,7 @@ def scan(
         file_options=settings.file_options, edge=edge, limits=raised,
         outlines=any(name == Format.html.value for name, _ in outputs),
     )
+    options = with_scan_paths(options, settings, exclude, [write_baseline, *(Path(t) for _, t in outputs if t != "-")])
     options = with_live_config(options, settings, given)
     if options.live is not None:
         guard_nameservers(options.live, settings, given)
@@ -139,14 +152,12 @@ def scan(
         options = dataclasses.replace(options, baseline=baseline)
     result = api.scan(paths, dataclasses.replace(options, stdin_name=stdin_filename), policies=loaded)
     result = dataclasses.replace(result, config=printable_data(used))
-    report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold, config_file=settings.file,
+    report_options = ReportOptions(show_unknown=show_unknown, threshold=threshold, quiet=quiet, compact=compact,
+                                   show_suppressed=show_suppressed, config_file=settings.file,
                                    base_dir=str(base_dir) if base_dir is not None else None)
     for name, target in outputs:
         write_report(result, name, target, options=report_options, color=color, errors_inline=False)
-    for note in result.notes:
-        typer.echo(f"policykit: note: {visible(note)}", err=True)
-    for error in result.errors:
-        typer.echo(f"policykit: {visible(str(error))}", err=True)
+    log_outcome(result, outputs, report_options)
     if write_baseline is not None:
         from policykit.filters import baseline as baselines
 

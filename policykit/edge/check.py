@@ -30,7 +30,7 @@ def read_json_file(path: Path | str, what: str) -> tuple[str, object]:
     try:
         if name == "-":
             text = sys.stdin.read(MAX_INPUT_BYTES + 1)
-            name = "<stdin>"
+            name = "-"  # as `scan -` names standard input
         else:
             with open(name, encoding="utf-8") as handle:
                 text = handle.read(MAX_INPUT_BYTES + 1)

@@ -13,18 +13,25 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from policykit.filters.selection import Selection
+from policykit.filters.suppressions import Ran
 from policykit.findings import ScanResult, Suppression
 
 
 def apply(result: ScanResult, selection: Selection, suppressions: Iterable[Suppression] | None = None,
-          baseline: Path | None = None, today: datetime.date | None = None) -> ScanResult:
+          baseline: Path | None = None, today: datetime.date | None = None, ran: Ran | None = None) -> ScanResult:
     """`result` as the user asked to see it. `suppressions`: those to honour (None: none); `baseline`: the
-    file of accepted findings to compare against (None: no baseline)."""
+    file of accepted findings to compare against (None: no baseline); `ran`: the policies that ran, so the
+    bookkeeping of suppressions (PK003, PK004, PK008) speaks only of those (None: as if every policy ran)."""
     result = selection.apply(result)
     if suppressions is not None:
         from policykit.filters import suppressions as suppressing
 
-        result = suppressing.apply(result, today, suppressions)
+        # again after: the bookkeeping it adds (PK003, PK004) is selected, skipped and overridden like the rest
+        result = selection.apply(suppressing.apply(result, today, suppressions, ran))
+    elif ran is not None:
+        from policykit.filters.suppressions import of_policies_that_ran
+
+        result = of_policies_that_ran(result, ran)
     if baseline is not None:
         from policykit.filters import baseline as baselines
 

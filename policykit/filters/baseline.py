@@ -66,8 +66,10 @@ class Baseline:
     def matches(self, finding: Finding) -> bool:
         if self.version >= 2:
             return finding.fingerprint in self.fingerprints
+        # format 1 recorded the scenario label after the message's full stop, as the engine then wrote it
+        labelled = f"{finding.unscoped_message} ({finding.scenario})" if finding.scenario else finding.message
         return any(legacy_fingerprint(finding, message) in self.fingerprints
-                   for message in {finding.unscoped_message, finding.message})
+                   for message in {finding.unscoped_message, finding.message, labelled})
 
 
 def legacy_fingerprint(finding: Finding, message: str | None = None) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from policykit.core.builtins import EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION
+from policykit.core.record import record
 from policykit.findings import Finding, ScanResult, Suppression, builtin_finding
 
 
@@ -45,13 +46,39 @@ def _address(address: str) -> str:
 # --- the stage ------------------------------------------------------------------------------
 
 
+@record
+class Ran:
+    """Which policies a scan ran (selected, and able to apply: live policies only with --live, edge policies only
+    with --edge), among all it knows. A suppression of a known policy that did not run is neither unused nor
+    expired: its finding was not looked for, and the advice to remove it would delete a correct suppression."""
+
+    ids: frozenset[str]
+    known: frozenset[str]
+
+    def looked_for(self, about: str) -> bool:
+        """Whether the findings of `about` (ids, comma-separated; "" for none) were looked for: one of them ran,
+        or one names no policy at all (a misspelt id, which the bookkeeping must still report)."""
+        ids = [i.strip().upper() for i in about.split(",") if i.strip()]
+        return not ids or any(i in self.ids or i not in self.known for i in ids)
+
+
+def of_policies_that_ran(result: ScanResult, ran: Ran) -> ScanResult:
+    """The result without the bookkeeping about suppressions of policies that did not run (PK008 here; PK003 and
+    PK004 are not made for them, see `apply`)."""
+    findings = tuple(f for f in result.findings if not f.about or ran.looked_for(f.about))
+    return result if len(findings) == len(result.findings) else dataclasses.replace(result, findings=findings)
+
+
 def apply(result: ScanResult, today: datetime.date | None = None,
-          suppressions: Iterable[Suppression] | None = None) -> ScanResult:
-    """The result with suppressed findings marked, and expired and unused suppressions reported.
+          suppressions: Iterable[Suppression] | None = None, ran: Ran | None = None) -> ScanResult:
+    """The result with suppressed findings marked, and expired and unused suppressions reported (only those of
+    policies that ran, when `ran` says which did).
 
     `suppressions` defaults to those the loaders collected (`result.suppressions`)."""
     today = today or datetime.date.today()
     active = list(result.suppressions if suppressions is None else suppressions)
+    if ran is not None:
+        result = of_policies_that_ran(result, ran)
     if not active:
         return result
     used: set[int] = set()  # indexes into `active`: Suppression is frozen, the run's bookkeeping is here
@@ -65,6 +92,8 @@ def apply(result: ScanResult, today: datetime.date | None = None,
                     break
         findings.append(finding)
     for index, suppression in enumerate(active):
+        if ran is not None and not ran.looked_for(suppression.policy_id):
+            continue
         if suppression.expired(today):
             findings.append(_expired(suppression))
         elif index not in used:
@@ -88,6 +117,7 @@ def _expired(suppression: Suppression) -> Finding:
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} expired on "
                  f"{suppression.expires}, so its findings are reported again (reason was: {suppression.reason})"),
         location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
+        about=suppression.policy_id.upper(),
         fix="Fix the finding, or renew the suppression with a new expires date and a current reason.")
 
 
@@ -96,4 +126,5 @@ def _unused(suppression: Suppression) -> Finding:
         UNUSED_SUPPRESSION,
         message=(f"the suppression of {suppression.policy_id} on {_target(suppression)} matches no finding"),
         location=suppression.location, resource=suppression.resource, subject=_subject(suppression),
+        about=suppression.policy_id.upper(),
         fix="Remove the suppression: the finding it was written for is gone (or the id is misspelt).")

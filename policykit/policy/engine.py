@@ -18,7 +18,7 @@ from policykit.facts import FACTS
 from policykit.facts.associated_functions import function_settings
 from policykit.facts.settings import origin_settings
 from policykit.facts.tls import origin_names
-from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding
+from policykit.findings import EvidenceValue, Finding, Severity, builtin_finding, with_scenario
 from policykit.model.base import ModelObject
 from policykit.model.cloudfront import Distribution, Model
 from policykit.model.subjects import EDGE_KINDS, Subjects
@@ -80,8 +80,10 @@ def lookup(obj: object, path: str) -> object:
 
 
 def _unknown(value: object, path: str) -> Unknown:
+    """Why a check could not be made, in the words of the value's reason (a "not checked" note is read by people
+    who never wrote the policy: no fact name in it); the path's last step in words when there is no reason."""
     reason = getattr(value, "reason", "")
-    return Unknown(f"{path}: {reason}" if reason else f"{path} is not known")
+    return Unknown(reason or f"the {path.rsplit('.', 1)[-1].replace('_', ' ')} is not known")
 
 
 def compile_condition(node: dict[str, Any]) -> Check:
@@ -298,7 +300,7 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], walk: Walk,
                               for message, scenarios in list(by_message.items())[1:])
         label = describer.describe([s for _, s in entries])
         if label or variants_said:
-            message = f"{finding.message} ({label})" if label else finding.message
+            message = with_scenario(finding.message, label) if label else finding.message
             finding = dataclasses.replace(finding, scenario=label, message=message,
                                           evidence=(*finding.evidence, *variants_said))
         out.append(finding)

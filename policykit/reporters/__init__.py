@@ -29,6 +29,11 @@ class ReportOptions:
     threshold: str = "error"  # JUnit: findings below it are output of a passing case, not failures
     errors_inline: bool = True  # text: list input errors (the CLI prints them on stderr instead)
     config_file: str = ""  # html: the configuration file the scan read ("" when none), named in the summary
+    # text: how much besides the findings (--quiet: each finding and its evidence, nothing else; --compact: one
+    # line per finding and the summary; --show-suppressed: suppressed findings in full, not one line each)
+    quiet: bool = False
+    compact: bool = False
+    show_suppressed: bool = False
 
 
 class Render(Protocol):

@@ -20,6 +20,17 @@ _FRAMEWORK_VARIABLE = lazy_pattern(r"\$\{\s*(?:(?:self|opt|env|sls|param|ssm|cf|
 _TOP_KEY = lazy_pattern(r'^[ \t]*"?(service|provider)"?[ \t]*:', re.MULTILINE)
 
 
+# A top-level Terraform block at the start of a line: `resource "aws_lb" "app" {`, `terraform {`. No YAML or JSON
+# document has one.
+_HCL_BLOCK = lazy_pattern(r'(?m)^[ \t]*(?:(?:resource|data|module|provider|variable|output)[ \t]+"[^"\n]*"'
+                          r'|(?:terraform|locals)[ \t]*\{)')
+
+
+def looks_like_hcl(text: str) -> bool:
+    """Whether unnamed text (standard input) is Terraform's HCL: a top-level block at the start of a line."""
+    return not text.lstrip().startswith(("{", "[")) and bool(_HCL_BLOCK().search(text))
+
+
 def looks_like_cfn_text(text: str) -> bool:
     """Used on files that cannot be parsed: would a person call this a CloudFormation template?"""
     if "AWSTemplateFormatVersion" in text:

@@ -1,8 +1,15 @@
 """Which inputs a scan reads: files and directories walked in a stable order, each file classified by name
-and content (CloudFormation, a Terraform module directory, JSON Terraform or plan), special files passed over."""
+and content (CloudFormation, a Terraform module directory, JSON Terraform or plan), special files passed over,
+excluded paths (`--exclude`, `exclude:`, policykit's own files) never read.
+
+Hidden directories are not walked (they hold generated copies such as `.aws-sam/build` and `.serverless`, which
+would count each distribution twice); one named on the command line is. A hidden directory that holds files of a
+template's kind is reported (`Hidden`), so a template in `.infra/` is not passed over unseen.
+"""
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -13,10 +20,21 @@ from policykit.core.record import record
 from policykit.findings import ScanError
 from policykit.source.detect import SERVERLESS_NAMES, SERVERLESS_PROGRAMS, is_cfn_candidate
 from policykit.source.files import is_stream
+from policykit.source.globs import Exclusions, real
 
 # Directories no one wants scanned: VCS data, dependencies, tool caches.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "venv", "__pycache__",
                        ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out", ".aws-sam"})
+# Hidden directories of tools, holding CI configuration, editor settings, caches or generated copies of templates:
+# not walked, like every hidden directory, and not named either (every repository has some).
+TOOL_DIRS = SKIP_DIRS | frozenset({
+    ".github", ".gitlab", ".circleci", ".buildkite", ".azure-pipelines", ".devcontainer", ".vscode", ".idea",
+    ".serverless", ".cache", ".npm", ".yarn", ".pnpm-store", ".next", ".nuxt", ".turbo", ".nx", ".angular",
+    ".svelte-kit", ".docusaurus", ".expo", ".husky", ".gradle", ".m2", ".bundle", ".nox", ".eggs", ".hypothesis",
+    ".direnv", ".terragrunt-cache", ".tflint.d", ".trunk", ".pre-commit-cache"})
+# What a hidden directory must hold to be named: files of a template's kind, looked for among its first entries.
+_TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
+_HIDDEN_LOOK = 1000
 
 
 # What an input is read as: a CloudFormation template (or, for JSON that is not one, a plan or JSON
@@ -37,10 +55,12 @@ class Input:
     root: Path | None = None
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Input | ScanError | Skip]:
+def discover(paths: Iterable[Path], exclusions: Exclusions | None = None
+             ) -> Iterator[Input | ScanError | Skip | Hidden]:
     """Inputs under `paths` in a stable order; a path that does not exist is an error; what the walk
-    passes over on purpose (special files, links back to scanned directories) is a Skip."""
-    yield from _discover(list(paths))
+    passes over on purpose (special files, links back to scanned directories) is a Skip; a hidden directory
+    that holds files of a template's kind is Hidden. Excluded paths are passed over, named or walked."""
+    yield from _discover(list(paths), exclusions or Exclusions())
 
 
 @record
@@ -51,30 +71,40 @@ class Skip:
     reason: str
 
 
-def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
+@record
+class Hidden:
+    """A hidden directory the walk did not enter that holds files of a template's kind (named on the summary)."""
+
+    path: Path
+
+
+def _discover(paths: list[Path], exclusions: Exclusions) -> Iterator[Input | ScanError | Skip | Hidden]:
     modules: set[Path] = set()
     visited: set[tuple[int, int]] = set()  # (device, inode) of each walked directory
     for path in paths:
         if is_stream(path):
             # Named on the command line (`<(terraform show -json plan)`): read as given, once.
             yield Input(path, "cfn")
+        elif exclusions.excluded(path):
+            continue  # excluded even when named: pre-commit names every changed file, fixtures included
         elif path.is_dir():
-            yield from (_rooted(i, path) for i in _walk(path, visited))
+            yield from (_rooted(i, path) for i in _walk(path, visited, exclusions))
         elif path.is_file() and (path.name.endswith(".tf") or _auto_loaded_vars(path.name)):
             # A changed .tf file (pre-commit passes file names) means its whole module: once per directory;
             # so does a variable file Terraform loads by itself, which changes what the module does.
             module = path.parent
             if module.resolve() not in modules:
                 modules.add(module.resolve())
-                yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir()
-                                                              if f.is_file() and f.name.endswith(".tf"))), module)
+                yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir() if f.is_file()
+                                                              and f.name.endswith(".tf")
+                                                              and not exclusions.excluded(f))), module)
         elif path.is_file():
             yield from (_rooted(i, path.parent) for i in _classify([path], explicit=True))
         else:
             yield ScanError(str(path), "no such file or directory")
 
 
-def _rooted(item: Input | Skip, root: Path) -> Input | Skip:
+def _rooted(item: Input | Skip | Hidden, root: Path) -> Input | Skip | Hidden:
     """An input found in a walk of `root` knows it: code it names is read only inside that tree."""
     return replace(item, root=root) if isinstance(item, Input) else item
 
@@ -107,7 +137,7 @@ def _auto_loaded_vars(name: str) -> bool:
                                                                                         ".auto.tfvars.json"))
 
 
-def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:
+def _walk(root: Path, visited: set[tuple[int, int]], exclusions: Exclusions) -> Iterator[Input | Skip | Hidden]:
     """Each directory once, even through links (`x -> .`); FIFOs and devices are never opened."""
     stack = [root]
     while stack:
@@ -126,16 +156,42 @@ def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:
             continue
         files: list[Path] = []
         directories: list[Path] = []
+        here = real(directory) if exclusions else ""
         for entry in entries:
+            if exclusions and exclusions.excluded(entry, walked_in=here):
+                continue
             if entry.is_file():
                 files.append(entry)
             elif entry.is_dir():
-                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                if entry.name.startswith("."):
+                    if entry.name not in TOOL_DIRS and _holds_template_kinds(entry):
+                        yield Hidden(entry)
+                elif entry.name not in SKIP_DIRS:
                     directories.append(entry)
             elif kind := _special(entry):
                 yield Skip(entry, f"not a regular file ({kind}): never opened in a directory walk")
         yield from _classify(files, explicit=False)
         stack.extend(reversed(directories))
+
+
+def _holds_template_kinds(directory: Path) -> bool:
+    """Whether a hidden directory holds a YAML, JSON, template or .tf file among its first entries, at any depth
+    (a bounded look: a huge cache costs no more than a small one)."""
+    stack, seen = [directory], 0
+    while stack and seen < _HIDDEN_LOOK:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > _HIDDEN_LOOK:
+                        return False
+                    if entry.is_file() and entry.name.lower().endswith(_TEMPLATE_SUFFIXES):
+                        return True
+                    if entry.is_dir(follow_symlinks=False) and entry.name not in SKIP_DIRS:
+                        stack.append(Path(entry.path))
+        except OSError:
+            continue
+    return False
 
 
 def _classify(files: list[Path], explicit: bool) -> Iterator[Input | Skip]:

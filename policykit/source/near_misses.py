@@ -28,12 +28,20 @@ _TF_NEAR = re.compile(r"(?:#|//|/\*)" + _DIRECTIVE, re.IGNORECASE)
 CFN_KEYS = frozenset({"ignore", "websocket"})
 
 
-def _finding(file: str, line: int, column: int, written: str, accepted: str, resource: str = "") -> Finding:
+def _finding(file: str, line: int, column: int, written: str, accepted: str, resource: str = "",
+             about: str = "") -> Finding:
+    """PK008; `about`: the policy id the written suppression names ("" when it names none)."""
     return builtin_finding(NEAR_MISS_SUPPRESSION,
                    message=f"{written} is not a suppression policykit reads, so nothing is suppressed; "
                            f"write {accepted}",
                    location=Location(file, line, column), resource=resource, subject=f"directive at line {line}",
-                   fix=f"Write the suppression as {accepted} (a reason is required), or remove this one.")
+                   fix=f"Write the suppression as {accepted} (a reason is required), or remove this one.",
+                   about=about)
+
+
+def _named(ids: list[str]) -> str:
+    """The policy ids a near miss names, comma-separated ("" for none)."""
+    return ",".join(sorted({i.upper() for i in ids}))
 
 
 def terraform_near_misses(text: str, file: str) -> list[Finding]:
@@ -49,7 +57,8 @@ def terraform_near_misses(text: str, file: str) -> list[Finding]:
         policy_id = ids[0].upper() if ids else "PKnnn"
         written = "'" + line[match.start():].strip()[:80] + "'"
         out.append(_finding(file, number, match.start() + 1, written,
-                            f"'# policykit:ignore {policy_id} <why it is safe>' (expires=YYYY-MM-DD optional)"))
+                            f"'# policykit:ignore {policy_id} <why it is safe>' (expires=YYYY-MM-DD optional)",
+                            about=_named(ids)))
     return out
 
 
@@ -76,7 +85,8 @@ def cfn_comment_near_misses(text: str, file: str) -> list[Finding]:
         start = line.index("#", match.start())
         out.append(_finding(file, number, start + 1,
                             "'" + line[start:].strip()[:80] + "' (a comment: a CloudFormation template reads none)",
-                            f"Metadata: {{policykit: {{ignore: [{{id: {policy_id}, reason: why}}]}}}} on the resource"))
+                            f"Metadata: {{policykit: {{ignore: [{{id: {policy_id}, reason: why}}]}}}} on the resource",
+                            about=_named(ids)))
     return out
 
 
@@ -109,5 +119,6 @@ def cfn_near_misses(root: Node, file: str) -> list[Finding]:
             ids = sorted(set(_ID.findall(str(section[key])))) if section[key] is not None else []
             policy_id = ids[0].upper() if ids else "PKnnn"
             out.append(_finding(file, mark.line, mark.column, f"Metadata.policykit.{key}",
-                                f"Metadata: {{policykit: {{ignore: [{{id: {policy_id}, reason: why}}]}}}}", resource))
+                                f"Metadata: {{policykit: {{ignore: [{{id: {policy_id}, reason: why}}]}}}}", resource,
+                                about=_named(ids)))
     return out

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from policykit.findings import Finding
     from policykit.source.discover import Input
     from policykit.source.dupkeys import DuplicateKey
+    from policykit.terraform.hcl import Block
 
 
 def read_input(item: Input, tf_vars: dict[str, str], tf_var_files: tuple[Path, ...] = ()
@@ -30,7 +31,8 @@ def read_input(item: Input, tf_vars: dict[str, str], tf_var_files: tuple[Path, .
         duplicates: dict[str, list[DuplicateKey]] = {}
         variables = variable_values(directory, tf_var_files, tf_vars, duplicates)
         loaded = load_files(files, duplicates)
-        notes = InputNotes(suppressions=loaded.suppressions, suppression_errors=loaded.suppression_errors)
+        notes = InputNotes(suppressions=loaded.suppressions, suppression_errors=loaded.suppression_errors,
+                           variables=_variables(loaded.blocks))
         models = module_models(directory, loaded.blocks, variables, str(files[0] if files else item.path),
                                notes.findings)
         notes.findings.extend(loaded.near_misses)
@@ -69,14 +71,23 @@ def _read_json(path: Path, tf_vars: dict[str, str], tf_var_files: tuple[Path, ..
     notes = InputNotes()
     if is_plan(root):
         models = plan_models(root, str(path), notes.findings)
+        variables = root.get("variables")
+        notes.variables = {str(name) for name in variables} if isinstance(variables, dict) else set()
     elif not path.name.lower().endswith(".tf.json") and not any(
             key in root for key in ("resource", "module")):
         return None
     else:
         variables = variable_values(path.parent, tf_var_files, tf_vars, duplicates)
-        models = module_models(path.parent, tf_json_blocks(root, str(path)), variables, str(path), notes.findings)
+        blocks = tf_json_blocks(root, str(path))
+        notes.variables = _variables(blocks)
+        models = module_models(path.parent, blocks, variables, str(path), notes.findings)
     notes.findings.extend(_duplicates(duplicates))
     return models, notes
+
+
+def _variables(blocks: list[Block]) -> set[str]:
+    """The variables a module declares (what `--var` may set)."""
+    return {block.labels[0] for block in blocks if block.type == "variable" and block.labels}
 
 
 def _duplicates(by_file: dict[str, list[DuplicateKey]]) -> list[Finding]:

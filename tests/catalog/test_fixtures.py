@@ -48,7 +48,7 @@ def test_undecided_condition_names_the_scenario(fixture: str, scenario: str) -> 
     result = api.scan([POLICIES / fixture])
     fired = [f for f in result.findings if not f.unknown and f.policy_id == fixture[:5]]
     assert len(fired) == 1
-    assert fired[0].message.endswith(scenario)
+    assert fired[0].message.endswith(f"{scenario}.")  # inside the sentence, before its full stop
     assert "false" not in fired[0].scenario
 
 

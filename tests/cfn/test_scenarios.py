@@ -44,7 +44,7 @@ def test_a_default_is_one_possibility_not_the_deployed_value(write: Write) -> No
     found = fired(run(write, ENV_PROD), "PK101")
     assert len(found) == 1
     assert found[0].scenario == "when Env=prod"
-    assert found[0].message.endswith("(when Env=prod)")
+    assert found[0].message.endswith("(when Env=prod).")  # inside the sentence, before its full stop
 
 
 def test_param_fixes_a_scenario(write: Write) -> None:

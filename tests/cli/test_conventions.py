@@ -144,3 +144,51 @@ def test_errors_go_to_stderr_and_the_skipped_file_is_named(tmp_path: Path, run_c
     assert code == 2
     assert "missing.yaml: no such file or directory" in err and "no such file" not in out
     assert f"1 file(s) skipped (not templates: {notes})" in out.splitlines()[-1]
+
+
+# -- Conventions every command keeps --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [(), ("scan",), ("probe",), ("policies",), ("policies", "list"),
+                                     ("policies", "show"), ("policies", "facts"), ("policies", "test"),
+                                     ("policies", "validate"), ("edge",), ("edge", "validate"), ("edge", "run")])
+def test_every_command_takes_dash_h(run_cli: RunCli, command: tuple[str, ...]) -> None:
+    code, out, err = run_cli(*command, "-h")
+    assert (code, err) == (0, "") and out.startswith("Usage: policykit")
+    assert run_cli(*command, "--help")[1] == out
+
+
+def test_scan_without_a_path_scans_the_working_directory(run_cli: RunCli, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "site.yaml").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("scan", "--format", "json")
+    assert code == 1, err
+    assert json.loads(out)["summary"]["distributions_by_file"] == {"infra/site.yaml": 1}
+
+
+@pytest.mark.parametrize("command", [("scan",), ("probe",), ("edge", "validate"), ("edge", "run")])
+def test_every_command_that_prints_a_report_takes_color_quiet_and_compact(run_cli: RunCli,
+                                                                         command: tuple[str, ...]) -> None:
+    out = run_cli(*command, "--help")[1]
+    for option in ("--color", "--quiet", "--compact"):
+        assert option in out, option
+
+
+def test_probe_and_edge_reports_are_coloured_when_asked(run_cli: RunCli, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    result = tmp_path / "result.json"
+    # a header CloudFront reserves, set by a viewer-request function: PK705, an error
+    result.write_text('{"status": "302", "headers": {"x-cache": [{"key": "X-Cache", "value": "HIT"}]}}',
+                      encoding="utf-8")
+    edge = ("edge", "validate", str(result), "--event", "viewer-request")
+    assert "\033[31m" in run_cli(*edge, "--color", "always")[1]
+    assert "\033[" not in run_cli(*edge)[1]  # not a terminal
+    # nothing listens on port 1 of loopback: refused, an error finding (loopback needs --allow-private)
+    probe = ("probe", "127.0.0.1:1", "--allow-private", "--timeout", "2")
+    code, out, _ = run_cli(*probe, "--color", "always")
+    assert code == 1 and "\033[31m" in out
+    code, out, _ = run_cli(*probe, "--quiet")
+    assert code == 1 and "what was seen" not in out and " error(s)" not in out and "PK6" in out

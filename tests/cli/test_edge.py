@@ -66,7 +66,7 @@ def test_stdin(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(RESULT))
     code, out, _ = run_cli("edge", "validate", "-", "--event", "viewer-request")
-    assert code == 1 and "<stdin>:5:" in out and "PK705" in out
+    assert code == 1 and "-:5:" in out and "PK705" in out  # named `-`, as `scan -` names standard input
 
 
 def test_findings_point_at_the_json_path_and_line(run_cli: RunCli, write: Write) -> None:

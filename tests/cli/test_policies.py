@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import EXAMPLES, RunCli, Write
+import pytest
+
+from tests.helpers import EXAMPLES, RunCli, Write, user_repository
 from tests.templates import WARNING_POLICY
 
 POLICY = """id: PK901
@@ -97,3 +99,53 @@ def test_policies_fields_of_a_kind_that_does_not_exist_is_exit_2_with_the_neares
     code, out, err = run_cli("policies", "fields", "orign")
     assert code == 2 and out == ""
     assert "no object kind 'orign' (did you mean 'origin'?)" in err
+# -- The policies commands read the configuration `scan` reads -----------------------------------------------------
+
+def test_policies_commands_read_the_configuration(tmp_path: Path, run_cli: RunCli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy that `scan` runs from `.policykit.yaml` is the one `policies list/show/test/validate` know, from
+    any directory of the repository; `--no-config` and `--config` as for `scan`."""
+    repo = user_repository(tmp_path / "repo", "policies: [policies/]\nseverity: {PK101: warning}\ndisable: [PK202]\n")
+    monkeypatch.chdir(repo / "cfn")
+    code, out, err = run_cli("policies", "show", "ACME001")
+    assert code == 0 and out.startswith("ACME001: Origin read timeout above our 30 s limit"), err
+    code, out, _ = run_cli("policies", "list")
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert lines["ACME001"] == "ACME001  warning  Origin read timeout above our 30 s limit"
+    assert lines["PK101"].startswith("PK101  warning  ")  # as the configuration sets it
+    assert lines["PK202"].endswith("(off: disable in .policykit.yaml)")
+    code, out, _ = run_cli("policies", "test")
+    assert code == 0 and out.splitlines() == ["PASS ACME001 fail/slow.yaml", "PASS ACME001 pass/fast.yaml",
+                                              "2 fixture(s): 2 passed, 0 failed"]
+    code, out, _ = run_cli("policies", "validate")
+    assert (code, out.strip()) == (0, "1 policy file(s): 1 valid, 0 invalid")
+    assert run_cli("policies", "show", "ACME001", "--no-config")[0] == 2
+    assert "ACME001" not in run_cli("policies", "list", "--no-config")[1]
+    monkeypatch.chdir(tmp_path)
+    assert "ACME001" not in run_cli("policies", "list")[1]  # no configuration here
+    code, out, _ = run_cli("policies", "list", "--config", str(repo / ".policykit.yaml"))
+    assert code == 0 and "ACME001" in out
+
+
+def test_policies_show_says_what_the_configuration_changes(tmp_path: Path, run_cli: RunCli,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "severity: {PK101: warning}\nenable: [PK2*]\n")
+    monkeypatch.chdir(repo)
+    code, out, _ = run_cli("policies", "show", "PK101")
+    assert code == 0
+    assert "severity: warning (set by .policykit.yaml; the policy says error)" in out
+    assert "(off: not in enable of .policykit.yaml)" in out
+
+
+def test_a_broken_configuration_stops_every_policies_command(tmp_path: Path, run_cli: RunCli,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "policies: [policies/]\ndisabled: [PK201]\n")
+    monkeypatch.chdir(repo)
+    for command in (("list",), ("show", "PK101"), ("facts",), ("test",), ("validate",)):
+        code, out, err = run_cli("policies", *command)
+        assert code == 2 and "unknown key 'disabled'" in err and ".policykit.yaml:2:1" in err, (command, out, err)
+    assert run_cli("policies", "facts", "--no-config")[0] == 0
+    (repo / ".policykit.yaml").write_text("policies: [policies/]\ndisable: [PK2O1]\n", encoding="utf-8")
+    for command in (("list",), ("show", "PK101"), ("facts",)):  # an id naming no policy, as `scan` says
+        code, out, err = run_cli("policies", *command)
+        assert code == 2 and "no policy 'PK2O1' (did you mean PK201?)" in err, (command, out, err)

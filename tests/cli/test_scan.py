@@ -159,3 +159,63 @@ def test_two_outputs_to_stdout_is_a_usage_error(run_cli: RunCli) -> None:
     code, _, err = run_cli("scan", str(EXAMPLES), "--output", "text=-", "--output", "json=-")
     assert code == 2
     assert "stdout" in err
+
+
+# -- No silent pass: a --param or --var that nothing declares ------------------------------------------------------
+
+def test_a_param_no_template_declares_is_exit_2_with_the_nearest_name(run_cli: RunCli, write: Write) -> None:
+    """CloudFormation refuses a parameter its template does not declare: a typo must not leave the run clean."""
+    template = write("param.yaml", CUSTOM_ORIGIN.replace("DomainName: origin.example.com",
+                                                         "DomainName: !Ref OriginHost")
+                     .replace("Resources:", "Parameters:\n  OriginHost: {Type: String}\nResources:"))
+    code, _, err = run_cli("scan", str(template), "--param", "OrignHost=x.example.com")
+    assert code == 2
+    assert ("policykit: --param OrignHost: no scanned CloudFormation template declares this parameter, and "
+            "CloudFormation refuses undeclared ones (did you mean OriginHost?)") in err.splitlines()
+    assert run_cli("scan", str(template), "--param", "OriginHost=x.example.com")[0] == 0
+    code, _, err = run_cli("scan", str(CORRECT), "--param", "OriginHost=x")
+    assert code == 2 and "--param OriginHost: no scanned CloudFormation template declares this parameter" in err
+
+
+def test_a_var_no_module_declares_is_exit_2_with_the_nearest_name(run_cli: RunCli, tmp_path: Path) -> None:
+    module = tmp_path / "cdn"
+    module.mkdir()
+    (module / "main.tf").write_text('variable "origin_domain" {\n  type = string\n}\n'
+                                    + (EXAMPLES / "terraform" / "correct" / "main.tf").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    code, _, err = run_cli("scan", str(module), "--var", "orign_domain=x")
+    assert code == 2
+    assert ("policykit: --var orign_domain: no scanned Terraform module declares this variable, and Terraform "
+            "refuses a -var its root module does not declare (did you mean origin_domain?)") in err.splitlines()
+    assert run_cli("scan", str(module), "--var", "origin_domain=x")[0] == 0
+
+
+def test_an_input_that_cannot_be_read_may_declare_the_param(run_cli: RunCli, write: Write) -> None:
+    bad = write("bad.yaml", 'AWSTemplateFormatVersion: "2010-09-09"\nResources: [\n')
+    code, _, err = run_cli("scan", str(bad), str(CORRECT), "--param", "Mine=x")
+    assert code == 2 and "--param" not in err  # only the file that could not be read is the error
+
+
+# -- Quiet, readable CI logs ------------------------------------------------------------------------------------------
+
+def test_reports_only_to_files_leave_the_summary_in_the_log(run_cli: RunCli, tmp_path: Path) -> None:
+    sarif = tmp_path / "policykit.sarif"
+    code, out, err = run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}")
+    assert code == 1 and out == "" and sarif.is_file()
+    [summary] = err.splitlines()
+    assert summary.startswith("2 error(s), 0 warning(s), 0 info in 1 file(s), 1 distribution(s)")
+    code, out, err = run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}", "-o", "text=-")
+    assert out.splitlines()[-1] == summary and err == ""  # a report on stdout has its own
+    assert run_cli("scan", str(BROKEN), "-o", f"sarif={sarif}", "--quiet")[1:] == ("", "")
+
+
+def test_quiet_and_compact(run_cli: RunCli) -> None:
+    _, full, _ = run_cli("scan", str(BROKEN))
+    heads = [line for line in full.splitlines() if line.startswith(str(BROKEN))]
+    assert len(heads) == 2 and "    fix: " in full
+    code, quiet, _ = run_cli("scan", str(BROKEN), "--quiet")  # findings (and their evidence) only
+    assert code == 1 and [line for line in quiet.splitlines() if not line.startswith("    ")] == heads
+    assert "fix:" not in quiet and "error(s)" not in quiet
+    code, compact, _ = run_cli("scan", str(BROKEN), "--compact")  # one line per finding, and the summary
+    assert code == 1 and compact.splitlines() == [*heads, full.splitlines()[-1]]
+    assert run_cli("scan", str(BROKEN), "-q", "--compact")[1].splitlines() == heads

@@ -12,7 +12,7 @@ import pytest
 from policykit import api
 from policykit.core.location import Location
 from policykit.findings import Finding, Severity
-from tests.helpers import RunCli
+from tests.helpers import RunCli, Write
 from tests.templates import BROKEN, EXTRA_ORIGIN, FIXED, SECOND_S3_ORIGIN, SITE
 
 
@@ -172,3 +172,20 @@ def test_a_baseline_of_the_previous_format_is_still_honoured(site_repo: Path, ru
     (site_repo / "infra" / "new.json").write_text(json.dumps({**old, "policykit_baseline": 9}), encoding="utf-8")
     code, _, err = run_cli("scan", "cdn/site.yaml", "--baseline", "new.json")
     assert code == 2 and "newer than this policykit reads" in err
+
+
+def test_a_previous_format_baseline_with_the_scenario_label_after_the_full_stop_still_matches(
+        write: Write) -> None:
+    """Format 1 put the message in the fingerprint, once with the scenario label after its full stop (as the engine
+    wrote it then): the label is now inside the sentence, and such a baseline still accepts the finding."""
+    from policykit.filters.baseline import Baseline, legacy_fingerprint
+
+    template = write("site.yaml", BROKEN.replace(
+        "Resources:\n", "Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\n"
+                        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\nResources:\n").replace(
+        "OriginProtocolPolicy: https-only", "OriginProtocolPolicy: !If [Prod, https-only, http-only]"))
+    [finding] = [f for f in api.scan([template]).findings if f.policy_id == "PK101"]
+    assert finding.scenario == "when Env=prod" and finding.message.endswith(" (when Env=prod).")
+    written_then = f"{finding.unscoped_message} ({finding.scenario})"  # `... get 502. (when Env=prod)`
+    assert written_then.endswith(". (when Env=prod)")
+    assert Baseline(frozenset({legacy_fingerprint(finding, written_then)}), 1).matches(finding)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 
@@ -14,7 +15,7 @@ from policykit.filters.suppressions import apply
 from policykit.findings import Finding, ScanResult, Severity
 from policykit.source.suppressions import terraform_suppressions
 from tests.helpers import RunCli, Write
-from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
+from tests.templates import BROKEN, BROKEN_LINE, FIXED, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
 
 
 def _ignore(policy_id: str = "PK101", reason: str = "S3 moves behind OAC next sprint", expires: str = "",
@@ -142,4 +143,63 @@ def test_summaries_leave_suppressed_findings_out_and_say_how_many(write: Write, 
     code, out, _ = run_cli("scan", str(path))
     summary = out.splitlines()[-1]
     assert summary.startswith("0 error(s),") and "; 1 suppressed" in summary
-    assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown
+    # a suppressed finding is still shown: one line (where, id, subject, reason), in full with --show-suppressed
+    [line] = out.splitlines()[:-1]
+    assert line.endswith("site.yaml:22:37: suppressed PK101 on origin 'site': S3 moves behind OAC next sprint")
+    code, out, _ = run_cli("scan", str(path), "--show-suppressed")
+    assert "suppressed: S3 moves behind OAC next sprint" in out
+    assert "S3 website endpoints do not speak HTTPS" in out and "fix:" in out
+
+
+# -- The bookkeeping speaks only of policies that ran ---------------------------------------------------------------
+
+def _suppressions(*entries: tuple[str, str]) -> str:
+    """Resource Metadata with one ignore entry per (id, expires)."""
+    lines = ["      policykit:", "        ignore:"]
+    for policy_id, expires in entries:
+        lines += [f"          - id: {policy_id}", "            reason: reviewed"]
+        lines += [f"            expires: {expires}"] if expires else []
+    return "\n".join(lines) + "\n"
+
+
+def _bookkeeping(run_cli: RunCli, path: object, *args: str) -> list[tuple[str, str]]:
+    """(id, the policy id it is about) of each PK003, PK004 and PK008 of a scan."""
+    code, out, _ = run_cli("scan", str(path), "--format", "json", "--exit-zero", *args)
+    assert code == 0, out
+    found = [f for f in json.loads(out)["findings"] if f["policy_id"] in ("PK003", "PK004", "PK008")]
+    return sorted((f["policy_id"], re.findall(r"PK\w{3}", f["message"])[-1]) for f in found)
+
+
+def test_select_and_skip_do_not_turn_valid_suppressions_into_findings(write: Write, run_cli: RunCli) -> None:
+    """A correct suppression of a policy that did not run is not 'unused' (advice that would delete it), and an
+    expired one is not 'reported again' when nothing is reported; a near miss naming it is not reported either."""
+    metadata = _suppressions(("PK101", ""), ("PK301", "2020-01-31")) + "        skip: [PK101]\n"
+    path = write("site.yaml", with_resource_metadata(BROKEN, metadata))
+    assert _bookkeeping(run_cli, path) == [("PK004", "PK301"), ("PK008", "PK101")]  # PK101 is suppressed
+    assert _bookkeeping(run_cli, path, "--select", "PK201") == []
+    assert _bookkeeping(run_cli, path, "--skip", "PK101,PK301") == []
+    assert _bookkeeping(run_cli, path, "--select", "PK101") == [("PK008", "PK101")]
+    assert _bookkeeping(run_cli, path, "--select", "PK301") == [("PK004", "PK301")]
+    assert _bookkeeping(run_cli, path, "--skip", "PK003,PK004,PK008") == []
+
+
+def test_a_misspelt_id_is_still_unused_whatever_is_selected(write: Write, run_cli: RunCli) -> None:
+    path = write("site.yaml", with_resource_metadata(BROKEN, _suppressions(("PK1O1", ""))))
+    for args in ((), ("--select", "PK201"), ("--skip", "PK101")):
+        assert _bookkeeping(run_cli, path, *args) == [("PK003", "PK1O1")], args
+
+
+def test_a_live_policy_is_not_run_without_live(write: Write, run_cli: RunCli) -> None:
+    """PK601 runs only with --live: its suppression is not unused in a scan without it."""
+    path = write("site.yaml", with_resource_metadata(FIXED, _suppressions(("PK601", ""))))
+    assert _bookkeeping(run_cli, path) == []
+
+
+def test_the_library_applies_the_same_bookkeeping(write: Write) -> None:
+    from policykit.api import ScanOptions
+
+    path = write("site.yaml", with_resource_metadata(BROKEN, _suppressions(("PK101", ""))))
+    assert _known(scan([path], ScanOptions(enabled=frozenset({"PK201"}))), "PK003") == []
+    assert [f.about for f in _known(scan([path], ScanOptions(disabled=frozenset({"PK101"}))), "PK003")] == []
+    [suppressed] = _known(scan([path]), "PK101")
+    assert suppressed.suppressed == "reviewed"

@@ -152,3 +152,28 @@ def test_hook_entry_handles_non_templates(tmp_path: Path, run_cli: RunCli) -> No
                              str(tmp_path / "site.yaml"))
     assert code == 0, out + err
     assert "1 file(s)" in out
+
+
+def test_all_files_of_a_repository_with_its_own_policies_pass(tmp_path: Path, run_cli: RunCli,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pre-commit run --all-files` names every file the hook's pattern takes, the policies' fail fixtures (broken
+    on purpose), the policy files and the configuration included: only the templates are scanned."""
+    import json
+    import re
+
+    from tests.helpers import user_repository
+
+    repo = user_repository(tmp_path, "policies: [policies/]\nbaseline: .policykit-baseline.json\nfiles:\n"
+                                     "  - pattern: cfn/web.yaml\n    params: {Proto: http-only}\n")
+    (repo / ".policykit-baseline.json").write_text('{"policykit_baseline": 2, "findings": []}\n', encoding="utf-8")
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+                if h["id"] == "policykit")
+    taken = re.compile(hook["files"])
+    files = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
+    named = [f for f in files if taken.search(f)]
+    assert "policies/ACME001-read-timeout/tests/fail/slow.yaml" in named and ".policykit.yaml" in named
+    monkeypatch.chdir(repo)
+    code, out, err = run_cli("scan", "--format", "json", *named)
+    document = json.loads(out)
+    assert code == 0, err
+    assert (list(document["summary"]["distributions_by_file"]), document["skipped"]) == (["cfn/web.yaml"], [])

@@ -241,3 +241,15 @@ def test_cli_scan_of_a_service(run_cli: RunCli, write: Write, tmp_path: Path) ->
     code, out, err = run_cli("scan", str(tmp_path))
     assert code == 1, err
     assert "PK101" in out and "1 distribution(s)" in out
+
+
+def test_a_param_sets_a_framework_variable_and_a_misspelt_one_is_exit_2(run_cli: RunCli, write: Write,
+                                                                        tmp_path: Path) -> None:
+    """A service declares its deploy-time variables as the template's parameters (`opt:stage`): `--param` may set
+    them, and one it does not use is the same input error as for a CloudFormation template (no silent pass)."""
+    write("serverless.yml", SERVICE)
+    code, out, err = run_cli("scan", str(tmp_path), "--param", "opt:stage=prod")
+    assert code == 1 and "shop-prod.example.com" in out, err
+    code, _, err = run_cli("scan", str(tmp_path), "--param", "opt:stag=prod")
+    assert code == 2 and "--param opt:stag: no scanned CloudFormation template declares this parameter" in err
+    assert "(did you mean opt:stage?)" in err

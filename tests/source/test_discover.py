@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from policykit.source.discover import Input, Skip, discover
-from tests.helpers import RunCli
+from tests.helpers import RunCli, user_repository
 from tests.source.helpers import BROKEN, scanned_files
 
 
@@ -84,3 +84,65 @@ def test_service_files_are_found_by_name_and_programs_are_noted(tmp_path: Path) 
     notes = sorted(item.path.name for item in found if isinstance(item, Skip))
     assert notes == ["serverless.js", "serverless.ts"]
     assert all("runs no code" in item.reason for item in found if isinstance(item, Skip))
+# -- What is never scanned: exclusions, policykit's own files; hidden directories named --------------------------
+
+def _scanned(run_cli: RunCli, *args: str) -> tuple[list[str], list[str], str]:
+    """(files scanned, files skipped, the text summary) of a scan in the working directory."""
+    code, out, err = run_cli("scan", "--format", "json", "--exit-zero", *args)
+    assert code == 0, err
+    document = json.loads(out)
+    summary = run_cli("scan", "--exit-zero", *args)[1].splitlines()[-1]
+    return sorted(document["summary"]["distributions_by_file"]), document["skipped"], summary
+
+
+def test_policykit_own_files_are_never_scanned_nor_listed_as_skipped(tmp_path: Path, run_cli: RunCli,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy directories' policies and fixtures (a fail fixture is broken on purpose), the baseline and the
+    configuration are policykit's: not templates, walked or named (as pre-commit names every changed file)."""
+    repo = user_repository(tmp_path, "policies: [policies/]\nbaseline: .policykit-baseline.json\n")
+    (repo / ".policykit-baseline.json").write_text('{"policykit_baseline": 2, "findings": []}\n', encoding="utf-8")
+    (repo / "policies" / "stack.yaml.md").write_text("not a policy\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    files, skipped, summary = _scanned(run_cli, ".")
+    assert (files, skipped) == (["cfn/web.yaml"], [])
+    assert "skipped" not in summary
+    named = [".policykit.yaml", ".policykit-baseline.json", "policies/ACME001-read-timeout.yaml",
+             "policies/ACME001-read-timeout/tests/fail/slow.yaml", "cfn/web.yaml"]
+    assert _scanned(run_cli, *named)[:2] == (["cfn/web.yaml"], [])
+    monkeypatch.chdir(repo / "cfn")
+    assert _scanned(run_cli, "..")[:2] == (["../cfn/web.yaml"], [])
+
+
+def test_exclude_passes_over_paths_walked_or_named(tmp_path: Path, run_cli: RunCli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = user_repository(tmp_path, "")  # no policies: in the configuration: its fixtures are templates here
+    (repo / "cfn" / "generated").mkdir()
+    (repo / "cfn" / "generated" / "copy.yaml").write_bytes(BROKEN.read_bytes())
+    monkeypatch.chdir(repo)
+    files, _, _ = _scanned(run_cli, ".")
+    assert files == ["cfn/generated/copy.yaml", "cfn/web.yaml", "policies/ACME001-read-timeout/tests/fail/slow.yaml",
+                     "policies/ACME001-read-timeout/tests/pass/fast.yaml"]
+    files, _, _ = _scanned(run_cli, ".", "--exclude", "policies/", "--exclude", "generated")
+    assert files == ["cfn/web.yaml"]
+    named = ("cfn/web.yaml", "policies/ACME001-read-timeout/tests/fail/slow.yaml")
+    assert _scanned(run_cli, *named, "--exclude", "policies")[0] == ["cfn/web.yaml"]
+    monkeypatch.chdir(repo / "cfn")  # --exclude is relative to the working directory
+    assert _scanned(run_cli, ".", "--exclude", "generated/*.yaml")[0] == ["web.yaml"]
+
+
+def test_a_hidden_directory_holding_templates_is_named_and_scanned_when_named(tmp_path: Path, run_cli: RunCli,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (".infra/cdn.yaml", ".deploy/stacks/site.json", "web/site.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(BROKEN.read_bytes())
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)  # a tool's: not named
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\n", encoding="utf-8")
+    (tmp_path / ".notes").mkdir()  # nothing of a template's kind: not named
+    (tmp_path / ".notes" / "todo.txt").write_text("x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    files, _, summary = _scanned(run_cli, ".")
+    assert files == ["web/site.yaml"]  # generated copies (.aws-sam, .serverless) would count twice
+    assert "; not scanned: .deploy, .infra (name them to scan);" in summary
+    files, _, summary = _scanned(run_cli, ".infra", "web")
+    assert files == [".infra/cdn.yaml", "web/site.yaml"] and "not scanned" not in summary
+    assert "; not scanned: .infra (name it to scan);" in _scanned(run_cli, ".", "--exclude", ".deploy")[2]

@@ -41,7 +41,7 @@ def test_validation_contains_is_a_finite_domain(write: Write) -> None:
     text = ENV + distribution(meta="", protocol='var.env == "prod" ? "https-only" : "http-only"')
     found = pk101(scan([module(write, text)]))
     assert [f.scenario for f in found] == ["when var.env=prod"]
-    assert found[0].message.endswith("(when var.env=prod)")
+    assert found[0].message.endswith("(when var.env=prod).")  # inside the sentence, before its full stop
 
 
 def test_var_and_tfvars_fix_a_scenario(write: Write) -> None:
