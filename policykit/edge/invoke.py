@@ -128,7 +128,9 @@ def _command(handler: Handler, fd: int, timeout: float) -> list[str]:
     children = resources.files("policykit.edge").joinpath("children")
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
-        return [sys.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
+        # -S: the handler sees the standard library and its own package, never what is installed beside policykit
+        # (boto3 among them: the Lambda runtime provides it, this machine need not)
+        return [sys.executable, "-I", "-S", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
     return [node_path(), f"--max-old-space-size={MEMORY_MB}", str(children.joinpath("node_child.js")), *common,
             handler.runtime]
 
