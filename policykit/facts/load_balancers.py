@@ -78,7 +78,7 @@ def missing_listeners(origin: Origin) -> list[str] | Unknown:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
-    if origin.config_type != "custom":
+    if origin.config_type not in ("custom", "vpc"):  # a VPC origin: its endpoint's protocol policy and ports
         return Unknown("the origin has no CustomOriginConfig")
     if not balancer.listeners:
         # listeners may be declared in another stack or module: do not guess
@@ -155,6 +155,8 @@ def admits_cloudfront(origin: Origin) -> Truth:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
+    if origin.config_type == "vpc":
+        return Unknown("a VPC origin is reached from CloudFront's VPC origin security group, which is not checked")
     if isinstance(balancer.lb_type, str) and balancer.lb_type == "network" and not balancer.security_group_refs:
         return True  # a network load balancer without security groups filters nothing
     if not balancer.security_group_refs or len(balancer.security_groups) != len(balancer.security_group_refs):
