@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,6 +24,8 @@ from policykit.source.files import forget_streams, is_stream
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import AwsRead, Listed
     from policykit.model.cloudfront import Distribution, Model
     from policykit.model.function_runs import EdgeRun
     from policykit.model.live import LiveOrigin
@@ -30,10 +33,24 @@ if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan
     from policykit.probes.direct import Target
     from policykit.probes.options import LiveOptions
 
-__all__ = ["Input", "ScanOptions", "edge_policies", "judge_edge_runs", "probe", "scan"]
+__all__ = ["Input", "ScanOptions", "edge_policies", "is_aws_input", "judge_edge_runs", "list_aws", "probe", "scan"]
 
 Read = tuple["list[Model]", InputNotes]
+AWS_PREFIX = "aws:"  # an input read from AWS, not a file (policykit/aws/options.py; imported only when met)
 Reader = Callable[[Input, ScanOptions], "Read | None"]
+
+
+def is_aws_input(path: Path | str) -> bool:
+    """Does a path given to a scan name AWS (`aws:cloudfront/ID`) rather than a file?"""
+    return str(path).startswith(AWS_PREFIX)
+
+
+def list_aws(inputs: list[str], options: AwsOptions | None = None) -> list[Listed]:
+    """`scan --list`: the distributions `aws:` inputs name (id, aliases, domain name), nothing scanned."""
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import list_aws as listed
+
+    return listed(inputs, options or AwsOptions())
 
 
 def _read_cfn(item: Input, options: ScanOptions) -> Read | None:
@@ -99,14 +116,17 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
     with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
         names.update(stdin_names)
+        aws_inputs = [str(path) for path in paths if is_aws_input(path)]
         try:
-            for item in _without_called_modules(list(discover(paths))):
+            for item in _without_called_modules(list(discover(p for p in paths if str(p) not in aws_inputs))):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
                 elif isinstance(item, Skip):
                     found.notes.append(f"{item.path}: skipped, {item.reason}")
                 else:
                     scan_input(item, _options_for(item, options), policies, found, live_deadline)
+            if aws_inputs:
+                _scan_aws(aws_inputs, options, policies, found, live_deadline)
         finally:
             forget_streams()
     result = ScanResult(
@@ -153,9 +173,17 @@ def _options_for(item: Input, options: ScanOptions) -> ScanOptions:
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,
                live_deadline: float | None = None) -> None:
-    from policykit.model.subjects import Subjects
-    from policykit.policy import engine
+    if item.kind == "aws-saved":
+        from policykit.aws.read import read_saved
+        from policykit.cfn.deployed import deployed_distribution
 
+        try:
+            saved = read_saved(item.path, options.edge, deployed_distribution)
+        except InputError as exc:
+            found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+            return
+        _check_aws(str(item.path), saved, options, policies, found, live_deadline)
+        return
     try:
         read = READERS[item.kind](item, options)
         if read is None and item.kind == "cfn" and (item.path.name.lower().endswith(".json")
@@ -175,28 +203,68 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
         found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)
                             for exc in notes.suppression_errors)
     for model in models:
-        found.distributions[model.file] = (found.distributions.get(model.file, 0)
-                                           + len({d.resource for d in model.distributions}))
-        found.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
-        # what the probes and the edge runs produce goes to the engine beside the model, never into it
-        live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
-        edge_runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
-        if options.live is not None:
-            from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
+        check_model(model, options, policies, found, live_deadline)
 
-            report = probe_model(model, options.live, live_deadline)
-            live_origins = report.live_origins
-            found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
-            found.observed.extend(report.observed)
-        if options.edge:
-            from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
 
-            edge_runs = run_edge(model)
-        findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs))
-        if model.location_note:
-            findings = [_with_location_note(f, model.location_note) for f in findings]
-        found.findings.extend(findings)
-        found.errors.extend(ScanError(model.file, failure) for failure in failures)
+def check_model(model: Model, options: ScanOptions, policies: list[Policy], found: _Found,
+                live_deadline: float | None = None) -> None:
+    """Probe (--live), run the functions (--edge) and apply the policies to one model."""
+    from policykit.model.subjects import Subjects
+    from policykit.policy import engine
+
+    found.distributions[model.file] = (found.distributions.get(model.file, 0)
+                                       + len({d.resource for d in model.distributions}))
+    found.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
+    # what the probes and the edge runs produce goes to the engine beside the model, never into it
+    live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
+    edge_runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
+    if options.live is not None:
+        from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
+
+        report = probe_model(model, options.live, live_deadline)
+        live_origins = report.live_origins
+        found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
+        found.observed.extend(report.observed)
+    if options.edge:
+        from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
+
+        edge_runs = run_edge(model)
+    findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs))
+    if model.location_note:
+        findings = [_with_location_note(f, model.location_note) for f in findings]
+    found.findings.extend(findings)
+    found.errors.extend(ScanError(model.file, failure) for failure in failures)
+
+
+def _scan_aws(inputs: list[str], options: ScanOptions, policies: list[Policy], found: _Found,
+              live_deadline: float | None) -> None:
+    """`aws:cloudfront[/ID]` inputs: read from AWS (policykit/aws), then checked as any model. The code
+    `--edge` runs is kept in `--save DIR`, or in a directory of the scan's own."""
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import read_aws
+    from policykit.cfn.deployed import deployed_distribution
+
+    aws = options.aws or AwsOptions()
+    with contextlib.ExitStack() as stack:
+        if options.edge and aws.save_dir is None:
+            import tempfile
+
+            aws = replace(aws, workdir=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="policykit-aws-"))))
+        try:
+            read = read_aws(inputs, aws, options.edge, deployed_distribution)
+        except InputError as exc:
+            found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+            return
+        _check_aws(", ".join(inputs), read, options, policies, found, live_deadline)
+
+
+def _check_aws(label: str, read: AwsRead, options: ScanOptions, policies: list[Policy], found: _Found,
+               live_deadline: float | None) -> None:
+    found.files.append(label)
+    found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column) for exc in read.errors)
+    found.notes.extend(read.notes)
+    for model in read.models:
+        check_model(model, options, policies, found, live_deadline)
 
 
 def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:

@@ -2,7 +2,8 @@
 the built-in ids, few `Any`. Read from the package's imports with `ast` (TYPE_CHECKING and function-local
 imports included: a lazy import is still a dependency).
 
-    cli -> api -> {source, cfn, terraform, probes, edge, policy, filters, reporters, config} -> facts -> model -> core
+    cli -> api -> {source, cfn, terraform, probes, edge, aws, policy, filters, reporters, config}
+        -> facts -> model -> core
 
 `findings` (what a scan produces) and `scenarios` (deploy-time choices) sit below the stages and above core;
 `source` (the loaders) is the one stage the others may use; reporters read findings and core only.
@@ -32,13 +33,14 @@ ALLOWED: dict[str, set[str]] = {
     "terraform": {"source", "scenarios", *STAGE_BASE},
     "probes": STAGE_BASE,
     "edge": {"source", *STAGE_BASE},
+    "aws": {"source", *STAGE_BASE},
     "policy": {"source", "scenarios", *STAGE_BASE},
     "filters": {"source", "findings", "core"},
     "reporters": {"findings", "core"},
     "config": {"source", "filters", "findings", "core"},
-    "api": {"source", "cfn", "terraform", "probes", "edge", "policy", "filters", "reporters", "config",
+    "api": {"source", "cfn", "terraform", "probes", "edge", "aws", "policy", "filters", "reporters", "config",
             "scenarios", *STAGE_BASE},
-    "cli": {"api", "source", "cfn", "terraform", "probes", "edge", "policy", "filters", "reporters", "config",
+    "cli": {"api", "source", "cfn", "terraform", "probes", "edge", "aws", "policy", "filters", "reporters", "config",
             "scenarios", *STAGE_BASE},
     "main": {"cli"},
 }

@@ -19,8 +19,11 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", ".ve
 
 
 # What an input is read as: a CloudFormation template (or, for JSON that is not one, a plan or JSON
-# Terraform: policykit.api tries both), a Terraform module directory, a `.tf.json` file.
-InputKind = Literal["cfn", "terraform", "tf-json"]
+# Terraform: policykit.api tries both), a Terraform module directory, a `.tf.json` file, a directory a read
+# from AWS saved (`--save DIR`, policykit/aws/saved.py).
+InputKind = Literal["cfn", "terraform", "tf-json", "aws-saved"]
+# The manifest that makes a directory a saved read from AWS: the directory is one input, its files are its own
+SAVED_READ_MANIFEST = "policykit-aws.json"
 
 
 @record
@@ -63,6 +66,8 @@ def _discover(paths: list[Path]) -> Iterator[Input | ScanError | Skip]:
                 modules.add(module.resolve())
                 yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir()
                                                               if f.is_file() and f.name.endswith(".tf"))))
+        elif path.is_file() and path.name == SAVED_READ_MANIFEST:
+            yield Input(path.parent, "aws-saved")
         elif path.is_file():
             yield from _classify([path], explicit=True)
         else:
@@ -113,6 +118,9 @@ def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Input | Skip]:
         try:
             entries = sorted(directory.iterdir())
         except OSError:
+            continue
+        if any(entry.name == SAVED_READ_MANIFEST and entry.is_file() for entry in entries):
+            yield Input(directory, "aws-saved")
             continue
         files: list[Path] = []
         directories: list[Path] = []
