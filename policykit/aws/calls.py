@@ -102,6 +102,7 @@ class Answer:
     # code that came with the answer (a Lambda@Edge zip, a CloudFront Function's source), or why none did
     code_file: Path | None = None
     code_note: str = ""
+    code_text: str | None = None  # a CloudFront Function's source, kept in memory when nothing is saved
 
     @property
     def reason(self) -> str:

@@ -126,9 +126,12 @@ class LiveSource:
         """The answer as the AWS CLI prints it, saved when asked, read back with positions."""
         code_file: Path | None = None
         code_note = ""
+        code_text: str | None = None
         blob = _BLOB.get((call.service, call.operation))
         if blob is not None:
-            code_file, code_note = self._blob(call, response.pop(blob, None))
+            code_text, code_note = self._blob(response.pop(blob, None))
+            if code_text is not None and self.save_dir is not None:
+                code_file, code_note = self._write(call.file_name(".js"), code_text.encode("utf-8"))
         elif call.service == "lambda" and call.operation == "GetFunction":
             code_file, code_note = self._package(call, response)
         text = render(response)
@@ -137,9 +140,9 @@ class LiveSource:
             path = self.save_dir / call.file_name()
             path.write_text(text, encoding="utf-8")
             file = str(path)
-        return Answer(call, parse(text, file), file, code_file=code_file, code_note=code_note)
+        return Answer(call, parse(text, file), file, code_file=code_file, code_note=code_note, code_text=code_text)
 
-    def _blob(self, call: Call, body: object) -> tuple[Path | None, str]:
+    def _blob(self, body: object) -> tuple[str | None, str]:
         """A CloudFront Function's code, which `aws cloudfront get-function` writes to its outfile."""
         read = getattr(body, "read", None)
         data = read(MAX_FUNCTION_CODE + 1) if callable(read) else body
@@ -147,7 +150,10 @@ class LiveSource:
             return None, "the answer holds no function code"
         if len(data) > MAX_FUNCTION_CODE:
             return None, f"the function's code is larger than {MAX_FUNCTION_CODE // 1024} KB"
-        return self._write(call.file_name(".js"), data)
+        try:
+            return data.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            return None, "the function's code is not UTF-8 text"
 
     def _package(self, call: Call, response: dict[str, object]) -> tuple[Path | None, str]:
         """A Lambda@Edge function's zip, fetched from the location GetFunction gives, with `--edge` only."""

@@ -291,7 +291,9 @@ def cloudfront_function(description: Answer, code: Answer, arn: str, name: str) 
     summary = _mapping(description.document, "FunctionSummary")
     read = _reader(description, arn)
     text: str | Unknown
-    if code.code_file is None:
+    if code.code_text is not None:
+        text = code.code_text
+    elif code.code_file is None:
         text = Unknown(code.reason or code.code_note or "the function's code was not read")
     else:
         try:

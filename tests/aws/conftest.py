@@ -14,12 +14,15 @@ import pytest
 
 from tests.aws.helpers import Account, SocketSpy, Stub
 
-boto3 = pytest.importorskip("boto3", reason="the aws extra (boto3) is not installed")
-pytest.importorskip("moto.server", reason="moto[server] is not installed (the test extra has it)")
+
+def _needs(module: str) -> None:
+    pytest.importorskip(module, reason=f"{module} is not installed (the test extra has it)")
 
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
+    _needs("boto3")
+    _needs("moto.server")
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
@@ -60,8 +63,9 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Accou
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")  # moto answers at once; a retried error only slows a test down
-    session = boto3.session.Session()
-    return Account(client=session.client)
+    import boto3
+
+    return Account(client=boto3.session.Session().client)
 
 
 @pytest.fixture

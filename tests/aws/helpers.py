@@ -19,6 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+
+from tests.live.live_servers import issue
+
 RECORDED = Path(__file__).resolve().parent / "recorded"
 ACCOUNT = "123456789012"
 
@@ -171,6 +175,7 @@ class Stub:
     def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         path = urllib.parse.urlsplit(handler.path).path
         if path in self.files:
+            self.asked.append(("file", path))
             self._send(handler, Reply(200, self.files[path], {"Content-Type": "application/zip"}))
             return
         scope = _SCOPE.search(handler.headers.get("Authorization", ""))
@@ -294,3 +299,66 @@ def behavior(target: str, pattern: str | None = None, request_policy: str | None
     if request_policy is not None:
         out["OriginRequestPolicyId"] = request_policy
     return out
+
+
+# The accounts the tests read ---------------------------------------------------------------------------------------
+
+TLS13_ONLY = "ELBSecurityPolicy-TLS13-1-3-2021-06"
+
+
+def broken_account(aws: Account) -> str:
+    """A distribution with what the API accepts and CloudFront answers with 502: HTTPS to an S3 website endpoint,
+    an alias its ACM certificate does not cover, an internal load balancer with no listener for the origin port,
+    a load balancer whose listener certificate misses an alias it is sent (Host forwarded) and whose security policy
+    CloudFront cannot speak."""
+    viewer = aws.certificate("www.example.com")
+    _, app, _ = aws.balancer("app", scheme="internal", cidr="10.0.0.0/8", listeners=(("HTTP", 80, None, None),))
+    web_certificate = aws.certificate("www.example.com", region="eu-west-1")
+    _, web, _ = aws.balancer("web", listeners=(("HTTPS", 443, web_certificate, TLS13_ONLY),))
+    return aws.distribution(
+        [custom_origin("site", "site-bucket.s3-website-eu-west-1.amazonaws.com"), custom_origin("app", app),
+         custom_origin("web", web)],
+        aliases=("www.example.com", "api.example.com"), certificate=viewer,
+        behaviors=[behavior("app", "/app/*"), behavior("web", "/web/*", request_policy=ALL_VIEWER)])
+
+
+def clean_distribution(aws: Account) -> str:
+    return aws.distribution([custom_origin("site", "clean-bucket.s3-website-eu-west-1.amazonaws.com", "http-only")])
+
+
+DISTRIBUTION = "E2EDGERECORDED"
+REQUEST_POLICY = "0c1f1c0e-5b8a-4a3e-9f52-3f2e1d0c9b8a"
+EDGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:edge-auth:$LATEST"
+CODE = {"index.py": (
+    "def handler(event, context):\n"
+    "    request = event['Records'][0]['cf']['request']\n"
+    "    request['headers']['x-cache'] = [{'key': 'X-Cache', 'value': 'Hit'}]  # CloudFront refuses it: 502\n"
+    "    return request\n")}
+CLOUDFRONT_FUNCTION = b"function handler(event) {\n    return event.response;\n}\n"
+
+
+def recorded_account(aws: Account, stub: Stub) -> None:
+    """The recorded distribution and what it names, half in moto, half in the stub."""
+    iam = aws.client("iam")
+    viewer = issue("www.example.com", sans=("www.example.com",))
+    key = viewer.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption())
+    uploaded = iam.upload_server_certificate(ServerCertificateName="www", CertificateBody=viewer.pem().decode(),
+                                             PrivateKey=key.decode())
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    iam.create_role(RoleName="edge-auth-role", Path="/service-role/", AssumeRolePolicyDocument=json.dumps(trust))
+    aws.client("cloudfront").create_function(
+        Name="add-headers", FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+        FunctionCode=CLOUDFRONT_FUNCTION)
+    balancer, _, _ = aws.balancer("app", scheme="internal", cidr="10.0.0.0/8", listeners=(("HTTP", 80, None, None),))
+    certificate_id = uploaded["ServerCertificateMetadata"]["ServerCertificateId"]
+    stub.on("cloudfront", f"GET /2020-05-31/distribution/{DISTRIBUTION}", recorded(
+        "get-distribution-edge.xml", request_policy=REQUEST_POLICY, iam_certificate_id=certificate_id))
+    stub.on("cloudfront", f"GET /2020-05-31/origin-request-policy/{REQUEST_POLICY}", recorded(
+        "get-origin-request-policy-host.xml", request_policy=REQUEST_POLICY))
+    stub.on("cloudfront", "GET /2020-05-31/vpc-origin/vo_recorded", recorded(
+        "get-vpc-origin.xml", balancer_arn=balancer))
+    location = stub.serve("/code/edge-auth.zip", zipped(CODE))
+    stub.on("lambda", f"GET /2015-03-31/functions/{EDGE_ARN}", recorded(
+        "get-function-edge-auth.json", "application/json", code_location=location))

@@ -10,30 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.aws.helpers import ALL_VIEWER, Account, behavior, custom_origin
+from tests.aws.helpers import Account, broken_account, clean_distribution, custom_origin
 from tests.helpers import RunCli
-
-TLS13_ONLY = "ELBSecurityPolicy-TLS13-1-3-2021-06"
-
-
-def broken_account(aws: Account) -> str:
-    """A distribution with what the API accepts and CloudFront answers with 502: HTTPS to an S3 website endpoint,
-    an alias its ACM certificate does not cover, an internal load balancer with no listener for the origin port,
-    a load balancer whose listener certificate misses an alias it is sent (Host forwarded) and whose security policy
-    CloudFront cannot speak."""
-    viewer = aws.certificate("www.example.com")
-    _, app, _ = aws.balancer("app", scheme="internal", cidr="10.0.0.0/8", listeners=(("HTTP", 80, None, None),))
-    web_certificate = aws.certificate("www.example.com", region="eu-west-1")
-    _, web, _ = aws.balancer("web", listeners=(("HTTPS", 443, web_certificate, TLS13_ONLY),))
-    return aws.distribution(
-        [custom_origin("site", "site-bucket.s3-website-eu-west-1.amazonaws.com"), custom_origin("app", app),
-         custom_origin("web", web)],
-        aliases=("www.example.com", "api.example.com"), certificate=viewer,
-        behaviors=[behavior("app", "/app/*"), behavior("web", "/web/*", request_policy=ALL_VIEWER)])
-
-
-def clean_distribution(aws: Account) -> str:
-    return aws.distribution([custom_origin("site", "clean-bucket.s3-website-eu-west-1.amazonaws.com", "http-only")])
 
 
 def findings(out: str) -> list[dict[str, Any]]:
@@ -139,3 +117,45 @@ def test_every_format(aws: Account, run_cli: RunCli, form: str) -> None:
     code, out, err = run_cli("scan", "--no-config", f"aws:cloudfront/{ident}", "--format", form)
     assert code == 1, err
     assert "PK106" in out and ident in out
+
+
+def test_live_probes_a_distribution_read_from_aws(aws: Account, run_cli: RunCli) -> None:
+    """`--live` on an aws: input probes its origins; names are resolved by a loopback DNS server that knows none."""
+    from tests.live.live_servers import DnsServer
+
+    ident = aws.distribution([custom_origin("api", "origin.example.test")])
+    dns = DnsServer({})
+    try:
+        code, out, err = run_cli("scan", "--no-config", f"aws:cloudfront/{ident}", "--live", "--nameserver",
+                                 dns.address, "--format", "json")
+    finally:
+        dns.stop()
+    assert code == 1, err
+    (tried,) = [f for f in findings(out) if f["policy_id"] == "PK601"]
+    assert tried["subject"].startswith("origin 'api'") and tried["file"].startswith(f"aws:cloudfront/{ident} Origins.")
+
+
+def test_progress_and_bounded_concurrency(aws: Account) -> None:
+    from policykit import api
+    from policykit.aws.options import AwsOptions
+
+    broken, clean = broken_account(aws), clean_distribution(aws)
+    told: list[str] = []
+
+    class Progress:
+        def started(self, endpoints: Any) -> None:
+            told.append(f"started {sorted(endpoints)}")
+
+        def finished(self, endpoint: str) -> None:
+            told.append(f"finished {endpoint}")
+
+        def done(self) -> None:
+            told.append("done")
+
+    results = [api.scan([Path("aws:cloudfront")], api.ScanOptions(aws=AwsOptions(concurrency=n, progress=Progress())))
+               for n in (1, 4)]
+    assert results[0].findings == results[1].findings
+    assert {(f.policy_id, f.subject) for f in results[0].findings if not f.unknown} == EXPECTED
+    names = sorted([f"aws:cloudfront/{broken}", f"aws:cloudfront/{clean}"])
+    assert len(told) == 8 and told[0] == f"started {names}" and told[3] == "done"
+    assert sorted(told[1:3]) == [f"finished {n}" for n in names]
