@@ -27,6 +27,14 @@ GLOBAL_SERVICES = frozenset({"cloudfront", "iam"})  # one endpoint, signed in us
 DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
                     "AuthorizationError", "NotAuthorized"})
 
+# Every API action a read may call: the README's minimal read-only IAM policy is exactly these
+READ_ACTIONS = (
+    "cloudfront:ListDistributions", "cloudfront:GetDistribution", "cloudfront:GetCachePolicy",
+    "cloudfront:GetOriginRequestPolicy", "cloudfront:GetVpcOrigin", "cloudfront:DescribeFunction",
+    "cloudfront:GetFunction", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
+    "iam:GetRole", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeListenerCertificates", "ec2:DescribeSecurityGroups", "lambda:GetFunction")
+
 Param = str | tuple[str, ...]
 _CAPITAL = re.compile(r"(?<!^)(?=[A-Z])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -37,3 +37,17 @@ def test_why_an_answer_is_missing() -> None:
     assert Answer(LISTENERS, error="LoadBalancerNotFound").missing
     assert Answer(LISTENERS, error="NoSuchDistribution").missing
     assert Answer(LISTENERS).reason == ""
+
+
+def test_the_readme_policy_allows_exactly_what_a_read_calls() -> None:
+    import json
+
+    from policykit.aws.calls import READ_ACTIONS
+    from tests.helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The minimal read-only IAM policy:**"):]
+    block = section[section.index("```json") + len("```json"):section.index("```", section.index("```json") + 7)]
+    (statement,) = json.loads(block)["Statement"]
+    assert statement["Effect"] == "Allow" and sorted(statement["Action"]) == sorted(READ_ACTIONS)
+    assert all(action.split(":")[1].startswith(("Get", "List", "Describe")) for action in READ_ACTIONS)

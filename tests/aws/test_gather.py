@@ -77,6 +77,11 @@ def test_edge_runs_the_code_package(aws: Account, stub: Stub, run_cli: RunCli, t
     assert stub.asked.count(("file", "/code/edge-auth.zip")) == 1  # fetched once, from where GetFunction said
     if saved:  # the package is kept in the saved read, and the offline scan runs it again, with no AWS at all
         assert any(p.suffix == ".zip" for p in (tmp_path / "read").iterdir())
+        from policykit.aws.calls import IAM_PREFIX, READ_ACTIONS
+
+        manifest = json.loads((tmp_path / "read" / "policykit-aws.json").read_text(encoding="utf-8"))
+        actions = {f"{IAM_PREFIX[c['service']]}:{c['operation']}" for c in manifest["calls"]}
+        assert actions <= set(READ_ACTIONS) and len(actions) >= 10, actions
         from policykit.aws import live
 
         def no_aws(*args: object) -> None:

@@ -88,7 +88,10 @@ def test_save_writes_what_was_read_and_the_saved_directory_scans_the_same(aws: A
     commands = [call["command"] for call in manifest["calls"]]
     assert "aws cloudfront list-distributions" in commands
     assert any(c.startswith("aws elbv2 describe-listeners --region eu-west-1 --load-balancer-arn ") for c in commands)
-    for call in manifest["calls"]:  # each answer as the AWS CLI prints it
+    from policykit.aws.calls import IAM_PREFIX, READ_ACTIONS
+
+    for call in manifest["calls"]:  # each answer as the AWS CLI prints it, each call one the IAM policy allows
+        assert f"{IAM_PREFIX[call['service']]}:{call['operation']}" in READ_ACTIONS
         if "file" in call:
             assert json.loads((saved / call["file"]).read_text(encoding="utf-8")) is not None
     live = findings(live_out)
