@@ -116,6 +116,13 @@ def denied(service: str, operation: str) -> Reply:
     return Reply(403, body.encode(), {"Content-Type": "text/xml"})
 
 
+def throttled(service: str) -> Reply:
+    """What a service answers when calls come too fast (the query protocol's XML)."""
+    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+            "</Error><RequestId>stub</RequestId></ErrorResponse>")
+    return Reply(400, body.encode(), {"Content-Type": "text/xml"})
+
+
 def recorded(name: str, content_type: str = "text/xml", **values: str) -> Reply:
     """A recorded response of tests/aws/recorded, its `{placeholders}` filled in."""
     text = (RECORDED / name).read_text(encoding="utf-8")
@@ -137,6 +144,7 @@ class Stub:
         self.moto = urllib.parse.urlsplit(moto_url)
         self.replies: dict[tuple[str, str], Reply] = {}
         self.files: dict[str, bytes] = {}
+        self.times: dict[tuple[str, str], int] = {}
         self.asked: list[tuple[str, str]] = []
         stub = self
 
@@ -161,8 +169,11 @@ class Stub:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def on(self, service: str, operation: str, reply: Reply) -> None:
+    def on(self, service: str, operation: str, reply: Reply, times: int | None = None) -> None:
+        """Answer `reply` to the operation (only its first `times` calls, then moto answers)."""
         self.replies[(service, operation)] = reply
+        if times is not None:
+            self.times[(service, operation)] = times
 
     def deny(self, service: str, operation: str) -> None:
         self.on(service, operation, denied(service, operation))
@@ -187,6 +198,10 @@ class Stub:
             f"{handler.command} {urllib.parse.unquote(path)}"
         self.asked.append((service, operation))
         reply = self.replies.get((service, operation))
+        left = self.times.get((service, operation))
+        if left is not None:
+            self.times[(service, operation)] = left - 1
+            reply = reply if left > 0 else None
         self._send(handler, reply if reply is not None else self._forward(handler, body))
 
     def _forward(self, handler: BaseHTTPRequestHandler, body: bytes) -> Reply:

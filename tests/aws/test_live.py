@@ -142,3 +142,30 @@ def test_the_socket_spy_refuses_what_is_not_loopback(spy: SocketSpy) -> None:
         socket.getaddrinfo("cloudfront.amazonaws.com", 443)
     assert len(spy.refused) == 2
     spy.refused.clear()  # seen: this test provoked them on purpose
+
+
+def test_throttling_is_retried(aws: Account, stub: Stub, run_cli: RunCli) -> None:
+    from tests.aws.helpers import throttled
+
+    ident = broken_account(aws)
+    stub.on("elasticloadbalancing", "DescribeListeners", throttled("elasticloadbalancing"), times=1)
+    code, found, err = _scan(run_cli, f"aws:cloudfront/{ident}")
+    assert code == 1, err
+    assert [f["unknown"] for f in found if f["policy_id"] == "PK106" and f["subject"] == "origin 'app'"] == [False]
+    assert stub.asked.count(("elasticloadbalancing", "DescribeListeners")) >= 3  # app, web, and the retry
+
+
+def test_one_distribution_that_cannot_be_read_leaves_the_others(aws: Account, stub: Stub, run_cli: RunCli) -> None:
+    from tests.aws.helpers import clean_distribution
+
+    broken, clean = broken_account(aws), clean_distribution(aws)
+    stub.deny("cloudfront", f"GET /2020-05-31/distribution/{clean}")
+    code, out, err = run_cli("scan", "--no-config", "aws:cloudfront", "--format", "json")
+    assert code == 2 and f"aws:cloudfront/{clean}: AccessDenied on cloudfront:GetDistribution" in err
+    assert {f["distribution"].split()[0] for f in json.loads(out)["findings"]} == {broken}
+
+
+def test_an_account_without_distributions(aws: Account, run_cli: RunCli) -> None:
+    code, out, err = run_cli("scan", "--no-config", "aws:cloudfront")
+    assert code == 0, err
+    assert "aws:cloudfront: the account has no CloudFront distribution" in err and "0 distribution(s)" in out

@@ -162,3 +162,18 @@ def test_progress_and_bounded_concurrency(aws: Account) -> None:
     names = sorted([f"aws:cloudfront/{broken}", f"aws:cloudfront/{clean}"])
     assert len(told) == 8 and told[0] == f"started {names}" and told[3] == "done"
     assert sorted(told[1:3]) == [f"finished {n}" for n in names]
+
+
+def test_a_classic_load_balancer(aws: Account, run_cli: RunCli) -> None:
+    # in us-east-1: moto names every Classic Load Balancer NAME.us-east-1.elb.amazonaws.com, wherever it is
+    ec2, elb = aws.client("ec2", region_name="us-east-1"), aws.client("elb", region_name="us-east-1")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    group = ec2.create_security_group(GroupName="legacy", Description="legacy", VpcId=vpc)["GroupId"]
+    dns = elb.create_load_balancer(
+        LoadBalancerName="legacy", Scheme="internal", Subnets=[subnet], SecurityGroups=[group],
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}])["DNSName"]
+    ident = aws.distribution([custom_origin("old", dns)])
+    code, out, err = run_cli("scan", "--no-config", f"aws:cloudfront/{ident}", "--format", "json")
+    assert code == 1, err
+    assert {("PK106", "origin 'old'"), ("PK108", "origin 'old'")} <= pairs(findings(out)), dns
