@@ -114,7 +114,11 @@ def _behavior(source: Source, behavior: MDict, behind: Behind) -> None:
 
 def edge_function(source: Source, arn: str) -> LambdaFunction:
     """The function version an association names (`aws lambda get-function`), and its code with `--edge`."""
-    answer = source.ask(Call("lambda", "GetFunction", arn_region(arn) or "us-east-1", (("FunctionName", arn),)))
+    parts = arn.split(":")
+    # arn:aws:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER: the version is asked for as the Qualifier
+    params = (("FunctionName", ":".join(parts[:7])), ("Qualifier", parts[7])) if len(parts) == 8 and parts[7] \
+        else (("FunctionName", arn),)
+    answer = source.ask(Call("lambda", "GetFunction", arn_region(arn) or "us-east-1", params))
     if answer.error:
         return unread_function(arn, answer.reason)
     function = lambda_function(answer, arn)

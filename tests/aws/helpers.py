@@ -344,6 +344,8 @@ def clean_distribution(aws: Account) -> str:
 DISTRIBUTION = "E2EDGERECORDED"
 REQUEST_POLICY = "0c1f1c0e-5b8a-4a3e-9f52-3f2e1d0c9b8a"
 EDGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:edge-auth:$LATEST"
+# GetFunction of that version, as the stub sees it: the function's ARN in the path, the version as the Qualifier
+GET_EDGE_FUNCTION = "GET /2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:edge-auth"
 CODE = {"index.py": (
     "def handler(event, context):\n"
     "    request = event['Records'][0]['cf']['request']\n"
@@ -352,8 +354,11 @@ CODE = {"index.py": (
 CLOUDFRONT_FUNCTION = b"function handler(event) {\n    return event.response;\n}\n"
 
 
-def recorded_account(aws: Account, stub: Stub) -> None:
-    """The recorded distribution and what it names, half in moto, half in the stub."""
+def recorded_account(aws: Account, stub: Stub, package: bool = False) -> None:
+    """The recorded distribution and what it names: the distribution, its origin request policy and VPC origin in
+    the stub (moto keeps none of them); the viewer certificate, the function's configuration, its role, the
+    CloudFront Function and the load balancer in moto. With `package`, the stub answers GetFunction with the same
+    configuration and a code package on loopback (moto's code location is not)."""
     iam = aws.client("iam")
     viewer = issue("www.example.com", sans=("www.example.com",))
     key = viewer.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -362,7 +367,11 @@ def recorded_account(aws: Account, stub: Stub) -> None:
                                              PrivateKey=key.decode())
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                      "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    iam.create_role(RoleName="edge-auth-role", Path="/service-role/", AssumeRolePolicyDocument=json.dumps(trust))
+    role = iam.create_role(RoleName="edge-auth-role", Path="/service-role/",
+                           AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    aws.client("lambda").create_function(
+        FunctionName="edge-auth", Runtime="python3.12", Role=role, Handler="index.handler", MemorySize=512,
+        Timeout=10, Code={"ZipFile": zipped(CODE)}, Environment={"Variables": {"STAGE": "prod"}})
     aws.client("cloudfront").create_function(
         Name="add-headers", FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
         FunctionCode=CLOUDFRONT_FUNCTION)
@@ -374,6 +383,7 @@ def recorded_account(aws: Account, stub: Stub) -> None:
         "get-origin-request-policy-host.xml", request_policy=REQUEST_POLICY))
     stub.on("cloudfront", "GET /2020-05-31/vpc-origin/vo_recorded", recorded(
         "get-vpc-origin.xml", balancer_arn=balancer))
-    location = stub.serve("/code/edge-auth.zip", zipped(CODE))
-    stub.on("lambda", f"GET /2015-03-31/functions/{EDGE_ARN}", recorded(
-        "get-function-edge-auth.json", "application/json", code_location=location))
+    if package:
+        location = stub.serve("/code/edge-auth.zip", zipped(CODE))
+        stub.on("lambda", GET_EDGE_FUNCTION, recorded("get-function-edge-auth.json", "application/json",
+                                                      code_location=location))

@@ -32,7 +32,7 @@ def test_the_findings_of_what_stands_behind_a_recorded_distribution(aws: Account
     assert decided == {
         ("PK203", "origin 'api'"),  # the custom origin request policy (stub) forwards Host to API Gateway
         ("PK401", "viewer-request function"),  # $LATEST: the unpublished version
-        ("PK403", f"Environment of function {EDGE_ARN}"),  # the function's configuration (stub)
+        ("PK403", f"Environment of function {EDGE_ARN}"),  # the function's configuration (moto's Lambda)
         ("PK403", f"Role of function {EDGE_ARN}"),  # its role trusts lambda.amazonaws.com only (moto's IAM)
         ("PK404", f"MemorySize of function {EDGE_ARN}"),
         ("PK404", f"Timeout of function {EDGE_ARN}"),
@@ -67,7 +67,7 @@ def test_the_model_holds_the_function_the_policy_and_the_cloudfront_function(aws
 @pytest.mark.parametrize("saved", [False, True])
 def test_edge_runs_the_code_package(aws: Account, stub: Stub, run_cli: RunCli, tmp_path: Any, saved: bool,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    recorded_account(aws, stub)
+    recorded_account(aws, stub, package=True)
     extra = ("--save", str(tmp_path / "read")) if saved else ()
     code, found, err = scan(run_cli, "--edge", *extra)
     assert code == 1, err

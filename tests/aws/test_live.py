@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from tests.aws.helpers import DISTRIBUTION, EDGE_ARN, Account, SocketSpy, Stub, broken_account, recorded_account
+from tests.aws.helpers import (
+    DISTRIBUTION,
+    EDGE_ARN,
+    GET_EDGE_FUNCTION,
+    Account,
+    SocketSpy,
+    Stub,
+    broken_account,
+    recorded_account,
+)
 from tests.helpers import RunCli
 
 
@@ -41,7 +50,7 @@ def test_a_denied_call_leaves_its_checks_not_checked(aws: Account, stub: Stub, r
 
 
 @pytest.mark.parametrize(("service", "operation", "policy", "subject", "reason"), [
-    ("lambda", f"GET /2015-03-31/functions/{EDGE_ARN}", "PK404", f"Timeout of function {EDGE_ARN}",
+    ("lambda", GET_EDGE_FUNCTION, "PK404", f"Timeout of function {EDGE_ARN}",
      "AccessDeniedException on lambda:GetFunction"),
     ("iam", "GetRole", "PK403", f"Role of function {EDGE_ARN}", "AccessDenied on iam:GetRole"),
     ("cloudfront", "GET /2020-05-31/origin-request-policy/0c1f1c0e-5b8a-4a3e-9f52-3f2e1d0c9b8a", "PK203",
