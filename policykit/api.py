@@ -203,10 +203,10 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
         found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)
                             for exc in notes.suppression_errors)
     for model in models:
-        check_model(model, options, policies, found, live_deadline)
+        _check_model(model, options, policies, found, live_deadline)
 
 
-def check_model(model: Model, options: ScanOptions, policies: list[Policy], found: _Found,
+def _check_model(model: Model, options: ScanOptions, policies: list[Policy], found: _Found,
                 live_deadline: float | None = None) -> None:
     """Probe (--live), run the functions (--edge) and apply the policies to one model."""
     from policykit.model.subjects import Subjects
@@ -264,7 +264,7 @@ def _check_aws(label: str, read: AwsRead, options: ScanOptions, policies: list[P
     found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column) for exc in read.errors)
     found.notes.extend(read.notes)
     for model in read.models:
-        check_model(model, options, policies, found, live_deadline)
+        _check_model(model, options, policies, found, live_deadline)
 
 
 def _renamed(result: ScanResult, names: dict[str, str]) -> ScanResult:

@@ -31,14 +31,18 @@ _BLOB = {("cloudfront", "GetFunction"): "FunctionCode"}
 
 
 class SetupError(InputError):
-    """The AWS set-up cannot be used (no boto3, no credentials, an unknown profile): the read stops."""
+    """The AWS set-up cannot be used (no boto3, no credentials, an unknown profile): the read stops, and the
+    inputs it was reading for are named by the caller (policykit/aws/read.py)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("aws", message)
 
 
 def _check_installed() -> None:
     try:
         import boto3  # noqa: F401
     except ImportError:
-        raise SetupError("aws:", f"reading from AWS needs boto3, which is not installed: {INSTALL_HINT}") from None
+        raise SetupError(f"reading from AWS needs boto3, which is not installed: {INSTALL_HINT}") from None
 
 
 class LiveSource:
@@ -55,7 +59,7 @@ class LiveSource:
         try:
             self._session = boto3.session.Session(profile_name=options.profile, region_name=options.region)
         except Exception as exc:  # botocore's ProfileNotFound and configuration errors
-            raise SetupError("aws:", _setup_message(exc)) from None
+            raise SetupError(_setup_message(exc)) from None
         # throttling is retried by the SDK's standard mode (attempts: AWS_MAX_ATTEMPTS, the profile, or 3)
         self._config = Config(retries={"mode": "standard"}, connect_timeout=10, read_timeout=60)
         self._clients: dict[tuple[str, str], object] = {}
@@ -116,7 +120,7 @@ class LiveSource:
             return Answer(call, error=str(error.get("Code") or "Error") if isinstance(error, dict) else "Error")
         except BotoCoreError as exc:
             if type(exc).__name__ in _SETUP_ERRORS:
-                raise SetupError("aws:", _setup_message(exc)) from None
+                raise SetupError(_setup_message(exc)) from None
             return Answer(call, error=type(exc).__name__)  # a connection or parsing failure: not checked
         if not isinstance(response, dict):
             return Answer(call, error="UnexpectedAnswer")

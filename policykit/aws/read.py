@@ -4,7 +4,8 @@ with what stands behind it attached."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import field
 from pathlib import Path
@@ -15,7 +16,7 @@ from policykit.aws.calls import Answer, Call, Source
 from policykit.aws.documents import Places
 from policykit.aws.gather import Behind, gather
 from policykit.aws.locations import relocate
-from policykit.aws.options import AwsOptions, ReadProgress, parse_target
+from policykit.aws.options import MAX_CONCURRENCY, AwsOptions, AwsTarget, ReadProgress, parse_target
 from policykit.core.errors import InputError
 from policykit.core.nodes import MDict
 from policykit.core.record import record
@@ -71,6 +72,12 @@ def read_aws(texts: Sequence[str], options: AwsOptions, edge: bool, build: Build
             out.errors.append(exc)
     if not targets:
         return out
+    with _named(", ".join(t.text for t in targets)):
+        return _read_targets(out, targets, texts, options, edge, build)
+
+
+def _read_targets(out: AwsRead, targets: list[AwsTarget], texts: Sequence[str], options: AwsOptions, edge: bool,
+                  build: Build) -> AwsRead:
     source = _live(options, edge)
     ids: list[str] = []
     try:
@@ -104,9 +111,25 @@ def read_saved(directory: Path, edge: bool, build: Build) -> AwsRead:
     return out
 
 
+@contextlib.contextmanager
+def _named(inputs: str) -> Iterator[None]:
+    """A set-up that cannot be used is said of the inputs being read (`aws:cloudfront: cannot use ...`)."""
+    from policykit.aws.live import SetupError
+
+    try:
+        yield
+    except SetupError as exc:
+        raise InputError(inputs, exc.message) from None
+
+
 def list_aws(texts: Sequence[str], options: AwsOptions) -> list[Listed]:
     """`--list`: the distributions the `aws:` inputs name, without reading what stands behind them."""
-    source = _live(AwsOptions(profile=options.profile, region=options.region), edge=False)
+    with _named(", ".join(texts)):
+        return _list(texts, AwsOptions(profile=options.profile, region=options.region))
+
+
+def _list(texts: Sequence[str], options: AwsOptions) -> list[Listed]:
+    source = _live(options, edge=False)
     out: list[Listed] = []
     for text in texts:
         target = parse_target(text)
@@ -162,7 +185,7 @@ def _read_all(source: Source, ids: list[str], concurrency: int,
     if progress is not None:
         progress.started([f"aws:cloudfront/{ident}" for ident in ids])
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(ids) or 1))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, MAX_CONCURRENCY, len(ids) or 1))) as pool:
             futures = {pool.submit(_read_one, source, ident): ident for ident in ids}
             for future in as_completed(futures):
                 if progress is not None:

@@ -108,14 +108,18 @@ def test_without_boto3_the_message_names_the_extra(aws: Account, run_cli: RunCli
     monkeypatch.setitem(sys.modules, "boto3", None)  # `import boto3` raises ImportError, as when not installed
     code, _, err = run_cli("scan", "--no-config", "aws:cloudfront/E123")
     assert code == 2
-    assert "reading from AWS needs boto3, which is not installed: pip install 'cloudfront-policykit[aws]'" in err
+    assert "policykit: aws:cloudfront/E123: reading from AWS needs boto3, which is not installed: " \
+           "pip install 'cloudfront-policykit[aws]'" in err
+    code, _, err = run_cli("scan", "--no-config", "aws:cloudfront", "--list")
+    assert code == 2 and "policykit: aws:cloudfront: reading from AWS needs boto3" in err
 
 
 def test_without_credentials(aws: Account, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     code, _, err = run_cli("scan", "--no-config", "aws:cloudfront/E123")
-    assert code == 2 and "cannot use the AWS set-up" in err and "--aws-profile" in err, err
+    assert code == 2 and "policykit: aws:cloudfront/E123: cannot use the AWS set-up" in err, err
+    assert "--aws-profile" in err
 
 
 def test_an_unknown_profile(aws: Account, run_cli: RunCli) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.aws.helpers import Account, broken_account, clean_distribution, custom_origin
-from tests.helpers import RunCli
+from tests.helpers import SHARED, RunCli
 
 
 def findings(out: str) -> list[dict[str, Any]]:
@@ -120,6 +120,11 @@ def test_every_format(aws: Account, run_cli: RunCli, form: str) -> None:
     code, out, err = run_cli("scan", "--no-config", f"aws:cloudfront/{ident}", "--format", form)
     assert code == 1, err
     assert "PK106" in out and ident in out
+    schema = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+    if form == "sarif" and schema.is_file():
+        import jsonschema
+
+        jsonschema.validate(json.loads(out), json.loads(schema.read_text(encoding="utf-8")))
 
 
 def test_live_probes_a_distribution_read_from_aws(aws: Account, run_cli: RunCli) -> None:
