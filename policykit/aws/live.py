@@ -16,7 +16,7 @@ from pathlib import Path
 from policykit.aws.calls import Answer, Call
 from policykit.aws.documents import parse, render
 from policykit.aws.options import INSTALL_HINT, AwsOptions
-from policykit.core.errors import InputError
+from policykit.core.errors import PolicykitError
 
 MAX_CODE_PACKAGE = 50 * 1024 * 1024  # bytes of a Lambda@Edge zip fetched (Lambda@Edge's own quota)
 MAX_FUNCTION_CODE = 1024 * 1024  # bytes of a CloudFront Function's code kept (CloudFront takes 10 KB)
@@ -30,12 +30,13 @@ _SETUP_ERRORS = ("NoCredentialsError", "PartialCredentialsError", "ProfileNotFou
 _BLOB = {("cloudfront", "GetFunction"): "FunctionCode"}
 
 
-class SetupError(InputError):
+class SetupError(PolicykitError):
     """The AWS set-up cannot be used (no boto3, no credentials, an unknown profile): the read stops, and the
     inputs it was reading for are named by the caller (policykit/aws/read.py)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__("aws", message)
+        self.message = message
+        super().__init__(message)
 
 
 def _check_installed() -> None:
