@@ -343,6 +343,7 @@ def clean_distribution(aws: Account) -> str:
 
 DISTRIBUTION = "E2EDGERECORDED"
 REQUEST_POLICY = "0c1f1c0e-5b8a-4a3e-9f52-3f2e1d0c9b8a"
+CACHE_POLICY = "7a5b8e21-0d6c-4f1e-a3b2-9c8d7e6f5a41"
 EDGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:edge-auth:$LATEST"
 # GetFunction of that version, as the stub sees it: the function's ARN in the path, the version as the Qualifier
 GET_EDGE_FUNCTION = "GET /2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:edge-auth"
@@ -378,7 +379,10 @@ def recorded_account(aws: Account, stub: Stub, package: bool = False) -> None:
     balancer, _, _ = aws.balancer("app", scheme="internal", cidr="10.0.0.0/8", listeners=(("HTTP", 80, None, None),))
     certificate_id = uploaded["ServerCertificateMetadata"]["ServerCertificateId"]
     stub.on("cloudfront", f"GET /2020-05-31/distribution/{DISTRIBUTION}", recorded(
-        "get-distribution-edge.xml", request_policy=REQUEST_POLICY, iam_certificate_id=certificate_id))
+        "get-distribution-edge.xml", request_policy=REQUEST_POLICY, cache_policy=CACHE_POLICY,
+        iam_certificate_id=certificate_id))
+    stub.on("cloudfront", f"GET /2020-05-31/cache-policy/{CACHE_POLICY}", recorded(
+        "get-cache-policy.xml", cache_policy=CACHE_POLICY))
     stub.on("cloudfront", f"GET /2020-05-31/origin-request-policy/{REQUEST_POLICY}", recorded(
         "get-origin-request-policy-host.xml", request_policy=REQUEST_POLICY))
     stub.on("cloudfront", "GET /2020-05-31/vpc-origin/vo_recorded", recorded(

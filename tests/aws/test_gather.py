@@ -60,6 +60,8 @@ def test_the_model_holds_the_function_the_policy_and_the_cloudfront_function(aws
     (function_association,) = default.function_associations
     assert function_association.function is not None
     assert function_association.function.code == CLOUDFRONT_FUNCTION.decode()
+    (app,) = dist.ordered_behaviors
+    assert app.cache_policy is not None and app.cache_policy.headers.headers == ["Accept-Language"]
     assert dist.viewer_certificate is not None and dist.viewer_certificate.certificate is not None
     assert dist.viewer_certificate.certificate.names == ["www.example.com"]
 
