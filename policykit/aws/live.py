@@ -143,7 +143,7 @@ class LiveSource:
         file = call.name
         if self.save_dir is not None:
             path = self.save_dir / call.file_name()
-            path.write_text(text, encoding="utf-8")
+            _save(path, text.encode("utf-8"))
             file = str(path)
         return Answer(call, parse(text, file), file, code_file=code_file, code_note=code_note, code_text=code_text)
 
@@ -181,8 +181,16 @@ class LiveSource:
         if self.code_dir is None:
             return None, "there is nowhere to keep its code"
         path = self.code_dir / name
-        path.write_bytes(data)
+        _save(path, data)
         return path, ""
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write what was read (`--save DIR`, or the scan's own directory for code): a failure stops the read."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise SetupError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _setup_message(exc: BaseException) -> str:

@@ -97,7 +97,11 @@ def _read_targets(out: AwsRead, targets: list[AwsTarget], texts: Sequence[str], 
         if options.save_dir is not None:
             from policykit.aws.saved import write_manifest
 
-            write_manifest(options.save_dir, list(texts), ids, source.answered())
+            try:
+                write_manifest(options.save_dir, list(texts), ids, source.answered())
+            except OSError as exc:
+                raise InputError(str(options.save_dir), f"--save: cannot write the manifest ({exc.strerror or exc})") \
+                    from None
     return out
 
 

@@ -182,3 +182,9 @@ def test_an_account_without_distributions(aws: Account, run_cli: RunCli) -> None
     code, out, err = run_cli("scan", "--no-config", "aws:cloudfront")
     assert code == 0, err
     assert "aws:cloudfront: the account has no CloudFront distribution" in err and "0 distribution(s)" in out
+
+
+def test_save_where_no_directory_can_be_made(aws: Account, run_cli: RunCli, write: Any) -> None:
+    blocker = write("taken", "a file, not a directory\n")
+    code, _, err = run_cli("scan", "--no-config", "aws:cloudfront", "--save", str(blocker / "read"))
+    assert code == 2 and f"{blocker / 'read'}: --save: cannot make the directory" in err, err
