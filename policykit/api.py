@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field, replace
@@ -26,6 +27,8 @@ from policykit.source.globs import Exclusions, Globs
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import AwsRead, Listed
     from policykit.edge.origins import ChosenOrigin
     from policykit.model.cloudfront import Distribution, Model
     from policykit.model.function_runs import EdgeRun
@@ -34,10 +37,24 @@ if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan
     from policykit.probes.direct import Target
     from policykit.probes.options import LiveOptions
 
-__all__ = ["Input", "ScanOptions", "edge_policies", "judge_edge_runs", "probe", "scan"]
+__all__ = ["Input", "ScanOptions", "edge_policies", "is_aws_input", "judge_edge_runs", "list_aws", "probe", "scan"]
 
 Read = tuple["list[Model]", InputNotes]
+AWS_PREFIX = "aws:"  # an input read from AWS, not a file (policykit/aws/options.py; imported only when met)
 Reader = Callable[[Input, ScanOptions], "Read | None"]
+
+
+def is_aws_input(path: Path | str) -> bool:
+    """Does a path given to a scan name AWS (`aws:cloudfront/ID`) rather than a file?"""
+    return str(path).startswith(AWS_PREFIX)
+
+
+def list_aws(inputs: list[str], options: AwsOptions | None = None) -> list[Listed]:
+    """`scan --list`: the distributions `aws:` inputs name (id, aliases, domain name), nothing scanned."""
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import list_aws as listed
+
+    return listed(inputs, options or AwsOptions())
 
 
 def _read_cfn(item: Input, options: ScanOptions) -> Read | None:
@@ -161,8 +178,10 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
     live_deadline = time.monotonic() + options.live.run_timeout if options.live is not None else None
     with applied(options.limits), stdin_as_file(list(paths), options.stdin_name) as (paths, stdin_names):
         names.update(stdin_names)
+        aws_inputs = [str(path) for path in paths if is_aws_input(path)]
         try:
-            found_inputs = list(_without_called_modules(list(discover(paths, exclusions(options)))))
+            local = [p for p in paths if str(p) not in aws_inputs]
+            found_inputs = list(_without_called_modules(list(discover(local, exclusions(options)))))
             for item in _without_included_files(found_inputs):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
@@ -173,6 +192,8 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
                     found.hidden.append(str(item.path))
                 else:
                     scan_input(item, _options_for(item, options, names), policies, found, live_deadline)
+            if aws_inputs:
+                _scan_aws(aws_inputs, options, policies, found, live_deadline)
         finally:
             forget_streams()
     # an input that could not be read may declare what the command line sets: then nothing is said
@@ -279,9 +300,17 @@ def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found:
 
 def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,
                 live_deadline: float | None) -> None:
-    from policykit.model.subjects import Subjects
-    from policykit.policy import engine
+    if item.kind == "aws-saved":
+        from policykit.aws.read import read_saved
+        from policykit.cfn.deployed import deployed_distributions
 
+        try:
+            saved = read_saved(item.path, options.edge, deployed_distributions)
+        except InputError as exc:
+            found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+            return
+        _check_aws(str(item.path), saved, options, policies, found, live_deadline, item.root or item.path)
+        return
     try:
         read = READERS[item.kind](item, options)
         if read is None and item.kind == "cfn" and (item.path.name.lower().endswith(".json")
@@ -305,47 +334,93 @@ def _scan_input(item: Input, options: ScanOptions, policies: list[Policy], found
         found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column)
                             for exc in notes.suppression_errors)
     for model in models:
-        found.distributions[model.file] = (found.distributions.get(model.file, 0)
-                                           + len({d.resource for d in model.distributions}))
-        found.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
-        # what the probes and the edge runs produce goes to the engine beside the model, never into it
-        live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
-        edge_runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
-        if options.live is not None:
-            from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
+        _check_model(model, options, policies, found, live_deadline, str(item.path), item.root or Path.cwd())
 
-            report = probe_model(model, options.live, live_deadline)
-            live_origins = report.live_origins
-            found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
-            found.observed.extend(report.observed)
-        chosen: list[ChosenOrigin] = []
-        if options.edge:
-            edge_runs, chosen = _run_edge(model, item, found)
-        findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs),
-                                        found.runs.setdefault(str(item.path), {}))
-        if chosen:
-            findings.extend(_chosen_origin_findings(chosen, policies, findings))
-        if options.outlines:
-            from policykit.outlines import outline_model  # only the HTML report draws them
 
-            found.outlines.extend(outline_model(model, live_origins))
-        if model.location_note:
-            findings = [_with_location_note(f, model.location_note) for f in findings]
-        found.findings.extend(findings)
-        found.errors.extend(ScanError(model.file, failure) for failure in failures)
+
+def _check_model(model: Model, options: ScanOptions, policies: list[Policy], found: _Found,
+                 live_deadline: float | None, input_name: str, tree: Path) -> None:
+    """Probe (--live), run the functions (--edge; their code read only inside `tree`) and apply the policies to
+    one model; the policies' runs are counted under `input_name`."""
+    from policykit.model.subjects import Subjects
+    from policykit.policy import engine
+
+    found.distributions[model.file] = (found.distributions.get(model.file, 0)
+                                       + len({d.resource for d in model.distributions}))
+    found.never_deployed.extend(f"{model.file}: {name} ({why})" for name, why in model.never_deployed)
+    # what the probes and the edge runs produce goes to the engine beside the model, never into it
+    live_origins: dict[Distribution, tuple[LiveOrigin, ...]] = {}
+    edge_runs: dict[Distribution, tuple[EdgeRun, ...]] = {}
+    if options.live is not None:
+        from policykit.probes.runner import probe_model  # dnspython/cryptography: only when probing
+
+        report = probe_model(model, options.live, live_deadline)
+        live_origins = report.live_origins
+        found.findings.extend(report.internal_errors)  # PK007: a probe failed unexpectedly
+        found.observed.extend(report.observed)
+    chosen: list[ChosenOrigin] = []
+    if options.edge:
+        edge_runs, chosen = _run_edge(model, tree, found)
+    findings, failures = engine.run(policies, model, Subjects(live_origins, edge_runs),
+                                    found.runs.setdefault(input_name, {}))
+    if chosen:
+        findings.extend(_chosen_origin_findings(chosen, policies, findings))
+    if options.outlines:
+        from policykit.outlines import outline_model  # only the HTML report draws them
+
+        found.outlines.extend(outline_model(model, live_origins))
+    if model.location_note:
+        findings = [_with_location_note(f, model.location_note) for f in findings]
+    found.findings.extend(findings)
+    found.errors.extend(ScanError(model.file, failure) for failure in failures)
+
+
+def _scan_aws(inputs: list[str], options: ScanOptions, policies: list[Policy], found: _Found,
+              live_deadline: float | None) -> None:
+    """`aws:cloudfront[/ID]` inputs: read from AWS (policykit/aws), then checked as any model. The code
+    `--edge` runs is kept in `--save DIR`, or in a directory of the scan's own."""
+    from policykit.aws.options import AwsOptions
+    from policykit.aws.read import read_aws
+    from policykit.cfn.deployed import deployed_distributions
+
+    aws = options.aws or AwsOptions()
+    label, started = ", ".join(inputs), time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if options.edge and aws.save_dir is None:
+            import tempfile
+
+            aws = replace(aws, workdir=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="policykit-aws-"))))
+        try:
+            read = read_aws(inputs, aws, options.edge, deployed_distributions)
+        except InputError as exc:
+            found.errors.append(ScanError(exc.file, exc.message, exc.line, exc.column))
+            return
+        # the code packages read were written there, and only there may the edge runs read code
+        tree = aws.save_dir or aws.workdir or Path.cwd()
+        _check_aws(label, read, options, policies, found, live_deadline, tree)
+    found.seconds[label] = found.seconds.get(label, 0.0) + time.perf_counter() - started
+
+
+def _check_aws(label: str, read: AwsRead, options: ScanOptions, policies: list[Policy], found: _Found,
+               live_deadline: float | None, tree: Path) -> None:
+    found.files.append(label)
+    found.errors.extend(ScanError(exc.file, exc.message, exc.line, exc.column) for exc in read.errors)
+    found.notes.extend(read.notes)
+    for model in read.models:
+        _check_model(model, options, policies, found, live_deadline, label, tree)
 
 
 # The static policies a function-chosen origin is checked with: those of a declared origin
 CHOSEN_ORIGIN_KINDS = ("origin", "origin_name", "origin_setting", "custom_header")
 
 
-def _run_edge(model: Model, item: Input,
+def _run_edge(model: Model, tree: Path,
               found: _Found) -> tuple[dict[Distribution, tuple[EdgeRun, ...]], list[ChosenOrigin]]:
     """`scan --edge`: the model's functions run, their code read only inside the scanned tree; the one line about
     isolation goes to the notes."""
     from policykit.edge.scan import run_edge  # runs the user's handlers: only when asked
 
-    report = run_edge(model, item.root or Path.cwd())
+    report = run_edge(model, tree)
     if report.notice and report.notice not in found.notes:
         found.notes.append(report.notice)
     return report.runs, report.chosen

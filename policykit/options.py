@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from policykit.core.record import record
 from policykit.source.globs import Globs
 
-if TYPE_CHECKING:  # a scan without --live imports no probe code
+if TYPE_CHECKING:  # a scan without --live imports no probe code, one without `aws:` inputs no AWS code
+    from policykit.aws.options import AwsOptions
     from policykit.probes.options import LiveOptions
 
 
@@ -23,6 +24,7 @@ class ScanOptions:
     policy_dirs: tuple[Path, ...] = ()
     live: LiveOptions | None = None  # scan --live: probe the declared origins (policykit/probes)
     edge: bool = False  # scan --edge: run the code behind Lambda@Edge / CloudFront Functions associations
+    aws: AwsOptions | None = None  # how `aws:` inputs are read (policykit/aws); None: the defaults
     # From the command line or .policykit.yaml (policykit/config.py):
     enabled: frozenset[str] = frozenset()  # empty: every policy
     disabled: frozenset[str] = frozenset()

@@ -2,7 +2,7 @@
 the built-in ids, few `Any`. Read from the package's imports with `ast` (TYPE_CHECKING and function-local
 imports included: a lazy import is still a dependency).
 
-    cli -> api -> {source, cfn, terraform, serverless, probes, edge, policy, filters, reporters, config}
+    cli -> api -> {source, cfn, terraform, serverless, probes, edge, aws, policy, filters, reporters, config}
         -> facts -> model -> core
 
 `findings` (what a scan produces) and `scenarios` (deploy-time choices) sit below the stages and above core;
@@ -34,14 +34,15 @@ ALLOWED: dict[str, set[str]] = {
     "serverless": {"source", "scenarios", *STAGE_BASE},
     "probes": STAGE_BASE,
     "edge": {"source", *STAGE_BASE},
+    "aws": {"source", *STAGE_BASE},
     "policy": {"source", "scenarios", *STAGE_BASE},
     "filters": {"source", "findings", "core"},
     "reporters": {"findings", "core"},
     "config": {"source", "filters", "findings", "core"},
-    "api": {"source", "cfn", "terraform", "serverless", "probes", "edge", "policy", "filters", "reporters",
+    "api": {"source", "cfn", "terraform", "serverless", "probes", "edge", "aws", "policy", "filters", "reporters",
             "config", "scenarios", *STAGE_BASE},
-    "cli": {"api", "source", "cfn", "terraform", "serverless", "probes", "edge", "policy", "filters", "reporters",
-            "config", "scenarios", *STAGE_BASE},
+    "cli": {"api", "source", "cfn", "terraform", "serverless", "probes", "edge", "aws", "policy", "filters",
+            "reporters", "config", "scenarios", *STAGE_BASE},
     "main": {"cli"},
 }
 # (importer, imported) pairs that break the rule on purpose, each with why. The catalog tester runs a scan

@@ -42,6 +42,12 @@ def test_every_runtime_dependency_is_bounded_on_both_sides() -> None:
         assert "<" in spec.replace("<=", "") or spec.startswith("certifi"), requirement  # certifi: newest bundle
 
 
+def test_the_aws_extra_is_boto3_bounded_and_the_tests_install_it() -> None:
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert extras["aws"] == ["boto3>=1.28,<2"]
+    assert "boto3>=1.28,<2" in extras["test"] and any(r.startswith("moto[server]") for r in extras["test"])
+
+
 def _install_lines(text: str) -> list[str]:
     return re.findall(r"pip install [^\n'`]*cloudfront-policykit[^\n'`]*", text)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from policykit.core.location import Location
 from policykit.core.nodes import NO_MARK, Mark, MDict, MList, Node
 from policykit.findings import Finding, not_read_finding
-from policykit.model.cloudfront import Model
+from policykit.model.cloudfront import Distribution, Model
 from policykit.model.related import RequestPolicy
 
 # API key -> CloudFormation key (the same property, spelled differently)
@@ -28,6 +28,9 @@ RENAMES = {
 }
 # CloudFormation keeps the API's Quantity/Items shape under these keys (origin groups).
 KEEP_QUANTITY_ITEMS = frozenset({"OriginGroups"})
+# Ids the API may print as "" when none is set: no policy, no certificate of that kind
+EMPTY_IS_NONE = frozenset({"CachePolicyId", "OriginRequestPolicyId", "ResponseHeadersPolicyId", "ACMCertificateArn",
+                           "IAMCertificateId"})
 
 
 def deployed_config(root: Node) -> tuple[MDict, str] | None:
@@ -45,16 +48,25 @@ def deployed_config(root: Node) -> tuple[MDict, str] | None:
     return None
 
 
-def deployed_model(root: Node, file: str, stem: str) -> Model | None:
-    """The model of a deployed distribution, or None when `root` is not one."""
+def deployed_distributions(root: Node, file: str, name: str) -> list[Distribution] | None:
+    """The distribution a get-distribution(-config) document declares, named `name` (a multi-tenant one: one per
+    tenant scenario), with nothing linked to it (a read from AWS, policykit/aws, links what stands behind it); None
+    when `root` is not one."""
     from policykit.cfn.build import distribution_from_config
 
     found = deployed_config(root)
+    return None if found is None else distribution_from_config(to_cloudformation(found[0]), file, name)
+
+
+def deployed_model(root: Node, file: str, stem: str) -> Model | None:
+    """The model of a deployed distribution, or None when `root` is not one."""
+    found = deployed_config(root)
     if found is None:
         return None
-    config, ident = found
-    name = ident or stem  # get-distribution-config does not print the Id: the file's name stands for it
-    distributions = distribution_from_config(to_cloudformation(config), file, name)
+    # get-distribution-config does not print the Id: the file's name stands for it
+    distributions = deployed_distributions(root, file, found[1] or stem)
+    if distributions is None:
+        return None
     policies = policies_beside(Path(file))
     for behavior in (b for distribution in distributions for b in distribution.behaviors):
         # a custom policy is named by its id; `aws cloudfront get-cache-policy` output beside the file holds it
@@ -173,6 +185,8 @@ def to_cloudformation(node: MDict, keep: bool = False) -> MDict:
     out = MDict(node.mark)
     for key, value in node.items():
         key_mark, value_mark = node.key_marks.get(key, NO_MARK), node.mark_of(key)
+        if key in EMPTY_IS_NONE and value == "":
+            continue
         if key == "AllowedMethods" and isinstance(value, MDict) and "Quantity" in value:
             _allowed_methods(out, value, key_mark, value_mark)
             continue

@@ -11,7 +11,8 @@ class TerminalProgress:
     """`policykit: live probes 3/50 (waiting for https://a.example.com:443, +2)` on stderr, rewritten in place;
     only when stderr is a terminal. The total is known from the start: one per endpoint."""
 
-    def __init__(self) -> None:
+    def __init__(self, what: str = "live probes") -> None:
+        self.what = what  # what is counted: live probes, distributions read from AWS
         self.enabled = False
         self.pending: list[str] = []
         self.total = self.count = 0
@@ -33,7 +34,7 @@ class TerminalProgress:
             if self.pending:
                 more = f", +{len(self.pending) - 1}" if len(self.pending) > 1 else ""
                 waiting = f" (waiting for {self.pending[0]}{more})"
-            sys.stderr.write(f"\rpolicykit: live probes {self.count}/{self.total}{waiting}\x1b[K")
+            sys.stderr.write(f"\rpolicykit: {self.what} {self.count}/{self.total}{waiting}\x1b[K")
             sys.stderr.flush()
 
     def done(self) -> None:

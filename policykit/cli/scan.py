@@ -30,18 +30,21 @@ from policykit.cli.common import (
     write_file,
     write_report,
 )
+from policykit.core.errors import UsageError
 from policykit.core.limits import NAMES as LIMIT_NAMES
 from policykit.core.printable import printable_data
 from policykit.findings import Severity
 from policykit.reporters import Format, ReportOptions, visible
 
 if TYPE_CHECKING:
+    from policykit.aws.options import AwsOptions
     from policykit.probes.options import LiveOptions
 
 
 def scan(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Templates, Terraform files or directories; - reads one template from stdin [default: .].",
+        help="Templates, Terraform files or directories; - reads one template from stdin; aws:cloudfront/ID "
+        "reads a deployed distribution from AWS, aws:cloudfront every one of the account [default: .].",
         show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[list[str] | None, typer.Option(
@@ -119,9 +122,25 @@ def scan(
     base_dir: Annotated[Path | None, typer.Option(
         "--base-dir", help="SARIF and annotation paths relative to this directory [default: the git root "
         "of the scanned files].", show_default=False)] = None,
+    aws_profile: Annotated[str | None, typer.Option(
+        "--aws-profile", help="With aws: inputs: the AWS profile to read with [default: the standard chain, "
+        "AWS_PROFILE].", show_default=False)] = None,
+    aws_region: Annotated[str | None, typer.Option(
+        "--aws-region", help="With aws: inputs: the default Region [default: AWS_REGION, the profile's].",
+        show_default=False)] = None,
+    list_only: Annotated[bool, typer.Option(
+        "--list", help="With aws: inputs: print the ids and aliases of the distributions they name, and scan "
+        "nothing.")] = False,
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="With aws: inputs: write what was read to DIR (one JSON file per call, as the AWS CLI "
+        "prints it); `policykit scan DIR` reads it again offline.", metavar="DIR")] = None,
 ) -> None:
     """Scan CloudFormation and Terraform for CloudFront configurations that end in 502 (PATHS: . by default)."""
     paths = paths or [Path(".")]
+    aws_options = _aws_options(paths, aws_profile, aws_region, list_only, save)
+    if list_only:
+        _list_aws(paths, aws_options)
+        return
     settings = load_config(config, no_config)
     raised = {**settings.limits, **parse_limits(limit)}
     outputs = parse_outputs(output, format.value)
@@ -139,7 +158,7 @@ def scan(
         tf_var_files=tuple(var_file or ()), policy_dirs=policy_dirs,
         live=live_settings,
         enabled=enabled, disabled=disabled, severity_overrides=settings.severity_overrides,
-        file_options=settings.file_options, edge=edge, limits=raised,
+        file_options=settings.file_options, edge=edge, limits=raised, aws=aws_options,
         outlines=any(name == Format.html.value for name, _ in outputs),
     )
     options = with_scan_paths(options, settings, exclude, [write_baseline, *(Path(t) for _, t in outputs if t != "-")])
@@ -190,3 +209,27 @@ def _live_options(live: bool, nameserver: "list[str] | None", trust_store: "Path
                                values["concurrency"], values["expiry_warning_days"], progress=TerminalProgress(),
                                origin_timeout=values["origin_timeout"], run_timeout=values["run_timeout"])
     return built, frozenset(given)
+
+
+def _aws_options(paths: "list[Path]", profile: "str | None", region: "str | None", list_only: bool,
+                 save: "Path | None") -> "AwsOptions | None":
+    """How the `aws:` inputs are read (None when there are none: no AWS code is imported)."""
+    if not any(api.is_aws_input(path) for path in paths):
+        for name, given in (("--list", list_only), ("--save", save is not None), ("--aws-profile", profile),
+                            ("--aws-region", region)):
+            if given:
+                raise UsageError(f"{name} applies to aws: inputs (aws:cloudfront, aws:cloudfront/ID); none is given")
+        return None
+    from policykit.aws.options import AwsOptions
+    from policykit.cli.progress import TerminalProgress
+
+    return AwsOptions(profile=profile, region=region, save_dir=save,
+                      progress=TerminalProgress("distributions read from AWS"))
+
+
+def _list_aws(paths: "list[Path]", options: "AwsOptions | None") -> None:
+    """--list: the distributions the aws: inputs name, one a line: id, aliases, domain name."""
+    listed = api.list_aws([str(p) for p in paths if api.is_aws_input(p)], options)
+    for item in listed:
+        aliases = ", ".join(item.aliases) or "(no aliases)"
+        typer.echo(visible(f"{item.id}  {aliases}  {item.domain_name}".rstrip()))

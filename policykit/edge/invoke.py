@@ -97,7 +97,10 @@ def _command(handler: Handler, fd: int, timeout: float, python: runtimes.Python)
     children = resources.files("policykit.edge").joinpath("children")
     common = [str(handler.root), str(handler.file.resolve()), handler.function, str(fd), str(timeout)]
     if handler.runtime == PYTHON:
-        return [python.executable, "-I", "-u", str(children.joinpath("python_child.py")), *common, str(MEMORY_MB)]
+        # -S: the handler sees the standard library and its own package, never what is installed beside policykit
+        # (boto3 among them: the Lambda runtime provides it, this machine need not)
+        return [python.executable, "-I", "-S", "-u", str(children.joinpath("python_child.py")), *common,
+                str(MEMORY_MB)]
     # vm modules: a CloudFront Function of runtime 2.0 is an ES module run in a context of its own (the flag's
     # "experimental" warning is no part of the function's log)
     modules = ["--experimental-vm-modules", "--no-warnings"] if handler.runtime == CLOUDFRONT_JS else []

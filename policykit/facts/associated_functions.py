@@ -25,10 +25,19 @@ PROPERTIES: tuple[tuple[str, str, Callable[[LambdaFunction], Scalar | list[Scala
     ("runtime", "Runtime", lambda function: function.runtime),
     ("memory_size", "MemorySize", lambda function: function.memory_size),
     ("timeout", "Timeout", lambda function: function.timeout),
+    ("execution_role", "Role", lambda function: _execution_role(function)),
 )
 LIMITED_FIELDS = frozenset({"memory_size", "timeout"})
 VIEWER_EVENTS = ("viewer-request", "viewer-response")
 RESPONSE_EVENTS = ("viewer-response", "origin-response")
+
+
+def _execution_role(function: LambdaFunction) -> Scalar:
+    """The execution role, said with what is wrong with its trust policy when something is."""
+    role = function.execution_role
+    if isinstance(role, str) and function.role_trusts_edge is False:
+        return f"{role}, whose trust policy does not let edgelambda.amazonaws.com assume it"
+    return role
 
 
 def function_region(association: EdgeAssociation) -> str | Unknown:
@@ -69,6 +78,9 @@ def rejected_at_edge(setting: FunctionSetting) -> Truth:
     value, field_name = setting.value, setting.field_name
     if field_name in LIMITED_FIELDS:
         return False
+    if field_name == "execution_role":  # the role's trust policy must admit edgelambda.amazonaws.com
+        trust = setting.function.role_trusts_edge if setting.function is not None else None
+        return False if trust is None else trust if isinstance(trust, Unknown) else not trust
     if isinstance(value, (Unknown, Partial)):
         return Unknown(value.reason or f"{setting.name} is not known")
     if field_name.startswith("has_"):

@@ -34,7 +34,7 @@ def _config_forwards(config: HeadersConfig | Unknown | None, header: str) -> Tru
         return config
     behavior = config.behavior
     if not isinstance(behavior, str):
-        return Unknown("the header behavior is not known")
+        return Unknown(reason_of(behavior, "the header behavior is not known"))
     names = {h.lower() for h in config.headers if isinstance(h, str)}
     unknown_names = any(not isinstance(h, str) for h in config.headers)
     behavior = behavior.lower()

@@ -79,7 +79,7 @@ def missing_listeners(origin: Origin) -> list[str] | Unknown:
     balancer = load_balancer(origin)
     if balancer is None:
         return Unknown("the origin is not a load balancer declared here")
-    if origin.config_type not in ("custom", "vpc"):
+    if origin.config_type not in ("custom", "vpc"):  # a VPC origin: its endpoint's protocol policy and ports
         return Unknown("the origin has no CustomOriginConfig or VpcOriginConfig")
     if not balancer.listeners:
         # listeners may be declared in another stack or module: do not guess

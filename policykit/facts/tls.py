@@ -43,7 +43,8 @@ def https_listeners(origin: Origin) -> list[Listener] | Unknown:
     found: list[Listener] = []
     for listener in balancer.listeners:
         if not isinstance(listener.port, int) or not isinstance(listener.protocol, str):
-            return Unknown("a listener port or protocol is not known")
+            unknown = listener.port if not isinstance(listener.port, int) else listener.protocol
+            return Unknown(reason_of(unknown, "a listener port or protocol is not known"))
         if listener.port == port and listener.protocol in _TLS_LISTENER:
             found.append(listener)
     if not found:

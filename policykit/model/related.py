@@ -126,6 +126,10 @@ class LambdaFunction(DeclaredObject):
     has_dead_letter_config: Flag = False
     ephemeral_storage: Number | None = None
     region: Scalar = None
+    # the execution role, and whether its trust policy lets both lambda.amazonaws.com and edgelambda.amazonaws.com
+    # assume it (None: not read, as from a template; a read from AWS reads it, policykit/aws)
+    execution_role: Text | None = None
+    role_trusts_edge: Flag | None = None
 
 
 @record(frozen=False, eq=False, repr=False)

@@ -39,8 +39,11 @@ _HIDDEN_LOOK = 1000
 
 # What an input is read as: a CloudFormation template (or, for JSON that is not one, a plan or JSON
 # Terraform; for a file with the Serverless Framework's variables, a service: policykit.api tries them), a
-# Terraform module directory, a `.tf.json` file, a Serverless service file (by its name).
-InputKind = Literal["cfn", "terraform", "tf-json", "serverless"]
+# Terraform module directory, a `.tf.json` file, a Serverless service file (by its name), a directory a read
+# from AWS saved (`--save DIR`, policykit/aws/saved.py).
+InputKind = Literal["cfn", "terraform", "tf-json", "serverless", "aws-saved"]
+# The manifest that makes a directory a saved read from AWS: the directory is one input, its files are its own
+SAVED_READ_MANIFEST = "policykit-aws.json"
 
 
 @record
@@ -98,6 +101,8 @@ def _discover(paths: list[Path], exclusions: Exclusions) -> Iterator[Input | Sca
                 yield Input(module, "terraform", tuple(sorted(f for f in module.iterdir() if f.is_file()
                                                               and f.name.endswith(".tf")
                                                               and not exclusions.excluded(f))), module)
+        elif path.is_file() and path.name == SAVED_READ_MANIFEST:
+            yield Input(path.parent, "aws-saved", root=path.parent)
         elif path.is_file():
             yield from (_rooted(i, path.parent) for i in _classify([path], explicit=True))
         else:
@@ -153,6 +158,9 @@ def _walk(root: Path, visited: set[tuple[int, int]], exclusions: Exclusions) -> 
         try:
             entries = sorted(directory.iterdir())
         except OSError:
+            continue
+        if any(entry.name == SAVED_READ_MANIFEST and entry.is_file() for entry in entries):
+            yield Input(directory, "aws-saved")
             continue
         files: list[Path] = []
         directories: list[Path] = []
