@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from policykit.core.json_types import JsonObject
 from policykit.core.nodes import Mark, MDict, MList, mark_of, path_mark
+from policykit.core.schema_errors import expected
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -120,9 +121,9 @@ class Diagnosis:
         elif error.validator == "enum" and isinstance(error.validator_value, list):
             choices = [str(v) for v in error.validator_value]
             hint = _hint(str(error.instance), choices) if isinstance(error.instance, str) else ""
-            yield self._at(path, f"{where}: {error.instance!r} is not one of {_listing(choices)}{hint}")
-        else:
-            yield self._at(path, f"{where}: {error.message}")
+            yield self._at(path, f"{where}: must be one of {_listing(choices)}{hint}")
+        else:  # what the schema wants, never the value written (policykit/core/schema_errors.py)
+            yield self._at(path, f"{where}: {expected(error)}")
 
     def _condition(self, error: ValidationError, path: Path) -> Iterator[Problem]:
         """A condition that matches none of its shapes: the shape its keys name, and what is wrong in that one."""

@@ -135,7 +135,7 @@ def test_live_probes_a_distribution_read_from_aws(aws: Account, run_cli: RunCli)
     dns = DnsServer({})
     try:
         code, out, err = run_cli("scan", "--no-config", f"aws:cloudfront/{ident}", "--live", "--nameserver",
-                                 dns.address, "--format", "json")
+                                 dns.address, "--allow-private", "--format", "json")
     finally:
         dns.stop()
     assert code == 1, err

@@ -43,8 +43,9 @@ def test_a_saved_read_is_one_input_and_its_files_are_its_own(tmp_path: Path) -> 
     directory = _saved(tmp_path / "repo" / "read", [_distribution_call()])
     _distribution_file(directory)
     (tmp_path / "repo" / "read" / "nested").mkdir()
-    assert list(discover([tmp_path / "repo"])) == [Input(directory, "aws-saved")]
-    assert list(discover([directory / MANIFEST])) == [Input(directory, "aws-saved")]
+    # one input, the directory, found in the walk of the tree given (or named by its manifest: its own tree)
+    assert list(discover([tmp_path / "repo"])) == [Input(directory, "aws-saved", root=tmp_path / "repo")]
+    assert list(discover([directory / MANIFEST])) == [Input(directory, "aws-saved", root=directory)]
 
 
 def test_a_saved_read_scans_offline(tmp_path: Path, run_cli: RunCli) -> None:

@@ -124,9 +124,9 @@ def test_every_mistake_of_a_policy_file_is_reported_at_once_each_at_its_line(wri
     lines = caught.value.lines()
     expected = {
         3: "unknown key 'severty' (did you mean 'severity'?)",
-        4: "'warnng' is not one of error, warning, info (did you mean 'warning'?)",
+        4: "must be one of error, warning, info (did you mean 'warning'?)",  # never the value written
         9: "unknown operator 'equal' (did you mean 'equals'?)",
-        11: "'thirty' is not of type 'number'",
+        11: "must be a number",
         12: "unknown key 'facts' in a condition (did you mean 'fact'?)",
         14: "'read_timout' in 'read_timout' is neither a fact nor a field of origin (did you mean 'read_timeout'?)",
         16: "fact 'read_timeout' has no operator",
