@@ -12,6 +12,7 @@ from policykit.model import shapes
 
 _U = shapes.RESOURCE  # the unknown piece that names the resource
 _R = shapes.REGION
+_SR = shapes.SEPARATED_REGION  # `-region` or `.region`
 
 _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName"): (_U, ".elb.amazonaws.com"),
@@ -19,7 +20,7 @@ _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("AWS::S3::Bucket", "DomainName"): (_U, ".s3.amazonaws.com"),
     ("AWS::S3::Bucket", "RegionalDomainName"): (_U, ".s3.", _R, ".amazonaws.com"),
     ("AWS::S3::Bucket", "DualStackDomainName"): (_U, ".s3.dualstack.", _R, ".amazonaws.com"),
-    ("AWS::S3::Bucket", "WebsiteURL"): ("http://", _U, ".s3-website", _R, ".amazonaws.com"),
+    ("AWS::S3::Bucket", "WebsiteURL"): ("http://", _U, ".s3-website", _SR, ".amazonaws.com"),
     ("AWS::EC2::Instance", "PublicDnsName"): ("ec2-", _U, ".amazonaws.com"),
     ("AWS::Lambda::Url", "FunctionUrl"): ("https://", _U, ".lambda-url.", _R, ".on.aws/"),
     ("AWS::ApiGatewayV2::Api", "ApiEndpoint"): ("https://", _U, ".execute-api.", _R, ".amazonaws.com"),

@@ -39,11 +39,13 @@ class Unknown:
     name: str = ""  # what the value stands for in messages: a parameter, `AWS::Region`, `var.env`
     # where the unknown value is written, when the reader knows (not part of its identity)
     at: Location | None = field(default=None, compare=False, repr=False)
+    # how a message shows it when `${name}` alone would mislead (a piece that also covers a separator); display only
+    shown: str = field(default="", compare=False, repr=False)
 
     @property
     def placeholder(self) -> str:
         """How a message shows this piece of a partly known name: `${OriginParam}`, `${Alb}`."""
-        return "${" + (self.name or (str(self.ref) if self.ref else "?")) + "}"
+        return self.shown or "${" + (self.name or (str(self.ref) if self.ref else "?")) + "}"
 
     def __str__(self) -> str:
         return f"<unknown: {self.reason}>"

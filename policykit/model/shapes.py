@@ -13,6 +13,9 @@ from policykit.core.values import Partial, ResourceAttr, Unknown, make_string
 
 RESOURCE = None  # the unknown piece that names the resource
 REGION = "region"  # the unknown piece that is the resource's Region
+# An S3 website endpoint's Region with the separator before it: `-us-east-1` in the older Regions, `.eu-central-1`
+# in the newer ones (the S3 website endpoints table); shown as `(-|.)${region}` so no separator is implied
+SEPARATED_REGION = "separated-region"
 
 Shape = tuple[str | None, ...]
 
@@ -31,6 +34,8 @@ def attribute_value(shapes: Mapping[tuple[str, str], Shape], resource_type: str,
             parts.append(name_piece)
         elif piece is REGION:
             parts.append(Unknown(f"the Region is only known at {when}", ref, name="region"))
+        elif piece is SEPARATED_REGION:
+            parts.append(Unknown(f"the Region is only known at {when}", ref, name="region", shown="(-|.)${region}"))
         else:
             parts.append(str(piece))
     value = make_string(parts)

@@ -12,7 +12,7 @@ from policykit.model import shapes
 _U = shapes.RESOURCE  # the unknown piece that names the resource
 _R = shapes.REGION
 _ELB = (_U, ".elb.amazonaws.com")
-_WEBSITE = (_U, ".s3-website", _R, ".amazonaws.com")  # `-region` or `.region`: the Region piece covers both
+_WEBSITE = (_U, ".s3-website", shapes.SEPARATED_REGION, ".amazonaws.com")  # `-region` or `.region`: one piece
 
 _SHAPES: dict[tuple[str, str], shapes.Shape] = {
     ("aws_lb", "dns_name"): _ELB,

@@ -14,7 +14,7 @@ purpose is normalised (`normalise`):
 - an unknown piece of a partly known value (`${AWS::Region}`, `${AWS::AccountId}`, `${Alb}`, a Terraform
   `${data.aws_caller_identity.current.account_id}`, the Region piece of a computed name) reads
   `<unknown>`, and takes the separator before it with it (`s3-website-${AWS::Region}` and
-  `s3-website${region}` are the same unknown name).
+  `s3-website(-|.)${region}` are the same unknown name).
 Line numbers are not compared (the files differ); that each finding points at the attribute is
 tested by `test_terraform_findings_point_at_the_attribute`.
 """
@@ -89,7 +89,8 @@ def _twin_name(entry: str) -> str | None:
 
 _TF_ADDRESS = re.compile(r"\b(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*(?:data\.)?aws_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?")
 _ATTRIBUTE = re.compile(r"<resource>(?:\.[A-Za-z_][\w]*)?")
-_PLACEHOLDER = re.compile(r"[-.]?\$\{[^}]*\}")
+# an unknown piece with the separator before it, or with `(-|.)` standing for either
+_PLACEHOLDER = re.compile(r"(?:\(-\|\.\)|[-.])?\$\{[^}]*\}")
 
 
 def _logical_ids(path: Path) -> list[str]:
@@ -179,7 +180,7 @@ def test_normalisation_keeps_what_matters() -> None:
         normalise("origin 'app' of distribution aws_cloudfront_distribution.cdn connects to "
                   "${aws_lb.app}.elb.amazonaws.com (aws_lb.app.dns_name)", [])
     website = normalise("b.s3-website-${AWS::Region}.amazonaws.com", ids)
-    assert website == normalise("b.s3-website${region}.amazonaws.com", [])
+    assert website == normalise("b.s3-website(-|.)${region}.amazonaws.com", [])
     assert normalise("listener AlbListener", ids) == "listener <resource>"
     assert normalise("origin 'app'", ids) != normalise("origin 'api'", ids)  # the subject stays
     assert normalise("port 443", ids) != normalise("port 80", ids)

@@ -84,7 +84,7 @@ def test_getatt_shapes() -> None:
     assert dns.refs[0] == ResourceAttr("Alb", "DNSName")
     assert value("!GetAtt [Alb, DNSName]") == dns
     website = value("!GetAtt Bucket.WebsiteURL")
-    assert isinstance(website, Partial) and str(website) == "http://${Bucket}.s3-website${region}.amazonaws.com"
+    assert isinstance(website, Partial) and str(website) == "http://${Bucket}.s3-website(-|.)${region}.amazonaws.com"
     arn = value("!GetAtt Fn.Arn")
     assert isinstance(arn, Unknown) and arn.ref == ResourceAttr("Fn", "Arn")
     assert isinstance(value("!GetAtt Missing.Arn"), Unknown)
@@ -117,7 +117,7 @@ def test_join_select_split() -> None:
     assert isinstance(value("!Select [0, !Ref NoDefault]"), Unknown)
     assert value("!Split [',', 'a,b']") == ["a", "b"]
     host = value("!Select [1, !Split ['//', !GetAtt Bucket.WebsiteURL]]")
-    assert isinstance(host, Partial) and str(host) == "${Bucket}.s3-website${region}.amazonaws.com"
+    assert isinstance(host, Partial) and str(host) == "${Bucket}.s3-website(-|.)${region}.amazonaws.com"
 
 
 def test_find_in_map() -> None:
@@ -196,7 +196,7 @@ def test_resolution_keeps_marks() -> None:
 def test_messages_name_the_unknown_pieces() -> None:
     assert str(value('!Sub "${Stage}.${AWS::Region}.example.com"')) == "${Stage}.${AWS::Region}.example.com"
     website = value('!Select [2, !Split ["/", !GetAtt Bucket.WebsiteURL]]')
-    assert str(website) == "${Bucket}.s3-website${region}.amazonaws.com"
+    assert str(website) == "${Bucket}.s3-website(-|.)${region}.amazonaws.com"
 
 
 def test_a_shared_node_is_resolved_once_per_resolver() -> None:

@@ -63,6 +63,8 @@ def test_s3_website_and_rest_shapes(write: Write) -> None:
     main = write("m/main.tf", tf_distribution(body) + 'resource "aws_s3_bucket" "site" {}\n')
     dist = only_distribution(main.parent)
     assert [endpoint_kind(o) for o in dist.origins] == ["s3-website", "s3"]
+    # the website's Region piece also stands for the separator before it (`-` or `.` by Region): shown as either
+    assert str(dist.origins[0].domain_name) == "${aws_s3_bucket.site}.s3-website(-|.)${region}.amazonaws.com"
 
 
 def test_unknown_values_never_give_error_findings(write: Write) -> None:
