@@ -271,8 +271,6 @@ message: "{label} waits {read_timeout} s."
 """
 
 
-@pytest.mark.xfail(strict=True, reason="`scan` never reads the configuration's policies: directories as templates "
-                   "once the configuration's exclusions land (a parallel change); then remove this mark")
 def test_the_configs_policy_fixtures_are_not_scanned_as_templates(tmp_path: Path) -> None:
     """The README's layout keeps a policy's fail fixtures in the repository: the default `paths: .` scanned them."""
     policy = tmp_path / "policies" / "ACME001-read-timeout.yaml"
