@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykit.config import NAMES as CONFIG_NAMES
 from policykit.core.builtins import BUILTIN_IDS
 from policykit.core.errors import InputError
 from policykit.core.limits import applied
@@ -19,11 +18,11 @@ from policykit.core.record import record
 from policykit.filters import apply as apply_filters
 from policykit.filters.selection import Selection
 from policykit.filters.suppressions import Ran
-from policykit.findings import Finding, InputNotes, Observed, Outline, PolicyRun, ScanError, ScanResult, Suppression
+from policykit.findings import Finding, Observed, Outline, PolicyRun, ScanError, ScanResult, Suppression
+from policykit.inputs import READERS, exclusions, options_for, without_called_modules, without_included_files
 from policykit.options import ScanOptions
-from policykit.source.discover import Hidden, Input, InputKind, Skip, discover
-from policykit.source.files import forget_streams, is_stream, read_text
-from policykit.source.globs import Exclusions, Globs
+from policykit.source.discover import Hidden, Input, Skip, discover
+from policykit.source.files import forget_streams, is_stream
 from policykit.source.stdin import stdin_as_file
 
 if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan runs, not at start-up
@@ -39,9 +38,7 @@ if TYPE_CHECKING:  # the model, facts and policy engine are imported when a scan
 
 __all__ = ["Input", "ScanOptions", "edge_policies", "is_aws_input", "judge_edge_runs", "list_aws", "probe", "scan"]
 
-Read = tuple["list[Model]", InputNotes]
 AWS_PREFIX = "aws:"  # an input read from AWS, not a file (policykit/aws/options.py; imported only when met)
-Reader = Callable[[Input, ScanOptions], "Read | None"]
 
 
 def is_aws_input(path: Path | str) -> bool:
@@ -55,106 +52,6 @@ def list_aws(inputs: list[str], options: AwsOptions | None = None) -> list[Liste
     from policykit.aws.read import list_aws as listed
 
     return listed(inputs, options or AwsOptions())
-
-
-def _read_cfn(item: Input, options: ScanOptions) -> Read | None:
-    """A CloudFormation template; a file with the Serverless Framework's variables, or a service file by
-    another name, is read as one."""
-    from policykit.cfn.load import load_cfn
-    from policykit.source.detect import looks_like_serverless
-
-    text = read_text(item.path, b"AWS::")
-    if text is None:
-        return None
-    if looks_like_serverless(text):
-        service = _serverless(item, options, text)
-        if service is not None:
-            return service
-    read = load_cfn(item.path, options.params, text)
-    return None if read is None else ([read[0]], read[1])
-
-
-def _read_serverless(item: Input, options: ScanOptions) -> Read | None:
-    """A file named as a Serverless service: read as one, or, when it is none, as any other file."""
-    text = read_text(item.path, b"service")
-    if text is None:
-        return None
-    read = _serverless(item, options, text)
-    return read if read is not None else _read_cfn(replace(item, kind="cfn"), options)
-
-
-def _serverless(item: Input, options: ScanOptions, text: str) -> Read | None:
-    from policykit.cfn.load import model_of_template
-    from policykit.serverless.service import read_service
-    from policykit.source.duplicates import SERVERLESS_REFUSES, duplicate_key_findings
-
-    service = read_service(item.path, text)
-    if service is None:
-        return None
-    duplicates = [finding for read in service.files for finding in duplicate_key_findings(
-        read.duplicates, read.file, SERVERLESS_REFUSES if read.yaml else "the Serverless Framework reads")]
-    model, notes = model_of_template(service.root, text, str(item.path), options.params, duplicates,
-                                     any(read.mentions_policykit for read in service.files))
-    notes.notes.extend(service.notes)  # files it names that are not read: what they hold is not checked
-    return [model], notes
-
-
-def _read_terraform(item: Input, options: ScanOptions) -> Read | None:
-    try:
-        from policykit.terraform import read_input
-    except ImportError:  # Terraform support not installed in this build
-        return None
-    return read_input(item, options.tf_vars, options.tf_var_files)
-
-
-READERS: dict[InputKind, Reader] = {"cfn": _read_cfn, "terraform": _read_terraform, "tf-json": _read_terraform,
-                                    "serverless": _read_serverless}
-
-
-def _module_dir(item: Input) -> Path:
-    return (item.path if item.kind == "terraform" and item.path.is_dir() else item.path.parent).resolve()
-
-
-def _without_called_modules(found: list[Input | ScanError | Skip | Hidden]
-                             ) -> Iterator[Input | ScanError | Skip | Hidden]:
-    """Drop Terraform directories that another module of the scan calls (`source = "./x"`): they are
-    scanned through their callers, with the inputs those give them, not twice; also when named on the
-    command line beside their caller, however the path is spelled (alone, a module is scanned as given)."""
-    modules: dict[Path, list[Path]] = {}
-    for item in found:
-        if isinstance(item, Input) and item.kind in ("terraform", "tf-json"):
-            modules.setdefault(_module_dir(item), []).extend(item.files or (item.path,))
-    called: set[Path] = set()
-    if len(modules) > 1:
-        try:
-            from policykit.terraform.calls import scanned_through_callers
-        except ImportError:  # Terraform support not installed in this build
-            pass
-        else:
-            called = scanned_through_callers(modules)
-    for item in found:
-        if not (isinstance(item, Input) and item.kind in ("terraform", "tf-json") and _module_dir(item) in called):
-            yield item
-
-
-def _without_included_files(found: list[Input | ScanError | Skip | Hidden]
-                            ) -> Iterator[Input | ScanError | Skip | Hidden]:
-    """Files a Serverless service of the scan includes (`${file(resources/cdn.yml)}`) are read as part of it
-    (with its variables known), not on their own as well."""
-    services = [item.path for item in found if isinstance(item, Input) and item.kind == "serverless"]
-    included: dict[Path, Path] = {}
-    if services:
-        from policykit.serverless.includes import included_paths
-
-        for service in services:
-            included.update(dict.fromkeys(included_paths(service), service))
-    for item in found:
-        if included and isinstance(item, Input) and item.kind == "cfn" and not is_stream(item.path):
-            includer = included.get(item.path.resolve())
-            if includer is not None:
-                yield Skip(item.path, f"read as part of the Serverless service {includer}, which includes it")
-                continue
-        yield item
 
 
 def selection(options: ScanOptions) -> Selection:
@@ -181,8 +78,8 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
         aws_inputs = [str(path) for path in paths if is_aws_input(path)]
         try:
             local = [p for p in paths if str(p) not in aws_inputs]
-            found_inputs = list(_without_called_modules(list(discover(local, exclusions(options)))))
-            for item in _without_included_files(found_inputs):
+            found_inputs = list(without_called_modules(list(discover(local, exclusions(options)))))
+            for item in without_included_files(found_inputs):
                 if isinstance(item, ScanError):
                     found.errors.append(item)
                     found.unread += 1
@@ -191,7 +88,7 @@ def scan(paths: Iterable[Path], options: ScanOptions = ScanOptions(),
                 elif isinstance(item, Hidden):
                     found.hidden.append(str(item.path))
                 else:
-                    scan_input(item, _options_for(item, options, names), policies, found, live_deadline)
+                    scan_input(item, options_for(item, options, names), policies, found, live_deadline)
             if aws_inputs:
                 _scan_aws(aws_inputs, options, policies, found, live_deadline)
         finally:
@@ -250,42 +147,6 @@ class _Found:
     parameters: set[str] = field(default_factory=set)  # declared by the inputs read (what --param may set)
     variables: set[str] = field(default_factory=set)  # likewise for --var
     unread: int = 0  # inputs that could not be read
-
-
-def exclusions(options: ScanOptions) -> Exclusions:
-    """What the scan never reads as an input: the excluded paths, and policykit's own files: the policies of the
-    policy directories with their fixtures (`ID-slug.yaml`, `ID-slug/`: a fail fixture is broken on purpose), the
-    baseline, the configuration, what the run writes. The rest of a policy directory is scanned as any other."""
-    own = [*([options.baseline] if options.baseline else []),
-           *([options.config_file] if options.config_file else []), *options.own_files]
-    if options.policy_dirs:
-        from policykit.policy.loader import policy_files
-
-        for directory in options.policy_dirs:
-            if directory.is_dir():
-                own.extend(path for policy in policy_files(directory) for path in (policy, policy.with_suffix("")))
-    # a configuration file by its name, wherever it is and whichever is in use: never a template
-    return Exclusions.of(options.exclude, own, CONFIG_NAMES)
-
-
-def _options_for(item: Input, options: ScanOptions, names: dict[str, str]) -> ScanOptions:
-    """Per-file parameters/variables from the config, its patterns matched against the input's path from the
-    configuration file's directory (the working directory without one), however the path was spelt; standard input
-    is matched under the name it stands for. The command line's values win."""
-    if not options.file_options:
-        return options
-    shown = names.get(str(item.path))
-    path = Path(shown) if shown and shown != "-" else item.path
-    base = options.config_file.parent if options.config_file is not None else Path.cwd()
-    params: dict[str, str] = {}
-    tf_vars: dict[str, str] = {}
-    for pattern, file_params, file_vars in options.file_options:
-        if Globs.at(base, [pattern]).matching(path) is not None:
-            params.update(file_params)
-            tf_vars.update(file_vars)
-    if not params and not tf_vars:
-        return options
-    return replace(options, params={**params, **options.params}, tf_vars={**tf_vars, **options.tf_vars})
 
 
 def scan_input(item: Input, options: ScanOptions, policies: list[Policy], found: _Found,

@@ -63,7 +63,7 @@ def area(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "face"
-    if parts[1] in ("api", "options", "outlines"):
+    if parts[1] in ("api", "inputs", "options", "outlines"):
         return "api"
     if parts[1] == "__main__":
         return "main"

@@ -14,12 +14,16 @@ _TYPES = {"object": "a mapping", "array": "a list", "string": "text", "integer":
 
 
 class SchemaError(Protocol):
-    """What jsonschema's ValidationError has (no import of jsonschema here)."""
+    """What jsonschema's ValidationError has (no import of jsonschema here); read only."""
 
-    validator: object
-    validator_value: object
-    instance: object
-    schema: object
+    @property
+    def validator(self) -> object: ...
+    @property
+    def validator_value(self) -> object: ...
+    @property
+    def instance(self) -> object: ...
+    @property
+    def schema(self) -> object: ...
 
 
 def expected(error: SchemaError) -> str:
