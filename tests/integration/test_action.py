@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.helpers import EXAMPLES, ROOT, validate_report
+from tests.templates import READ_TIMEOUT_POLICY
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
@@ -258,24 +259,11 @@ def test_a_failed_upload_is_explained_in_a_warning(tmp_path: Path) -> None:
     assert "Explain a failed upload" not in ran
 
 
-POLICY = """\
-id: ACME001
-title: Origin read timeout above our 30 s limit
-severity: warning
-applies_to: origin
-condition:
-  fact: read_timeout
-  gt: 30
-at: read_timeout
-message: "{label} waits {read_timeout} s."
-"""
-
-
 def test_the_configs_policy_fixtures_are_not_scanned_as_templates(tmp_path: Path) -> None:
     """The README's layout keeps a policy's fail fixtures in the repository: the default `paths: .` scanned them."""
     policy = tmp_path / "policies" / "ACME001-read-timeout.yaml"
     policy.parent.mkdir()
-    policy.write_text(POLICY, encoding="utf-8")
+    policy.write_text(READ_TIMEOUT_POLICY, encoding="utf-8")
     fixture = tmp_path / "policies" / "ACME001-read-timeout" / "tests" / "fail" / "slow.yaml"
     fixture.parent.mkdir(parents=True)
     fixture.write_text((EXAMPLES / "cloudformation" / "correct.yaml").read_text(encoding="utf-8").replace(
