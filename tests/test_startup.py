@@ -110,7 +110,8 @@ def test_compiling_the_catalog_checks_fact_paths(tmp_path: Path) -> None:
 # found, the catalog read from its compiled form as an installed wheel reads it. The modules of the pipeline it
 # runs, and no other: one that joins this path is added here on purpose, one that leaves it is taken out.
 SMALL_SCAN = frozenset({
-    "policykit", "policykit.api", "policykit.cfn", "policykit.cfn.build", "policykit.cfn.conditions",
+    "policykit", "policykit.api", "policykit.inputs", "policykit.cfn", "policykit.cfn.build",
+    "policykit.cfn.conditions",
     "policykit.cfn.inputs", "policykit.cfn.intrinsics", "policykit.cfn.load", "policykit.cfn.scenarios",
     "policykit.cfn.shapes", "policykit.cfn.spelling", "policykit.cfn.template", "policykit.cfn.values",
     "policykit.cli", "policykit.cli.common", "policykit.cli.scan", "policykit.config", "policykit.core",
