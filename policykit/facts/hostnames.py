@@ -68,7 +68,8 @@ ENDPOINT_SHAPES: tuple[tuple[str, str, tuple[tuple[Label, ...], ...]], ...] = (
         _aws(SOME, "s3-website", ONE, OPTIONAL),
     )),
     ("s3", ".amazonaws.com", (_aws(SOME, Label(_s3), ANY),)),
-    ("elb", ".amazonaws.com", (_aws(SOME, "elb"),)),
+    # NAME-ID.REGION.elb.amazonaws.com (Application, Classic); NAME-ID.elb.REGION.amazonaws.com (Network)
+    ("elb", ".amazonaws.com", (_aws(SOME, "elb"), _aws(SOME, "elb", ONE))),
     ("ec2", ".amazonaws.com", (_aws(SOME, "compute"), _aws(SOME, "compute-1"),
                                _aws(Label(_ec2_address), ANY, china=False))),
     ("elastic-beanstalk", ".elasticbeanstalk.com", (_shape(SOME, "elasticbeanstalk", "com"),)),
@@ -114,7 +115,8 @@ def _skip_optional(steps: set[int], shape: tuple[Label, ...]) -> set[int]:
 
 _MAX_ENDPOINT_NAME = 1024  # characters, holes included: DNS allows 253, holes may stand for less
 # Endpoints whose names AWS owns but whose certificate the customer supplies: no certificate
-# a customer can get covers `*.elb.amazonaws.com`, so CloudFront's name check must fail.
+# a customer can get covers `*.elb.amazonaws.com` (or a Network Load Balancer's `*.elb.REGION.amazonaws.com`), so
+# CloudFront's name check must fail.
 # A Global Accelerator forwards TCP: the TLS is its endpoints', with their customers' certificates.
 AWS_GENERATED_CUSTOMER_TLS = frozenset({"elb", "ec2", "elastic-beanstalk", "global-accelerator"})
 

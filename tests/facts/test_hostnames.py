@@ -40,6 +40,8 @@ def test_each_endpoint_pattern_is_tried_only_in_its_domain() -> None:
             assert "." + ".".join(ending) == suffix, kind
     assert hostnames.endpoint_kind("origin.example.com") == "custom"
     assert hostnames.endpoint_kind("my-lb-1.us-east-1.elb.amazonaws.com") == "elb"
+    # a Network Load Balancer's name puts the Region after `elb`: as AWS-generated as an Application one's
+    assert hostnames.endpoint_kind("my-nlb-0123456789abcdef.elb.eu-west-1.amazonaws.com") == "elb"
 
 
 # The regular expressions the label shapes replaced: the oracle for short names (on long ones some of them
@@ -49,7 +51,7 @@ _REPLACED = [(kind, suffix, re.compile(pattern)) for kind, suffix, pattern in (
     ("s3-website", ".amazonaws.com",
      rf"^{_L}(\.{_L})*\.s3-website([.-]|(?=\x00)){_L}(\.{_L})?\.amazonaws\.com(\.cn)?$"),
     ("s3", ".amazonaws.com", rf"^{_L}(\.{_L})*\.s3([.-]{_L})*\.amazonaws\.com(\.cn)?$"),
-    ("elb", ".amazonaws.com", rf"^{_L}(\.{_L})*\.elb\.amazonaws\.com(\.cn)?$"),
+    ("elb", ".amazonaws.com", rf"^{_L}(\.{_L})*\.elb(\.{_L})?\.amazonaws\.com(\.cn)?$"),
     ("ec2", ".amazonaws.com",
      rf"^{_L}(\.{_L})*\.compute(-1)?\.amazonaws\.com(\.cn)?$|^ec2-{_L}(\.{_L})*\.amazonaws\.com$"),
     ("elastic-beanstalk", ".elasticbeanstalk.com", rf"^{_L}(\.{_L})*\.elasticbeanstalk\.com$"),
