@@ -90,20 +90,22 @@ class _IdleIfs:
         return self.mapping(node)  # an Fn::If that chooses: its branches are simplified already (the memo)
 
     def mapping(self, node: MDict) -> MDict:
-        out, changed = MDict(node.mark), False
-        for key, value in node.items():
-            simpler = self.node(value)
-            changed = changed or simpler is not value
-            out.set(key, simpler, node.key_marks.get(key, node.mark), node.mark_of(key))
-        return out if changed else node
+        simpler = [self.node(value) for value in node.values()]
+        if all(new is old for new, old in zip(simpler, node.values(), strict=True)):
+            return node  # most nodes: nothing to copy
+        out = MDict(node.mark)
+        for key, value in zip(node, simpler, strict=True):
+            out.set(key, value, node.key_marks.get(key, node.mark), node.mark_of(key))
+        return out
 
     def _list(self, node: MList) -> MList:
-        items, changed = MList(node.mark), False
-        for index, value in enumerate(node):
-            simpler = self.node(value)
-            changed = changed or simpler is not value
-            items.add(simpler, node.mark_of(index))
-        return items if changed else node
+        simpler = [self.node(value) for value in node]
+        if all(new is old for new, old in zip(simpler, node, strict=True)):
+            return node
+        items = MList(node.mark)
+        for index, value in enumerate(simpler):
+            items.add(value, node.mark_of(index))
+        return items
 
 
 def resource_dependencies(template: Template, resource: Node) -> Dependencies:
