@@ -116,22 +116,6 @@ class _Builder:
         mark: Mark = _NEW_MARK(Mark, (self.line_number, start.column + 1))
         return mark
 
-    def scalar(self, event: yaml.ScalarEvent) -> Node:
-        text = event.value
-        tag = event.tag
-        if tag is not None and tag != "!":  # `!Ref Name`: the text as written, wrapped by `_apply_tag`
-            return text
-        if event.implicit[0]:
-            if text in self.plain:
-                return self.plain[text]
-            value = _plain(text)
-            if len(text) <= _SHARED_CHARS:
-                self.plain[text] = value
-            return value
-        if len(text) > _SHARED_CHARS:
-            return text
-        return self.quoted.setdefault(text, text)
-
     def add(self, value: Node, mark: Mark, size: int, text: int, new: int) -> None:
         """Attach `value` (`size` values and `text` characters) to the open container; `new` of
         those values were not counted yet (a closed container's children were, as they arrived)."""
@@ -178,15 +162,55 @@ class _Builder:
         self.add(node, frame.mark, frame.size, frame.text, 1)
 
     def on_scalar(self, any_event: yaml.Event) -> None:
+        """The most frequent event, so written out: its mark, its value (resolved once per text), then `add`'s work
+        inline when it lands in an open mapping or list, as it does but at the root."""
         event = cast(yaml.ScalarEvent, any_event)
         mark = self.mark(event)
-        value = self.scalar(event)
-        if event.tag is not None:
-            value = _apply_tag(event.tag, value, mark)
-        text = len(event.value)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, 1, text)
-        self.add(value, mark, 1, text, 1)
+        text = event.value
+        tag = event.tag
+        value: Node
+        if tag is None or tag == "!":
+            if event.implicit[0] and tag is None:
+                value = self.plain[text] if text in self.plain else self.resolved(text)
+            else:
+                value = text if len(text) > _SHARED_CHARS else self.quoted.setdefault(text, text)
+        else:  # `!Ref Name`: the text as written, wrapped as CloudFormation reads it
+            value = _apply_tag(tag, text, mark)
+        if event.anchor or not self.stack:
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1, len(text))
+            self.add(value, mark, 1, len(text), 1)
+            return
+        self.total += 1
+        if self.total > self.max_values:
+            self.add(value, mark, 1, len(text), 0)  # raises, as `add` words it
+        frame = self.stack[-1]
+        frame.size += 1
+        frame.text += len(text)
+        node = frame.node
+        if isinstance(node, MList):
+            node.append(value)
+            node.marks.append(mark)
+        elif not frame.has_key:
+            if isinstance(value, MDict):  # a tagged scalar (`!Ref a: b`)
+                raise self.error("a mapping key must be a plain value, not a mapping or list", mark)
+            frame.key = value if type(value) is str else str(value)
+            frame.key_mark, frame.has_key = mark, True
+        else:
+            key = frame.key
+            if self.duplicates is not None and key in node:
+                self.duplicates.append(DuplicateKey(key, node.key_marks[key], frame.key_mark))
+            node[key] = value
+            node.key_marks[key] = frame.key_mark
+            node.value_marks[key] = mark
+            frame.has_key = False
+
+    def resolved(self, text: str) -> Node:
+        """A plain scalar's value, kept for the next time the document has the same text (short ones)."""
+        value = _plain(text)
+        if len(text) <= _SHARED_CHARS:
+            self.plain[text] = value
+        return value
 
     def on_mapping(self, event: yaml.Event) -> None:
         mark = self.mark(event)
