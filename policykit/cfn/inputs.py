@@ -126,9 +126,19 @@ def resource_inputs(template: Template, resource: Node) -> list[Input]:
     return resource_dependencies(template, resource).inputs
 
 
-def related_inputs(template: Template, types: Collection[str]) -> list[Input]:
+def has_choices(template: Template) -> bool:
+    """Can anything in the template take more than one value at deployment? Not without conditions (a parameter
+    is compared to literals only in them) and without a parameter of several AllowedValues: then every resource
+    has the one scenario, and walking each for its inputs would find none."""
+    return bool(template.conditions) or any(len(parameter_domain(template, name, None)) > 1
+                                            for name in template.parameters)
+
+
+def related_inputs(template: Template, types: Collection[str], choices: bool | None = None) -> list[Input]:
     """The inputs the resources of `types` (those the model reads around distributions) depend on,
-    each once, in template order."""
+    each once, in template order. `choices`: `has_choices(template)`, when the caller knows it."""
+    if not (has_choices(template) if choices is None else choices):
+        return []
     found: dict[str, Input] = {}
     for name in template.resources:
         resource = template.resources[name]
