@@ -31,9 +31,9 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
     """Build the model; a distribution appears once per different configuration its scenarios give. What
     the scan could not do in full (too many deploy-time choices) is added to `notes`."""
     model = Model(template.file)
-    base = Resolver(template)
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
-    index.objects = related_objects(base, model.problems)
+    # the resolver (and what it memoised of every related resource) is let go once they are built
+    index.objects = related_objects(Resolver(template), model.problems)
     model.resources = index.objects
     decided = Decided(template, Resolver)
     # The resources around distributions are resolved in each scenario of their own inputs too.
