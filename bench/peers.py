@@ -51,11 +51,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 PINNED = {"cfn-lint": "1.58.0", "checkov": "3.3.30"}
 SMALL = ROOT / "examples" / "cloudformation" / "correct.yaml"
 SHAPES: dict[str, Callable[[int], str]] = {"realistic": cfn_realistic, "light": cfn_distributions}
-TOOLS = ["policykit", "cfn-lint", "checkov -d", "checkov -f"]
+TOOLS = ["policykit", "policykit before", "cfn-lint", "checkov -d", "checkov -f"]
 
 # What each tool's exit code means when it ran normally (findings or none); anything else is a crash.
-NORMAL_EXITS = {"policykit": {0, 1, 2}, "cfn-lint": {0, 2, 4, 6, 8, 10, 12, 14}, "checkov -d": {0, 1},
-                "checkov -f": {0, 1}}
+NORMAL_EXITS = {"policykit": {0, 1, 2}, "policykit before": {0, 1, 2}, "cfn-lint": {0, 2, 4, 6, 8, 10, 12, 14},
+                "checkov -d": {0, 1}, "checkov -f": {0, 1}}
 
 
 @dataclass
@@ -104,14 +104,19 @@ def install_peers(venv: Path, latest: bool) -> tuple[dict[str, str], str]:
 Command = Callable[[Input], "list[str] | None"]
 
 
-def commands(venv: Path | None, python: str) -> dict[str, Command]:
-    """Each tool as users run it; without `venv` (no peers), policykit alone."""
+def commands(venv: Path | None, python: str, before: str | None = None) -> dict[str, Command]:
+    """Each tool as users run it; without `venv` (no peers), policykit alone; with `before`, an interpreter
+    with an earlier policykit installed, that one too (to show what a change gained, paired like a peer)."""
 
     def policykit(item: Input) -> list[str]:
         return [python, "-m", "policykit", "scan", "--no-config", "--format", "json", str(item.path)]
 
+    def policykit_before(item: Input) -> list[str]:
+        return [str(before), "-m", "policykit", "scan", "--no-config", "--format", "json", str(item.path)]
+
+    ours: dict[str, Command] = {"policykit": policykit, **({"policykit before": policykit_before} if before else {})}
     if venv is None:
-        return {"policykit": policykit}
+        return ours
     bin_dir = venv / "bin"
 
     def cfn_lint(item: Input) -> list[str] | None:
@@ -131,7 +136,7 @@ def commands(venv: Path | None, python: str) -> dict[str, Command]:
             return None
         return [str(bin_dir / "checkov"), "-f", str(item.path), "--framework", "cloudformation", *checkov_flags]
 
-    return {"policykit": policykit, "cfn-lint": cfn_lint, "checkov -d": checkov_dir, "checkov -f": checkov_file}
+    return {**ours, "cfn-lint": cfn_lint, "checkov -d": checkov_dir, "checkov -f": checkov_file}
 
 
 def alone(directory: Path, name: str, text: str) -> Path:
@@ -279,6 +284,7 @@ def markdown(cells: list[Cell], versions: dict[str, str], start: dict[str, float
     names = list(dict.fromkeys(c.input for c in cells))
     by = {(c.tool, c.input): c for c in cells}
     header = ["input", *(f"{t} {versions.get(t.split()[0], '')}".strip() for t in tools)]
+    # "policykit before": the ratio is its time / this policykit's, like a peer's
     lines = [f"Machine: {where}. Median of {runs} runs as whole processes (least–most in brackets); ratio = the "
              "peer's time / policykit's on the same input, paired run by run (above 1: policykit is faster); "
              "RSS = peak of the tool's main process.", "",
@@ -310,6 +316,7 @@ def main() -> int:
     parser.add_argument("--venv", type=Path, help="the peers' environment (default: a temporary one)")
     parser.add_argument("--no-peers", action="store_true", help="policykit alone (no peers installed)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs policykit")
+    parser.add_argument("--before", help="an interpreter with an earlier policykit installed, measured beside it")
     parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=["realistic"],
                         help="generated template shapes (default: realistic)")
     parser.add_argument("--sizes", nargs="+", type=int, default=[1, 50, 200, 800, 1600],
@@ -341,7 +348,7 @@ def main() -> int:
             print(f"peers skipped: {skipped}; measuring policykit alone", flush=True)
             venv = None
         print(f"peers: {versions}; {where}; load average {load_before}", flush=True)
-        tools = commands(venv, args.python)
+        tools = commands(venv, args.python, args.before)
         cells: list[Cell] = []
         for item in prepare_inputs(Path(tmp), args.shapes, args.sizes, args.corpus, args.terraform):
             for cell in measure_input(item, tools, args.runs, args.timeout, Path(tmp), args.cfn_lint_upto):
