@@ -52,7 +52,8 @@ def run(command: Sequence[str], timeout: float, cwd: str | None = None, keep_std
         tail = "\n".join(err.read().decode("utf-8", "replace").strip().splitlines()[-3:])
         out.seek(0)
         printed = out.read().decode("utf-8", "replace") if keep_stdout else ""
-    # ru_maxrss is in KiB on Linux: the command's own peak (a peer's worker processes are not added)
+    # ru_maxrss is in KiB on Linux: the command's own peak (a peer's worker processes are not added). It counts the
+    # pages the command shared with this process between fork and exec too: keep this process small.
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, timed_out, tail,
                printed)
 
