@@ -163,3 +163,108 @@ def terraform_modules(directory: Path, count: int) -> Path:
         policy = "https-only" if index % 10 == 0 else "http-only"
         (module / "main.tf").write_text(TERRAFORM_MODULE.format(index=index, policy=policy), encoding="utf-8")
     return directory
+
+
+_REALISTIC_HEAD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Stage:
+    Type: String
+    Default: prod
+    AllowedValues: [prod]
+  Zone:
+    Type: String
+    Default: example.com
+Mappings:
+  StageSettings:
+    prod:
+      Zone: example.com
+      MinTls: TLSv1.2_2021
+Resources:
+"""
+
+_REALISTIC = """\
+  Certificate{i}:
+    Type: AWS::CertificateManager::Certificate
+    Properties:
+      DomainName: !Sub "app{i}.${{Zone}}"
+      SubjectAlternativeNames:
+        - !Sub "origin{i}.${{Zone}}"
+      ValidationMethod: DNS
+  LoadBalancer{i}:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internet-facing
+      Type: application
+      Subnets: [subnet-0a{i}, subnet-0b{i}]
+  Listener{i}:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer{i}
+      Port: 443
+      Protocol: HTTPS
+      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06
+      Certificates:
+        - CertificateArn: !Ref Certificate{i}
+      DefaultActions:
+        - Type: fixed-response
+          FixedResponseConfig: {{StatusCode: "404"}}
+  CachePolicy{i}:
+    Type: AWS::CloudFront::CachePolicy
+    Properties:
+      CachePolicyConfig:
+        Name: !Sub "app{i}-${{Stage}}"
+        DefaultTTL: 60
+        MaxTTL: 3600
+        MinTTL: 0
+        ParametersInCacheKeyAndForwardedToOrigin:
+          EnableAcceptEncodingGzip: true
+          CookiesConfig: {{CookieBehavior: none}}
+          HeadersConfig: {{HeaderBehavior: none}}
+          QueryStringsConfig: {{QueryStringBehavior: all}}
+  OriginRequestPolicy{i}:
+    Type: AWS::CloudFront::OriginRequestPolicy
+    Properties:
+      OriginRequestPolicyConfig:
+        Name: !Sub "app{i}-${{Stage}}"
+        CookiesConfig: {{CookieBehavior: all}}
+        HeadersConfig:
+          HeaderBehavior: whitelist
+          Headers: [Accept, Authorization]
+        QueryStringsConfig: {{QueryStringBehavior: all}}
+  Distribution{i}:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Aliases:
+          - !Sub
+            - "app{i}.${{Domain}}"
+            - Domain: !FindInMap [StageSettings, !Ref Stage, Zone]
+        ViewerCertificate:
+          AcmCertificateArn: !Ref Certificate{i}
+          SslSupportMethod: sni-only
+          MinimumProtocolVersion: !FindInMap [StageSettings, !Ref Stage, MinTls]
+        Origins:
+          - Id: alb
+            DomainName: {origin}
+            CustomOriginConfig:
+              OriginProtocolPolicy: https-only
+              OriginSSLProtocols: [TLSv1.2]
+        DefaultCacheBehavior:
+          TargetOriginId: alb
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: !Ref CachePolicy{i}
+          OriginRequestPolicyId: !Ref OriginRequestPolicy{i}
+"""
+
+
+def cfn_realistic(count: int) -> str:
+    """A template shaped like real stacks: each distribution with its certificate, load balancer, HTTPS listener,
+    cache policy and origin request policy (6 resources), names from a mapping and `!Sub`. Every tenth distribution
+    reaches its load balancer by the balancer's own name, which the listener's certificate does not cover (PK201)."""
+    parts = [_REALISTIC_HEAD]
+    for i in range(count):
+        origin = f"!GetAtt LoadBalancer{i}.DNSName" if i % 10 == 0 else f'!Sub "origin{i}.${{Zone}}"'
+        parts.append(_REALISTIC.format(i=i, origin=origin))
+    return "".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from policykit.cfn.conditions import Decided
-from policykit.cfn.inputs import related_inputs, resource_without_idle_ifs
+from policykit.cfn.inputs import has_choices, related_inputs, resource_without_idle_ifs
 from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.scenarios import resource_variants
 from policykit.cfn.spelling import CFN, NOT_READ
@@ -31,13 +31,14 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
     """Build the model; a distribution appears once per different configuration its scenarios give. What
     the scan could not do in full (too many deploy-time choices) is added to `notes`."""
     model = Model(template.file)
-    base = Resolver(template)
     index = TemplateIndex(types={name: template.resource_type(name) for name in template.resources})
-    index.objects = related_objects(base, model.problems)
+    # the resolver (and what it memoised of every related resource) is let go once they are built
+    index.objects = related_objects(Resolver(template), model.problems)
     model.resources = index.objects
     decided = Decided(template, Resolver)
     # The resources around distributions are resolved in each scenario of their own inputs too.
-    related = related_inputs(template, CFN.spelling.related)
+    choices = has_choices(template)  # most templates have none: then no resource is walked for its inputs
+    related = related_inputs(template, CFN.spelling.related, choices)
     indexes: dict[tuple[str, ...], TemplateIndex] = {}
     for logical_id, resource in template.resources.items():
         if index.types.get(logical_id) in NOT_READ:
@@ -47,7 +48,7 @@ def template_to_model(template: Template, notes: list[Finding]) -> Model:
         if index.types.get(logical_id) != DISTRIBUTION_TYPE or not isinstance(resource, MDict):
             continue
         resource = resource_without_idle_ifs(resource)
-        variants = resource_variants(template, resource, decided, related)
+        variants = resource_variants(template, resource, decided, related, choices)
         where = Reader(template.file, logical_id, [], logical_id).loc(template.resources, logical_id)
         if variants.never:
             model.never_deployed.append((logical_id, variants.never))

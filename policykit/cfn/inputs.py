@@ -90,20 +90,22 @@ class _IdleIfs:
         return self.mapping(node)  # an Fn::If that chooses: its branches are simplified already (the memo)
 
     def mapping(self, node: MDict) -> MDict:
-        out, changed = MDict(node.mark), False
-        for key, value in node.items():
-            simpler = self.node(value)
-            changed = changed or simpler is not value
-            out.set(key, simpler, node.key_marks.get(key, node.mark), node.mark_of(key))
-        return out if changed else node
+        simpler = [self.node(value) for value in node.values()]
+        if all(new is old for new, old in zip(simpler, node.values(), strict=True)):
+            return node  # most nodes: nothing to copy
+        out = MDict(node.mark)
+        for key, value in zip(node, simpler, strict=True):
+            out.set(key, value, node.key_marks.get(key, node.mark), node.mark_of(key))
+        return out
 
     def _list(self, node: MList) -> MList:
-        items, changed = MList(node.mark), False
-        for index, value in enumerate(node):
-            simpler = self.node(value)
-            changed = changed or simpler is not value
-            items.add(simpler, node.mark_of(index))
-        return items if changed else node
+        simpler = [self.node(value) for value in node]
+        if all(new is old for new, old in zip(simpler, node, strict=True)):
+            return node
+        items = MList(node.mark)
+        for index, value in enumerate(simpler):
+            items.add(value, node.mark_of(index))
+        return items
 
 
 def resource_dependencies(template: Template, resource: Node) -> Dependencies:
@@ -124,9 +126,19 @@ def resource_inputs(template: Template, resource: Node) -> list[Input]:
     return resource_dependencies(template, resource).inputs
 
 
-def related_inputs(template: Template, types: Collection[str]) -> list[Input]:
+def has_choices(template: Template) -> bool:
+    """Can anything in the template take more than one value at deployment? Not without conditions (a parameter
+    is compared to literals only in them) and without a parameter of several AllowedValues: then every resource
+    has the one scenario, and walking each for its inputs would find none."""
+    return bool(template.conditions) or any(len(parameter_domain(template, name, None)) > 1
+                                            for name in template.parameters)
+
+
+def related_inputs(template: Template, types: Collection[str], choices: bool | None = None) -> list[Input]:
     """The inputs the resources of `types` (those the model reads around distributions) depend on,
-    each once, in template order."""
+    each once, in template order. `choices`: `has_choices(template)`, when the caller knows it."""
+    if not (has_choices(template) if choices is None else choices):
+        return []
     found: dict[str, Input] = {}
     for name in template.resources:
         resource = template.resources[name]

@@ -68,20 +68,24 @@ class Resolver(Conditions):
                     self._mark = getattr(node, "mark", self._mark)
                     return self._intrinsic(key, arg)
             return self._resolve_mapping(node)
+        values = [self.resolve(item) for item in node]
+        if isinstance(node, MList) and all(value is item for value, item in zip(values, node, strict=True)):
+            return node  # nothing to evaluate inside: the node is its own value (no copy of what most nodes are)
         out = MList(mark_of(node))
         marks = getattr(node, "marks", [])
-        for index, item in enumerate(node):
-            value = self.resolve(item)
+        for index, value in enumerate(values):
             if value is not NO_VALUE:
                 out.add(value, marks[index] if index < len(marks) else out.mark)
         return out
 
     def _resolve_mapping(self, node: MDict) -> MDict:
-        out = MDict(getattr(node, "mark", MDict().mark))
+        values = [self.resolve(item) for item in node.values()]
+        if isinstance(node, MDict) and all(value is item for value, item in zip(values, node.values(), strict=True)):
+            return node
+        out = MDict(getattr(node, "mark", NO_MARK))
         key_marks = getattr(node, "key_marks", {})
         value_marks = getattr(node, "value_marks", {})
-        for key, item in node.items():
-            value = self.resolve(item)
+        for key, value in zip(node, values, strict=True):
             if value is not NO_VALUE:
                 out.set(key, value, key_marks.get(key, out.mark), value_marks.get(key, out.mark))
         return out

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import field
 
 from policykit.cfn.conditions import Decided
-from policykit.cfn.inputs import resource_dependencies
+from policykit.cfn.inputs import Dependencies, resource_dependencies
 from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.template import Template
 from policykit.cfn.values import Choices
@@ -37,14 +37,15 @@ class Variants:
 
 
 def resource_variants(template: Template, resource: MDict, decided: Decided | None = None,
-                      related: Sequence[Input] = ()) -> Variants:
+                      related: Sequence[Input] = (), any_choices: bool = True) -> Variants:
     """The scenarios of `resource`, grouped by what its properties resolve from (the values of the
     conditions its Fn::Ifs name and of the parameters it uses): one resolver per group, so the cost
     is the number of different configurations, not of combinations. Pass the resource through
     `without_idle_ifs` first (and resolve that one), so a condition that changes nothing is no input.
     `related`: the inputs of the resources around it (load balancers, listeners, certificates), which
-    the builder resolves in each scenario too."""
-    dependencies = resource_dependencies(template, resource)
+    the builder resolves in each scenario too. `any_choices`: False when the template has none (`has_choices`): the
+    one scenario is the only group, so the resource is not walked for what would tell groups apart."""
+    dependencies = resource_dependencies(template, resource) if any_choices or related else Dependencies([], (), ())
     own = {item.name for item in dependencies.inputs}
     inputs = [*dependencies.inputs, *(item for item in related if item.name not in own)]
     enumeration = enumerate_scenarios(inputs)

@@ -236,31 +236,61 @@ def run(policies: list[Policy], model: Model, subjects: Subjects | None = None,
         runs: Runs | None = None) -> tuple[list[Finding], list[str]]:
     """All findings of all policies over a model and the subjects later stages produced about it (none for a plain
     scan); a policy that fails is reported, the rest go on. `runs`, when given, gets each policy's objects and time
-    added (JUnit: a policy that checked no object did not apply)."""
+    added (JUnit: a policy that checked no object did not apply).
+
+    Distribution by distribution, the policies grouped by the kind of object they apply to: each kind's objects
+    are derived once (`Walk`), and a kind a distribution has none of (live results in a plain scan, edge
+    results, tenants) costs one look, not one pass per policy. Findings come out policy by policy, as before."""
     walk = Walk(subjects or Subjects())
-    findings: list[Finding] = []
-    failures: list[str] = []
+    found: list[list[Finding]] = [[] for _ in policies]
+    failed: dict[int, str] = {}  # policy index -> why it stopped (a policy that names no field stops everywhere)
+    seconds = [0.0] * len(policies)
     by_resource: dict[str, list[Distribution]] = {}
     for dist in model.distributions:
         by_resource.setdefault(dist.resource, []).append(dist)
     describers = {resource: Describer([Scenario(c) for d in variants for c in d.scenarios])
                   for resource, variants in by_resource.items() if len(variants) > 1 or len(variants[0].scenarios) > 1}
-    for policy in policies:
-        started = time.perf_counter() if runs is not None else 0.0
-        for resource, variants in by_resource.items():
-            try:
-                findings.extend(_merge_scenarios(policy, variants, walk, describers.get(resource)))
-            except PolicyRuntimeError as exc:
-                failures.append(f"policy {policy.id} ({policy.source}): {exc}")
-                break
-            except Exception as exc:  # a bug in a policy or a fact: said, and the other policies still run
-                findings.append(_internal_error(policy, variants[0], exc))
-        if runs is not None:
-            objects, seconds = runs.get(policy.id, (0, 0.0))
-            runs[policy.id] = (objects + _checked(walk, policy.applies_to, by_resource),
-                               seconds + time.perf_counter() - started)
+    by_kind: dict[str, list[int]] = {}
+    for index, policy in enumerate(policies):
+        by_kind.setdefault(policy.applies_to, []).append(index)
+    timed = runs is not None
+    for resource, variants in by_resource.items():
+        describer = describers.get(resource)
+        for kind, indexes in by_kind.items():
+            if _none_of(walk, variants, kind):
+                continue
+            for index in indexes:
+                if index in failed:
+                    continue
+                policy = policies[index]
+                started = time.perf_counter() if timed else 0.0
+                try:
+                    found[index].extend(_merge_scenarios(policy, variants, walk, describer))
+                except PolicyRuntimeError as exc:
+                    failed[index] = f"policy {policy.id} ({policy.source}): {exc}"
+                except Exception as exc:  # a bug in a policy or a fact: said, and the other policies still run
+                    found[index].append(_internal_error(policy, variants[0], exc))
+                if timed:
+                    seconds[index] += time.perf_counter() - started
+    if runs is not None:
+        checked: dict[str, int] = {}
+        for index, policy in enumerate(policies):
+            if policy.applies_to not in checked:
+                checked[policy.applies_to] = _checked(walk, policy.applies_to, by_resource)
+            objects, spent = runs.get(policy.id, (0, 0.0))
+            runs[policy.id] = (objects + checked[policy.applies_to], spent + seconds[index])
+    findings = [finding for each in found for finding in each]
     findings.extend(_problem_findings(model))
-    return findings, failures
+    return findings, [failed[index] for index in sorted(failed)]
+
+
+def _none_of(walk: Walk, variants: list[Distribution], kind: str) -> bool:
+    """True when no variant of a distribution has an object of `kind` (so no policy on that kind can find
+    anything there); False when some has, or when deriving them fails (each policy then reports it, as before)."""
+    try:
+        return not any(walk.objects(dist, kind) for dist in variants)
+    except Exception:  # the policies' own pass says what failed
+        return False
 
 
 def _checked(walk: Walk, kind: str, by_resource: dict[str, list[Distribution]]) -> int:
@@ -280,6 +310,10 @@ def _merge_scenarios(policy: Policy, variants: list[Distribution], walk: Walk,
     """One finding per place across the scenarios of a distribution; one that holds only in some says
     which in deploy terms ("when Env=prod"). Where scenarios word it differently, the first (the
     defaults) is the message and the others are evidence, so the finding and its fingerprint stay one."""
+    if len(variants) == 1 and len(variants[0].scenarios) == 1:
+        # one configuration in one scenario (most distributions): every finding holds in every scenario, so
+        # merging would hand each back as it is; nothing to pair, nothing to describe
+        return list(evaluate(policy, variants[0], walk))
     groups: dict[tuple[object, ...], list[tuple[Finding, Scenario]]] = {}
     for dist in variants:
         scenarios = [Scenario(choices) for choices in dist.scenarios]
