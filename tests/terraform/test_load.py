@@ -323,3 +323,50 @@ def test_cloudfront_like_resources_not_read_are_said(write: Write) -> None:
     notes = [f for f in result.findings if f.policy_id == "PK010"]
     assert [(n.resource, n.location.line, n.severity.value) for n in notes] == [
         ("aws_lightsail_distribution.site", 1, "info")]
+
+
+# Terraform's order for a root module's variables, each later source winning: the default, terraform.tfvars,
+# terraform.tfvars.json, *.auto.tfvars(.json) by file name, each --var-file in order, each --var.
+def test_every_pair_of_variable_sources_takes_the_later_one(write: Write, tmp_path: Path) -> None:
+    from policykit.terraform.load import variable_values
+
+    sources = [
+        ("m/terraform.tfvars", 'v = "tfvars"\n'),
+        ("m/terraform.tfvars.json", '{"v": "tfvars.json"}'),
+        ("m/a.auto.tfvars", 'v = "a.auto"\n'),
+        ("m/b.auto.tfvars.json", '{"v": "b.auto.json"}'),
+        ("m/c.auto.tfvars", 'v = "c.auto"\n'),
+        ("first.tfvars", 'v = "first var-file"\n'),
+        ("second.tfvars.json", '{"v": "second var-file"}'),
+    ]
+    for low in range(len(sources)):
+        for high in range(low + 1, len(sources) + 1):
+            case = tmp_path / f"case{low}-{high}"
+            paths = [write(f"{case.name}/{name}", text) for name, text in (sources[low], *sources[high:high + 1])]
+            var_files = tuple(p for p in paths if p.parent != case / "m")
+            cli = {"v": "--var"} if high == len(sources) else {}
+            expected = "--var" if cli else sources[high][1].split('"')[-2]
+            found = variable_values(case / "m", var_files, cli)
+            assert found["v"] == expected, (sources[low][0], expected)
+
+
+def test_auto_loaded_files_are_read_in_the_order_of_their_names_whatever_their_syntax(write: Write) -> None:
+    from policykit.terraform.load import variable_values
+
+    write("m/b.auto.tfvars", 'v = "b"\n')
+    write("m/a.auto.tfvars.json", '{"v": "a"}')
+    assert variable_values(write("m/main.tf", "").parent, (), {})["v"] == "b"
+    write("m/c.auto.tfvars.json", '{"v": "c"}')
+    assert variable_values(write("m/main.tf", "").parent, (), {})["v"] == "c"
+
+
+def test_a_var_file_wins_over_the_auto_loaded_terraform_tfvars(write: Write) -> None:
+    # terraform.tfvars says http-only; the deploy's --var-file says https-only to an S3 website endpoint: PK101
+    main = write("m/main.tf", 'variable "policy" {}\n'
+                 + tf_distribution(tf_origin('"site.s3-website-us-east-1.amazonaws.com"', "var.policy")
+                                   + tf_default_behavior()))
+    write("m/terraform.tfvars", 'policy = "http-only"\n')
+    prod = write("prod.tfvars", 'policy = "https-only"\n')
+    assert "PK101" not in ids(main.parent)
+    assert "PK101" in ids(main.parent, tf_var_files=(prod,))
+    assert "PK101" not in ids(main.parent, tf_var_files=(prod,), tf_vars={"policy": "http-only"})
