@@ -65,3 +65,29 @@ def test_comparing_is_linear_in_the_text() -> None:
     text = "a" * 200_000
     many = Partial((*(piece for _ in range(2_000) for piece in (STACK, "a")), STACK, "b", STACK))
     assert text_equal(many, text) is False  # no "b": found by one pass, not by backtracking
+
+
+# Kleene's rules with Unknown in every position: a later False (or True) still decides, whatever came first.
+def test_and_is_false_when_any_is_false_wherever_the_unknown_stands() -> None:
+    for values in ([U, False], [False, U], [U, True, False], [U, MORE, False]):
+        assert all_true(values) is False, values
+        assert all_true(values, more=MORE) is False, values
+    assert both(U, False) is False and both(False, U) is False
+    assert all_true([U, True]) is U and all_true([True, U]) is U and both(U, True) is U
+
+
+def test_or_is_true_when_any_is_true_wherever_the_unknown_stands() -> None:
+    for values in ([U, True], [True, U], [U, False, True], [U, MORE, True]):
+        assert any_true(values) is True, values
+        assert any_true(values, more=MORE) is True, values
+    assert either(U, True) is True and either(True, U) is True
+    assert any_true([U, False]) is U and any_true([False, U]) is U and either(U, False) is U
+
+
+def test_the_first_unknown_reason_is_kept() -> None:
+    assert all_true([U, MORE]) is U and all_true([True, MORE, U]) is MORE
+    assert any_true([U, MORE]) is U and any_true([False, MORE, U]) is MORE
+    assert all_true([U], more=MORE) is U and any_true([U], more=MORE) is U  # a known item's reason comes first
+    assert all_true([True, True]) is True and any_true([False, False]) is False
+    assert any_true([], none=U) is U and any_true([False], none=True) is True  # `none` is the answer of no True
+    assert negate(False) is True

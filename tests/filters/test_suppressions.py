@@ -11,7 +11,7 @@ import pytest
 from policykit.api import scan
 from policykit.core.location import Location
 from policykit.filters.suppressions import apply
-from policykit.findings import Finding, ScanResult, Severity
+from policykit.findings import Finding, ScanResult, Severity, Suppression
 from policykit.source.suppressions import terraform_suppressions
 from tests.helpers import RunCli, Write
 from tests.templates import BROKEN, BROKEN_LINE, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
@@ -143,3 +143,22 @@ def test_summaries_leave_suppressed_findings_out_and_say_how_many(write: Write, 
     summary = out.splitlines()[-1]
     assert summary.startswith("0 error(s),") and "; 1 suppressed" in summary
     assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown
+
+
+def test_a_suppression_holds_through_its_expiry_date_and_stops_the_day_after() -> None:
+    where = Location("site.yaml", 13, 7)
+    ignore = Suppression("PK101", "moving to OAC", where, expires=datetime.date(2030, 6, 15), resource="Site",
+                         scope="site.yaml")
+    broken = Finding("PK101", "t", Severity.ERROR, "m", Location("site.yaml", 20, 9), resource="Site",
+                     distribution="Site")
+
+    def outcome(today: datetime.date) -> tuple[bool, list[str]]:
+        result = apply(ScanResult(findings=[broken]), today, [ignore])
+        (finding,) = [f for f in result.findings if f.policy_id == "PK101"]
+        return bool(finding.suppressed), [f.policy_id for f in result.findings if f.policy_id != "PK101"]
+
+    assert outcome(datetime.date(2030, 6, 14)) == (True, [])
+    assert outcome(datetime.date(2030, 6, 15)) == (True, [])  # the expiry date itself still suppresses
+    assert outcome(datetime.date(2030, 6, 16)) == (False, ["PK004"])
+    assert ignore.expired(datetime.date(2030, 6, 16)) and not ignore.expired(datetime.date(2030, 6, 15))
+    assert not Suppression("PK101", "r", where).expired(datetime.date(2999, 1, 1))  # no expiry: never expires

@@ -1,0 +1,96 @@
+"""Origin load balancer facts (policykit/facts/load_balancers.py): the listeners CloudFront needs, by protocol and
+port, the scheme and the security groups; a load balancer not declared here is unknown."""
+
+from __future__ import annotations
+
+from policykit.core.values import Unknown
+from policykit.facts.load_balancers import (
+    admits_cloudfront,
+    has_listener_for_origin,
+    load_balancer,
+    load_balancer_internal,
+    missing_listeners,
+    origin_protocols,
+    security_group_names,
+)
+from tests.facts.helpers import origin
+from tests.helpers import Write
+from tests.templates import cfn_distribution, cfn_template
+
+ALB = """\
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [subnet-1, subnet-2]SCHEME}
+"""
+
+
+def listener(port: object, protocol: str, name: str = "Listener") -> str:
+    return (f"  {name}:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+            f"      LoadBalancerArn: !Ref Alb\n      Port: {port}\n      Protocol: {protocol}\n"
+            "      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '200'}}]\n")
+
+
+def template(listeners: str, protocol: str = "https-only", ports: str = "", scheme: str = "",
+             viewer: str = "redirect-to-https", parameters: str = "") -> str:
+    dist = cfn_distribution("Site", "!GetAtt Alb.DNSName", protocol, custom_extra=ports, viewer_protocol=viewer)
+    return cfn_template(ALB.replace("SCHEME", scheme) + listeners + dist, parameters)
+
+
+def test_the_port_decides_as_well_as_the_protocol(write: Write) -> None:
+    # https-only to 8443 in front of an HTTPS listener on 443: refused (PK106), though the protocols agree
+    on_8443 = origin(write("a.yaml", template(listener(443, "HTTPS"), ports="              HTTPSPort: 8443\n")))
+    assert missing_listeners(on_8443) == ["HTTPS:8443"] and has_listener_for_origin(on_8443) is False
+    served = origin(write("b.yaml", template(listener(8443, "HTTPS"), ports="              HTTPSPort: 8443\n")))
+    assert missing_listeners(served) == [] and has_listener_for_origin(served) is True
+    default = origin(write("c.yaml", template(listener(443, "HTTPS"))))  # HTTPSPort defaults to 443
+    assert has_listener_for_origin(default) is True
+
+
+def test_the_protocol_decides_and_tcp_carries_both(write: Write) -> None:
+    plain = origin(write("a.yaml", template(listener(443, "HTTP"))))
+    assert missing_listeners(plain) == ["HTTPS:443"]
+    assert has_listener_for_origin(origin(write("b.yaml", template(listener(443, "TLS"))))) is True
+    assert has_listener_for_origin(origin(write("c.yaml", template(listener(443, "TCP"))))) is True
+    http = origin(write("d.yaml", template(listener(80, "HTTPS"), protocol="http-only")))
+    assert missing_listeners(http) == ["HTTP:80"]
+    assert has_listener_for_origin(origin(write("e.yaml", template(listener(80, "TCP"), protocol="http-only")))) \
+        is True
+
+
+def test_match_viewer_needs_http_only_when_a_behavior_allows_it(write: Write) -> None:
+    https = listener(443, "HTTPS")
+    only_https = origin(write("a.yaml", template(https, protocol="match-viewer")))
+    assert origin_protocols(only_https) == [("HTTPS", 443)] and has_listener_for_origin(only_https) is True
+    both = origin(write("b.yaml", template(https, protocol="match-viewer", viewer="allow-all")))
+    assert origin_protocols(both) == [("HTTPS", 443), ("HTTP", 80)]
+    assert missing_listeners(both) == ["HTTP:80"]
+    served = origin(write("c.yaml", template(https + listener(80, "HTTP", "Plain"), protocol="match-viewer",
+                                             viewer="allow-all")))
+    assert missing_listeners(served) == []
+
+
+def test_what_is_not_known_stays_unknown(write: Write) -> None:
+    none_declared = origin(write("a.yaml", template("")))
+    assert isinstance(missing_listeners(none_declared), Unknown)
+    assert isinstance(has_listener_for_origin(none_declared), Unknown)
+    port = origin(write("b.yaml", template(listener("!Ref Port", "HTTPS"), parameters="  Port: {Type: Number}\n")))
+    assert isinstance(has_listener_for_origin(port), Unknown)
+    policy = origin(write("c.yaml", template(listener(443, "HTTPS"), protocol="!Ref Policy",
+                                              parameters="  Policy: {Type: String}\n")))
+    assert isinstance(origin_protocols(policy), Unknown) and isinstance(has_listener_for_origin(policy), Unknown)
+    elsewhere = origin(write("d.yaml", cfn_template(cfn_distribution("Site", "lb.example.com"))))
+    assert load_balancer(elsewhere) is None and isinstance(missing_listeners(elsewhere), Unknown)
+    assert load_balancer_internal(elsewhere) is False and isinstance(admits_cloudfront(elsewhere), Unknown)
+    assert security_group_names(elsewhere) == []
+
+
+def test_scheme_internal_is_unreachable(write: Write) -> None:
+    https = listener(443, "HTTPS")
+    assert load_balancer_internal(origin(write("a.yaml", template(https)))) is False  # internet-facing by default
+    assert load_balancer_internal(origin(write("b.yaml", template(https, scheme=", Scheme: internal")))) is True
+    assert load_balancer_internal(origin(write("c.yaml", template(https, scheme=", Scheme: Internal")))) is True
+    assert load_balancer_internal(origin(write("d.yaml", template(https, scheme=", Scheme: internet-facing")))) \
+        is False
+    unknown = origin(write("e.yaml", template(https, scheme=", Scheme: !Ref Scheme",
+                                              parameters="  Scheme: {Type: String}\n")))
+    assert isinstance(load_balancer_internal(unknown), Unknown)
