@@ -3,11 +3,15 @@ decided under Kleene's logic, a condition over a value only known at deployment 
 
 from __future__ import annotations
 
+import pytest
+
 from policykit.api import scan
+from policykit.cfn.conditions import Decided
 from policykit.cfn.intrinsics import Resolver
 from policykit.cfn.template import Template
 from policykit.core.truth import Truth
 from policykit.core.values import Unknown
+from policykit.scenarios import Other
 from policykit.source.yaml_loader import load_yaml
 from tests.helpers import Write
 from tests.templates import CFN_HEAD, cfn_distribution
@@ -90,3 +94,80 @@ Resources:
     result = scan([write("t.yaml", text)])
     assert result.never_deployed == ()
     assert [f.policy_id for f in result.findings if f.policy_id == "PK401"] == ["PK401"]
+
+
+def _template(text: str, params: dict[str, str] | None = None) -> Template:
+    return Template("t.yaml", load_yaml(PARAMETERS + text + "Resources: {}\n", "t.yaml"), params or {})
+
+
+SHARED = "  IsProd: !Equals [!Ref Env, prod]\n  C: !Condition IsProd\n"
+
+
+def test_a_condition_is_decided_once_per_values_of_its_roots_and_shared() -> None:
+    template = _template(SHARED)
+    decided = Decided(template, Resolver)
+    assert Resolver(template, choices={"Env": "prod"}, decided=decided).condition("IsProd") is True
+    assert decided.values == {("IsProd", "prod"): True}
+    assert decided.value("IsProd", {"Env": "dev"}) is False and decided.values[("IsProd", "dev")] is False
+    assert decided.value("C", {"Env": "prod"}) is True  # its own roots' values, and the condition it uses
+    assert decided.values[("C", "prod")] is True and decided.roots["C"] == ("Env",)
+    decided.values[("IsProd", "prod")] = False  # another resolver reads what one decided
+    assert Resolver(template, choices={"Env": "prod"}, decided=decided).condition("IsProd") is False
+    assert isinstance(decided.value(5, {}), Unknown)  # type: ignore[arg-type]
+
+
+def test_a_scenario_that_fixes_a_condition_does_not_read_or_write_the_shared_decisions() -> None:
+    template = _template(SHARED)
+    decided = Decided(template, Resolver)
+    assert decided.value("C", {"Env": "prod"}) is True
+    fixed = Resolver(template, scenario={"IsProd": False}, choices={"Env": "prod"}, decided=decided)
+    assert fixed.condition("C") is False and fixed.condition("IsProd") is False
+    assert decided.values[("C", "prod")] is True
+
+
+def test_a_parameter_given_any_other_value_is_unequal_only_to_its_excluded_literals() -> None:
+    def under(condition: str, choice: Other) -> object:
+        return Resolver(_template(f"  C: {condition}\n"), choices={"Env": choice}).condition("C")
+
+    assert under("!Equals [!Ref Env, prod]", Other(("prod",))) is False
+    assert under("!Equals [prod, !Ref Env]", Other(("prod",))) is False
+    assert under("!Equals [!Ref Env, dev]", Other(("prod",))) == Unknown(
+        'Fn::Equals compares a parameter that is not "prod" with dev')
+    assert under("!Equals [!Ref Env, '']", Other(("prod",))) == Unknown(
+        'Fn::Equals compares a parameter that is not "prod" with a value')
+    assert under("!Equals [!Ref Env, true]", Other(("true",))) is False  # a boolean as CloudFormation's text
+    assert under("!Not [!Equals [!Ref Env, prod]]", Other(("prod",))) is True
+    assert under("!Equals [{Ref: Env, Other: x}, prod]", Other(("prod",))) is False  # not a Ref: resolved
+
+
+def test_what_is_not_a_condition_function_is_unknown_saying_so() -> None:
+    not_one = Unknown("a condition that is not one condition function")
+    assert decide("[!Equals [a, a]]") == not_one and decide("[!Equals [a, a], !Equals [b, b]]") == not_one
+    assert decide("{'Fn::Equals': [a, a], 'Fn::Not': [x]}") == not_one
+    assert decide("{'Fn::Foo': [!Equals [a, a]]}") == Unknown("Fn::Foo is not a condition function policykit evaluates")
+    assert decide("!Not [!Equals [a, a], !Equals [b, b]]") == Unknown(
+        "Fn::Not is not a condition function policykit evaluates")
+    assert decide("!Equals [!Ref Flag, true]") is True and decide("!Equals [!Ref Flag, 'True']") is False
+
+
+def test_a_condition_that_uses_itself_or_a_too_long_chain_is_an_input_error() -> None:
+    from policykit.cfn.conditions import MAX_CHAIN
+    from policykit.core.errors import InputError
+
+    template = _template("  A: !Condition B\n  B: !Condition A\n")
+    with pytest.raises(InputError) as caught:
+        Resolver(template).condition("A")
+    assert (caught.value.file, caught.value.line, caught.value.column) == ("t.yaml", 8, 6)  # the definition
+    assert caught.value.message == ("condition A uses itself (condition A -> condition B -> condition A): "
+                                    "CloudFormation rejects circular definitions")
+
+    def chain(length: int) -> Template:
+        links = "".join(f"  C{i}: !Condition C{i + 1}\n" for i in range(length - 1))
+        return _template(links + f"  C{length - 1}: !Equals [a, a]\n")
+
+    assert Resolver(chain(MAX_CHAIN)).condition("C0") is True
+    with pytest.raises(InputError) as caught:
+        Resolver(chain(MAX_CHAIN + 1)).condition("C0")
+    assert (caught.value.line, caught.value.column) == (8 + MAX_CHAIN, 3 + len(f"C{MAX_CHAIN}: "))
+    assert caught.value.message == (f"condition C{MAX_CHAIN} is reached through more than {MAX_CHAIN} definitions "
+                                    "that use one another (policykit's bound; from condition C0)")
