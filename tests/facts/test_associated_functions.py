@@ -1,6 +1,5 @@
-"""Facts of the functions behind Lambda@Edge associations (policykit/facts/associated_functions.py) and of their
-ARNs (policykit/facts/association_arns.py): the Region, what Lambda@Edge refuses, the event's quotas, IncludeBody
-on a response event, and two functions on one event."""
+"""Facts of the functions behind Lambda@Edge associations (policykit/facts/associated_functions.py): the Region,
+what Lambda@Edge refuses, the event's quotas, IncludeBody on a response event, and two functions on one event."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from policykit.facts.associated_functions import (
     over_event_limit,
     rejected_at_edge,
 )
-from policykit.facts.association_arns import arn_kind, classify_arn
 from policykit.model.cloudfront import Distribution, EdgeAssociation
 from policykit.model.derived import FunctionSetting
 from tests.facts.helpers import distribution
@@ -143,23 +141,3 @@ def test_two_functions_on_one_event(write: Write) -> None:
     unknown = _associations(_dist(write, "Runtime: nodejs20.x", _association("!Ref Event")
                                   + _association("origin-request"), parameters="  Event: {Type: String}\n"))
     assert isinstance(event_conflict(unknown[0]), Unknown) and isinstance(event_conflict(unknown[1]), Unknown)
-
-
-@pytest.mark.parametrize(("arn", "kind"), [
-    ("arn:aws:lambda:us-east-1:123456789012:function:edge:3", "version"),
-    ("arn:aws:lambda:us-east-1:123456789012:function:edge:$LATEST", "latest"),
-    ("arn:aws:lambda:us-east-1:123456789012:function:edge:live", "alias"),
-    ("arn:aws:lambda:us-east-1:123456789012:function:edge", "unqualified"),
-    ("edge", "function-name"),
-])
-def test_what_the_function_arn_names(arn: str, kind: str) -> None:
-    assert classify_arn(arn) == kind
-
-
-def test_arn_kind_of_an_association(write: Write) -> None:
-    by_version, by_function = _associations(_dist(
-        write, "Runtime: nodejs20.x",
-        _association("viewer-request") + _association("origin-request", "!GetAtt Fn.Arn")))
-    assert arn_kind(by_version) == "version" and arn_kind(by_function) == "unqualified"
-    assert classify_arn("arn:aws:lambda:us-east-1") == Unknown("the function ARN has an unexpected form")
-    assert isinstance(classify_arn(None), Unknown)
