@@ -114,6 +114,9 @@ def test_a_condition_is_decided_once_per_values_of_its_roots_and_shared() -> Non
     decided.values[("IsProd", "prod")] = False  # another resolver reads what one decided
     assert Resolver(template, choices={"Env": "prod"}, decided=decided).condition("IsProd") is False
     assert isinstance(decided.value(5, {}), Unknown)  # type: ignore[arg-type]
+    fresh = Decided(template, Resolver)
+    assert fresh.value("C", {"Env": "dev"}) is False
+    assert fresh.values == {("C", "dev"): False, ("IsProd", "dev"): False}  # what C used is shared too
 
 
 def test_a_scenario_that_fixes_a_condition_does_not_read_or_write_the_shared_decisions() -> None:

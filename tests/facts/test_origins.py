@@ -7,6 +7,7 @@ import pytest
 
 from policykit.core.values import Unknown
 from policykit.facts.origins import (
+    assumed_targets,
     aws_generated_host,
     endpoint_kind,
     forwards_host,
@@ -89,3 +90,31 @@ def test_the_viewer_host_is_the_cloudfront_name_only_without_aliases(write: Writ
     aliased = origin(write("b.yaml", cfn_template(cfn_distribution(
         "Site", config_extra="        Aliases: [www.example.com]\n"))))
     assert viewer_host_is_cloudfront_name(aliased) is False
+
+
+def test_uses_https_of_an_s3_origin_and_of_a_policy_not_known(write: Write) -> None:
+    custom = "            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n"
+    s3 = cfn_template(cfn_distribution("Site", "site.s3.us-east-1.amazonaws.com")).replace(
+        custom, "            S3OriginConfig: {}\n")
+    assert uses_https(origin(write("s3.yaml", s3))) is False  # CloudFront's own way to S3, not this fact's
+    unknown = origin(write("p.yaml", cfn_template(cfn_distribution("Site", protocol="!Ref Policy"),
+                                                  "  Policy: {Type: String}\n")))
+    assert uses_https(unknown) == Unknown("parameter Policy has no default (give --param Policy=...)")
+
+
+def test_validated_names_when_only_some_behaviors_forward_host(write: Write) -> None:
+    path_behavior = ("        CacheBehaviors:\n          - PathPattern: /static/*\n            TargetOriginId: app\n"
+                     "            ViewerProtocolPolicy: https-only\n"
+                     "            CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6\n")
+    found = origin(write("some.yaml", cfn_template(cfn_distribution(
+        "Site", "app.example.com", config_extra="        Aliases: [www.example.com]\n" + path_behavior,
+        behavior_extra=behavior_with(ALL_VIEWER)))))
+    assert validated_names(found) == ["app.example.com", "www.example.com"]  # both are checked
+
+
+def test_assumed_targets_say_why_a_behavior_is_taken_to_reach_the_origin(write: Write) -> None:
+    text = cfn_template(cfn_distribution("Site").replace("TargetOriginId: app", "TargetOriginId: !Ref Target"),
+                        "  Target: {Type: String}\n")
+    (note,) = assumed_targets(origin(write("assumed.yaml", text)))
+    assert note.startswith("the TargetOriginId of the default cache behavior (${Target}) is not known before ")
+    assert assumed_targets(origin(write("decided.yaml", cfn_template(cfn_distribution("Site"))))) == []

@@ -216,6 +216,20 @@ def test_format_1_fingerprints_hold_the_message_and_the_path_from_the_working_di
     assert Baseline(frozenset({scoped.fingerprint})).matches(scoped)
 
 
+def test_format_1_fingerprints_of_a_file_on_another_drive_keep_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from policykit.filters import baseline
+
+    def other_drive(path: str) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")  # what Windows' relpath raises
+
+    monkeypatch.setattr(baseline.os.path, "relpath", other_drive)
+    found = _finding(file="/elsewhere/site.yaml")
+    text = "\x1f".join(("PK101", "/elsewhere/site.yaml", "D", "", "m"))
+    assert baseline.legacy_fingerprint(found) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 @pytest.mark.parametrize(("text", "message", "where"), [
     (None, "cannot read the baseline: No such file or directory", (0, 0)),
     ('{"policykit_baseline": 3, "findings": []}',
@@ -224,6 +238,10 @@ def test_format_1_fingerprints_hold_the_message_and_the_path_from_the_working_di
     ('{"policykit_baseline": "2", "findings": []}', "not a policykit baseline (write one with --write-baseline)",
      (1, 1)),
     ('{"policykit_baseline": 0, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),
+    ('{"policykit_baseline": true, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),  # true == 1 in Python, but it is not format 1
+    ('{"policykit_baseline": 1.0, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
      (1, 1)),
     ('{"policykit_baseline": 2, "findings": {}}', "not a policykit baseline (write one with --write-baseline)",
      (1, 1)),

@@ -195,9 +195,10 @@ def test_expired_and_unused_suppressions_are_reported_in_full() -> None:
     expired = Suppression("PK101", "moving to OAC", where, expires=datetime.date(2030, 1, 1), resource="Site",
                           scope="site.yaml")
     unused = Suppression("PK201", "not this one", Location("site.yaml", 2, 1), scope="site.yaml")
+    unused_here = Suppression("PK201", "nor this", Location("site.yaml", 30, 7), resource="Other", scope="site.yaml")
     # the suppressions the loaders gathered on the result are the ones applied by default
-    result = apply(ScanResult(findings=[], suppressions=(expired, unused)), datetime.date(2030, 1, 2))
-    old, stale = sorted(result.findings, key=lambda f: f.policy_id, reverse=True)
+    result = apply(ScanResult(findings=[], suppressions=(expired, unused, unused_here)), datetime.date(2030, 1, 2))
+    stale, old, stale_here = sorted(result.findings, key=lambda f: f.location.line)
     assert (old.policy_id, old.severity, old.location, old.resource, old.subject) == (
         "PK004", Severity.WARNING, where, "Site", "suppression of PK101")
     assert old.message == ("the suppression of PK101 on resource Site expired on 2030-01-01, so its findings are "
@@ -208,4 +209,6 @@ def test_expired_and_unused_suppressions_are_reported_in_full() -> None:
     assert stale.message == "the suppression of PK201 on this file matches no finding"
     assert stale.fix == ("Remove the suppression: the finding it was written for is gone (or the id is "
                          "misspelt).")
+    assert (stale_here.resource, stale_here.message) == (
+        "Other", "the suppression of PK201 on resource Other matches no finding")
     assert list(apply(ScanResult(findings=[]), datetime.date(2030, 1, 2)).findings) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policykit.core.values import MaybeMore, Partial, Unknown
-from policykit.policy.operators import OPERATORS
+from policykit.policy.operators import OPERATORS, UNDECIDED
 
 MORE = Unknown("dynamic blocks over var.x")
 
@@ -51,14 +51,17 @@ def test_comparisons_read_numbers_and_numeric_text_and_nothing_else() -> None:
 
 
 def test_arguments_against_the_schema_fail_as_python_would() -> None:
-    with pytest.raises(AttributeError):
+    # the message is Python's own for the same mistake: PK007 shows it, naming the policy
+    with pytest.raises(AttributeError, match=r"^'int' object has no attribute 'lower'$"):
         op("equals_ignore_case", "a", 1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^'int' object is not iterable$"):
         op("in", "a", 1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^'NoneType' object is not iterable$"):
         op("in", "a", None)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^first argument must be string or compiled pattern$"):
         op("matches", "a", 1)
+    with pytest.raises(TypeError, match=r"^float\(\) argument must be a string or a real number, not 'list'$"):
+        op("gt", 1, [1])
 
 
 def test_contains_finds_a_known_item_even_among_unknown_ones() -> None:
@@ -72,6 +75,8 @@ def test_contains_finds_a_known_item_even_among_unknown_ones() -> None:
     assert op("contains_ignore_case", ["Host", "Accept"], "host") is True
     assert op("contains_ignore_case", ["host"], "HOST") is True and op("contains", ["Host"], "host") is False
     assert op("contains_ignore_case", [1, "a"], "b") is False
+    assert op("contains", ["Host"], "Host") is True  # without ignore_case, the same text is found as it is
+    assert op("contains_ignore_case", ["STRASSE"], "straße") is False  # lower-case folding, not casefold
 
 
 def test_exists_empty_known_and_matches() -> None:
@@ -88,3 +93,11 @@ def test_exists_empty_known_and_matches() -> None:
     assert op("matches", "example.org", r"\.example\.com$") is False
     assert op("matches", 8443, "^84") is True  # a number as its text
     assert isinstance(op("matches", ["a"], "a"), Unknown) and isinstance(op("matches", None, "a"), Unknown)
+
+
+def test_a_comparison_made_from_its_test() -> None:
+    from policykit.policy.operators import _compare
+
+    above = _compare(lambda a, b: a > b)  # how gt, gte, lt and lte are made
+    assert above(2, 1) is True and above("2", 1.5) is True and above(1, 2) is False
+    assert above(None, 1) is UNDECIDED and above(True, 0) is UNDECIDED
