@@ -11,9 +11,6 @@ from tests.helpers import ROOT
 # Facts tested only end to end so far (by policy fixtures, tests/live, tests/edge), by module: remove one when its
 # unit test is written; the list only shrinks.
 TODO = {
-    "load_balancers": {"vpc_origin_note"},
-    "rewrites": {"host_may_be_rewritten", "host_rewrite_note", "function_note", "name_host_may_be_rewritten",
-                 "name_host_rewrite_note"},
     "live": {"dns_status", "dns_problem", "resolves_private_only", "private_unreachable", "addresses",
              "cname_chain", "dns_detail", "tcp_status", "tcp_detail", "dig_command", "connect_command"},
     "live_tls": {"tls_status", "tls_detail", "offered_protocols", "negotiated", "tls_session",

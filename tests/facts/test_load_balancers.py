@@ -12,6 +12,7 @@ from policykit.facts.load_balancers import (
     missing_listeners,
     origin_protocols,
     security_group_names,
+    vpc_origin_note,
 )
 from tests.facts.helpers import origin
 from tests.helpers import Write
@@ -94,3 +95,15 @@ def test_scheme_internal_is_unreachable(write: Write) -> None:
     unknown = origin(write("e.yaml", template(https, scheme=", Scheme: !Ref Scheme",
                                               parameters="  Scheme: {Type: String}\n")))
     assert isinstance(load_balancer_internal(unknown), Unknown)
+
+
+def test_a_vpc_origin_is_reached_with_its_own_protocol_and_port(write: Write) -> None:
+    from tests.helpers import POLICIES
+
+    fixture = POLICIES / "PK106-load-balancer-without-listener" / "tests" / "fail"
+    fixture /= "terraform-vpc-origin-port.cfn.yaml"
+    behind_vpc = origin(write("vpc.yaml", fixture.read_text(encoding="utf-8")))
+    assert vpc_origin_note(behind_vpc) == (
+        " (reached through the VPC origin VpcOrigin, whose protocol and ports CloudFront uses)")
+    assert origin_protocols(behind_vpc) == [("HTTP", 8080)] and missing_listeners(behind_vpc) == ["HTTP:8080"]
+    assert vpc_origin_note(origin(write("direct.yaml", template(listener(443, "HTTPS"))))) == ""
