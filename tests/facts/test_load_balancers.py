@@ -14,6 +14,7 @@ from policykit.facts.load_balancers import (
     security_group_names,
     vpc_origin_note,
 )
+from policykit.model.cloudfront import Origin
 from tests.facts.helpers import origin
 from tests.helpers import Write
 from tests.templates import cfn_distribution, cfn_template
@@ -107,3 +108,47 @@ def test_a_vpc_origin_is_reached_with_its_own_protocol_and_port(write: Write) ->
         " (reached through the VPC origin VpcOrigin, whose protocol and ports CloudFront uses)")
     assert origin_protocols(behind_vpc) == [("HTTP", 8080)] and missing_listeners(behind_vpc) == ["HTTP:8080"]
     assert vpc_origin_note(origin(write("direct.yaml", template(listener(443, "HTTPS"))))) == ""
+
+
+def _guarded(write: Write, rule: str, parameters: str = "") -> Origin:
+    """An origin load balancer (HTTPS on 443) behind one security group with the ingress `rule`."""
+    group = ("  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n"
+             f"      SecurityGroupIngress: [{rule}]\n")
+    text = template(group + listener(443, "HTTPS"), scheme=", SecurityGroups: [!Ref Sg]", parameters=parameters)
+    return origin(write(f"g{abs(hash(text))}.yaml", text))
+
+
+TCP_443 = "IpProtocol: tcp, FromPort: 443, ToPort: 443"
+
+
+def test_security_groups_admit_cloudfront_by_source_protocol_and_port(write: Write) -> None:
+    def admits(rule: str, parameters: str = "") -> object:
+        return admits_cloudfront(_guarded(write, "{" + rule + "}", parameters))
+
+    assert admits(f"{TCP_443}, CidrIp: 0.0.0.0/0") is True
+    assert admits(f"{TCP_443}, CidrIpv6: '::/0'") is True
+    assert admits(f"{TCP_443}, SourcePrefixListId: pl-3b927c52") is True  # CloudFront's managed prefix list
+    assert admits(f"{TCP_443}, CidrIp: 10.0.0.0/8") is False
+    assert admits(f"{TCP_443}, SourceSecurityGroupId: sg-123") is False  # edge servers are in no group
+    assert admits("IpProtocol: '-1', CidrIp: 0.0.0.0/0") is True
+    assert admits("IpProtocol: '6', FromPort: 400, ToPort: 500, CidrIp: 0.0.0.0/0") is True
+    assert admits("IpProtocol: tcp, FromPort: 1, ToPort: 442, CidrIp: 0.0.0.0/0") is False
+    assert admits("IpProtocol: tcp, FromPort: 444, ToPort: 500, CidrIp: 0.0.0.0/0") is False
+    assert admits("IpProtocol: tcp, FromPort: -1, ToPort: -1, CidrIp: 0.0.0.0/0") is True
+    assert admits("IpProtocol: udp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0") is False
+    assert isinstance(admits(f"{TCP_443}, CidrIp: !Ref Cidr", "  Cidr: {Type: String}\n"), Unknown)
+    assert isinstance(admits(f"{TCP_443}, CidrIp: not-a-network"), Unknown)
+    assert isinstance(admits("IpProtocol: tcp, FromPort: !Ref P, ToPort: 443, CidrIp: 0.0.0.0/0",
+                             "  P: {Type: Number}\n"), Unknown)
+    assert isinstance(admits("IpProtocol: !Ref Proto, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0",
+                             "  Proto: {Type: String}\n"), Unknown)
+    assert security_group_names(_guarded(write, f"{{{TCP_443}, CidrIp: 0.0.0.0/0}}")) == ["Sg"]
+
+
+def test_security_groups_not_declared_here_or_none_at_all(write: Write) -> None:
+    elsewhere = origin(write("a.yaml", template(listener(443, "HTTPS"), scheme=", SecurityGroups: [sg-123]")))
+    assert admits_cloudfront(elsewhere) == Unknown("a security group of the load balancer is not declared here")
+    nlb = origin(write("b.yaml", template(listener(443, "TLS"), scheme=", Type: network")))
+    assert admits_cloudfront(nlb) is True  # a network load balancer without security groups filters nothing
+    alb = origin(write("c.yaml", template(listener(443, "HTTPS"))))
+    assert isinstance(admits_cloudfront(alb), Unknown)
