@@ -3,16 +3,16 @@
 Usage (from the repository root, with the `mutation` extra installed):
     python scripts/mutation.py policykit/core/truth.py     # one module (or several)
     python scripts/mutation.py --all                       # every module of [tool.policykit-mutation.tests]
-    python scripts/mutation.py --report                    # the score table of the last runs, and the survivors
+    python scripts/mutation.py --report                    # the score table of the last runs
     python scripts/mutation.py --show policykit/core/truth.py   # the diff of each survivor of a module
 
 pyproject.toml holds the configuration: [tool.mutmut] what every run shares, [tool.policykit-mutation.tests]
 each module with the fast unit tests that cover it. mutmut reads its configuration from the pyproject.toml of
 the directory it runs in, so each module runs in its own scratch directory, build/mutation/<module>/ (links to
-the sources, the tests and what they read, and a pyproject.toml written for that module): its results stay there between
-runs; each run starts afresh unless --keep (then mutmut re-tests only the functions that changed, not the
-survivors a new test may now kill). docs/mutation.md lists the mutants that are
-equivalent (the same behaviour; not counted) with one line why each.
+the sources, the tests and what they read, and a pyproject.toml written for that module): its results stay
+there between runs. Each run starts afresh unless --keep (then mutmut re-tests only the functions that changed,
+not the survivors a new test may now kill). docs/mutation.md lists the mutants that are equivalent (the same
+behaviour; not counted) with one line why each.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
 EQUIVALENTS = ROOT / "docs" / "mutation.md"
 LINKED = ("policykit", "tests", "policies", "examples", "README.md")  # what the tests read
-# mutmut's exit codes of a mutant's test run (mutmut/stats.py): 1 and 3 kill it, 0 lets it survive.
-KILLED, SURVIVED = {1, 3}, {0}
-TIMEOUT = {36, 24, -24, 152, 255}
-NO_TESTS = {5, 33}  # no test of the selection runs the mutated function
+# A mutant's status as mutmut names it (mutmut.stats): a test run that timed out killed it too.
+KILLED, SURVIVED = {"killed", "timeout"}, {"survived"}
+NO_TESTS = {"no tests"}  # no test of the selection runs the mutated function
 
 
 def load_pyproject() -> dict[str, Any]:
@@ -102,12 +101,15 @@ def run_module(module: str, tests: list[str], jobs: int, keep: bool) -> float:
     return time.monotonic() - start
 
 
-def exit_codes(module: str) -> dict[str, int | None]:
+def statuses(module: str) -> dict[str, str]:
+    """Each mutant of the module's last run and its status: killed, survived, no tests, timeout..."""
+    from mutmut.stats import status_by_exit_code  # the mutation extra: only where runs are read
+
     meta = WORK / slug(module) / "mutants" / (module + ".meta")
     if not meta.is_file():
         return {}
     codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-    return codes
+    return {name: status_by_exit_code[code] for name, code in codes.items()}
 
 
 def equivalents() -> dict[str, str]:
@@ -123,11 +125,11 @@ def score_rows(modules: list[str]) -> list[tuple[str, int, int, int, int]]:
     listed = equivalents()
     rows = []
     for module in modules:
-        codes = exit_codes(module)
-        equivalent = sum(1 for name, code in codes.items() if name in listed and code in SURVIVED | NO_TESTS)
-        killed = sum(1 for code in codes.values() if code in KILLED | TIMEOUT)
-        survived = sum(1 for name, code in codes.items() if code in SURVIVED and name not in listed)
-        uncovered = sum(1 for name, code in codes.items() if code in NO_TESTS and name not in listed)
+        found = statuses(module)
+        equivalent = sum(1 for name, status in found.items() if name in listed and status in SURVIVED | NO_TESTS)
+        killed = sum(1 for status in found.values() if status in KILLED)
+        survived = sum(1 for name, status in found.items() if status in SURVIVED and name not in listed)
+        uncovered = sum(1 for name, status in found.items() if status in NO_TESTS and name not in listed)
         rows.append((module, killed, survived, uncovered, equivalent))
     return rows
 
@@ -147,7 +149,7 @@ def report(modules: list[str]) -> int:
 
 def survivors(module: str) -> list[str]:
     listed = equivalents()
-    return sorted(name for name, code in exit_codes(module).items() if code in SURVIVED | NO_TESTS
+    return sorted(name for name, status in statuses(module).items() if status in SURVIVED | NO_TESTS
                   and name not in listed)
 
 
