@@ -3,6 +3,8 @@ port, the scheme and the security groups; a load balancer not declared here is u
 
 from __future__ import annotations
 
+import pytest
+
 from policykit.core.values import Unknown
 from policykit.facts.load_balancers import (
     admits_cloudfront,
@@ -15,7 +17,7 @@ from policykit.facts.load_balancers import (
     vpc_origin_note,
 )
 from policykit.model.cloudfront import Origin
-from tests.facts.helpers import origin
+from tests.facts.helpers import distribution, origin
 from tests.helpers import Write
 from tests.templates import cfn_distribution, cfn_template
 
@@ -152,3 +154,82 @@ def test_security_groups_not_declared_here_or_none_at_all(write: Write) -> None:
     assert admits_cloudfront(nlb) is True  # a network load balancer without security groups filters nothing
     alb = origin(write("c.yaml", template(listener(443, "HTTPS"))))
     assert isinstance(admits_cloudfront(alb), Unknown)
+
+
+def test_what_is_not_known_says_why(write: Write) -> None:
+    https = listener(443, "HTTPS")
+    elsewhere = origin(write("a.yaml", cfn_template(cfn_distribution("Site", "lb.example.com"))))
+    assert missing_listeners(elsewhere) == Unknown("the origin is not a load balancer declared here")
+    assert admits_cloudfront(elsewhere) == Unknown("the origin is not a load balancer declared here")
+    custom = "            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n"
+    s3_config = template(https).replace(custom, "            S3OriginConfig: {}\n")
+    assert missing_listeners(origin(write("b.yaml", s3_config))) == Unknown(
+        "the origin has no CustomOriginConfig or VpcOriginConfig")
+    assert missing_listeners(origin(write("c.yaml", template("")))) == Unknown("no listener of Alb is declared here")
+    parameter = "parameter {0} has no default (give --param {0}=...)"
+    port = origin(write("d.yaml", template(https, ports="              HTTPSPort: !Ref P\n",
+                                           parameters="  P: {Type: Number}\n")))
+    assert missing_listeners(port) == Unknown(parameter.format("P"))
+    listener_port = origin(write("e.yaml", template(listener("!Ref Port", "HTTPS"),
+                                                    parameters="  Port: {Type: Number}\n")))
+    assert missing_listeners(listener_port) == Unknown(parameter.format("Port"))
+    listener_protocol = origin(write("f.yaml", template(listener(443, "!Ref Proto"),
+                                                        parameters="  Proto: {Type: String}\n")))
+    assert missing_listeners(listener_protocol) == Unknown(parameter.format("Proto"))
+    policy = origin(write("g.yaml", template(https, protocol="!Ref Policy", parameters="  Policy: {Type: String}\n")))
+    assert origin_protocols(policy) == Unknown(parameter.format("Policy"))
+    odd = origin(write("h.yaml", template(https, protocol="https-first")))
+    assert origin_protocols(odd) == Unknown("unexpected origin protocol policy https-first")
+    scheme = origin(write("i.yaml", template(https, scheme=", Scheme: !Ref Scheme",
+                                             parameters="  Scheme: {Type: String}\n")))
+    assert load_balancer_internal(scheme) == Unknown(parameter.format("Scheme"))
+
+
+MATCH_VIEWER = """\
+Parameters:
+  Target: {Type: String}
+  Viewer: {Type: String}
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [subnet-1, subnet-2]}
+  Site:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - {Id: app, DomainName: !GetAtt Alb.DNSName, CustomOriginConfig: {OriginProtocolPolicy: match-viewer}}
+          - {Id: other, DomainName: o.example.com, CustomOriginConfig: {OriginProtocolPolicy: https-only}}
+        OriginGroups:
+          Quantity: 1
+          Items:
+            - Id: pair
+              FailoverCriteria: {StatusCodes: {Quantity: 1, Items: [503]}}
+              Members: {Quantity: 2, Items: [{OriginId: other}, {OriginId: app}]}
+        DefaultCacheBehavior:
+          TargetOriginId: app
+          ViewerProtocolPolicy: redirect-to-https
+          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+        CacheBehaviors:
+          - PathPattern: /x/*
+            TargetOriginId: TARGET
+            ViewerProtocolPolicy: VIEWER
+            CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+"""
+
+
+@pytest.mark.parametrize(("target", "viewer", "pairs"), [
+    ("app", "allow-all", [("HTTPS", 443), ("HTTP", 80)]),
+    ("pair", "allow-all", [("HTTPS", 443), ("HTTP", 80)]),  # through an origin group it is a member of
+    ("other", "allow-all", [("HTTPS", 443)]),  # allow-all elsewhere does not bring HTTP here
+    ("app", "https-only", [("HTTPS", 443)]),
+    ("app", "!Ref Viewer", Unknown("parameter Viewer has no default (give --param Viewer=...)")),
+    ("!Ref Target", "allow-all", Unknown(
+        "a TargetOriginId is not known (parameter Target has no default (give --param Target=...))")),
+])
+def test_match_viewer_speaks_http_only_where_a_reaching_behavior_allows_it(
+        write: Write, target: str, viewer: str, pairs: object) -> None:
+    text = MATCH_VIEWER.replace("TARGET", target).replace("VIEWER", viewer)
+    (app,) = [o for o in distribution(write(f"m{abs(hash(text))}.yaml", text)).origins if o.id == "app"]
+    assert origin_protocols(app) == pairs
