@@ -59,3 +59,29 @@ def test_what_is_allowed_and_what_is_refused_in_words() -> None:
     with pytest.raises(AddressRefused, match=r"^'example\.com' is not an IP address$"):
         check_allowed("example.com", allow_private=True)  # never a name, whatever is allowed
     assert is_ip_literal("10.0.0.1") and is_ip_literal("::1") and not is_ip_literal("example.com")
+
+
+def test_ipv4_compatible_forms_start_at_two() -> None:
+    assert special_range("::2") == "private (IPv4-compatible, embedding 0.0.0.2)"
+    assert special_range("::1") == "loopback"  # ::1 is IPv6's loopback, not 0.0.0.1
+
+
+def test_open_connection_reaches_an_allowed_address_with_its_timeout() -> None:
+    import socket
+
+    from policykit.probes.addresses import AddressRefused, open_connection
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with open_connection("127.0.0.1", port, 2.5, allow_private=True) as conn:
+            assert conn.getpeername() == ("127.0.0.1", port) and conn.gettimeout() == 2.5
+        with open_connection("127.0.0.1", port, 0.0, allow_private=True) as conn:
+            assert conn.gettimeout() == 0.001  # never 0, which would make the socket non-blocking
+    for port in (0, 65536):
+        with pytest.raises(AddressRefused, match=rf"^port {port} is out of range$"):
+            open_connection("127.0.0.1", port, 1.0, allow_private=True)
+    for port in (1, 65535):  # in range: connected to, and refused by the closed port
+        with pytest.raises(ConnectionRefusedError):
+            open_connection("127.0.0.1", port, 1.0, allow_private=True)
