@@ -118,3 +118,9 @@ def test_assumed_targets_say_why_a_behavior_is_taken_to_reach_the_origin(write: 
     (note,) = assumed_targets(origin(write("assumed.yaml", text)))
     assert note.startswith("the TargetOriginId of the default cache behavior (${Target}) is not known before ")
     assert assumed_targets(origin(write("decided.yaml", cfn_template(cfn_distribution("Site"))))) == []
+
+
+def test_uses_https_without_a_written_protocol_policy_is_unknown(write: Write) -> None:
+    text = cfn_template(cfn_distribution("Site")).replace("              OriginProtocolPolicy: https-only\n",
+                                                          "              HTTPSPort: 443\n")
+    assert uses_https(origin(write("none.yaml", text))) == Unknown("the origin protocol policy is not known")

@@ -85,3 +85,8 @@ def test_open_connection_reaches_an_allowed_address_with_its_timeout() -> None:
     for port in (1, 65535):  # in range: connected to, and refused by the closed port
         with pytest.raises(ConnectionRefusedError):
             open_connection("127.0.0.1", port, 1.0, allow_private=True)
+
+
+def test_a_zone_after_the_address_is_not_part_of_it() -> None:
+    assert special_range("169.254.169.254%eth0") == "link-local"
+    assert special_range("10.0.0.1%a%b") == "private"  # everything from the first `%` on
