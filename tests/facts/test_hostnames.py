@@ -82,3 +82,24 @@ def test_covered_by_any_known_certificate_name() -> None:
     assert hostnames.covered(Unknown("the alias"), ["www.example.com"]) == Unknown("the alias")
     assert hostnames.name_covers("*.Example.com.", "WWW.example.com") is True  # case and the root dot
     assert hostnames.name_covers("*.example.com", ".example.com") is False  # an empty label is not one
+
+
+def test_where_the_unknown_piece_of_a_name_stands() -> None:
+    from policykit.core.values import Partial, Unknown
+
+    piece = Unknown("a piece")
+    assert hostnames.endpoint_kind(Partial(("www.example.", piece, "com"))) == piece  # inside the last label
+    assert hostnames.endpoint_kind(Partial(("www.", piece, ".com"))) == "custom"  # a middle label
+    assert hostnames.endpoint_kind(Partial(("a.b.", piece, "x.com"))) == "custom"
+    suffix = ".s3.amazonaws.com"
+    assert hostnames.endpoint_kind("a" * (1024 - len(suffix)) + suffix) == "s3"  # 1,024 characters: still tried
+    assert hostnames.endpoint_kind("a" * (1025 - len(suffix)) + suffix) == "custom"
+
+
+def test_coverage_edge_cases() -> None:
+    from policykit.core.values import Unknown
+
+    assert hostnames.name_covers("*.example.com", "www.example.com.") is True  # the root dot of the host
+    assert hostnames.name_covers("*.example.com", "localhost") is False  # no dot at all
+    assert hostnames.covered(5, ["www.example.com"]) == Unknown("the name is not known")
+    assert hostnames.covered("www.example.com", [5]) == Unknown("a certificate name is not known")
