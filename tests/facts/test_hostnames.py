@@ -103,3 +103,8 @@ def test_coverage_edge_cases() -> None:
     assert hostnames.name_covers("*.example.com", "localhost") is False  # no dot at all
     assert hostnames.covered(5, ["www.example.com"]) == Unknown("the name is not known")
     assert hostnames.covered("www.example.com", [5]) == Unknown("a certificate name is not known")
+
+
+def test_an_ip_address_may_be_written_in_brackets_only() -> None:
+    assert hostnames.is_ip_address("[2001:db8::1]") and hostnames.is_ip_address("10.0.0.1")
+    assert not hostnames.is_ip_address("X10.0.0.1X") and not hostnames.is_ip_address("10.0.0.1.example.com")
