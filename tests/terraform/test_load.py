@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from policykit.api import ScanOptions, scan
 from policykit.facts.origins import endpoint_kind
 from tests.helpers import Write
@@ -370,3 +372,52 @@ def test_a_var_file_wins_over_the_auto_loaded_terraform_tfvars(write: Write) -> 
     assert "PK101" not in ids(main.parent)
     assert "PK101" in ids(main.parent, tf_var_files=(prod,))
     assert "PK101" not in ids(main.parent, tf_var_files=(prod,), tf_vars={"policy": "http-only"})
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("terraform.tfvars", 'v = "read"\n'),
+    ("terraform.tfvars.json", '{"v": "read"}'),
+    ("a.auto.tfvars", 'v = "read"\n'),
+    ("a.auto.tfvars.json", '{"v": "read"}'),
+])
+def test_each_auto_loaded_variables_file_is_read_alone(write: Write, name: str, text: str) -> None:
+    from policykit.terraform.load import variable_values
+
+    directory = write(f"m/{name}", text).parent
+    write("m/other.tfvars", 'v = "only with --var-file"\n')
+    assert variable_values(directory, (), {}) == {"v": "read"}
+
+
+def test_a_bad_variables_file_is_one_input_error_naming_it(write: Write, tmp_path: Path) -> None:
+    from policykit.core.errors import InputError
+    from policykit.terraform.load import read_var_file
+
+    def error(path: Path) -> tuple[str, str, int, int]:
+        with pytest.raises(InputError) as caught:
+            read_var_file(path)
+        return caught.value.file, caught.value.message, caught.value.line, caught.value.column
+
+    missing = tmp_path / "missing.tfvars"
+    assert error(missing) == (str(missing), "cannot read the variables file: No such file or directory", 0, 0)
+    latin = tmp_path / "latin.tfvars"
+    latin.write_bytes(b'v = "caf\xe9"\n')
+    assert error(latin) == (str(latin), "the variables file is not UTF-8 text", 0, 0)
+    listed = write("list.tfvars.json", "[1]")
+    assert error(listed) == (str(listed), "a .tfvars.json file must hold an object", 1, 1)
+    bad_json = write("bad.tfvars.json", "{")
+    assert error(bad_json)[0] == str(bad_json)
+    bad_hcl = write("bad.tfvars", "v = \n")
+    assert error(bad_hcl)[0] == str(bad_hcl)
+    with_bom = tmp_path / "bom.tfvars"
+    with_bom.write_bytes(b'\xef\xbb\xbfv = "x"\n')  # an editor's byte order mark is not text
+    assert read_var_file(with_bom) == {"v": "x"}
+
+
+def test_keys_written_twice_in_a_variables_file_are_gathered_by_file(write: Write) -> None:
+    from policykit.terraform.load import variable_values
+
+    json_file = write("m/a.auto.tfvars.json", '{"v": "1", "v": "2"}')
+    hcl_file = write("m/terraform.tfvars", 'w = "1"\nw = "2"\n')
+    duplicates: dict[str, list[object]] = {}
+    assert variable_values(json_file.parent, (), {}, duplicates) == {"v": "2", "w": "2"}  # type: ignore[arg-type]
+    assert len(duplicates[str(json_file)]) == 1 and len(duplicates[str(hcl_file)]) == 1
