@@ -238,14 +238,17 @@ def _note(where: Location, resource: str, message: str) -> Finding:
     return builtin_finding(MODULE_NOT_FOLLOWED, message, where, resource=resource)
 
 
+AUTO_VAR_FILES = (".auto.tfvars", ".auto.tfvars.json")
+
+
 def variable_values(directory: Path, var_files: tuple[Path, ...], cli_vars: dict[str, str],
                     duplicates: dict[str, list[DuplicateKey]] | None = None) -> dict[str, Value]:
     """terraform.tfvars, *.auto.tfvars(.json), --var-file, --var: later ones win (Terraform's order).
 
     Duplicate keys of `.tfvars.json` files go to `duplicates`, by file."""
-    found: list[Path] = []
-    for pattern in ("terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json"):
-        found.extend(sorted(directory.glob(pattern)))
+    found = [p for p in (directory / "terraform.tfvars", directory / "terraform.tfvars.json") if p.is_file()]
+    # the .auto. files of both syntaxes together, in the order of their names (as Terraform lists the directory)
+    found += sorted(p for p in directory.glob("*.auto.tfvars*") if p.name.endswith(AUTO_VAR_FILES))
     values: dict[str, Value] = {}
     for path in [*found, *var_files]:
         values.update(read_var_file(path, duplicates.setdefault(str(path), []) if duplicates is not None else None))

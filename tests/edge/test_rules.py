@@ -285,3 +285,18 @@ def test_cloudfront_function_request_result() -> None:
     assert fired(CFF_REQUEST, "viewer-request", given=CFF_REQUEST, platform=CLOUDFRONT_FUNCTIONS) == set()
     changed = {**CFF_REQUEST, "headers": {"host": {"value": "other.example.com"}}}
     assert "PK706" in fired(changed, "viewer-request", given=CFF_REQUEST, platform=CLOUDFRONT_FUNCTIONS)
+
+
+# PK710 on both platforms: Lambda@Edge's `status` is a string, a CloudFront Function's `statusCode` a number
+def test_pk710_a_204_with_a_body_on_both_platforms() -> None:
+    assert "PK710" in fired({"status": "204", "statusDescription": "No Content", "body": "ok"}, "viewer-request")
+    assert "PK710" not in fired({"status": "204", "body": ""}, "viewer-request")
+    assert "PK710" not in fired({"status": "200", "body": "ok"}, "viewer-request")
+    cff = {"statusCode": 204, "statusDescription": "No Content", "body": "ok"}
+    found = [f for f in findings(cff, "viewer-request", given=CFF_REQUEST, platform=CLOUDFRONT_FUNCTIONS)
+             if f.policy_id == "PK710" and not f.unknown]
+    assert len(found) == 1 and found[0].severity.value == "warning"  # not confirmed for CloudFront Functions
+    assert "PK710" not in fired({**cff, "statusCode": 200}, "viewer-request", given=CFF_REQUEST,
+                                platform=CLOUDFRONT_FUNCTIONS)
+    assert "PK710" not in fired({"statusCode": 204, "statusDescription": "No Content"}, "viewer-request",
+                                given=CFF_REQUEST, platform=CLOUDFRONT_FUNCTIONS)

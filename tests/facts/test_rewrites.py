@@ -9,6 +9,8 @@ import pytest
 
 from policykit.api import scan
 from policykit.findings import Finding, Severity
+from policykit.model.cloudfront import Origin
+from tests.facts.helpers import origin
 from tests.helpers import Write
 from tests.templates import (
     ALL_VIEWER,
@@ -162,3 +164,42 @@ resource "aws_lambda_function" "edge" {
     found = [f for f in scan([write("mod/main.tf", text).parent]).findings if f.policy_id == "PK207" and not f.unknown]
     assert [f.severity for f in found] == [Severity.WARNING]
     assert "origin-request Lambda@Edge aws_lambda_function.edge" in found[0].message
+
+
+# The facts themselves on the origin (and on its names) of the template above.
+def test_host_may_be_rewritten_by_an_origin_request_function_or_a_rewriting_viewer_function(write: Write) -> None:
+    from policykit.facts.rewrites import function_note, host_may_be_rewritten, host_rewrite_note
+
+    def app(associations: str = "", code: str = "") -> Origin:
+        return origin(write(f"r{abs(hash(associations + code))}.yaml", template(associations, code)))
+
+    plain = app()
+    assert host_may_be_rewritten(plain) is False and host_rewrite_note(plain) == "" and function_note(plain) == ""
+    lambda_edge = app(ORIGIN_REQUEST)
+    assert host_may_be_rewritten(lambda_edge) is True
+    assert host_rewrite_note(lambda_edge) == (
+        " Unless origin-request Lambda@Edge EdgeFn answers the request itself or rewrites Host (it runs before "
+        "CloudFront connects): check what it sends.")
+    assert function_note(lambda_edge) == (
+        " (origin-request Lambda@Edge EdgeFn runs before CloudFront connects: if it changes the origin, check what "
+        "it sets.)")
+    assert host_may_be_rewritten(app(VIEWER_FUNCTION, "request.headers.host = {value: 'x'};")) is True
+    assert host_may_be_rewritten(app(VIEWER_FUNCTION, "cf.updateRequestOrigin({});")) is True
+    assert host_may_be_rewritten(app(VIEWER_FUNCTION, "request.uri = '/';")) is False  # touches neither
+    both = app(ORIGIN_REQUEST + VIEWER_FUNCTION, "cf.selectRequestOriginById('app');")
+    assert host_rewrite_note(both).startswith(
+        " Unless origin-request Lambda@Edge EdgeFn or viewer-request CloudFront Function Router answers")
+
+
+def test_the_names_of_an_origin_carry_its_rewrite_facts(write: Write) -> None:
+    from policykit.facts.rewrites import name_host_may_be_rewritten, name_host_rewrite_note
+    from policykit.model.derived import OriginName
+
+    found = origin(write("n.yaml", template(ORIGIN_REQUEST)))
+    name = OriginName(origin=found, name="app.example.com", source="origin domain", needed=True,
+                      certificate_names=[], certificates=[], resource="Distribution", loc=found.loc)
+    assert name_host_may_be_rewritten(name) is True
+    assert name_host_rewrite_note(name).startswith(" Unless origin-request Lambda@Edge EdgeFn answers")
+    orphan = OriginName(origin=None, name="x", source="origin domain", needed=True, certificate_names=[],
+                        certificates=[], resource="Distribution", loc=found.loc)
+    assert name_host_may_be_rewritten(orphan) is False and name_host_rewrite_note(orphan) == ""

@@ -189,3 +189,101 @@ def test_a_previous_format_baseline_with_the_scenario_label_after_the_full_stop_
     written_then = f"{finding.unscoped_message} ({finding.scenario})"  # `... get 502. (when Env=prod)`
     assert written_then.endswith(". (when Env=prod)")
     assert Baseline(frozenset({legacy_fingerprint(finding, written_then)}), 1).matches(finding)
+# The module's own rules, without the command line: what is recorded, how a file is read, format 1's fingerprint.
+def _finding(message: str = "m", file: str = "site.yaml", **extra: object) -> Finding:
+    return Finding("PK101", "t", Severity.ERROR, message, Location(file, 3, 1), resource="D", **extra)  # type: ignore[arg-type]
+
+
+def test_the_document_records_active_findings_only_with_what_identifies_them(repo: Path) -> None:
+    from policykit.filters.baseline import document, write
+    from policykit.findings import ScanResult
+
+    active = _finding(subject="origin 'a'")
+    result = ScanResult(findings=[active, _finding(suppressed="reason", subject="origin 'b'"),
+                                  _finding(unknown=True, subject="origin 'c'")])
+    data = document(result)
+    assert data == {"policykit_baseline": 2, "generated_by": "policykit 0.1.0", "findings": [
+        {"fingerprint": active.fingerprint, "policy_id": "PK101", "file": "site.yaml", "resource": "D",
+         "subject": "origin 'a'", "message": "m"}]}
+    assert write(repo / "b.json", result) == 1
+    assert (repo / "b.json").read_text(encoding="utf-8") == json.dumps(data, indent=2) + "\n"
+
+
+def test_format_1_fingerprints_hold_the_message_and_the_path_from_the_working_directory(repo: Path) -> None:
+    import hashlib
+
+    from policykit.filters.baseline import Baseline, legacy_fingerprint
+
+    def expected(*parts: str) -> str:
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+    inside = _finding(file=str(repo / "cdn" / "site.yaml"))
+    assert legacy_fingerprint(inside) == expected("PK101", "cdn/site.yaml", "D", "", "m")
+    outside = _finding(file=str(repo.parent / "elsewhere.yaml"))
+    assert legacy_fingerprint(outside) == expected("PK101", (repo.parent / "elsewhere.yaml").as_posix(), "D", "", "m")
+    scoped = _finding("m (when Env=prod)", scenario="when Env=prod")
+    assert legacy_fingerprint(scoped) == expected("PK101", "site.yaml", "D", "", "m")
+    assert legacy_fingerprint(scoped, scoped.message) == expected("PK101", "site.yaml", "D", "", "m (when Env=prod)")
+    # a format 1 baseline matches either way it was computed: with the scenario label, and without
+    assert Baseline(frozenset({legacy_fingerprint(scoped, scoped.message)}), 1).matches(scoped)
+    assert Baseline(frozenset({legacy_fingerprint(scoped)}), 1).matches(scoped)
+    assert not Baseline(frozenset({legacy_fingerprint(scoped)}), 2).matches(scoped)  # format 2: the identity
+    assert Baseline(frozenset({scoped.fingerprint})).matches(scoped)
+
+
+def test_format_1_fingerprints_of_a_file_on_another_drive_keep_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from policykit.filters import baseline
+
+    def other_drive(path: str) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")  # what Windows' relpath raises
+
+    monkeypatch.setattr(baseline.os.path, "relpath", other_drive)
+    found = _finding(file="/elsewhere/site.yaml")
+    text = "\x1f".join(("PK101", "/elsewhere/site.yaml", "D", "", "m"))
+    assert baseline.legacy_fingerprint(found) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@pytest.mark.parametrize(("text", "message", "where"), [
+    (None, "cannot read the baseline: No such file or directory", (0, 0)),
+    ('{"policykit_baseline": 3, "findings": []}',
+     "baseline format 3 is newer than this policykit reads (1, 2): upgrade policykit", (1, 1)),
+    ("[]", "not a policykit baseline (write one with --write-baseline)", (1, 1)),
+    ('{"policykit_baseline": "2", "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),
+    ('{"policykit_baseline": 0, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),
+    ('{"policykit_baseline": true, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),  # true == 1 in Python, but it is not format 1
+    ('{"policykit_baseline": 1.0, "findings": []}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),
+    ('{"policykit_baseline": 2, "findings": {}}', "not a policykit baseline (write one with --write-baseline)",
+     (1, 1)),
+    ('{"policykit_baseline": 2, "findings": ["x"]}', "a baseline entry has no fingerprint", (1, 1)),
+    ('{"policykit_baseline": 2, "findings": [{"fingerprint": 1}]}', "a baseline entry has no fingerprint", (1, 1)),
+])
+def test_a_bad_baseline_is_one_input_error_naming_the_file(repo: Path, text: str | None, message: str,
+                                                           where: tuple[int, int]) -> None:
+    from policykit.core.errors import InputError
+    from policykit.filters.baseline import load
+
+    path = repo / "b.json"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert (caught.value.file, caught.value.message, (caught.value.line, caught.value.column)) == (
+        str(path), message, where)
+
+
+def test_a_good_baseline_of_either_format_loads(repo: Path) -> None:
+    from policykit.filters.baseline import load
+
+    path = repo / "b.json"
+    path.write_text('{"policykit_baseline": 1, "findings": [{"fingerprint": "ab"}, {"fingerprint": "cd"}]}',
+                    encoding="utf-8")
+    loaded = load(path)
+    assert loaded.fingerprints == {"ab", "cd"} and loaded.version == 1
+    path.write_text('{"policykit_baseline": 2, "findings": []}', encoding="utf-8")
+    assert load(path).version == 2 and load(path).fingerprints == frozenset()

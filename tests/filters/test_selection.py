@@ -82,3 +82,23 @@ def test_selection_keeps_builtins_drops_unselected_and_overrides_severity() -> N
                                                                      ("PK101", Severity.WARNING)]
     skipped = Selection(disabled=frozenset({"PK006"})).apply(result)
     assert [f.policy_id for f in skipped.findings] == ["PK101", "PK201"]
+
+
+def test_a_severity_override_reaches_the_policy_description_too() -> None:
+    from policykit.findings import PolicyInfo
+
+    chosen = Selection(severity_overrides={"PK101": "warning"})
+    info = PolicyInfo("PK101", "t", Severity.ERROR)
+    assert chosen.info(info) == PolicyInfo("PK101", "t", Severity.WARNING)
+    assert chosen.info(PolicyInfo("PK201", "t", Severity.ERROR)).severity is Severity.ERROR
+
+
+def test_patterns_are_split_upper_cased_and_a_typo_gets_the_closest_id() -> None:
+    assert selection.split(["pk101, pk2*", "", " PK301 ,"]) == ["PK101", "PK2*", "PK301"]
+    assert selection.split(None) == []
+    known = frozenset({"PK101", "PK201", "PK301"})
+    assert selection.suggestion("pk1O1", known) == " (did you mean PK101?)"
+    assert selection.suggestion("PK2O1", known) == " (did you mean PK201?)"  # the closest, not the first
+    assert selection.suggestion("nothing-like-it", known) == ""
+    assert selection.unknown("PK9*", known) and not selection.unknown("pk1*", known)
+    assert selection.expand(["pk1*", "PK301"], known) == {"PK101", "PK301"}

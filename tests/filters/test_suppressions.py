@@ -12,7 +12,7 @@ import pytest
 from policykit.api import scan
 from policykit.core.location import Location
 from policykit.filters.suppressions import apply
-from policykit.findings import Finding, ScanResult, Severity
+from policykit.findings import Finding, ScanResult, Severity, Suppression
 from policykit.source.suppressions import terraform_suppressions
 from tests.helpers import RunCli, Write
 from tests.templates import BROKEN, BROKEN_LINE, FIXED, TF_MODULE, TF_SUPPRESSED, with_resource_metadata
@@ -203,3 +203,73 @@ def test_the_library_applies_the_same_bookkeeping(write: Write) -> None:
     assert [f.about for f in _known(scan([path], ScanOptions(disabled=frozenset({"PK101"}))), "PK003")] == []
     [suppressed] = _known(scan([path]), "PK101")
     assert suppressed.suppressed == "reviewed"
+    assert "suppressed: S3 moves behind OAC next sprint" in out  # a suppressed finding is still shown
+
+
+def test_a_suppression_holds_through_its_expiry_date_and_stops_the_day_after() -> None:
+    where = Location("site.yaml", 13, 7)
+    ignore = Suppression("PK101", "moving to OAC", where, expires=datetime.date(2030, 6, 15), resource="Site",
+                         scope="site.yaml")
+    broken = Finding("PK101", "t", Severity.ERROR, "m", Location("site.yaml", 20, 9), resource="Site",
+                     distribution="Site")
+
+    def outcome(today: datetime.date) -> tuple[bool, list[str]]:
+        result = apply(ScanResult(findings=[broken]), today, [ignore])
+        (finding,) = [f for f in result.findings if f.policy_id == "PK101"]
+        return bool(finding.suppressed), [f.policy_id for f in result.findings if f.policy_id != "PK101"]
+
+    assert outcome(datetime.date(2030, 6, 14)) == (True, [])
+    assert outcome(datetime.date(2030, 6, 15)) == (True, [])  # the expiry date itself still suppresses
+    assert outcome(datetime.date(2030, 6, 16)) == (False, ["PK004"])
+    assert ignore.expired(datetime.date(2030, 6, 16)) and not ignore.expired(datetime.date(2030, 6, 15))
+    assert not Suppression("PK101", "r", where).expired(datetime.date(2999, 1, 1))  # no expiry: never expires
+
+
+def test_what_a_suppression_covers_file_module_and_resource() -> None:
+    from policykit.filters.suppressions import covers
+
+    def finding(policy_id: str, file: str, resource: str = "Site", distribution: str = "") -> Finding:
+        return Finding(policy_id, "t", Severity.ERROR, "m", Location(file, 5, 3), resource=resource,
+                       distribution=distribution or resource)
+
+    where = Location("site.yaml", 3, 1)
+    cfn = Suppression("pk101", "r", where, resource="Site", scope="site.yaml")
+    assert covers(cfn, finding("PK101", "site.yaml"))  # ids compare without case
+    assert not covers(cfn, finding("PK101", "other.yaml")) and not covers(cfn, finding("PK201", "site.yaml"))
+    assert not covers(cfn, finding("PK101", "site.yaml", "Other"))
+    assert covers(cfn, finding("PK101", "site.yaml", "SiteOrigin", distribution="Site"))  # its distribution's
+    assert covers(Suppression("PK101", "r", where, scope="site.yaml"), finding("PK101", "site.yaml", "Any"))
+
+    tf = Suppression("PK101", "r", where, resource="aws_cloudfront_distribution.cdn", scope="infra", terraform=True)
+    assert covers(tf, finding("PK101", "infra/main.tf", 'aws_cloudfront_distribution.cdn["a"]'))  # for_each
+    assert covers(tf, finding("PK101", "infra/cdn.tf", "module.x.aws_cloudfront_distribution.cdn[0]"))
+    assert not covers(tf, finding("PK101", "infra/sub/main.tf", "aws_cloudfront_distribution.cdn"))
+    assert not covers(tf, finding("PK101", "infra/main.tf", "aws_cloudfront_distribution.other"))
+    assert not covers(tf, finding("PK101", "infra/main.tf", "cdn"))
+    in_file = Suppression("PK101", "r", where, scope="infra/main.tf", terraform=True)  # scope: one file
+    assert covers(in_file, finding("PK101", "infra/main.tf", "aws_cloudfront_distribution.cdn"))
+    assert not covers(in_file, finding("PK101", "infra/cdn.tf", "aws_cloudfront_distribution.cdn"))
+
+
+def test_expired_and_unused_suppressions_are_reported_in_full() -> None:
+    where = Location("site.yaml", 13, 7)
+    expired = Suppression("PK101", "moving to OAC", where, expires=datetime.date(2030, 1, 1), resource="Site",
+                          scope="site.yaml")
+    unused = Suppression("PK201", "not this one", Location("site.yaml", 2, 1), scope="site.yaml")
+    unused_here = Suppression("PK201", "nor this", Location("site.yaml", 30, 7), resource="Other", scope="site.yaml")
+    # the suppressions the loaders gathered on the result are the ones applied by default
+    result = apply(ScanResult(findings=[], suppressions=(expired, unused, unused_here)), datetime.date(2030, 1, 2))
+    stale, old, stale_here = sorted(result.findings, key=lambda f: f.location.line)
+    assert (old.policy_id, old.severity, old.location, old.resource, old.subject) == (
+        "PK004", Severity.WARNING, where, "Site", "suppression of PK101")
+    assert old.message == ("the suppression of PK101 on resource Site expired on 2030-01-01, so its findings are "
+                           "reported again (reason was: moving to OAC)")
+    assert old.fix == "Fix the finding, or renew the suppression with a new expires date and a current reason."
+    assert (stale.policy_id, stale.severity, stale.location, stale.resource, stale.subject) == (
+        "PK003", Severity.INFO, Location("site.yaml", 2, 1), "", "suppression of PK201")
+    assert stale.message == "the suppression of PK201 on this file matches no finding"
+    assert stale.fix == ("Remove the suppression: the finding it was written for is gone (or the id is "
+                         "misspelt).")
+    assert (stale_here.resource, stale_here.message) == (
+        "Other", "the suppression of PK201 on resource Other matches no finding")
+    assert list(apply(ScanResult(findings=[]), datetime.date(2030, 1, 2)).findings) == []

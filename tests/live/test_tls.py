@@ -135,3 +135,11 @@ def test_p521_only_origin_is_pk604(live: LiveRun, serve: Any, pki: Pki, dns_serv
                           versions=(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2))
     context.set_ecdh_curve("secp521r1")
     assert of(_scan(live, dns_server, serve(context)), "PK604")
+
+
+@pytest.mark.parametrize("days", [(-400, -1), (10, 400)], ids=["expired", "not-yet-valid"])
+def test_a_certificate_outside_its_dates_is_pk605_and_nothing_else(live: LiveRun, serve: Any, pki: Pki,
+                                                                     dns_server: Any, days: tuple[int, int]) -> None:
+    leaf = pki.leaf(ORIGIN, not_before=NOW + days[0] * DAY, not_after=NOW + days[1] * DAY)
+    findings = _scan(live, dns_server, serve(pki.context(leaf, (pki.intermediate,))))
+    assert {i for i in ids(findings) if i.startswith("PK6")} == {"PK605"}  # not also untrusted (PK607)

@@ -97,3 +97,24 @@ def test_a_long_hostile_chain_costs_bounded_signature_checks(tmp_path: Path, mon
     result = check_chain(_der(pki.leaf("origin.test"), *impostors), "origin.test", pki.trust_store, 30)
     assert result.problems == ("untrusted",)  # named issuers sent, none of them signed the leaf
     assert len(calls) <= verify.MAX_CANDIDATES + 4 * len(result.certificates[:1])
+
+
+def test_validity_problems_are_the_only_problems_of_an_otherwise_good_chain(tmp_path: Path) -> None:
+    # An expired (or not yet valid) leaf on a chain to a trusted root is that, and nothing else: not untrusted.
+    pki = Pki.create(tmp_path)
+    expired = pki.leaf("origin.test", not_before=NOW - 400 * DAY, not_after=NOW - DAY)
+    result = check_chain(_der(expired, pki.intermediate), "origin.test", pki.trust_store, 30)
+    assert result.problems == ("expired",) and result.days_left < 0 and result.anchor == "CN=Test Root CA"
+    early = pki.leaf("origin.test", not_before=NOW + 10 * DAY, not_after=NOW + 400 * DAY)
+    assert check_chain(_der(early, pki.intermediate), "origin.test", pki.trust_store, 30).problems == (
+        "not-yet-valid",)
+    good = pki.leaf("origin.test", not_after=NOW + 100 * DAY)
+    assert check_chain(_der(good, pki.intermediate), "origin.test", pki.trust_store, 30).problems == ()
+
+
+def test_expiring_soon_counts_whole_days_left_against_the_warning(tmp_path: Path) -> None:
+    pki = Pki.create(tmp_path)
+    leaf = pki.leaf("origin.test", not_after=NOW + 10 * DAY + DAY / 24)  # ten whole days left, and an hour
+    chain = _der(leaf, pki.intermediate)
+    assert check_chain(chain, "origin.test", pki.trust_store, 10).problems == ()
+    assert check_chain(chain, "origin.test", pki.trust_store, 11).problems == ("expiring-soon",)

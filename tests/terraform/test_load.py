@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from policykit.api import ScanOptions, scan
 from policykit.facts.origins import endpoint_kind
 from tests.helpers import Write
@@ -325,3 +327,99 @@ def test_cloudfront_like_resources_not_read_are_said(write: Write) -> None:
     notes = [f for f in result.findings if f.policy_id == "PK010"]
     assert [(n.resource, n.location.line, n.severity.value) for n in notes] == [
         ("aws_lightsail_distribution.site", 1, "info")]
+
+
+# Terraform's order for a root module's variables, each later source winning: the default, terraform.tfvars,
+# terraform.tfvars.json, *.auto.tfvars(.json) by file name, each --var-file in order, each --var.
+def test_every_pair_of_variable_sources_takes_the_later_one(write: Write, tmp_path: Path) -> None:
+    from policykit.terraform.load import variable_values
+
+    sources = [
+        ("m/terraform.tfvars", 'v = "tfvars"\n'),
+        ("m/terraform.tfvars.json", '{"v": "tfvars.json"}'),
+        ("m/a.auto.tfvars", 'v = "a.auto"\n'),
+        ("m/b.auto.tfvars.json", '{"v": "b.auto.json"}'),
+        ("m/c.auto.tfvars", 'v = "c.auto"\n'),
+        ("first.tfvars", 'v = "first var-file"\n'),
+        ("second.tfvars.json", '{"v": "second var-file"}'),
+    ]
+    for low in range(len(sources)):
+        for high in range(low + 1, len(sources) + 1):
+            case = tmp_path / f"case{low}-{high}"
+            paths = [write(f"{case.name}/{name}", text) for name, text in (sources[low], *sources[high:high + 1])]
+            var_files = tuple(p for p in paths if p.parent != case / "m")
+            cli = {"v": "--var"} if high == len(sources) else {}
+            expected = "--var" if cli else sources[high][1].split('"')[-2]
+            found = variable_values(case / "m", var_files, cli)
+            assert found["v"] == expected, (sources[low][0], expected)
+
+
+def test_auto_loaded_files_are_read_in_the_order_of_their_names_whatever_their_syntax(write: Write) -> None:
+    from policykit.terraform.load import variable_values
+
+    write("m/b.auto.tfvars", 'v = "b"\n')
+    write("m/a.auto.tfvars.json", '{"v": "a"}')
+    assert variable_values(write("m/main.tf", "").parent, (), {})["v"] == "b"
+    write("m/c.auto.tfvars.json", '{"v": "c"}')
+    assert variable_values(write("m/main.tf", "").parent, (), {})["v"] == "c"
+
+
+def test_a_var_file_wins_over_the_auto_loaded_terraform_tfvars(write: Write) -> None:
+    # terraform.tfvars says http-only; the deploy's --var-file says https-only to an S3 website endpoint: PK101
+    main = write("m/main.tf", 'variable "policy" {}\n'
+                 + tf_distribution(tf_origin('"site.s3-website-us-east-1.amazonaws.com"', "var.policy")
+                                   + tf_default_behavior()))
+    write("m/terraform.tfvars", 'policy = "http-only"\n')
+    prod = write("prod.tfvars", 'policy = "https-only"\n')
+    assert "PK101" not in ids(main.parent)
+    assert "PK101" in ids(main.parent, tf_var_files=(prod,))
+    assert "PK101" not in ids(main.parent, tf_var_files=(prod,), tf_vars={"policy": "http-only"})
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("terraform.tfvars", 'v = "read"\n'),
+    ("terraform.tfvars.json", '{"v": "read"}'),
+    ("a.auto.tfvars", 'v = "read"\n'),
+    ("a.auto.tfvars.json", '{"v": "read"}'),
+])
+def test_each_auto_loaded_variables_file_is_read_alone(write: Write, name: str, text: str) -> None:
+    from policykit.terraform.load import variable_values
+
+    directory = write(f"m/{name}", text).parent
+    write("m/other.tfvars", 'v = "only with --var-file"\n')
+    assert variable_values(directory, (), {}) == {"v": "read"}
+
+
+def test_a_bad_variables_file_is_one_input_error_naming_it(write: Write, tmp_path: Path) -> None:
+    from policykit.core.errors import InputError
+    from policykit.terraform.load import read_var_file
+
+    def error(path: Path) -> tuple[str, str, int, int]:
+        with pytest.raises(InputError) as caught:
+            read_var_file(path)
+        return caught.value.file, caught.value.message, caught.value.line, caught.value.column
+
+    missing = tmp_path / "missing.tfvars"
+    assert error(missing) == (str(missing), "cannot read the variables file: No such file or directory", 0, 0)
+    latin = tmp_path / "latin.tfvars"
+    latin.write_bytes(b'v = "caf\xe9"\n')
+    assert error(latin) == (str(latin), "the variables file is not UTF-8 text", 0, 0)
+    listed = write("list.tfvars.json", "[1]")
+    assert error(listed) == (str(listed), "a .tfvars.json file must hold an object", 1, 1)
+    bad_json = write("bad.tfvars.json", "{")
+    assert error(bad_json)[0] == str(bad_json)
+    bad_hcl = write("bad.tfvars", "v = \n")
+    assert error(bad_hcl)[0] == str(bad_hcl)
+    with_bom = tmp_path / "bom.tfvars"
+    with_bom.write_bytes(b'\xef\xbb\xbfv = "x"\n')  # an editor's byte order mark is not text
+    assert read_var_file(with_bom) == {"v": "x"}
+
+
+def test_keys_written_twice_in_a_variables_file_are_gathered_by_file(write: Write) -> None:
+    from policykit.terraform.load import variable_values
+
+    json_file = write("m/a.auto.tfvars.json", '{"v": "1", "v": "2"}')
+    hcl_file = write("m/terraform.tfvars", 'w = "1"\nw = "2"\n')
+    duplicates: dict[str, list[object]] = {}
+    assert variable_values(json_file.parent, (), {}, duplicates) == {"v": "2", "w": "2"}  # type: ignore[arg-type]
+    assert len(duplicates[str(json_file)]) == 1 and len(duplicates[str(hcl_file)]) == 1
