@@ -123,3 +123,13 @@ def test_a_boolean_is_not_a_number(write: Write) -> None:
     unknown = _settings(write, "OriginReadTimeout: !Ref T\nResponseCompletionTimeout: 60\n", "  T: {Type: Number}\n")
     assert in_range(unknown["ResponseCompletionTimeout"]) == Unknown(
         "parameter T has no default (give --param T=...)")
+
+
+def test_a_setting_the_provider_sends_is_an_object_too(write: Write) -> None:
+    dist = distribution(write("p.yaml", cfn_template(cfn_distribution("Site"))))
+    assert origin_settings(dist) == []  # nothing written
+    (origin,) = dist.origins
+    origin.response_completion_timeout = 0  # as the Terraform reader sets the AWS provider's default
+    origin.provider_defaults += ("response_completion_timeout",)
+    (sent,) = origin_settings(dist)
+    assert sent.defaulted is True and value_shown(sent) == "0 (the AWS provider's default when it is not written)"
