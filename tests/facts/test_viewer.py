@@ -15,6 +15,7 @@ from policykit.facts.viewer import (
     old_security_policy,
     serves_websocket,
     viewer_certificate_region,
+    websocket_by_path,
     websocket_reason,
 )
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
@@ -165,3 +166,12 @@ def test_viewer_certificate_facts_say_why_they_are_not_known(write: Write) -> No
 def test_websocket_names() -> None:
     assert is_websocket_name("ws.example.com") and is_websocket_name("WebSocket-eu.example.com")
     assert not is_websocket_name("www.example.com") and not is_websocket_name(None)
+
+
+@pytest.mark.parametrize("declared", ["'*'", "/*", "' default '"])
+def test_the_default_behavior_declared_in_metadata(write: Write, declared: str) -> None:
+    text = cfn_template(cfn_distribution("Site", extra=f"    Metadata: {{policykit: {{websocket: [{declared}]}}}}\n"))
+    default = distribution(write("d.yaml", text)).default_behavior
+    assert default is not None and websocket_by_path(default) == "declared"
+    plain = distribution(write("n.yaml", cfn_template(cfn_distribution("Site")))).default_behavior
+    assert plain is not None and websocket_by_path(plain) == "no"
