@@ -8,7 +8,7 @@ import pytest
 
 from policykit.api import ScanOptions, scan
 from policykit.facts import FACTS, facts_of
-from policykit.facts.cache import once
+from policykit.facts.cache import once, once_for
 from policykit.model.cloudfront import CacheBehavior, Origin
 from policykit.model.live import LiveOrigin
 from tests.helpers import POLICIES
@@ -63,6 +63,14 @@ def test_facts_of_checks_the_class_before_computing_and_keeps_no_answer() -> Non
             table["answer"](behavior)
     assert calls == []
     assert table["answer"](Origin(id="a")) == "x" and calls == ["a"]
+
+
+def test_a_registered_fact_is_not_wrapped_again() -> None:
+    def answer(origin: Origin) -> str:
+        return "x"
+
+    registered = once_for(Origin, answer)
+    assert once(registered) is registered  # one memo per fact, not one per wrapping
 
 
 def test_a_frozen_object_keeps_its_facts_beside_its_value() -> None:

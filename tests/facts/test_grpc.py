@@ -81,3 +81,79 @@ def test_grpc_facts_of_a_behavior(write: Write) -> None:
     assert grpc_works(plain) is False
     assert grpc_problems(_grpc_behavior(write, methods="[GET, HEAD]")) == ["its AllowedMethods (GET HEAD) lack POST"]
     assert isinstance(grpc_works(_grpc_behavior(write, methods="!Ref Methods")), Unknown)
+
+
+PARAMETER = "parameter {0} has no default (give --param {0}=...)"
+
+
+def _with_parameters(write: Write, text: str, *names: str) -> CacheBehavior:
+    """The default behavior of TEMPLATE-like `text` with parameters `names` (strings without a default)."""
+    declared = "".join(f"  {name}: {{Type: String}}\n" for name in names)
+    text = text.replace("Parameters:\n", "Parameters:\n" + declared)
+    return default_behavior(write(f"p{abs(hash(text))}.yaml", CFN_HEAD + text))
+
+
+def _why(behavior: CacheBehavior) -> str:
+    """Why grpc_problems of the behavior is not known (it must be Unknown)."""
+    found = grpc_problems(behavior)
+    assert isinstance(found, Unknown), found
+    return found.reason
+
+
+def test_grpc_facts_say_why_they_are_not_known(write: Write) -> None:
+    base = TEMPLATE.replace("PROTOCOL", "https-only")
+    grpc = base.replace("VERSION", "http2").replace("{Enabled: true}", "{Enabled: !Ref Grpc}")
+    assert _why(_with_parameters(write, grpc, "Grpc")) == PARAMETER.format("Grpc")
+    assert grpc_problems(_grpc_behavior(write, grpc="false")) == []
+    version = base.replace("  Version: {Type: String, Default: VERSION}\n", "  Version: {Type: String}\n")
+    assert _why(default_behavior(write("v.yaml", CFN_HEAD + version))) == PARAMETER.format("Version")
+    methods = base.replace("VERSION", "http2").replace(f"AllowedMethods: {ALL_METHODS}", "AllowedMethods: !Ref M")
+    assert _why(_with_parameters(write, methods, "M")) == PARAMETER.format("M")
+    one = base.replace("VERSION", "http2").replace(f"AllowedMethods: {ALL_METHODS}", "AllowedMethods: [GET, !Ref M]")
+    assert _why(_with_parameters(write, one, "M")) == "an allowed method is not known"
+    protocol = TEMPLATE.replace("VERSION", "http2").replace("PROTOCOL", "!Ref P")
+    assert _why(_with_parameters(write, protocol, "P")) == PARAMETER.format("P")
+    unwritten = TEMPLATE.replace("VERSION", "http2").replace("{OriginProtocolPolicy: PROTOCOL}", "{HTTPPort: 80}")
+    assert _why(default_behavior(write("u.yaml", CFN_HEAD + unwritten))) == "the origin protocol policy is not known"
+    target = base.replace("VERSION", "http2").replace("TargetOriginId: pair", "TargetOriginId: !Ref T")
+    assert _why(_with_parameters(write, target, "T")) == "the origin it targets is not known"
+    # a target that names no origin is another policy's error (PK501), not an unknown here
+    nowhere = base.replace("VERSION", "http2").replace("TargetOriginId: pair", "TargetOriginId: nowhere")
+    assert grpc_problems(default_behavior(write("n.yaml", CFN_HEAD + nowhere))) == []
+
+
+def test_grpc_reads_the_origin_a_behavior_targets_directly_and_only_an_origin_group_s_members(write: Write) -> None:
+    direct = TEMPLATE.replace("VERSION", "http2").replace("PROTOCOL", "http-only")
+    assert grpc_problems(default_behavior(write("b.yaml", CFN_HEAD + direct.replace(
+        "TargetOriginId: pair", "TargetOriginId: b")))) == [
+        "origin 'b' is reached over plain HTTP (http-only; gRPC is HTTPS end to end)"]
+    assert grpc_problems(default_behavior(write("a.yaml", CFN_HEAD + direct.replace(
+        "TargetOriginId: pair", "TargetOriginId: a")))) == []
+    outside = direct.replace("Items: [{OriginId: a}, {OriginId: b}]", "Items: [{OriginId: a}]").replace(
+        "Quantity: 2", "Quantity: 1")
+    assert grpc_problems(default_behavior(write("g.yaml", CFN_HEAD + outside))) == []  # b is not a member
+
+
+def test_grpc_and_origin_mtls_and_vpc_origins(write: Write) -> None:
+    mtls = TEMPLATE.replace("VERSION", "http2").replace("PROTOCOL", "https-only").replace(
+        "{OriginProtocolPolicy: https-only}}\n          - {Id: b",
+        "{OriginProtocolPolicy: https-only, OriginMtlsConfig: {ClientCertificateArn: arn:aws:acm:x}}}\n"
+        "          - {Id: b", 1)
+    assert grpc_problems(default_behavior(write("m.yaml", CFN_HEAD + mtls))) == [
+        "origin 'a' uses origin mTLS, which gRPC does not support"]
+    from tests.helpers import POLICIES
+
+    fixture = POLICIES / "PK106-load-balancer-without-listener" / "tests" / "fail"
+    vpc = (fixture / "terraform-vpc-origin-port.cfn.yaml").read_text(encoding="utf-8").replace(
+        "        Enabled: true\n", "        Enabled: true\n        HttpVersion: http2\n").replace(
+        "          ViewerProtocolPolicy: redirect-to-https\n",
+        f"          ViewerProtocolPolicy: redirect-to-https\n          AllowedMethods: {ALL_METHODS}\n"
+        "          GrpcConfig: {Enabled: true}\n")
+    assert grpc_problems(default_behavior(write("vpc.yaml", vpc))) == [  # the VPC origin's http-only decides
+        "origin 'app' is reached over plain HTTP (http-only; gRPC is HTTPS end to end)"]
+
+
+def test_allowed_methods_not_known_without_a_reason_are_named(write: Write) -> None:
+    behavior = _grpc_behavior(write)
+    behavior.allowed_methods = Unknown("")  # an unknown that gives no reason of its own
+    assert _why(behavior) == "AllowedMethods is not known"

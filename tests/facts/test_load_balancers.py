@@ -233,3 +233,120 @@ def test_match_viewer_speaks_http_only_where_a_reaching_behavior_allows_it(
     text = MATCH_VIEWER.replace("TARGET", target).replace("VIEWER", viewer)
     (app,) = [o for o in distribution(write(f"m{abs(hash(text))}.yaml", text)).origins if o.id == "app"]
     assert origin_protocols(app) == pairs
+
+
+PARAMETER = "parameter {0} has no default (give --param {0}=...)"
+
+
+def test_security_group_rules_say_why_they_are_not_known(write: Write) -> None:
+    def admits(rule: str, parameters: str = "") -> object:
+        return admits_cloudfront(_guarded(write, "{" + rule + "}", parameters))
+
+    assert admits("IpProtocol: 6.5, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0") == Unknown(
+        "a rule protocol is not known")
+    assert admits("IpProtocol: tcp, FromPort: x, ToPort: 443, CidrIp: 0.0.0.0/0") == Unknown(
+        "a rule port range is not known")
+    assert admits(f"{TCP_443}, CidrIp: !Ref Cidr", "  Cidr: {Type: String}\n") == Unknown(PARAMETER.format("Cidr"))
+    assert admits(f"{TCP_443}, CidrIp: not-a-network") == Unknown("a rule CIDR is not a network: not-a-network")
+    assert admits(f"{TCP_443}, SourcePrefixListId: !Ref Pl", "  Pl: {Type: String}\n") == Unknown(
+        PARAMETER.format("Pl"))
+    assert admits(TCP_443) == Unknown("a rule has no source that is known")
+
+
+def test_security_group_rules_all_protocols_any_port_and_host_bits(write: Write) -> None:
+    def admits(rule: str) -> object:
+        return admits_cloudfront(_guarded(write, "{" + rule + "}"))
+
+    assert admits("IpProtocol: all, FromPort: 1, ToPort: 2, CidrIp: 0.0.0.0/0") is True  # Terraform's "all"
+    # -1 means every port only when both ends say so
+    assert admits("IpProtocol: tcp, FromPort: -1, ToPort: 5, CidrIp: 0.0.0.0/0") is False
+    assert admits("IpProtocol: tcp, FromPort: 1, ToPort: -1, CidrIp: 0.0.0.0/0") is False
+    # a prefix length of 0 is every address, whatever host bits are written
+    assert admits(f"{TCP_443}, CidrIp: 0.0.0.1/0") is True
+
+
+def test_values_of_a_type_no_reader_gives_today_are_not_known(write: Write) -> None:
+    # The model's types allow them (a number where text is meant, a boolean port): each fact says which is unknown
+    guarded = _guarded(write, f"{{{TCP_443}, CidrIp: 0.0.0.0/0}}")
+    balancer = load_balancer(guarded)
+    assert balancer is not None
+    (rule,) = balancer.security_groups[0].ingress
+    rule.cidr = 5
+    assert admits_cloudfront(guarded) == Unknown("a rule CIDR is not known")
+    rule.cidr, rule.prefix_list = None, 5
+    assert admits_cloudfront(guarded) == Unknown("the prefix list is not known")
+    rule.prefix_list = "pl-3b927c52"
+    guarded.https_port = True
+    assert admits_cloudfront(guarded) == Unknown("the origin port is not known")
+    assert missing_listeners(guarded) == Unknown("the origin port is not known")
+    guarded.https_port = 443
+    (served,) = balancer.listeners
+    served.port = True
+    assert missing_listeners(guarded) == Unknown("a listener port is not known")
+    served.port = 443
+    balancer.scheme = 5
+    assert load_balancer_internal(guarded) == Unknown("the load balancer scheme is not known")
+    number = origin(write("n.yaml", template(listener(443, "443"))))  # a protocol written as a number
+    assert missing_listeners(number) == Unknown("a listener protocol is not known")
+    unwritten = template(listener(443, "HTTPS")).replace("              OriginProtocolPolicy: https-only\n",
+                                                         "              HTTPPort: 80\n")
+    assert origin_protocols(origin(write("u.yaml", unwritten))) == Unknown("the origin protocol policy is not known")
+
+
+def test_an_origin_port_not_known_leaves_the_security_groups_unknown(write: Write) -> None:
+    group = ("  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n"
+             "      SecurityGroupIngress: [{IpProtocol: '-1', CidrIp: 0.0.0.0/0}]\n")
+    text = template(group + listener(443, "HTTPS"), scheme=", SecurityGroups: [!Ref Sg]",
+                    ports="              HTTPSPort: !Ref P\n", parameters="  P: {Type: Number}\n")
+    assert admits_cloudfront(origin(write("p.yaml", text))) == Unknown(PARAMETER.format("P"))
+
+
+def test_a_vpc_origin_is_not_judged_by_the_load_balancer_security_groups(write: Write) -> None:
+    from tests.helpers import POLICIES
+
+    fixture = POLICIES / "PK106-load-balancer-without-listener" / "tests" / "fail"
+    text = (fixture / "terraform-vpc-origin-port.cfn.yaml").read_text(encoding="utf-8")
+    assert admits_cloudfront(origin(write("vpc.yaml", text))) == Unknown(
+        "a VPC origin connects from the CloudFront-managed security group of the VPC")
+    # a VPC origin whose endpoint is another declared object (here a security group) has no load balancer
+    group = "  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: g}\n"
+    other = origin(write("sg.yaml", text.replace("Arn: !Ref Alb", "Arn: !Ref Sg").replace("Resources:\n",
+                                                                                       "Resources:\n" + group)))
+    assert other.target is not None and load_balancer(other) is None
+    assert missing_listeners(other) == Unknown("the origin is not a load balancer declared here")
+    assert load_balancer_internal(other) is False
+
+
+LATER_ALLOW_ALL = """\
+          - PathPattern: /y/*
+            TargetOriginId: app
+            ViewerProtocolPolicy: allow-all
+            CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+"""
+
+
+@pytest.mark.parametrize(("target", "later", "pairs"), [
+    ("!Ref Target", LATER_ALLOW_ALL, [("HTTPS", 443), ("HTTP", 80)]),  # a later behavior allowing HTTP decides
+    ("other", LATER_ALLOW_ALL, [("HTTPS", 443), ("HTTP", 80)]),  # another origin's behavior is passed over
+    ("nowhere", "", [("HTTPS", 443)]),  # a target that names no origin reaches none
+])
+def test_match_viewer_reads_every_behavior(write: Write, target: str, later: str, pairs: object) -> None:
+    text = MATCH_VIEWER.replace("TARGET", target).replace("VIEWER", "https-only") + later
+    (app,) = [o for o in distribution(write(f"r{abs(hash(text))}.yaml", text)).origins if o.id == "app"]
+    assert origin_protocols(app) == pairs
+
+
+def test_match_viewer_with_behaviors_not_known_is_unknown(write: Write) -> None:
+    text = MATCH_VIEWER.split("        CacheBehaviors:")[0] + "        CacheBehaviors: !Ref Behaviors\n"
+    text = text.replace("Parameters:\n", "Parameters:\n  Behaviors: {Type: String}\n")
+    (app,) = [o for o in distribution(write("b.yaml", text)).origins if o.id == "app"]
+    assert origin_protocols(app) == Unknown(PARAMETER.format("Behaviors"))
+
+
+def test_match_viewer_with_a_viewer_protocol_policy_not_written_is_unknown(write: Write) -> None:
+    text = MATCH_VIEWER.replace("TARGET", "app").replace("VIEWER", "allow-all")
+    found = distribution(write("v.yaml", text))
+    (app,) = [o for o in found.origins if o.id == "app"]
+    for behavior in found.behaviors:
+        behavior.viewer_protocol_policy = None  # no reader leaves it out today (CloudFormation requires it)
+    assert origin_protocols(app) == Unknown("the viewer protocol policy is not known")

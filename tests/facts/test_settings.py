@@ -83,3 +83,53 @@ def test_a_setting_not_known_or_not_a_number_is_unknown(write: Write) -> None:
     assert isinstance(in_range(found), Unknown) and value_shown(found) == "${Port}"
     text = _settings(write, "HTTPSPort: eighty\n")["HTTPSPort"]
     assert in_range(text) == Unknown("HTTPSPort is not a number")
+
+
+def test_vpc_and_s3_origin_timeouts_have_the_wider_range(write: Write) -> None:
+    from tests.helpers import POLICIES
+
+    fixture = POLICIES / "PK106-load-balancer-without-listener" / "tests" / "fail"
+    fixture /= "terraform-vpc-origin-port.cfn.yaml"
+    vpc = fixture.read_text(encoding="utf-8").replace(
+        "VpcOriginConfig: {VpcOriginId: !GetAtt VpcOrigin.Id}",
+        "VpcOriginConfig: {VpcOriginId: !GetAtt VpcOrigin.Id, OriginReadTimeout: 90, OriginKeepaliveTimeout: 121}")
+    found = {s.name: s for s in origin_settings(distribution(write("vpc.yaml", vpc)))}
+    assert in_range(found["OriginReadTimeout"]) is True and allowed_range(found["OriginReadTimeout"]) == "1-120"
+    assert in_range(found["OriginKeepaliveTimeout"]) is False
+    s3 = cfn_template(cfn_distribution("Site")).replace(
+        "            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n",
+        "            S3OriginConfig: {OriginReadTimeout: 90}\n")
+    (read,) = origin_settings(distribution(write("s3.yaml", s3)))
+    assert in_range(read) is True and allowed_range(read) == "1-120"
+    assert in_range(_settings(write, "OriginReadTimeout: 90\n")["OriginReadTimeout"]) is False  # a custom origin
+
+
+def test_each_setting_object_says_where_it_comes_from(write: Write) -> None:
+    setting = _settings(write, "HTTPSPort: 8443\n")["HTTPSPort"]
+    assert setting.defaulted is False and setting.resource == "Site"
+
+
+def test_a_setting_without_its_origin_uses_the_defaults() -> None:
+    completion = OriginSetting(field_name="response_completion_timeout", name="ResponseCompletionTimeout", value=29)
+    assert in_range(completion) is False  # against CloudFront's default read timeout of 30 s
+    assert allowed_range(completion) == "30 or more (at least OriginReadTimeout, 30 s when not written)"
+    read = OriginSetting(field_name="read_timeout", name="OriginReadTimeout", value=90)
+    assert in_range(read) is False and allowed_range(read) == "1-60"
+
+
+def test_a_boolean_is_not_a_number(write: Write) -> None:
+    assert in_range(OriginSetting(field_name="http_port", name="HTTPPort", value=True)) == Unknown(
+        "HTTPPort is not a number")
+    unknown = _settings(write, "OriginReadTimeout: !Ref T\nResponseCompletionTimeout: 60\n", "  T: {Type: Number}\n")
+    assert in_range(unknown["ResponseCompletionTimeout"]) == Unknown(
+        "parameter T has no default (give --param T=...)")
+
+
+def test_a_setting_the_provider_sends_is_an_object_too(write: Write) -> None:
+    dist = distribution(write("p.yaml", cfn_template(cfn_distribution("Site"))))
+    assert origin_settings(dist) == []  # nothing written
+    (origin,) = dist.origins
+    origin.response_completion_timeout = 0  # as the Terraform reader sets the AWS provider's default
+    origin.provider_defaults += ("response_completion_timeout",)
+    (sent,) = origin_settings(dist)
+    assert sent.defaulted is True and value_shown(sent) == "0 (the AWS provider's default when it is not written)"

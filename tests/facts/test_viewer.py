@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.core.values import Unknown
+from policykit.core.values import Partial, Unknown
 from policykit.facts.viewer import (
     aliases_without_certificate,
+    arn_region,
     certificate_in_us_east_1,
     forwards_websocket_headers,
+    is_websocket_name,
     old_security_policy,
     serves_websocket,
     viewer_certificate_region,
+    websocket_by_path,
     websocket_reason,
 )
 from policykit.model.cloudfront import CacheBehavior, Distribution, ViewerCertificate
@@ -133,3 +136,42 @@ def test_websocket_behaviors_declared_in_metadata(write: Write) -> None:
     live = _path_behavior(dist)
     assert serves_websocket(live) == "declared"
     assert websocket_reason(live) == "declared in the policykit:websocket metadata"
+
+
+def test_arn_region_of_every_kind_of_value() -> None:
+    assert arn_region(" arn:aws:acm:eu-west-1:1:certificate/a ") == "eu-west-1"
+    assert arn_region("not-an-arn") == Unknown("the value is not an ARN")
+    assert arn_region(Unknown("why")) == Unknown("why")
+    assert arn_region(None) == Unknown("the ARN is not known")
+    assert arn_region(Partial(("arn:aws:acm:us-east-1:", Unknown("account")))) == "us-east-1"
+    assert arn_region(Partial(("arn:aws:acm:", Unknown("region")))) == Unknown("region")  # the head stops short
+    assert arn_region(Partial(("x", Unknown("")))) == Unknown("the ARN is only partly known")
+    assert arn_region(Partial((Unknown("all"), ":x"))) == Unknown("all")
+
+
+def test_viewer_certificate_facts_say_why_they_are_not_known(write: Write) -> None:
+    assert old_security_policy(ViewerCertificate(minimum_protocol_version=Unknown("why"))) == Unknown("why")
+    aliased = _dist(write, ALIASES + "        ViewerCertificate: {CloudFrontDefaultCertificate: !Ref D}\n",
+                    "  D: {Type: String}\n")
+    assert aliases_without_certificate(aliased) == Unknown("parameter D has no default (give --param D=...)")
+    assert aliased.viewer_certificate is not None
+    aliased.viewer_certificate.cloudfront_default = Unknown("")  # an unknown that gives no reason of its own
+    assert aliases_without_certificate(aliased) == Unknown("CloudFrontDefaultCertificate is not known")
+    # the default certificate is used whatever else is written beside it
+    both = _dist(write, ALIASES + "        ViewerCertificate: {CloudFrontDefaultCertificate: true, "
+                 f"AcmCertificateArn: '{ARN.format(region='us-east-1')}'}}\n")
+    assert aliases_without_certificate(both) is True
+
+
+def test_websocket_names() -> None:
+    assert is_websocket_name("ws.example.com") and is_websocket_name("WebSocket-eu.example.com")
+    assert not is_websocket_name("www.example.com") and not is_websocket_name(None)
+
+
+@pytest.mark.parametrize("declared", ["'*'", "/*", "' default '"])
+def test_the_default_behavior_declared_in_metadata(write: Write, declared: str) -> None:
+    text = cfn_template(cfn_distribution("Site", extra=f"    Metadata: {{policykit: {{websocket: [{declared}]}}}}\n"))
+    default = distribution(write("d.yaml", text)).default_behavior
+    assert default is not None and websocket_by_path(default) == "declared"
+    plain = distribution(write("n.yaml", cfn_template(cfn_distribution("Site")))).default_behavior
+    assert plain is not None and websocket_by_path(plain) == "no"
